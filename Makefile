@@ -1,0 +1,65 @@
+# Paper Digest: two commands do all the set-up on a fresh machine (Python 3.11, node and npm).
+#
+#   make serve   build the shipped digests and preview the site on http://127.0.0.1:8000/
+#   make test    run the checks and the whole test suite
+#
+# Each installs what it needs (.venv/, node_modules/) the first time, and again only when
+# requirements*.txt or package*.json change.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: serve test build check lint golden bench browser
+
+serve: $(VENV)/.runtime node_modules/.installed
+	$(PY) build.py serve
+
+build: $(VENV)/.runtime node_modules/.installed
+	$(PY) build.py build
+
+check: $(VENV)/.runtime node_modules/.installed
+	$(PY) build.py check
+
+test: $(VENV)/.dev node_modules/.installed browser
+	$(PY) -m ruff check site_src tests bench build.py
+	$(PY) -m ruff format --check site_src tests bench build.py
+	$(PY) -m mypy
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check site_src tests bench build.py
+	$(PY) -m mypy
+
+# Refresh the expected output of the golden-site test; review the diff before committing.
+golden: $(VENV)/.dev node_modules/.installed
+	$(PY) -m tests.golden --update
+
+bench: $(VENV)/.dev node_modules/.installed
+	$(PY) bench/run.py
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium (never a downloaded browser). Installed here when we can
+# (root with apt-get, as on CI and the project's machines); otherwise those tests are skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found: browser tests will be skipped (install it: apt-get install chromium)"; \
+	  fi; }

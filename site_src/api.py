@@ -1,0 +1,75 @@
+"""Machine-readable views of the site: the JSON API, sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .model import Catalog
+from .output import OutputFile
+from .pages import Page, paper_links
+from .urls import SiteUrls, digest_path, paper_path, topic_path
+
+
+def dump_json(data: Any) -> bytes:
+    """Deterministic, compact JSON (sorted keys, UTF-8)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
+    """/api/papers.json, /api/topics.json and /api/digests.json."""
+    papers = [
+        {
+            "slug": p.slug,
+            "title": p.title,
+            "url": urls.absolute(paper_path(p.slug)),
+            "abstract": p.abstract,
+            "topics": list(p.topic_slugs),
+            "digests": [a.date.isoformat() for a in p.appearances],
+            "links": [*paper_links(p), *({"label": "Code", "url": u} for u in p.code)],
+        }
+        for p in catalog.papers.values()
+    ]
+    topics = [
+        {
+            "slug": t.slug,
+            "name": t.name,
+            "description": t.description,
+            "url": urls.absolute(topic_path(t.slug)),
+            "count": catalog.topic_counts[t.slug],
+        }
+        for t in catalog.topics
+    ]
+    digests = [
+        {
+            "date": d.date.isoformat(),
+            "title": d.title,
+            "url": urls.absolute(digest_path(d.date)),
+            "papers": list(d.slugs),
+        }
+        for d in catalog.digests
+    ]
+    return [
+        OutputFile("api/papers.json", dump_json(papers)),
+        OutputFile("api/topics.json", dump_json(topics)),
+        OutputFile("api/digests.json", dump_json(digests)),
+    ]
+
+
+def sitemap_files(pages: Iterable[Page], urls: SiteUrls) -> list[OutputFile]:
+    """sitemap.xml (every listed page, with the date of its newest content) and robots.txt."""
+    entries = []
+    for page in sorted(pages, key=lambda p: p.path):
+        if not page.sitemap:
+            continue
+        lastmod = page.meta.get("updated")
+        modified = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        entries.append(f"<url><loc>{escape(urls.absolute(page.path))}</loc>{modified}</url>")
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n"
+    )
+    robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    return [OutputFile("sitemap.xml", sitemap.encode("utf-8")), OutputFile("robots.txt", robots.encode("utf-8"))]

@@ -1,0 +1,145 @@
+"""Digests into a catalog: one paper per identity, slugs, topics and the curator's notes applied."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .errors import Problems
+from .markup import code_links
+from .model import Appearance, Catalog, Digest, DigestFile, Entry, Note, Paper, Topic, TopicAssignment, identity
+from .topics import Classifier
+from .urls import SlugClaim, assign_slugs
+from .yamldoc import did_you_mean
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """One entry with the digest it came from."""
+
+    digest: DigestFile
+    position: int
+    entry: Entry
+
+
+def _check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> list[DigestFile]:
+    """One digest per day: two files for one date would fight over one page."""
+    by_date: dict[object, DigestFile] = {}
+    for digest in sorted(digests, key=lambda d: (d.date, d.source)):
+        if digest.date in by_date:
+            problems.error(
+                digest.source,
+                f"a second digest for {digest.date.isoformat()} (also {by_date[digest.date].source.path})",
+                "merge the two files or correct the date",
+            )
+            continue
+        by_date[digest.date] = digest
+    return list(by_date.values())
+
+
+def _group_listings(digests: Iterable[DigestFile]) -> dict[str, list[_Listing]]:
+    """Every listing of every paper, grouped by identity, oldest digest first."""
+    groups: dict[str, list[_Listing]] = defaultdict(list)
+    for digest in sorted(digests, key=lambda d: d.date):
+        for position, entry in enumerate(digest.entries, start=1):
+            groups[identity(entry.title)].append(_Listing(digest, position, entry))
+    return groups
+
+
+def _newest(listings: Sequence[_Listing], field: str, empty: _T) -> _T:
+    """The newest non-empty value of an entry field: a later digest corrects an earlier one."""
+    return next((value for item in reversed(listings) if (value := getattr(item.entry, field))), empty)
+
+
+def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> None:
+    latest = listings[-1]
+    for earlier in listings[:-1]:
+        if earlier.entry.abstract != latest.entry.abstract:
+            problems.warn(
+                latest.entry.source,
+                f"the abstract differs from the one in the {earlier.digest.date.isoformat()} digest "
+                f"({earlier.entry.source})",
+                "the latest abstract is used; make them equal to silence this",
+            )
+            return
+
+
+def _apply_notes(notes: Iterable[Note], slugs: set[str], problems: Problems) -> dict[str, Note]:
+    """Notes by paper slug; a note whose file name is no paper's slug is an error."""
+    found: dict[str, Note] = {}
+    for note in notes:
+        if note.slug not in slugs:
+            problems.error(
+                note.source,
+                f'no paper has the slug "{note.slug}"',
+                f"rename the note to <paper-slug>.md; {did_you_mean(note.slug, slugs)}",
+            )
+            continue
+        found[note.slug] = note
+    return found
+
+
+def _topics_for(listings: Sequence[_Listing], note: Note | None, classifier: Classifier) -> tuple[TopicAssignment, ...]:
+    """The curator's choice when there is one (note first, then digest), else the classifier's."""
+    chosen = note.topics if note and note.topics else _newest(listings, "topics", ())
+    if chosen:
+        return tuple(TopicAssignment(slug, 0.0, manual=True) for slug in chosen)
+    latest = listings[-1].entry
+    return classifier.assign(latest.title, latest.abstract)
+
+
+def _paper(key: str, slug: str, listings: Sequence[_Listing], note: Note | None, classifier: Classifier) -> Paper:
+    """One paper from all its listings: the newest title and abstract, the note's word over the digest's."""
+    latest = listings[-1].entry
+    note = note or Note(slug=slug, source=latest.source, body="")
+    code = dict.fromkeys([*note.code, *_newest(listings, "code", ()), *code_links(latest.abstract)])
+    return Paper(
+        key=key,
+        slug=slug,
+        title=latest.title,
+        abstract=latest.abstract,
+        appearances=tuple(Appearance(item.digest.date, item.position) for item in listings),
+        topics=_topics_for(listings, note, classifier),
+        url=note.url or _newest(listings, "url", ""),
+        arxiv=note.arxiv or _newest(listings, "arxiv", ""),
+        code=tuple(code),
+        note="\n\n".join(text for text in (_newest(listings, "note", ""), note.body) if text),
+        hidden=note.hidden,
+    )
+
+
+def build_catalog(
+    digest_files: Sequence[DigestFile],
+    topics: Sequence[Topic],
+    notes: Iterable[Note],
+    problems: Problems,
+) -> Catalog:
+    """Merge digests into papers (deduplicated across days) and apply topics and notes."""
+    digests = _check_unique_dates(digest_files, problems)
+    groups = _group_listings(digests)
+    slugs = assign_slugs(SlugClaim(key, items[-1].entry.title, items[0].digest.date) for key, items in groups.items())
+    notes_by_slug = _apply_notes(notes, set(slugs.values()), problems)
+    classifier = Classifier.for_topics(topics)
+    papers: dict[str, Paper] = {}
+    for key, listings in groups.items():
+        _warn_changed_abstract(listings, problems)
+        papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), classifier)
+    visible = {slug: papers[slug] for slug in sorted(papers) if not papers[slug].hidden}
+    return Catalog(
+        papers=visible,
+        digests=tuple(
+            Digest(
+                date=d.date,
+                slugs=tuple(s for s in (slugs[identity(e.title)] for e in d.entries) if s in visible),
+                source=d.source,
+                title=d.title,
+                note=d.note,
+            )
+            for d in sorted(digests, key=lambda d: d.date, reverse=True)
+        ),
+        topics=tuple(topics),
+    )

@@ -1,0 +1,88 @@
+"""The command line: the one place that catches our error type, prints it and picks an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import ROOT, BuildOptions
+from .errors import BuildError
+from .pipeline import build
+from .yamldoc import check_url
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        content_dir=Path(args.content),
+        out_dir=Path(args.out),
+        base_url=args.base_url,
+        strict=args.strict,
+    )
+
+
+def _base_url(value: str) -> str:
+    message = check_url(value)
+    if message:
+        raise argparse.ArgumentTypeError(message)
+    return value
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", default=str(ROOT / "content"), metavar="DIR", help="the curator's inputs")
+    parser.add_argument("--out", default=str(ROOT / "public"), metavar="DIR", help="where the site is written")
+    parser.add_argument("--base-url", type=_base_url, metavar="URL", help="the address the site is published at")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per task."""
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the Paper Digest site from the digests in content/.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_parser = commands.add_parser("build", help="build the site into the output folder (the default)")
+    _add_build_options(build_parser)
+    check_parser = commands.add_parser("check", help="validate every input and template; write nothing")
+    _add_build_options(check_parser)
+    return parser
+
+
+def _print_problems(error: BuildError) -> None:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    errors = sum(1 for p in error.problems if not p.warning)
+    warnings = len(error.problems) - errors
+    noun = "error" if errors == 1 else "errors"
+    extra = f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    print(f"Build failed: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 success, 1 bad input, 2 bad usage)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
+        arguments.insert(0, "build")
+    args = make_parser().parse_args(arguments)
+    try:
+        if args.command == "check":
+            report = build(_options(args), write=False)
+            verb = "Checked"
+        else:
+            report = build(_options(args))
+            verb = "Built"
+    except BuildError as error:
+        _print_problems(error)
+        return 1
+    except Exception as error:  # the last line of defence: no traceback unless asked
+        if args.debug:
+            raise
+        print(f"Unexpected error: {error!r} (run again with --debug for details)", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    print(report.summary(verb))
+    return 0

@@ -1,0 +1,91 @@
+"""Site settings (`content/site.yaml`) and build options, validated up front, strict about typos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import Problems, Source
+from .yamldoc import Field, LineDict, load, read_fields
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The project folder: templates and npm packages are found relative to it."""
+
+TEMPLATES_DIR = ROOT / "templates"
+NODE_MODULES_DIR = ROOT / "node_modules"
+
+
+def _check_language(value: str) -> str:
+    ok = value.replace("-", "").isalnum() and len(value) <= 35
+    return "" if ok else f'"{value}" is not a language tag like "en" or "en-GB"'
+
+
+def _check_year(value: int) -> str:
+    return "" if 1900 <= value <= 9999 else f"{value} is not a plausible year"
+
+
+SITE_SCHEMA: dict[str, Field] = {
+    "title": Field("text", "the site's name, shown in every page header and feed"),
+    "description": Field("text", "one sentence shown on the home page and in search results of engines"),
+    "base_url": Field("url", "the address the site is published at, e.g. https://digest.example.org/"),
+    "language": Field("text", "the language of the pages, e.g. en", check=_check_language),
+    "author": Field("text", "who curates the digest, named in feeds"),
+    "year": Field(
+        "int",
+        "the year of digests whose file name carries no date (e.g. jun-26.txt)",
+        check=_check_year,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What `content/site.yaml` says; every key is optional."""
+
+    title: str = "Paper Digest"
+    description: str = "Trending machine-learning papers, collected one digest at a time."
+    base_url: str = "http://localhost:8000/"
+    """Always ends with a slash."""
+    language: str = "en"
+    author: str = "Paper Digest"
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line says: where to read, where to write, and how strict to be."""
+
+    content_dir: Path = ROOT / "content"
+    out_dir: Path = ROOT / "public"
+    base_url: str | None = None
+    """Overrides `base_url` from site.yaml (e.g. a deploy preview's address)."""
+    strict: bool = False
+    """Warnings fail the build."""
+
+
+def normalise_base_url(url: str) -> str:
+    """Base URLs end with exactly one slash, so that joining paths never doubles or drops one."""
+    return url.rstrip("/") + "/"
+
+
+def parse_settings(text: str | None, source: Source, problems: Problems) -> SiteSettings:
+    """Read site.yaml text (None when the file is absent: every key has a default)."""
+    if text is None or not text.strip():
+        return SiteSettings()
+    data = load(text, source.at(1), problems)
+    if data is None:
+        return SiteSettings()
+    if not isinstance(data, LineDict):
+        problems.error(source.at(1), "site settings must be a mapping of keys to values", "write key: value lines")
+        return SiteSettings()
+    values = read_fields(data, SITE_SCHEMA, source, "site settings", problems)
+    if "base_url" in values:
+        values["base_url"] = normalise_base_url(values["base_url"])
+    return replace(SiteSettings(), **values)
+
+
+def with_overrides(settings: SiteSettings, options: BuildOptions) -> SiteSettings:
+    """Settings after the command line has had its say."""
+    if options.base_url:
+        return replace(settings, base_url=normalise_base_url(options.base_url))
+    return settings

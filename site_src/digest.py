@@ -1,0 +1,317 @@
+"""Digest files into dated lists of entries: the trending-page text format and hand-written YAML.
+
+The text format is what a browser copies from a trending-papers page: blocks separated by blank
+lines, page boilerplate, a date line such as "Jun 26", then title and abstract blocks in turn.
+Blocks are classified by shape (a title is a short single line, an abstract a long paragraph),
+never by position alone, so that one missing title or abstract cannot shift the pairing of
+every paper after it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from .content import TextFile
+from .errors import Problems, Source
+from .model import DigestFile, Entry, identity
+from .text import clean_text, shorten
+from .topics import check_topics
+from .yamldoc import Field, LineDict, LineList, check_url, load, read_fields
+
+BOILERPLATE = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "subscribe",
+        "byak and the research community",
+    }
+)
+"""Lines of the trending-papers page that are not part of the digest (compared case-folded)."""
+
+TITLE_MAX_CHARS = 300
+TITLE_MAX_WORDS = 40
+SENTENCE_MIN_WORDS = 12
+"""A single line ending in a full stop with at least this many words reads as a sentence."""
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+_MONTHS["sept"] = 9
+_DATE_LINE = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:,?\s+(?P<year>\d{4}))?$")
+_FILE_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
+_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of non-blank lines, joined into one line of text."""
+
+    line: int
+    text: str
+    line_count: int
+
+    @property
+    def is_title(self) -> bool:
+        """Titles are short single lines that do not read as a sentence."""
+        if self.line_count != 1:
+            return False
+        words = len(self.text.split())
+        if len(self.text) > TITLE_MAX_CHARS or words > TITLE_MAX_WORDS:
+            return False
+        return not (self.text.endswith(".") and words >= SENTENCE_MIN_WORDS)
+
+
+def blocks(text: str) -> Iterator[Block]:
+    """Split text into blocks separated by blank lines (lines of only spaces count as blank)."""
+    start, lines = 0, list[str]()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line)
+        elif lines:
+            yield Block(start, clean_text(" ".join(lines)), len(lines))
+            lines = []
+    if lines:
+        yield Block(start, clean_text(" ".join(lines)), len(lines))
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """A piece of text short enough to quote in a message."""
+    return f'"{shorten(text, limit)}"'
+
+
+def date_from_file_name(file: TextFile, problems: Problems) -> datetime.date | None:
+    """The date a file name such as 2025-06-26.txt carries; None when it carries none."""
+    match = _FILE_DATE.match(file.name)
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        problems.error(
+            file.source,
+            f"the file name says {match.group(0)}, which is not a date",
+            "rename the file to a real date, YYYY-MM-DD",
+        )
+        return None
+
+
+def _parse_date_line(match: re.Match[str]) -> tuple[int, int, int | None] | None:
+    month = _MONTHS.get(match["month"].lower())
+    if month is None:
+        return None
+    return month, int(match["day"]), int(match["year"]) if match["year"] else None
+
+
+def resolve_date(
+    file: TextFile,
+    line_date: tuple[int, int, int | None] | None,
+    line: int,
+    fallback_year: int | None,
+    problems: Problems,
+) -> datetime.date | None:
+    """Combine the file name's date, the date line and site.yaml's year into the digest's date."""
+    named = date_from_file_name(file, problems)
+    if named is None and _FILE_DATE.match(file.name):
+        return None  # the file name's impossible date is reported already
+    if line_date is None:
+        if named is None:
+            problems.error(
+                file.source.at(1),
+                "the digest has no date",
+                'name the file YYYY-MM-DD.txt or start it with a date line such as "Jun 26"',
+            )
+        return named
+    month, day, year = line_date
+    year = year or (named.year if named else fallback_year)
+    at = file.source.at(line)
+    if year is None:
+        problems.error(
+            at,
+            "cannot tell the digest's year",
+            "name the file YYYY-MM-DD.txt or set year: in content/site.yaml",
+        )
+        return None
+    try:
+        dated = datetime.date(year, month, day)
+    except ValueError:
+        problems.error(at, f"{calendar.month_abbr[month]} {day}, {year} is not a date", "correct the date line")
+        return None
+    if named is not None and named != dated:
+        problems.error(
+            at,
+            f"the date line says {dated.isoformat()} but the file name says {named.isoformat()}",
+            "rename the file or correct the date line",
+        )
+        return None
+    return dated
+
+
+def parse_text_digest(file: TextFile, fallback_year: int | None, problems: Problems) -> DigestFile | None:
+    """Parse the trending-page text format; None when the file cannot give a digest."""
+    pending = list(blocks(file.text))
+    line_date: tuple[int, int, int | None] | None = None
+    date_line = 1
+    body: list[Block] = []
+    for index, block in enumerate(pending):
+        if block.text.casefold() in BOILERPLATE:
+            continue
+        match = _DATE_LINE.match(block.text)
+        parsed = _parse_date_line(match) if match and block.line_count == 1 else None
+        if parsed is not None and line_date is None:
+            line_date, date_line = parsed, block.line
+            continue
+        body = [b for b in pending[index:] if b.text.casefold() not in BOILERPLATE or b.line_count != 1]
+        break
+    date = resolve_date(file, line_date, date_line, fallback_year, problems)
+    entries = list(_pair(body, file.source, problems))
+    if not entries and not body:
+        problems.error(
+            file.source.at(1),
+            "no papers found",
+            'expected a date line such as "Jun 26", then each paper\'s title and abstract as paragraphs',
+        )
+    if date is None or not entries:
+        return None
+    return DigestFile(date=date, entries=tuple(_without_repeats(entries, problems)), source=file.source)
+
+
+def _pair(body: list[Block], source: Source, problems: Problems) -> Iterator[Entry]:
+    """Pair each title with the abstract after it; report every block that has no partner."""
+    index = 0
+    while index < len(body):
+        block = body[index]
+        following = body[index + 1] if index + 1 < len(body) else None
+        if block.is_title and following is not None and not following.is_title:
+            yield Entry(title=block.text, abstract=following.text, source=source.at(block.line))
+            index += 2
+            continue
+        if block.is_title:
+            problems.error(
+                source.at(block.line),
+                f"title {_quote(block.text)} has no abstract",
+                "expected a paragraph after the title; add the abstract or delete the title",
+            )
+        else:
+            problems.error(
+                source.at(block.line),
+                f"paragraph {_quote(block.text)} has no title",
+                "expected the paper's title on its own line before its abstract",
+            )
+        index += 1
+
+
+def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry]:
+    """The first listing of each paper in a digest; later repeats are warned about and dropped."""
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        key = identity(entry.title)
+        if key in seen:
+            problems.warn(
+                entry.source,
+                f"paper {_quote(entry.title)} is listed twice in this digest (first at line {seen[key].source.line})",
+                "delete the repeat; only the first listing is used",
+            )
+            continue
+        seen[key] = entry
+        yield entry
+
+
+def _check_arxiv(value: str) -> str:
+    return "" if _ARXIV_ID.match(value) else f'"{value}" is not an arXiv identifier like 2306.12345'
+
+
+def _check_urls(values: tuple[str, ...]) -> str:
+    return next((message for message in map(check_url, values) if message), "")
+
+
+DIGEST_SCHEMA: dict[str, Field] = {
+    "date": Field("date", "the digest's day, e.g. 2025-06-26 (optional when the file is named by date)"),
+    "title": Field("text", "a heading for the digest page"),
+    "note": Field("text", "the curator's remarks on the day (Markdown)"),
+    "papers": Field("mappings", "a list of papers, each with title: and abstract:", required=True),
+}
+
+ENTRY_SCHEMA: dict[str, Field] = {
+    "title": Field("text", "the paper's title", required=True),
+    "abstract": Field("text", "the paper's abstract", required=True),
+    "url": Field("url", "a page for the paper"),
+    "arxiv": Field("text", "the arXiv identifier, e.g. 2306.12345", check=_check_arxiv),
+    "code": Field("list", "links to the paper's code", check=_check_urls),
+    "note": Field("text", "the curator's remark on the paper (Markdown)"),
+    "topics": Field("list", "topic slugs from content/topics.yaml"),
+}
+
+
+def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Problems) -> DigestFile | None:
+    """Parse a hand-written YAML digest; None when the file cannot give a digest."""
+    data = load(file.text, file.source.at(1), problems)
+    if data is None:
+        return None
+    if not isinstance(data, LineDict):
+        problems.error(file.source.at(1), "a YAML digest must be a mapping", "start with date: and papers:")
+        return None
+    values = read_fields(data, DIGEST_SCHEMA, file.source, "the digest", problems)
+    named = date_from_file_name(file, problems)
+    date = values.get("date") or named
+    if "date" in values and named is not None and values["date"] != named:
+        problems.error(
+            file.source.at(data.line_of("date")),
+            f"date: says {values['date'].isoformat()} but the file name says {named.isoformat()}",
+            "rename the file or correct date:",
+        )
+        return None
+    if date is None and "date" not in data and not _FILE_DATE.match(file.name):
+        problems.error(file.source.at(1), "the digest has no date", "add date: YYYY-MM-DD or name the file by date")
+    papers: LineList = values.get("papers", LineList())
+    entries = []
+    for item, line in zip(papers, papers.item_lines, strict=True):
+        entry = _yaml_entry(item, file.source.at(line), topic_slugs, problems)
+        if entry is not None:
+            entries.append(entry)
+    if "papers" in values and not papers:
+        problems.error(file.source.at(data.line_of("papers")), "papers: is empty", "list at least one paper")
+    if date is None or not entries:
+        return None
+    return DigestFile(
+        date=date,
+        entries=tuple(_without_repeats(entries, problems)),
+        source=file.source,
+        title=values.get("title", ""),
+        note=values.get("note", ""),
+    )
+
+
+def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], problems: Problems) -> Entry | None:
+    if not isinstance(item, LineDict):
+        problems.error(source, "each paper must be a mapping", "write title: and abstract: under a dash")
+        return None
+    before = len(problems.errors)
+    values = read_fields(item, ENTRY_SCHEMA, source, "the paper", problems)
+    topics = check_topics(values.get("topics", ()), topic_slugs, source.at(item.line_of("topics")), problems)
+    if len(problems.errors) > before:
+        return None
+    arxiv = values.get("arxiv", "")
+    return Entry(
+        title=clean_text(values["title"]),
+        abstract=clean_text(values["abstract"]),
+        source=source.at(item.line_of("title")),
+        url=values.get("url", ""),
+        arxiv=arxiv,
+        code=values.get("code", ()),
+        note=values.get("note", ""),
+        topics=topics,
+    )
+
+
+def parse_digest(
+    file: TextFile, fallback_year: int | None, topic_slugs: Collection[str], problems: Problems
+) -> DigestFile | None:
+    """Parse one digest file by its extension."""
+    if file.name.lower().endswith((".yaml", ".yml")):
+        return parse_yaml_digest(file, topic_slugs, problems)
+    return parse_text_digest(file, fallback_year, problems)

@@ -1,0 +1,90 @@
+"""Problems found in the curator's inputs, and the one format they are reported in.
+
+Library code never prints or exits: it records problems on a `Problems` collector, and the
+pipeline raises `BuildError` once a stage is done, so that one run reports every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """A place in an input file; every parsed value and every problem points back to one."""
+
+    path: str
+    """The file as the curator would type it (relative to the working folder when inside it)."""
+    line: int = 0
+    """1-based line number, or 0 when the problem concerns the whole file."""
+
+    def at(self, line: int) -> Source:
+        """The same file at another line."""
+        return Source(self.path, line)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the inputs: where, what, and how to fix it."""
+
+    source: Source
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        text = f"{self.source}: {kind}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass
+class Problems:
+    """Collects problems across a stage so that they are all reported in one run."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, source: Source, message: str, hint: str = "") -> None:
+        """Record a problem that stops the build."""
+        self.items.append(Problem(source, message, hint))
+
+    def warn(self, source: Source, message: str, hint: str = "") -> None:
+        """Record a problem that the build survives (fatal under --strict)."""
+        self.items.append(Problem(source, message, hint, warning=True))
+
+    def extend(self, other: Problems) -> None:
+        """Take over another collector's problems."""
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop the build."""
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that the build survives."""
+        return [p for p in self.items if p.warning]
+
+    def raise_if_errors(self) -> None:
+        """End the stage: abort with every error found so far, if any."""
+        if self.errors:
+            raise BuildError(self.items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class BuildError(Exception):
+    """The inputs cannot be built; carries every problem found, in file and line order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,131 @@
+"""Markdown both ways: untrusted text into Markdown that shows it literally, Markdown into safe HTML.
+
+Titles and abstracts come from a web page and may contain anything, including Markdown or HTML
+syntax; they must show as the text they are. Web addresses in them become links. The renderer
+has raw HTML off, and markdown-it's link validation drops `javascript:` and similar schemes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+
+_URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
+"""A web address: a scheme or www. followed by characters that may appear in one."""
+_TRAILING = ".,;:!?*'\""
+"""Punctuation that ends a sentence rather than an address."""
+_CLOSERS = {")": "("}
+
+
+@dataclass(frozen=True)
+class WebLink:
+    """A web address found in text (the interface markdown-it's linkify rule expects)."""
+
+    index: int
+    last_index: int
+    text: str
+    url: str
+    schema: str = "https:"
+
+
+def _trim(candidate: str) -> str:
+    """Drop trailing punctuation, and closing brackets that the address did not open."""
+    while candidate:
+        last = candidate[-1]
+        if last in _TRAILING or (last in _CLOSERS and candidate.count(last) > candidate.count(_CLOSERS[last])):
+            candidate = candidate[:-1]
+        else:
+            break
+    return candidate
+
+
+def _link(match: re.Match[str]) -> WebLink | None:
+    """The address a regex match holds, or None when it is no address (no dot in the host)."""
+    raw = _trim(match.group(0))
+    if "." not in raw.split("//", 1)[-1]:
+        return None
+    url = raw if "://" in raw else f"http://{raw}"
+    return WebLink(match.start(), match.start() + len(raw), raw, url)
+
+
+def find_links(text: str) -> list[WebLink]:
+    """Every web address in a text, with its position; fast enough for 50k abstracts."""
+    return [link for match in _URL.finditer(text) if (link := _link(match))]
+
+
+class _Linkify:
+    """Plugs `find_links` into markdown-it, so that notes and abstracts find the same links."""
+
+    def pretest(self, text: str) -> bool:
+        return "://" in text or "www." in text.lower()
+
+    def test(self, text: str) -> bool:
+        return self.pretest(text) and bool(find_links(text))
+
+    def match(self, text: str) -> list[WebLink]:
+        return find_links(text)
+
+    def match_at_start(self, text: str) -> WebLink | None:
+        match = _URL.match(text)
+        return _link(match) if match else None
+
+
+_RENDERER = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(["linkify", "table", "strikethrough"])
+_RENDERER.linkify = _Linkify()
+
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>!&~|#])")
+"""Characters that can start Markdown syntax anywhere in a line."""
+_ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])")
+"""A number that would start an ordered list at the beginning of a paragraph."""
+
+CODE_HOSTS = frozenset(
+    {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sourceforge.net"}
+)
+"""Hosts whose links in an abstract are listed as the paper's code."""
+
+
+def _escape_plain(text: str, at_start: bool) -> str:
+    escaped = _INLINE_SYNTAX.sub(r"\\\1", text)
+    if at_start:
+        escaped = _ORDERED_LIST.sub(r"\1\\\2", escaped)
+        if escaped[:1] in ("-", "+", "="):  # a bullet list, a rule or a heading underline
+            escaped = "\\" + escaped
+    return escaped
+
+
+def _link_target(url: str) -> str:
+    """A link destination that cannot break out of `<...>` in Markdown."""
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def text_to_markdown(text: str) -> str:
+    """Markdown that renders as exactly `text` (one paragraph), with web addresses as links."""
+    text = " ".join(text.split())
+    pieces: list[str] = []
+    position = 0
+    for link in find_links(text):
+        pieces.append(_escape_plain(text[position : link.index], at_start=position == 0))
+        label = _escape_plain(link.text, at_start=False)
+        pieces.append(f"[{label}](<{_link_target(link.url)}>)")
+        position = link.last_index
+    pieces.append(_escape_plain(text[position:], at_start=position == 0))
+    return "".join(pieces)
+
+
+def code_links(text: str) -> list[str]:
+    """Addresses in a text that point at code hosts (GitHub, GitLab, Hugging Face, ...)."""
+    found = []
+    for url in (link.url for link in find_links(text)):
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        if host in CODE_HOSTS and url not in found:
+            found.append(url)
+    return found
+
+
+def render_markdown(source: str) -> str:
+    """HTML for a Markdown body: raw HTML is shown as text and unsafe link schemes are dropped."""
+    html: str = _RENDERER.render(source)
+    return html

@@ -1,0 +1,177 @@
+"""The site's data, as frozen dataclasses: no I/O, no HTML, nothing that depends on a template."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from .errors import Source
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def identity(title: str) -> str:
+    """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return _NOT_WORD.sub(" ", folded).strip() or folded.strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as one digest lists it."""
+
+    title: str
+    abstract: str
+    source: Source
+    """Where the entry's title is."""
+    url: str = ""
+    """A page for the paper, from a YAML digest."""
+    arxiv: str = ""
+    """An arXiv identifier such as 2306.12345, from a YAML digest."""
+    code: tuple[str, ...] = ()
+    note: str = ""
+    """The curator's remark (Markdown), from a YAML digest."""
+    topics: tuple[str, ...] = ()
+    """Topic slugs chosen by the curator; empty means assign automatically."""
+
+
+@dataclass(frozen=True)
+class DigestFile:
+    """One parsed digest file: a date and the papers of that day, in the curator's order."""
+
+    date: datetime.date
+    entries: tuple[Entry, ...]
+    source: Source
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One entry of the taxonomy in `content/topics.yaml`."""
+
+    slug: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+    """Words and phrases that signal the topic in a title or abstract."""
+    source: Source
+
+
+@dataclass(frozen=True)
+class Note:
+    """The curator's per-paper file `content/notes/<paper-slug>.md`."""
+
+    slug: str
+    source: Source
+    body: str
+    """Markdown shown on the paper page as the curator's note."""
+    topics: tuple[str, ...] | None = None
+    """Replaces the automatic topics when given."""
+    hidden: bool = False
+    """Leaves the paper out of every page, list, feed and index."""
+    code: tuple[str, ...] = ()
+    url: str = ""
+    arxiv: str = ""
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A paper's place in one digest."""
+
+    date: datetime.date
+    position: int
+    """1-based place in the digest, in the curator's order."""
+
+
+@dataclass(frozen=True)
+class TopicAssignment:
+    """A topic given to a paper, how strongly, and why."""
+
+    slug: str
+    score: float
+    reasons: tuple[str, ...] = ()
+    """The words or phrases that decided it; empty when the curator chose the topic."""
+    manual: bool = False
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper, however many digests listed it."""
+
+    key: str
+    """Identity: the normalised title."""
+    slug: str
+    title: str
+    abstract: str
+    appearances: tuple[Appearance, ...]
+    """Oldest first."""
+    topics: tuple[TopicAssignment, ...]
+    """Strongest first; 1 to 3 of them."""
+    url: str = ""
+    arxiv: str = ""
+    code: tuple[str, ...] = ()
+    """Links to the paper's code: the curator's, then those found in the abstract."""
+    note: str = ""
+    hidden: bool = False
+
+    @property
+    def first_seen(self) -> datetime.date:
+        """The date of the oldest digest that listed the paper."""
+        return self.appearances[0].date
+
+    @property
+    def last_seen(self) -> datetime.date:
+        """The date of the newest digest that listed the paper."""
+        return self.appearances[-1].date
+
+    @property
+    def topic_slugs(self) -> tuple[str, ...]:
+        """The paper's topics, strongest first."""
+        return tuple(t.slug for t in self.topics)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One day's list of papers as the site shows it."""
+
+    date: datetime.date
+    slugs: tuple[str, ...]
+    """The visible papers, in the curator's order."""
+    source: Source
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the pages are made from."""
+
+    papers: Mapping[str, Paper]
+    """Visible papers by slug, in slug order."""
+    digests: tuple[Digest, ...]
+    """Newest first."""
+    topics: tuple[Topic, ...]
+    """In taxonomy order."""
+
+    @cached_property
+    def topics_by_slug(self) -> dict[str, Topic]:
+        """Every topic by its slug."""
+        return {t.slug: t for t in self.topics}
+
+    def topic(self, slug: str) -> Topic:
+        """The topic with this slug."""
+        return self.topics_by_slug[slug]
+
+    @cached_property
+    def topic_counts(self) -> dict[str, int]:
+        """How many visible papers each topic has, in taxonomy order."""
+        counts = {t.slug: 0 for t in self.topics}
+        for paper in self.papers.values():
+            for slug in paper.topic_slugs:
+                counts[slug] += 1
+        return counts

@@ -1,0 +1,295 @@
+"""The catalog as Markdown pages: YAML front matter (the page's data) plus a Markdown body (its prose).
+
+Each HTML page is rendered from exactly one of these, and the same page is published as
+`index.md` beside it, so what a template shows is what the Markdown page says.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote_plus
+
+from .content import TextFile
+from .errors import Problems
+from .markup import text_to_markdown
+from .model import Catalog, Digest, Paper, Topic
+from .text import shorten
+from .topics import SLUG_PATTERN
+from .urls import SiteUrls, digest_path, paper_path, topic_path
+from .yamldoc import Field, join_front_matter, read_fields, split_front_matter
+
+SUMMARY_CHARS = 220
+"""How much of an abstract a list shows."""
+
+RESERVED_PAGE_SLUGS = frozenset({"api", "assets", "digests", "papers", "search", "topics"})
+"""Hand-written pages may not take the address of a generated section."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page: where it is published, which template renders it, its data and its prose."""
+
+    path: str
+    """Site path, e.g. "papers/x/" (a folder) or "404.html" (a file)."""
+    template: str
+    meta: dict[str, Any]
+    body: str = ""
+    publish_markdown: bool = True
+    """Publish the Markdown page as index.md next to the HTML."""
+    sitemap: bool = True
+    """List the page in sitemap.xml (not the 404 page)."""
+
+    def to_markdown(self) -> str:
+        """The page as published: front matter, then body."""
+        return join_front_matter(self.meta, self.body)
+
+
+def long_date(date: datetime.date) -> str:
+    """How pages name a day: 26 June 2025."""
+    return f"{date.day} {date:%B %Y}"
+
+
+def lookup_links(title: str) -> list[dict[str, str]]:
+    """Search pages that find the paper by its title."""
+    query, exact = quote_plus(title), quote_plus(f'"{title}"')
+    return [
+        {"label": "arXiv", "url": f"https://arxiv.org/search/?query={query}&searchtype=title"},
+        {"label": "Hugging Face", "url": f"https://huggingface.co/papers?q={query}"},
+        {"label": "Semantic Scholar", "url": f"https://www.semanticscholar.org/search?q={query}"},
+        {"label": "Google Scholar", "url": f"https://scholar.google.com/scholar?q={exact}"},
+    ]
+
+
+def paper_links(paper: Paper) -> list[dict[str, str]]:
+    """Direct links the curator or the abstract gave: the paper's page, arXiv, code."""
+    links = []
+    if paper.url:
+        links.append({"label": "Paper", "url": paper.url})
+    if paper.arxiv:
+        links.append({"label": f"arXiv {paper.arxiv}", "url": f"https://arxiv.org/abs/{paper.arxiv}"})
+        links.append({"label": "PDF", "url": f"https://arxiv.org/pdf/{paper.arxiv}"})
+    return links
+
+
+@dataclass(frozen=True)
+class PageMaker:
+    """Builds every page's front matter from the catalog, with links for one base URL."""
+
+    catalog: Catalog
+    urls: SiteUrls
+
+    @cached_property
+    def digests_by_date(self) -> dict[datetime.date, Digest]:
+        """Every digest by its day."""
+        return {d.date: d for d in self.catalog.digests}
+
+    def topic_ref(self, slug: str) -> dict[str, str]:
+        """A topic as lists show it."""
+        topic = self.catalog.topic(slug)
+        return {"name": topic.name, "slug": slug, "url": self.urls.link(topic_path(slug))}
+
+    def digest_ref(self, digest: Digest) -> dict[str, Any]:
+        """A digest as lists show it."""
+        return {
+            "date": digest.date,
+            "title": digest.title or long_date(digest.date),
+            "url": self.urls.link(digest_path(digest.date)),
+            "count": len(digest.slugs),
+        }
+
+    def paper_ref(self, paper: Paper) -> dict[str, Any]:
+        """A paper as lists show it."""
+        return {
+            "title": paper.title,
+            "url": self.urls.link(paper_path(paper.slug)),
+            "topics": [self.topic_ref(s) for s in paper.topic_slugs],
+            "summary": shorten(paper.abstract, SUMMARY_CHARS),
+            "dates": [a.date for a in paper.appearances],
+        }
+
+    def _neighbour(self, slugs: Sequence[str], index: int) -> dict[str, str] | None:
+        if 0 <= index < len(slugs):
+            paper = self.catalog.papers[slugs[index]]
+            return {"title": paper.title, "url": self.urls.link(paper_path(paper.slug))}
+        return None
+
+    def paper_page(self, paper: Paper) -> Page:
+        """A paper: abstract, topics, every digest it was in, links, the curator's note."""
+        appearances = []
+        for appearance in reversed(paper.appearances):
+            digest = self.digests_by_date[appearance.date]
+            index = digest.slugs.index(paper.slug)
+            appearances.append(
+                {
+                    **self.digest_ref(digest),
+                    "position": index + 1,
+                    "previous": self._neighbour(digest.slugs, index - 1),
+                    "next": self._neighbour(digest.slugs, index + 1),
+                }
+            )
+        topics = [
+            {**self.topic_ref(t.slug), "score": t.score, "reasons": list(t.reasons), "manual": t.manual}
+            for t in paper.topics
+        ]
+        body = f"## Abstract\n\n{text_to_markdown(paper.abstract)}\n"
+        if paper.note:
+            body += f"\n## Curator’s note\n\n{paper.note}\n"
+        return Page(
+            path=paper_path(paper.slug),
+            template="paper.html",
+            meta={
+                "kind": "paper",
+                "title": paper.title,
+                "slug": paper.slug,
+                "url": self.urls.link(paper_path(paper.slug)),
+                "summary": shorten(paper.abstract, SUMMARY_CHARS),
+                "topics": topics,
+                "digests": appearances,
+                "first_seen": paper.first_seen,
+                "last_seen": paper.last_seen,
+                "links": paper_links(paper),
+                "code": list(paper.code),
+                "lookup": lookup_links(paper.title),
+            },
+            body=body,
+        )
+
+    def digest_page(self, digest: Digest, older: Digest | None, newer: Digest | None) -> Page:
+        """One day's papers in the curator's order."""
+        return Page(
+            path=digest_path(digest.date),
+            template="digest.html",
+            meta={
+                "kind": "digest",
+                **self.digest_ref(digest),
+                "papers": [self.paper_ref(self.catalog.papers[s]) for s in digest.slugs],
+                "older": self.digest_ref(older) if older else None,
+                "newer": self.digest_ref(newer) if newer else None,
+            },
+            body=digest.note,
+        )
+
+    def topic_papers(self, topic: Topic) -> list[Paper]:
+        """A topic's papers, newest digest first, then in digest order."""
+        papers = [p for p in self.catalog.papers.values() if topic.slug in p.topic_slugs]
+        return sorted(papers, key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug))
+
+    def topic_page(self, topic: Topic) -> Page:
+        """A topic: what it covers and its papers."""
+        papers = self.topic_papers(topic)
+        return Page(
+            path=topic_path(topic.slug),
+            template="topic.html",
+            meta={
+                "kind": "topic",
+                "title": topic.name,
+                "slug": topic.slug,
+                "url": self.urls.link(topic_path(topic.slug)),
+                "description": topic.description,
+                "count": len(papers),
+                "papers": [self.paper_ref(p) for p in papers],
+            },
+            body=text_to_markdown(topic.description) + "\n",
+        )
+
+    def topic_counts(self) -> list[dict[str, Any]]:
+        """Every topic with its description and number of papers, in taxonomy order."""
+        return [
+            {**self.topic_ref(t.slug), "description": t.description, "count": self.catalog.topic_counts[t.slug]}
+            for t in self.catalog.topics
+        ]
+
+    def listing_pages(self, site_title: str, site_description: str) -> list[Page]:
+        """The home page and the indexes of digests and topics."""
+        digests = [self.digest_ref(d) for d in self.catalog.digests]
+        topics = self.topic_counts()
+        latest = self.catalog.digests[0] if self.catalog.digests else None
+        home_meta: dict[str, Any] = {
+            "kind": "home",
+            "title": site_title,
+            "url": self.urls.link(""),
+            "description": site_description,
+            "digests": digests,
+            "topics": topics,
+            "latest": None,
+        }
+        if latest is not None:
+            home_meta["latest"] = {
+                **self.digest_ref(latest),
+                "papers": [self.paper_ref(self.catalog.papers[s]) for s in latest.slugs],
+            }
+        return [
+            Page(path="", template="home.html", meta=home_meta),
+            Page(
+                path="digests/",
+                template="digests.html",
+                meta={"kind": "digests", "title": "All digests", "url": self.urls.link("digests/"), "digests": digests},
+            ),
+            Page(
+                path="topics/",
+                template="topics.html",
+                meta={"kind": "topics", "title": "Topics", "url": self.urls.link("topics/"), "topics": topics},
+            ),
+            Page(
+                path="404.html",
+                template="404.html",
+                meta={"kind": "not-found", "title": "Page not found", "url": self.urls.link("404.html")},
+                publish_markdown=False,
+                sitemap=False,
+            ),
+        ]
+
+
+PAGE_SCHEMA: dict[str, Field] = {
+    "title": Field("text", "the page's heading", required=True),
+    "description": Field("text", "one sentence for search engines and link previews"),
+    "menu": Field("text", "a short label that lists the page in the site's navigation, e.g. About"),
+}
+
+
+def parse_page(file: TextFile, urls: SiteUrls, problems: Problems) -> Page | None:
+    """A hand-written page, `content/pages/<slug>.md`, published at /<slug>/."""
+    document = split_front_matter(file.text, file.source, problems)
+    values = read_fields(document.meta, PAGE_SCHEMA, file.source, "the page", problems)
+    slug = file.stem
+    if not SLUG_PATTERN.match(slug) or slug in RESERVED_PAGE_SLUGS:
+        problems.error(
+            file.source,
+            f'"{slug}" cannot be a page address',
+            "name the file with lower-case letters, digits and hyphens, not " + ", ".join(sorted(RESERVED_PAGE_SLUGS)),
+        )
+        return None
+    if "title" not in values:
+        return None
+    return Page(
+        path=f"{slug}/",
+        template="page.html",
+        meta={
+            "kind": "page",
+            "title": values["title"],
+            "slug": slug,
+            "url": urls.link(f"{slug}/"),
+            "description": values.get("description", ""),
+            "menu": values.get("menu", ""),
+        },
+        body=document.body,
+    )
+
+
+def make_pages(catalog: Catalog, urls: SiteUrls, site_title: str, site_description: str) -> Iterator[Page]:
+    """Every generated page of the site, in a stable order."""
+    maker = PageMaker(catalog, urls)
+    yield from maker.listing_pages(site_title, site_description)
+    digests = catalog.digests
+    for index, digest in enumerate(digests):
+        newer = digests[index - 1] if index > 0 else None
+        older = digests[index + 1] if index + 1 < len(digests) else None
+        yield maker.digest_page(digest, older, newer)
+    for topic in catalog.topics:
+        yield maker.topic_page(topic)
+    for paper in catalog.papers.values():
+        yield maker.paper_page(paper)

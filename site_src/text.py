@@ -1,0 +1,21 @@
+"""Plain-text helpers shared by the parsers, the pages and the messages."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """One line of text: control characters removed (XML forbids them), whitespace collapsed."""
+    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """The start of a text, cut at a word boundary, with an ellipsis when anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return f"{cut}…"

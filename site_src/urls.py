@@ -1,0 +1,126 @@
+"""Every slug, URL and output-path decision, and the guarantee that paths stay inside the output.
+
+Site paths are relative to the site root ("papers/x/", "" for the home page); `SiteUrls` turns
+them into links that carry the base URL's path, so a site published below a folder still works.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+SLUG_MAX = 80
+_HASH_LENGTH = 8
+_APOSTROPHES = [["'", ""], ["\u2019", ""]]
+"""Tweedie's becomes tweedies, not tweedie-s."""
+
+
+def short_hash(text: str, length: int = _HASH_LENGTH) -> str:
+    """A stable short fingerprint of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def slug_for(text: str, max_length: int = SLUG_MAX) -> str:
+    """ASCII, lower case, hyphenated, cut at a word boundary; never empty."""
+    slug = slugify(text, max_length=max_length, word_boundary=True, replacements=_APOSTROPHES)
+    return slug or f"paper-{short_hash(text)}"
+
+
+@dataclass(frozen=True)
+class SlugClaim:
+    """A paper asking for a slug: its identity and when it was first seen (older papers win)."""
+
+    key: str
+    title: str
+    first_seen: datetime.date
+
+
+def assign_slugs(claims: Iterable[SlugClaim]) -> dict[str, str]:
+    """A distinct slug per paper key, stable from build to build.
+
+    Titles that make the same slug are ordered by first appearance, then identity; the first
+    keeps the plain slug and the others get a fingerprint of their identity, which does not
+    depend on what else is in the catalog.
+    """
+    wanted: dict[str, list[SlugClaim]] = defaultdict(list)
+    for claim in claims:
+        wanted[slug_for(claim.title)].append(claim)
+    slugs: dict[str, str] = {}
+    for slug, group in wanted.items():
+        group.sort(key=lambda c: (c.first_seen, c.key))
+        slugs[group[0].key] = slug
+        for claim in group[1:]:
+            stem = slug_for(claim.title, SLUG_MAX - _HASH_LENGTH - 1)
+            slugs[claim.key] = f"{stem}-{short_hash(claim.key)}"
+    return slugs
+
+
+def paper_path(slug: str) -> str:
+    """Where a paper's page lives."""
+    return f"papers/{slug}/"
+
+
+def topic_path(slug: str) -> str:
+    """Where a topic's page lives."""
+    return f"topics/{slug}/"
+
+
+def digest_path(date: datetime.date) -> str:
+    """Where a digest's page lives."""
+    return f"digests/{date.isoformat()}/"
+
+
+def output_file(site_path: str) -> str:
+    """The file that serves a site path: folders get an index.html."""
+    return f"{site_path}index.html" if site_path.endswith("/") or not site_path else site_path
+
+
+def markdown_file(site_path: str) -> str:
+    """The Markdown twin published next to a folder page's index.html."""
+    return f"{site_path}index.md"
+
+
+class UnsafePathError(ValueError):
+    """A path that would land outside the output folder."""
+
+
+def checked_output_path(path: str) -> str:
+    """`path` normalised, refusing anything that could escape the output folder."""
+    normal = posixpath.normpath(path)
+    if (
+        not path
+        or "\\" in path
+        or "\x00" in path
+        or normal.startswith(("/", "../"))
+        or normal in (".", "..")
+        or normal != path.rstrip("/")
+    ):
+        raise UnsafePathError(f"refusing to write outside the output folder: {path!r}")
+    return normal
+
+
+@dataclass(frozen=True)
+class SiteUrls:
+    """Links for a site published at `base_url` (which ends with a slash)."""
+
+    base_url: str
+
+    @property
+    def prefix(self) -> str:
+        """The base URL's path: "/" for a site at a domain's root."""
+        return urlsplit(self.base_url).path or "/"
+
+    def link(self, site_path: str) -> str:
+        """A root-relative link that works on any host serving the site (previews included)."""
+        return self.prefix + site_path
+
+    def absolute(self, site_path: str) -> str:
+        """A full address, for feeds, sitemaps and canonical links."""
+        return self.base_url + site_path

@@ -1,0 +1,1 @@
+"""Paper Digest's tests: unit cases from data files, golden sites, and browser tests."""

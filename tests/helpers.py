@@ -1,0 +1,109 @@
+"""Shared helpers: small content trees, builds into temporary folders, and HTML reading."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import lxml.html
+import yaml
+
+from site_src.config import ROOT, BuildOptions
+from site_src.pipeline import BuildReport, build
+
+SHIPPED_CONTENT = ROOT / "content"
+CASES = Path(__file__).parent / "cases"
+
+ABSTRACT = (
+    "We study how neural networks learn from data that arrives over time, and we propose a simple "
+    "method that keeps what was learned before while learning new tasks. Experiments on three "
+    "benchmarks show that the method forgets less than earlier approaches and needs no extra memory."
+)
+"""A realistic abstract: case files write ABSTRACT where they need one."""
+
+
+def load_cases(name: str) -> list[dict[str, object]]:
+    """The cases of a YAML case file in tests/cases/."""
+    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
+    assert isinstance(cases, list) and cases
+    return cases
+
+
+def expand(text: str) -> str:
+    """Case text with its ABSTRACT placeholders filled in."""
+    return text.replace("ABSTRACT", ABSTRACT)
+
+
+def write_content(root: Path, files: Mapping[str, str | bytes], defaults: bool = True) -> Path:
+    """A content folder under `root` holding `files` (paths relative to it), plus the shipped
+    taxonomy and settings unless `files` gives its own or `defaults` is False."""
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    if defaults:
+        for name in ("topics.yaml", "site.yaml"):
+            if name not in files:
+                shutil.copy(SHIPPED_CONTENT / name, content / name)
+    for name, data in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return content
+
+
+def text_digest(date_line: str, papers: list[tuple[str, str]]) -> str:
+    """A digest in the trending-page text format."""
+    blocks = ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"]
+    blocks.append(date_line)
+    for title, abstract in papers:
+        blocks += [title, abstract]
+    return "\n\n".join(blocks) + "\n"
+
+
+def build_into(content: Path, out: Path, **options: object) -> BuildReport:
+    """Build `content` into `out`."""
+    return build(BuildOptions(content_dir=content, out_dir=out, **options))  # type: ignore[arg-type]
+
+
+def html(path: Path) -> lxml.html.HtmlElement:
+    """A built page, parsed as a browser would."""
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def page(out: Path, site_path: str) -> lxml.html.HtmlElement:
+    """The built page for a site path such as "papers/x/"."""
+    file = out / site_path / "index.html" if site_path.endswith("/") or not site_path else out / site_path
+    return html(file)
+
+
+def text_of(element: lxml.html.HtmlElement) -> str:
+    """An element's visible text, whitespace collapsed."""
+    return " ".join(element.text_content().split())
+
+
+def resolve(out: Path, link: str, prefix: str = "/") -> Path | None:
+    """The file a root-relative link serves from `out`, or None when nothing does."""
+    path = unquote(urlsplit(link).path)
+    if not path.startswith(prefix):
+        return None
+    relative = path[len(prefix) :]
+    target = out / relative
+    if target.is_dir() or relative == "" or relative.endswith("/"):
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def internal_links(out: Path) -> Iterator[tuple[Path, str]]:
+    """Every (page, link) pair whose link stays on the site: href and src of every HTML page."""
+    for file in sorted(out.rglob("*.html")):
+        tree = html(file)
+        for element, attribute, link, _ in tree.iterlinks():
+            if attribute not in ("href", "src") or element.tag == "form":
+                continue
+            target, _fragment = urldefrag(link)
+            if target and not urlsplit(target).scheme and not target.startswith("//"):
+                yield file, link

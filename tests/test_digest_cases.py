@@ -1,0 +1,41 @@
+"""The digest parser against the cases in tests/cases/digests.yaml."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from site_src.content import TextFile, decode
+from site_src.digest import parse_digest
+from site_src.errors import Problems, Source
+
+from .helpers import expand, load_cases
+
+CASES = load_cases("digests.yaml")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[str(c["name"]) for c in CASES])
+def test_digest_case(case: dict[str, object]) -> None:
+    if "bytes" in case:
+        data = expand(str(case["bytes"])).encode("latin-1")
+    else:
+        data = expand(str(case["text"])).encode("utf-8")
+    problems = Problems()
+    source = Source(str(case["file"]))
+    text = decode(data, source, problems)
+    digest = None
+    if text is not None:
+        year = case.get("year")
+        digest = parse_digest(TextFile(source, text), year if isinstance(year, int) else None, case.get("topics", []), problems)  # type: ignore[arg-type]
+
+    assert [str(p) for p in sorted(problems)] == case["problems"]
+    titles = [e.title for e in digest.entries] if digest else []
+    if digest is None and not problems.errors:
+        pytest.fail("no digest and no error")
+    if "date" in case:
+        assert digest is not None
+        assert digest.date == case["date"]
+        assert isinstance(case["date"], datetime.date)
+    # A digest with errors is not built, but the papers that did parse show the pairing held.
+    assert titles == case["titles"] or (digest is None and problems.errors)
