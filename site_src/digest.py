@@ -40,9 +40,9 @@ SENTENCE_MIN_WORDS = 12
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
-_DATE_LINE = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:,?\s+(?P<year>\d{4}))?$")
+_DATE_LINE = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:,?\s+(?P<year>\d{4}))?")
 _FILE_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
-_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def parse_text_digest(file: TextFile, fallback_year: int | None, problems: Probl
     for index, block in enumerate(pending):
         if block.text.casefold() in BOILERPLATE:
             continue
-        match = _DATE_LINE.match(block.text)
+        match = _DATE_LINE.fullmatch(block.text)
         parsed = _parse_date_line(match) if match and block.line_count == 1 else None
         if parsed is not None and line_date is None:
             line_date, date_line = parsed, block.line
@@ -222,7 +222,7 @@ def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry
 
 
 def _check_arxiv(value: str) -> str:
-    return "" if _ARXIV_ID.match(value) else f'"{value}" is not an arXiv identifier like 2306.12345'
+    return "" if _ARXIV_ID.fullmatch(value) else f'"{value}" is not an arXiv identifier like 2306.12345'
 
 
 def _check_urls(values: tuple[str, ...]) -> str:
@@ -230,7 +230,7 @@ def _check_urls(values: tuple[str, ...]) -> str:
 
 
 DIGEST_SCHEMA: dict[str, Field] = {
-    "date": Field("date", "the digest's day, e.g. 2025-06-26 (optional when the file is named by date)"),
+    "date": Field("date", "the digest's day, e.g. 2025-06-26; optional when the file is named by date"),
     "title": Field("text", "a heading for the digest page"),
     "note": Field("text", "the curator's remarks on the day (Markdown)"),
     "papers": Field("mappings", "a list of papers, each with title: and abstract:", required=True),

@@ -13,11 +13,15 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from .text import clean_text
+
 _URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
 """A web address: a scheme or www. followed by characters that may appear in one."""
 _TRAILING = ".,;:!?*'\""
 """Punctuation that ends a sentence rather than an address."""
 _CLOSERS = {")": "("}
+_HOST = re.compile(r"(?:[\w-]+\.)+[\w-]{2,}(?::\d{1,5})?")
+"""A host name with at least one dot (so not localhost), and maybe a port."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,11 @@ def _trim(candidate: str) -> str:
 def _link(match: re.Match[str]) -> WebLink | None:
     """The address a regex match holds, or None when it is no address (no dot in the host)."""
     raw = _trim(match.group(0))
-    if "." not in raw.split("//", 1)[-1]:
+    has_scheme = raw[:8].lower().startswith(("http://", "https://"))
+    rest = raw.split("://", 1)[1] if has_scheme else raw
+    if not _HOST.fullmatch(re.split(r"[/?#]", rest, maxsplit=1)[0]):
         return None
-    url = raw if "://" in raw else f"http://{raw}"
+    url = raw if has_scheme else f"http://{raw}"
     return WebLink(match.start(), match.start() + len(raw), raw, url)
 
 
@@ -103,7 +109,7 @@ def _link_target(url: str) -> str:
 
 def text_to_markdown(text: str) -> str:
     """Markdown that renders as exactly `text` (one paragraph), with web addresses as links."""
-    text = " ".join(text.split())
+    text = clean_text(text)
     pieces: list[str] = []
     position = 0
     for link in find_links(text):

@@ -256,7 +256,7 @@ def parse_page(file: TextFile, urls: SiteUrls, problems: Problems) -> Page | Non
     document = split_front_matter(file.text, file.source, problems)
     values = read_fields(document.meta, PAGE_SCHEMA, file.source, "the page", problems)
     slug = file.stem
-    if not SLUG_PATTERN.match(slug) or slug in RESERVED_PAGE_SLUGS:
+    if not SLUG_PATTERN.fullmatch(slug) or slug in RESERVED_PAGE_SLUGS:
         problems.error(
             file.source,
             f'"{slug}" cannot be a page address',

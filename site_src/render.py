@@ -29,6 +29,11 @@ def short_date(date: datetime.date) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
+def count(number: int, noun: str) -> str:
+    """ "1 paper", "2 papers": English plurals for the nouns the templates count."""
+    return f"{number} {noun if number == 1 else noun + 's'}"
+
+
 def make_environment(templates_dir: Path) -> Environment:
     """The one Jinja environment: escaping everything unless told otherwise, failing on typos."""
     env = Environment(
@@ -41,6 +46,7 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    env.filters["count"] = count
     return env
 
 
@@ -71,6 +77,8 @@ class SiteView:
 
     def asset(self, name: str) -> str:
         """The link of a static asset; an unknown name is a template mistake."""
+        if name not in self.assets:
+            raise LookupError(f'no static asset "{name}" in templates/static/')
         return self.assets[name]
 
 

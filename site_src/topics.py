@@ -22,11 +22,12 @@ MIN_SHARE = 0.35
 MAX_HITS = 3
 """More mentions of one keyword stop adding evidence."""
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""Use with fullmatch."""
 
 
 def _check_slug(value: str) -> str:
-    return "" if SLUG_PATTERN.match(value) else f'"{value}" is not a slug (lower-case letters, digits, hyphens)'
+    return "" if SLUG_PATTERN.fullmatch(value) else f'"{value}" is not a slug (lower-case letters, digits, hyphens)'
 
 
 TOPIC_SCHEMA: dict[str, Field] = {

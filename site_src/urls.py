@@ -29,7 +29,10 @@ def short_hash(text: str, length: int = _HASH_LENGTH) -> str:
 
 def slug_for(text: str, max_length: int = SLUG_MAX) -> str:
     """ASCII, lower case, hyphenated, cut at a word boundary; never empty."""
-    slug = slugify(text, max_length=max_length, word_boundary=True, replacements=_APOSTROPHES)
+    slug: str = slugify(text, replacements=_APOSTROPHES)
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1].rfind("-")
+        slug = slug[:cut] if cut > 0 else slug[:max_length]
     return slug or f"paper-{short_hash(text)}"
 
 

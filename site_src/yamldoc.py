@@ -114,7 +114,14 @@ def _shift_lines(value: Any, offset: int) -> None:
             _shift_lines(item, offset)
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+"""Characters YAML refuses or folds when read raw (JSON leaves them unescaped)."""
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: a JSON string, with what YAML cannot read raw escaped too."""
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _scalar(value: Any) -> str:
@@ -126,19 +133,23 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        text = repr(value)
-        if "e" in text or "n" in text:  # exponents need a dot in YAML 1.1; inf and nan are not used
-            text = f"{value:.12f}".rstrip("0")
-        return text + "0" if text.endswith(".") else text
+        mantissa, _, exponent = repr(value).partition("e")
+        if "." not in mantissa:  # YAML 1.1 reads a float only with a dot: 1e-05 must be 1.0e-05
+            mantissa += ".0"
+        return f"{mantissa}e{exponent}" if exponent else mantissa
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value.isoformat()
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+        return _quoted(value)
     raise TypeError(f"cannot write {type(value).__name__} as front matter")
 
 
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+"""Plain words YAML 1.1 reads as booleans or null."""
+
+
 def _key(key: str) -> str:
-    return key if _PLAIN_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS else _quoted(key)
 
 
 def _emit(value: Any, indent: str, lines: list[str], prefix: str) -> None:
@@ -260,7 +271,7 @@ _KIND_NAMES = {
 
 def check_url(value: str) -> str:
     """Only web addresses may become links: no javascript:, data: or relative tricks."""
-    if re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    if re.fullmatch(r"https?://[^\s/$.?#]\S*", value, re.IGNORECASE):
         return ""
     return f'"{value}" is not a web address starting with https:// or http://'
 
@@ -274,6 +285,11 @@ def _coerce(kind: str, value: Any) -> Any:
     if kind == "bool":
         return value if isinstance(value, bool) else None
     if kind == "date":
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                return None
         return value if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime) else None
     if kind == "list":
         items = [value] if isinstance(value, str) else value
@@ -302,7 +318,7 @@ def read_fields(
                 problems.error(
                     source.at(mapping.line),
                     f'{what} has no "{key}"',
-                    f"add {key}: ({spec.doc})",
+                    f'add a line "{key}: …" with {spec.doc}',
                 )
             continue
         at = source.at(mapping.line_of(key))

@@ -1,0 +1,43 @@
+"""Browsing the sample site in Chromium: links lead where they say, the keyboard works, no errors."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def test_reader_goes_from_home_to_paper_to_topic(page: Page, site_url: str, console_errors: list[str]) -> None:
+    page.goto(site_url + "/")
+    first = page.locator(".home-latest .paper-title a").first
+    title = first.inner_text()
+    first.click()
+    expect(page.locator("h1")).to_have_text(title)
+    chip = page.locator(".paper-header .chip").first
+    topic = chip.inner_text()
+    chip.click()
+    expect(page.locator("h1")).to_have_text(topic)
+    expect(page.locator(".paper-title a", has_text=title)).to_be_visible()
+
+
+def test_keyboard_reaches_skip_link_first_and_it_moves_focus_to_main(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/digests/")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    expect(page.locator(":focus")).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_phone_width_has_no_horizontal_scroll(page: Page, site_url: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/", "/digests/2025-06-26/", "/topics/music/", "/papers/pointer-networks/", "/about/"):
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+
+
+def test_dark_scheme_follows_the_system(page: Page, site_url: str) -> None:
+    page.emulate_media(color_scheme="dark")
+    page.goto(site_url + "/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="light")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+    assert background == "rgb(20, 22, 26)"

@@ -1,0 +1,51 @@
+"""The command line as a curator runs it: a real process, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from site_src.config import ROOT
+
+from .helpers import ABSTRACT, write_content
+
+
+def _run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *arguments], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_validates_the_shipped_content_and_writes_nothing(tmp_path: Path) -> None:
+    result = _run("check", "--out", str(tmp_path / "public"))
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Checked 3 digests, 144 papers, 15 topics, \d+ pages in \d+\.\d\d s\n", result.stdout)
+    assert not (tmp_path / "public").exists()
+
+
+def test_build_is_the_default_command(tmp_path: Path) -> None:
+    result = _run("--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 3 digests, 144 papers")
+    assert (tmp_path / "site/index.html").is_file()
+
+
+def test_bad_input_exits_1_with_located_messages_and_no_traceback(tmp_path: Path) -> None:
+    write_content(tmp_path, {"digests/2025-06-26.txt": f"Jun 26\n\nA Title\n\n{ABSTRACT}\n\nOrphan\n"})
+    result = _run("build", "--content", "content", "--out", "public", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        'content/digests/2025-06-26.txt:7: title "Orphan" has no abstract '
+        "(expected a paragraph after the title; add the abstract or delete the title)",
+        "Build failed: 1 error; nothing was written.",
+    ]
+    assert not (tmp_path / "public").exists()
+
+
+def test_bad_usage_exits_2(tmp_path: Path) -> None:
+    result = _run("build", "--base-url", "javascript:alert(1)")
+    assert result.returncode == 2
+    assert "not a web address" in result.stderr

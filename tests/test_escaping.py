@@ -1,0 +1,82 @@
+"""Untrusted text shows as text everywhere: pages, Markdown twins, JSON; no script or unsafe link escapes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from site_src.text import clean_text
+
+from .helpers import build_into, html, load_cases, page, text_of, write_content
+
+CASES = load_cases("escaping.yaml")
+SAFE_SCHEMES = ("http://", "https://", "/", "#", "mailto:")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    digest = {"date": "2025-07-01", "papers": CASES}
+    content = write_content(
+        root,
+        {
+            "digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True),
+            "notes/img-src-x-onerror-alert-1.md": (
+                "---\ntopics: [code]\n---\n"
+                "<iframe src=https://evil.example></iframe> [click](javascript:alert(1)) "
+                '<a href="javascript:alert(2)">x</a> [ok](https://example.org/)\n'
+            ),
+        },
+    )
+    out = root / "public"
+    build_into(content, out)
+    return out
+
+
+def _slug_of(out: Path, title: str) -> str:
+    papers = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
+    return next(p["slug"] for p in papers if p["title"] == title)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["title"] for c in CASES])
+def test_title_and_abstract_show_as_text(hostile_site: Path, case: dict[str, str]) -> None:
+    slug = _slug_of(hostile_site, case["title"])
+    tree = page(hostile_site, f"papers/{slug}/")
+    assert text_of(tree.find(".//h1")) == case["title"]
+    assert tree.findtext(".//title").startswith(case["title"])
+    abstract = tree.xpath("//h2[.='Abstract']/following-sibling::p[1]")[0]
+    assert text_of(abstract) == clean_text(case["abstract"])
+    meta = yaml.safe_load((hostile_site / f"papers/{slug}/index.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert meta["title"] == case["title"]
+    for listing in ("", "digests/2025-07-01/"):
+        links = [text_of(a) for a in page(hostile_site, listing).iter("a")]
+        assert case["title"] in links
+
+
+def test_no_markup_from_content_reaches_any_page(hostile_site: Path) -> None:
+    for file in hostile_site.rglob("*.html"):
+        tree = html(file)
+        assert not tree.xpath("//script[not(@src)] | //iframe | //img | //object | //embed"), file
+        for element in tree.iter():
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (file, name)
+                if name in ("href", "src", "action"):
+                    assert value.startswith(SAFE_SCHEMES), (file, value)
+
+
+def test_curator_note_cannot_inject_html_or_script_links(hostile_site: Path) -> None:
+    tree = page(hostile_site, f"papers/{_slug_of(hostile_site, '<img src=x onerror=alert(1)>')}/")
+    note = tree.xpath("//h2[contains(., 'note')]/following-sibling::p[1]")[0]
+    assert "<iframe src=https://evil.example></iframe>" in text_of(note)
+    hrefs = [a.get("href") for a in note.iter("a")]
+    assert "https://example.org/" in hrefs
+    assert all(href.startswith("https://") for href in hrefs), hrefs
+    assert not note.xpath(".//iframe")
+
+
+def test_json_api_keeps_text_exact(hostile_site: Path) -> None:
+    papers = json.loads((hostile_site / "api/papers.json").read_text(encoding="utf-8"))
+    assert sorted(p["title"] for p in papers) == sorted(c["title"] for c in CASES)

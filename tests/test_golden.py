@@ -1,0 +1,34 @@
+"""Whole-site behaviour: each tests/golden/<case>/content builds to exactly tests/golden/<case>/expected.
+
+When output changes on purpose, run `make golden` and review the diff of expected/ in the commit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from .golden import GOLDEN, build_golden, files_of
+
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_site_matches_expected_tree(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_golden(GOLDEN / name, out)
+    built, expected = files_of(out), files_of(GOLDEN / name / "expected")
+    assert sorted(built) == sorted(expected), "files added or missing; run `make golden` and review"
+    changed = [path for path in expected if built[path] != expected[path]]
+    if changed:
+        first = changed[0]
+        diff = difflib.unified_diff(
+            expected[first].decode("utf-8", "replace").splitlines(),
+            built[first].decode("utf-8", "replace").splitlines(),
+            f"expected/{first}",
+            f"built/{first}",
+            lineterm="",
+        )
+        pytest.fail(f"{len(changed)} files differ, first {first}:\n" + "\n".join(list(diff)[:60]))

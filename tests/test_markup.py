@@ -1,0 +1,64 @@
+"""Untrusted text into Markdown and back into HTML: always shown literally, links only to the web."""
+
+from __future__ import annotations
+
+import html
+
+import lxml.html
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from site_src.markup import code_links, find_links, render_markdown, text_to_markdown
+from site_src.text import clean_text
+
+# Text made mostly of the characters that mean something in Markdown or HTML.
+HOSTILE = st.lists(st.sampled_from([*"ab 1.-+=#*_`[]()<>!&;~|\\:/\"'\t\n", "http://x.io/", "www.y.org"])).map("".join)
+
+
+def _visible(rendered: str) -> str:
+    return " ".join(lxml.html.fragment_fromstring(rendered, create_parent="div").text_content().split())
+
+
+@given(st.text() | HOSTILE)
+def test_any_text_renders_as_itself(text: str) -> None:
+    rendered = render_markdown(text_to_markdown(text))
+    expected = clean_text(text)
+    if expected:
+        assert _visible(rendered) == expected
+    tree = lxml.html.fragment_fromstring(rendered or "<p></p>", create_parent="div")
+    assert {e.tag for e in tree.iter()} <= {"div", "p", "a"}
+    assert all(a.get("href", "").startswith(("http://", "https://")) for a in tree.iter("a"))
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("code at https://github.com/harshays/inputgradients.", ["https://github.com/harshays/inputgradients"]),
+        (
+            "see https://github.com/YookiTong/Learn-from-Mistakes-CotErrorSet}.",
+            ["https://github.com/YookiTong/Learn-from-Mistakes-CotErrorSet"],
+        ),
+        (
+            "(https://x.org/a_(b)) and www.jenmusic.ai/research#DreamStyler.",
+            ["https://x.org/a_(b)", "http://www.jenmusic.ai/research#DreamStyler"],
+        ),
+        ("no links: e.g. 3.5, arxiv:2306.12345, javascript:alert(1)", []),
+        ("http://localhost is not on the web", []),
+    ],
+)
+def test_links_found_in_abstracts(text: str, links: list[str]) -> None:
+    assert [link.url for link in find_links(text)] == links
+
+
+def test_code_links_are_the_links_to_code_hosts() -> None:
+    text = "Project page https://clearbuds.cs.washington.edu, code https://github.com/a/b and https://huggingface.co/datasets/x/y."
+    assert code_links(text) == ["https://github.com/a/b", "https://huggingface.co/datasets/x/y"]
+
+
+def test_curator_markdown_renders_but_raw_html_and_script_links_do_not() -> None:
+    rendered = render_markdown("*Read* [this](https://example.org/) <b>bold</b> [bad](javascript:alert(1))")
+    assert "<em>Read</em>" in rendered
+    assert '<a href="https://example.org/">this</a>' in rendered
+    assert html.escape("<b>bold</b>", quote=False) in rendered
+    assert "javascript:" not in rendered.replace("[bad](javascript:alert(1))", "")

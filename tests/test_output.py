@@ -1,0 +1,67 @@
+"""Bad input never costs data: a failed build leaves the previous site exactly as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_src.errors import BuildError
+
+from .golden import files_of
+from .helpers import ABSTRACT, build_into, text_digest, write_content
+
+
+def _site(tmp_path: Path) -> tuple[Path, Path]:
+    content = write_content(
+        tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    return content, out
+
+
+def test_failed_build_leaves_previous_site_intact(tmp_path: Path) -> None:
+    content, out = _site(tmp_path)
+    before = files_of(out)
+    (content / "digests/2025-06-27.txt").write_text("Jun 27\n\nA title without an abstract\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_into(content, out)
+    assert files_of(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]  # no staging folder left
+
+
+def test_successful_rebuild_replaces_the_site_whole(tmp_path: Path) -> None:
+    content, out = _site(tmp_path)
+    (out / "stale.html").write_text("left over", encoding="utf-8")
+    (content / "digests/2025-06-27.txt").write_text(
+        text_digest("Jun 27", [("Pointer Networks", ABSTRACT)]), encoding="utf-8"
+    )
+    build_into(content, out)
+    assert not (out / "stale.html").exists()
+    assert (out / "papers/pointer-networks/index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    content, _ = _site(tmp_path)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work", encoding="utf-8")
+    with pytest.raises(BuildError, match="not a Paper Digest build"):
+        build_into(content, precious)
+    with pytest.raises(BuildError, match="would replace"):
+        build_into(content, content.parent)
+    assert (precious / "thesis.tex").read_text(encoding="utf-8") == "years of work"
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    digest = text_digest("Jun 26", [("Music Transformer", ABSTRACT), ("Music Transformer", ABSTRACT)])
+    content = write_content(tmp_path, {"digests/2025-06-26.txt": digest})
+    report = build_into(content, tmp_path / "public")
+    assert [p.message for p in report.warnings] == [
+        'paper "Music Transformer" is listed twice in this digest (first at line 11)'
+    ]
+    with pytest.raises(BuildError, match="listed twice"):
+        build_into(content, tmp_path / "strict", strict=True)
+    assert not (tmp_path / "strict").exists()

@@ -1,0 +1,54 @@
+"""Slugs and output paths: the cases in tests/cases/slugs.yaml, and properties of every title."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from site_src.model import identity
+from site_src.urls import SlugClaim, UnsafePathError, assign_slugs, checked_output_path, paper_path, slug_for
+
+from .helpers import CASES
+
+DATA = yaml.safe_load((CASES / "slugs.yaml").read_text(encoding="utf-8"))
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@pytest.mark.parametrize("case", DATA["slugs"], ids=[c["title"] for c in DATA["slugs"]])
+def test_slug_case(case: dict[str, str]) -> None:
+    assert slug_for(case["title"]) == case["slug"]
+
+
+@pytest.mark.parametrize("case", DATA["collisions"], ids=[c["papers"][0]["title"] for c in DATA["collisions"]])
+def test_colliding_titles_get_distinct_stable_slugs(case: dict[str, list[dict[str, object]]]) -> None:
+    claims = [SlugClaim(identity(str(p["title"])), str(p["title"]), p["first_seen"]) for p in case["papers"]]  # type: ignore[arg-type]
+    expected = dict(zip([c.key for c in claims], case["slugs"], strict=True))
+    for order in itertools.permutations(claims):
+        assert assign_slugs(order) == expected
+
+
+@given(st.text(max_size=300))
+def test_every_title_gives_a_safe_short_slug(title: str) -> None:
+    slug = slug_for(title)
+    assert SLUG.match(slug)
+    assert len(slug) <= 80
+    assert checked_output_path(paper_path(slug) + "index.html") == f"papers/{slug}/index.html"
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=2, max_size=8, unique_by=identity))
+def test_slugs_never_collide(titles: list[str]) -> None:
+    day = datetime.date(2025, 6, 26)
+    slugs = assign_slugs(SlugClaim(identity(t), t, day) for t in titles)
+    assert len(set(slugs.values())) == len(titles)
+
+
+@pytest.mark.parametrize("path", ["../x", "/etc/passwd", "a/../../b", "", ".", "a\\..\\b", "a/./b", "a\x00b"])
+def test_unsafe_output_paths_are_refused(path: str) -> None:
+    with pytest.raises(UnsafePathError):
+        checked_output_path(path)
