@@ -22,13 +22,13 @@ check: $(VENV)/.runtime node_modules/.installed
 	$(PY) build.py check
 
 test: $(VENV)/.dev node_modules/.installed browser
-	$(PY) -m ruff check site_src tests bench build.py
-	$(PY) -m ruff format --check site_src tests bench build.py
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
-	$(PY) -m ruff check site_src tests bench build.py
+	$(PY) -m ruff check .
 	$(PY) -m mypy
 
 # Refresh the expected output of the golden-site test; review the diff before committing.
