@@ -35,6 +35,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", type=_base_url, metavar="URL", help="the address the site is published at")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    parser.add_argument(
+        "--timings", action="store_true", help="print the time of each stage (always, when output is not a terminal)"
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -85,4 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     print(report.summary(verb))
+    if args.timings or not sys.stdout.isatty():
+        print(f"Stages: {report.timings}")
     return 0

@@ -21,7 +21,9 @@ def _run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_check_validates_the_shipped_content_and_writes_nothing(tmp_path: Path) -> None:
     result = _run("check", "--out", str(tmp_path / "public"))
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"Checked 3 digests, 144 papers, 15 topics, \d+ pages in \d+\.\d\d s\n", result.stdout)
+    summary, stages = result.stdout.splitlines()
+    assert re.fullmatch(r"Checked 3 digests, 144 papers, 15 topics, \d+ pages in \d+\.\d\d s", summary)
+    assert re.fullmatch(r"Stages: parse \d+\.\d\d s, markdown .*, render .*", stages)  # not a terminal
     assert not (tmp_path / "public").exists()
 
 
