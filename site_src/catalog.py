@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -83,16 +83,20 @@ def _apply_notes(notes: Iterable[Note], slugs: set[str], problems: Problems) -> 
     return found
 
 
-def _topics_for(listings: Sequence[_Listing], note: Note | None, classifier: Classifier) -> tuple[TopicAssignment, ...]:
+Classify = Callable[[str, str], tuple[TopicAssignment, ...]]
+"""Topics for a (title, abstract): the classifier, maybe remembered across builds."""
+
+
+def _topics_for(listings: Sequence[_Listing], note: Note, classify: Classify) -> tuple[TopicAssignment, ...]:
     """The curator's choice when there is one (note first, then digest), else the classifier's."""
-    chosen = note.topics if note and note.topics else _newest(listings, "topics", ())
+    chosen = note.topics or _newest(listings, "topics", ())
     if chosen:
         return tuple(TopicAssignment(slug, 0.0, manual=True) for slug in chosen)
     latest = listings[-1].entry
-    return classifier.assign(latest.title, latest.abstract)
+    return classify(latest.title, latest.abstract)
 
 
-def _paper(key: str, slug: str, listings: Sequence[_Listing], note: Note | None, classifier: Classifier) -> Paper:
+def _paper(key: str, slug: str, listings: Sequence[_Listing], note: Note | None, classify: Classify) -> Paper:
     """One paper from all its listings: the newest title and abstract, the note's word over the digest's."""
     latest = listings[-1].entry
     note = note or Note(slug=slug, source=latest.source, body="")
@@ -103,7 +107,7 @@ def _paper(key: str, slug: str, listings: Sequence[_Listing], note: Note | None,
         title=latest.title,
         abstract=latest.abstract,
         appearances=tuple(Appearance(item.digest.date, item.position) for item in listings),
-        topics=_topics_for(listings, note, classifier),
+        topics=_topics_for(listings, note, classify),
         url=note.url or _newest(listings, "url", ""),
         arxiv=note.arxiv or _newest(listings, "arxiv", ""),
         code=tuple(code),
@@ -117,17 +121,18 @@ def build_catalog(
     topics: Sequence[Topic],
     notes: Iterable[Note],
     problems: Problems,
+    classify: Classify | None = None,
 ) -> Catalog:
     """Merge digests into papers (deduplicated across days) and apply topics and notes."""
     digests = _check_unique_dates(digest_files, problems)
     groups = _group_listings(digests)
     slugs = assign_slugs(SlugClaim(key, items[-1].entry.title, items[0].digest.date) for key, items in groups.items())
     notes_by_slug = _apply_notes(notes, set(slugs.values()), problems)
-    classifier = Classifier.for_topics(topics)
+    classify = classify or Classifier.for_topics(topics).assign
     papers: dict[str, Paper] = {}
     for key, listings in groups.items():
         _warn_changed_abstract(listings, problems)
-        papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), classifier)
+        papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), classify)
     visible = {slug: papers[slug] for slug in sorted(papers) if not papers[slug].hidden}
     return Catalog(
         papers=visible,

@@ -57,6 +57,8 @@ class BuildOptions:
 
     content_dir: Path = ROOT / "content"
     out_dir: Path = ROOT / "public"
+    templates_dir: Path = TEMPLATES_DIR
+    """Jinja templates, with the static assets in its static/ folder."""
     base_url: str | None = None
     """Overrides `base_url` from site.yaml (e.g. a deploy preview's address)."""
     strict: bool = False

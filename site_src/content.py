@@ -110,6 +110,14 @@ def load_static(folder: Path, problems: Problems) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
+def read_cache(folder: Path) -> bytes | None:
+    """The saved build cache, or None when there is none (the build is then a cold one)."""
+    try:
+        return (folder / "build.pickle").read_bytes()
+    except OSError:
+        return None
+
+
 def load(content_dir: Path, problems: Problems) -> Inputs:
     """Read every input under `content_dir`; problems are recorded, never raised."""
     where = Source(display_path(content_dir))

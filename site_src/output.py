@@ -1,21 +1,26 @@
-"""The only module that writes: a whole site into a staging folder, then swapped in at once.
+"""The only module that writes: the site (whole, or only what changed), the build cache, new digests.
 
-Nothing is written until every stage has succeeded, and the previous site stays in place (and
-served) until the new one is complete. The writer refuses to write one path twice, which is how
-slug collisions and template mistakes that would silently overwrite a page are caught.
+Nothing is written until every stage has succeeded, so a failed build leaves the previous site
+exactly as it was. A cold build writes the whole site into a staging folder beside the output and
+swaps it in at once; a warm build replaces only the files whose bytes changed, each one written to
+a temporary name and renamed over the old one, so a reader (or the preview server) never sees a
+half-written page. The writer refuses to write one path twice, which is how slug collisions and
+template mistakes that would silently overwrite a page are caught.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import BuildCache, FileRecord
 from .errors import BuildError, Problem, Source
 from .urls import checked_output_path
 
@@ -25,7 +30,7 @@ MARKER = ".paper-digest"
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file of the built site."""
+    """One file of the built site, with its bytes."""
 
     path: str
     """Relative to the output folder, with forward slashes."""
@@ -33,21 +38,32 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
+class KeptFile:
+    """A file the last build wrote and this build would write byte for byte the same."""
+
+    path: str
+
+
+Output = OutputFile | KeptFile
+
+
+@dataclass(frozen=True)
 class PublishReport:
     """What was written."""
 
     files: int
-    bytes: int
+    written: int
+    removed: int
 
 
-def collect(files: Iterable[OutputFile]) -> dict[str, bytes]:
+def collect(files: Iterable[Output]) -> dict[str, Output]:
     """Files by checked path, sorted; two files for one path is an error naming the path."""
-    found: dict[str, bytes] = {}
+    found: dict[str, Output] = {}
     for file in files:
         path = checked_output_path(file.path)
         if path in found:
             raise BuildError([Problem(Source(path), "two pages would be written to the same path", "report this")])
-        found[path] = file.data
+        found[path] = file
     return dict(sorted(found.items()))
 
 
@@ -86,19 +102,27 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def publish(files: dict[str, bytes], out_dir: Path) -> PublishReport:
-    """Write the site to a staging folder beside `out_dir`, then swap it in."""
+def _record(path: Path, data: bytes) -> FileRecord:
+    stat = path.stat()
+    return FileRecord(hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime_ns)
+
+
+def _write_whole(files: dict[str, Output], out_dir: Path) -> dict[str, FileRecord]:
+    """A cold build: every file into a staging folder, swapped in for the old site at once."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    records: dict[str, FileRecord] = {}
     try:
         staging.chmod(0o755)
         folders: set[str] = set()
-        for path, data in files.items():
+        for path, file in files.items():
+            assert isinstance(file, OutputFile), "a cold build has no kept files"
             folder = os.path.dirname(path)
             if folder not in folders:
                 (staging / folder).mkdir(parents=True, exist_ok=True)
                 folders.add(folder)
-            (staging / path).write_bytes(data)
+            (staging / path).write_bytes(file.data)
+            records[path] = _record(staging / path, file.data)
         (staging / MARKER).write_bytes(b"")
         if out_dir.exists():
             if not _exchange(staging, out_dir):
@@ -110,4 +134,73 @@ def publish(files: dict[str, bytes], out_dir: Path) -> PublishReport:
             staging.rename(out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return PublishReport(files=len(files), bytes=sum(len(d) for d in files.values()))
+    return records
+
+
+def _replace_file(target: Path, data: bytes) -> FileRecord:
+    """Write a file under a temporary name beside it, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return _record(target, data)
+
+
+def _present_files(folder: Path, prefix: str = "") -> Iterator[str]:
+    """Every file under `folder`, by relative path (directory listings only: no stat calls)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _present_files(Path(entry.path), f"{prefix}{entry.name}/")
+            else:
+                yield f"{prefix}{entry.name}"
+
+
+def _remove_file(out_dir: Path, path: str) -> None:
+    """Delete a file the site no longer has, and the folders it leaves empty."""
+    (out_dir / path).unlink(missing_ok=True)
+    folder = (out_dir / path).parent
+    while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def publish(files: dict[str, Output], out_dir: Path, cache: BuildCache) -> PublishReport:
+    """Bring `out_dir` to exactly `files`, writing as little as possible; updates `cache.files`."""
+    if not cache.files or not (out_dir / MARKER).exists():
+        cache.files = _write_whole(files, out_dir)
+        return PublishReport(files=len(files), written=len(files), removed=0)
+    written = 0
+    records: dict[str, FileRecord] = {}
+    for path, file in files.items():
+        if isinstance(file, KeptFile):
+            records[path] = cache.files[path]
+            continue
+        previous = cache.file_unchanged(path, out_dir)
+        if previous is not None and previous.sha == hashlib.sha256(file.data).hexdigest():
+            records[path] = previous
+            continue
+        records[path] = _replace_file(out_dir / path, file.data)
+        written += 1
+    stale = sorted(set(_present_files(out_dir)) - set(files) - {MARKER})
+    for path in stale:
+        _remove_file(out_dir, path)
+    cache.files = records
+    return PublishReport(files=len(files), written=written, removed=len(stale))
+
+
+def save_cache(folder: Path, data: bytes) -> None:
+    """Store the build cache (atomically: a crash leaves the old cache or the new one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _replace_file(folder / "build.pickle", data)
+
+
+def save_digest(path: Path, text: str) -> None:
+    """Store a digest the curator added with `build.py add`."""
+    _replace_file(path, text.encode("utf-8"))

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from . import content, output
 from .api import api_files, sitemap_files
 from .assets import Asset, asset_files, fingerprint_all
+from .cache import BuildCache, cache_folder, fingerprint
 from .catalog import build_catalog
-from .config import NODE_MODULES_DIR, TEMPLATES_DIR, BuildOptions, SiteSettings, parse_settings, with_overrides
+from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings, parse_settings, with_overrides
 from .digest import parse_digest
 from .errors import BuildError, Problem, Problems, Source
-from .model import Catalog
+from .model import Catalog, TopicAssignment
 from .notes import parse_note
 from .pages import Page, make_pages, parse_page
-from .render import NavItem, SiteView, render_site
-from .topics import parse_taxonomy
+from .render import NavItem, RenderResult, SiteView, render_site
+from .topics import Classifier, parse_taxonomy
 from .urls import SiteUrls
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -61,32 +66,73 @@ class BuildReport:
     topics: int
     pages: int
     files: int
+    rendered: int
+    """Pages rendered this time (the others were unchanged since the last build)."""
+    written: int
+    """Files written this time (0 for a check, or for a build with nothing new)."""
     seconds: float
     timings: Timings
     warnings: tuple[Problem, ...]
 
     def summary(self, verb: str = "Built") -> str:
-        """One line: "Built 3 digests, 144 papers, 15 topics, 170 pages in 1.42 s"."""
-        return (
+        """One line: "Built 3 digests, 144 papers, 15 topics, 170 pages in 1.42 s; 12 files changed"."""
+        line = (
             f"{verb} {self.digests} digests, {self.papers} papers, {self.topics} topics, "
             f"{self.pages} pages in {self.seconds:.2f} s"
         )
+        return f"{line}; {self.written} files changed" if verb == "Built" else line
 
 
-def _parse_inputs(options: BuildOptions, problems: Problems) -> tuple[SiteSettings, Catalog, list[Page]]:
-    """Read and parse every input; every problem of every file is recorded before this returns."""
+def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Problems], _T], problems: Problems) -> _T:
+    """A parse result and the problems it found, computed once per distinct input."""
+
+    def run() -> tuple[_T, list[Problem]]:
+        found = Problems()
+        return parse(found), found.items
+
+    result, found = cache.memo(namespace, key, run)
+    problems.items.extend(found)
+    return result
+
+
+def _parse_inputs(
+    options: BuildOptions, problems: Problems, cache: BuildCache
+) -> tuple[SiteSettings, Catalog, list[Page]]:
+    """Read every input and parse the ones that changed; every problem of every file is recorded."""
     inputs = content.load(options.content_dir, problems)
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
     settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
     settings = with_overrides(settings, options)
     topics = parse_taxonomy(inputs.topics, problems) if inputs.topics else ()
     slugs = {t.slug for t in topics}
-    digests = [d for f in inputs.digests if (d := parse_digest(f, settings.year, slugs, problems))]
-    notes = [parse_note(f, slugs, problems) for f in inputs.notes]
+    context = fingerprint(str(settings.year), *sorted(slugs))
+    digests = [
+        digest
+        for f in inputs.digests
+        if (
+            digest := _remembered(
+                cache,
+                "digest",
+                fingerprint(context, str(f.source), f.text),
+                partial(parse_digest, f, settings.year, slugs),
+                problems,
+            )
+        )
+    ]
+    notes = [
+        _remembered(cache, "note", fingerprint(context, str(f.source), f.text), partial(parse_note, f, slugs), problems)
+        for f in inputs.notes
+    ]
     urls = SiteUrls(settings.base_url)
     hand_written = [p for f in inputs.pages if (p := parse_page(f, urls, problems))]
     problems.raise_if_errors()
-    catalog = build_catalog(digests, topics, notes, problems)
+    classifier = Classifier.for_topics(topics)
+    taxonomy = fingerprint(inputs.topics.text if inputs.topics else "")
+
+    def classify(title: str, abstract: str) -> tuple[TopicAssignment, ...]:
+        return cache.memo("topics", fingerprint(taxonomy, title, abstract), lambda: classifier.assign(title, abstract))
+
+    catalog = build_catalog(digests, topics, notes, problems, classify)
     problems.raise_if_errors()
     return settings, catalog, hand_written
 
@@ -111,11 +157,11 @@ def _site_view(settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets
     )
 
 
-def gather(options: BuildOptions, timings: Timings, problems: Problems) -> tuple[Site, SiteView]:
+def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: BuildCache) -> tuple[Site, SiteView]:
     """Every input parsed and validated, every page made; raises BuildError on any error."""
     with timings.stage("parse"):
-        settings, catalog, hand_written = _parse_inputs(options, problems)
-        static = content.load_static(TEMPLATES_DIR / "static", problems)
+        settings, catalog, hand_written = _parse_inputs(options, problems, cache)
+        static = content.load_static(options.templates_dir / "static", problems)
         problems.raise_if_errors()
     urls = SiteUrls(settings.base_url)
     with timings.stage("markdown"):
@@ -125,14 +171,16 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems) -> tuple
     return site, _site_view(settings, urls, hand_written, assets)
 
 
-def render(site: Site, view: SiteView, timings: Timings, problems: Problems) -> dict[str, bytes]:
-    """Every output file, in memory; raises BuildError when a template fails."""
+def render(
+    site: Site, view: SiteView, options: BuildOptions, timings: Timings, problems: Problems, cache: BuildCache
+) -> tuple[dict[str, output.Output], RenderResult]:
+    """Every output file (or a note that it is unchanged); raises BuildError when a template fails."""
     with timings.stage("render"):
-        html = list(render_site(site.pages, view, site.urls, TEMPLATES_DIR, problems))
+        pages = render_site(site.pages, view, site.urls, options.templates_dir, problems, cache, options.out_dir)
         problems.raise_if_errors()
     with timings.stage("api"):
         extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls)]
-    return output.collect([*html, *extras, *asset_files(site.assets)])
+    return output.collect([*pages.files, *extras, *asset_files(site.assets)]), pages
 
 
 def _finish(options: BuildOptions, problems: Problems) -> None:
@@ -141,24 +189,37 @@ def _finish(options: BuildOptions, problems: Problems) -> None:
         raise BuildError([Problem(p.source, p.message, p.hint) for p in problems.warnings])
 
 
-def build(options: BuildOptions, write: bool = True) -> BuildReport:
-    """Build the site; nothing is written unless every stage succeeds (`write=False` only checks)."""
+def load_cache(options: BuildOptions) -> BuildCache:
+    """The cache of the output folder's last build (empty when there is none)."""
+    return BuildCache.from_bytes(content.read_cache(cache_folder(options.out_dir)))
+
+
+def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildReport:
+    """Build the site, redoing only what changed since the last build of the same output folder;
+    nothing is written unless every stage succeeds (`write=False` only checks)."""
     start = time.perf_counter()
     timings, problems = Timings(), Problems()
     if write:
-        output.check_output_folder(options.out_dir, [options.content_dir, TEMPLATES_DIR.parent, NODE_MODULES_DIR])
-    site, view = gather(options, timings, problems)
-    files = render(site, view, timings, problems)
+        protected = [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
+        output.check_output_folder(options.out_dir, protected)
+    cache = cache if cache is not None else load_cache(options)
+    site, view = gather(options, timings, problems, cache)
+    files, pages = render(site, view, options, timings, problems, cache)
     _finish(options, problems)
+    written = 0
     if write:
         with timings.stage("write"):
-            output.publish(files, options.out_dir)
+            written = output.publish(files, options.out_dir, cache).written
+            cache.pages = pages.page_keys
+            output.save_cache(cache_folder(options.out_dir), cache.to_bytes())
     return BuildReport(
         digests=len(site.catalog.digests),
         papers=len(site.catalog.papers),
         topics=len(site.catalog.topics),
         pages=len(site.pages),
         files=len(files),
+        rendered=pages.rendered,
+        written=written,
         seconds=time.perf_counter() - start,
         timings=timings,
         warnings=tuple(problems.warnings),

@@ -7,19 +7,21 @@ as `page`, its rendered body as `content`, and the site-wide `site`.
 from __future__ import annotations
 
 import datetime
+import json
 import traceback
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, meta
 from markupsafe import Markup
 
+from .cache import BuildCache, fingerprint
 from .content import display_path
 from .errors import Problem, Problems, Source
 from .markup import render_markdown
-from .output import OutputFile
+from .output import KeptFile, Output, OutputFile
 from .pages import Page, long_date
 from .urls import SiteUrls, markdown_file, output_file
 
@@ -93,9 +95,9 @@ def page_context(page: Page, site: SiteView, urls: SiteUrls) -> dict[str, Any]:
     }
 
 
-def template_problem(exc: Exception, templates_dir: Path, page: Page) -> Problem:
+def template_problem(exc: Exception, templates_dir: Path, template: str, page_path: str | None = None) -> Problem:
     """Where in which template a render failed: the innermost template frame of the error."""
-    where = Source(display_path(templates_dir / page.template))
+    where = Source(display_path(templates_dir / template))
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         where = Source(display_path(Path(exc.filename)), exc.lineno)
     else:
@@ -104,7 +106,50 @@ def template_problem(exc: Exception, templates_dir: Path, page: Page) -> Problem
             if Path(filename).is_relative_to(templates_dir):
                 where = Source(display_path(Path(filename)), line)
     message = getattr(exc, "message", None) or str(exc)
-    return Problem(where, f"{message} (while rendering /{page.path})", "the page's data is in its index.md")
+    if page_path is None:
+        return Problem(where, message, "fix the template")
+    return Problem(where, f"{message} (while rendering /{page_path})", "the page's data is in its index.md")
+
+
+def template_fingerprints(env: Environment) -> dict[str, str]:
+    """Each page template's hash, covering every template it extends, includes or imports,
+    so that a template change re-renders exactly the pages that use it."""
+    assert env.loader is not None
+    names = [n for n in env.list_templates() if not n.startswith("static/")]
+    loaded = {name: env.loader.get_source(env, name) for name in names}
+    sources = {name: source for name, (source, _, _) in loaded.items()}
+    uses = {
+        name: {r for r in meta.find_referenced_templates(env.parse(source, name, filename)) if r}
+        for name, (source, filename, _) in loaded.items()
+    }
+
+    def closure(name: str) -> set[str]:
+        found, pending = {name}, [name]
+        while pending:
+            for used in uses.get(pending.pop(), ()):
+                if used not in found:
+                    found.add(used)
+                    pending.append(used)
+        return found
+
+    return {
+        name: fingerprint(*(f"{n}\0{sources[n]}" for n in sorted(closure(name)) if n in sources)) for name in sources
+    }
+
+
+def page_key(page: Page, template: str, site: str) -> str:
+    """Everything a page's output depends on: its Markdown page, its templates, the site-wide data."""
+    data = json.dumps([page.meta, page.body, page.publish_markdown], sort_keys=True, default=str)
+    return fingerprint(template, site, data)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The rendered pages, and the keys to remember once they are written."""
+
+    files: list[Output]
+    page_keys: dict[str, str]
+    rendered: int
 
 
 def render_site(
@@ -113,19 +158,38 @@ def render_site(
     urls: SiteUrls,
     templates_dir: Path,
     problems: Problems,
-) -> Iterator[OutputFile]:
-    """Each page as HTML, plus its Markdown twin; a template error is reported once per template."""
+    cache: BuildCache,
+    out_dir: Path,
+) -> RenderResult:
+    """Each page as HTML plus its Markdown twin, skipping pages whose inputs did not change since
+    they were written; a template error is reported once per template."""
     env = make_environment(templates_dir)
+    try:
+        templates = template_fingerprints(env)
+    except TemplateSyntaxError as exc:
+        problems.items.append(template_problem(exc, templates_dir, exc.name or ""))
+        return RenderResult([], {}, 0)
+    site_key = fingerprint(json.dumps(asdict(site), sort_keys=True))
+    files: list[Output] = []
+    keys: dict[str, str] = {}
+    rendered = 0
     failed: set[str] = set()
     for page in pages:
         if page.template in failed:
+            continue
+        paths = [output_file(page.path)] + ([markdown_file(page.path)] if page.publish_markdown else [])
+        key = keys[paths[0]] = page_key(page, templates.get(page.template, ""), site_key)
+        if cache.pages.get(paths[0]) == key and all(cache.file_unchanged(p, out_dir) for p in paths):
+            files.extend(KeptFile(p) for p in paths)
             continue
         try:
             html = env.get_template(page.template).render(page_context(page, site, urls))
         except Exception as exc:  # noqa: BLE001 - any failure inside a template is a template problem
             failed.add(page.template)
-            problems.items.append(template_problem(exc, templates_dir, page))
+            problems.items.append(template_problem(exc, templates_dir, page.template, page.path))
             continue
-        yield OutputFile(output_file(page.path), html.encode("utf-8"))
+        rendered += 1
+        files.append(OutputFile(paths[0], html.encode("utf-8")))
         if page.publish_markdown:
-            yield OutputFile(markdown_file(page.path), page.to_markdown().encode("utf-8"))
+            files.append(OutputFile(paths[1], page.to_markdown().encode("utf-8")))
+    return RenderResult(files, keys, rendered)

@@ -28,7 +28,7 @@ def test_failed_build_leaves_previous_site_intact(tmp_path: Path) -> None:
     with pytest.raises(BuildError):
         build_into(content, out)
     assert files_of(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public-cache", "content", "public"]  # no staging
 
 
 def test_successful_rebuild_replaces_the_site_whole(tmp_path: Path) -> None:
@@ -40,7 +40,7 @@ def test_successful_rebuild_replaces_the_site_whole(tmp_path: Path) -> None:
     build_into(content, out)
     assert not (out / "stale.html").exists()
     assert (out / "papers/pointer-networks/index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public-cache", "content", "public"]
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from site_src.cache import BuildCache
 from site_src.errors import Problems
+from site_src.output import OutputFile
 from site_src.pages import Page
 from site_src.render import NavItem, SiteView, render_site
 from site_src.urls import SiteUrls
@@ -18,9 +20,9 @@ PAGE = Page(path="papers/x/", template="paper.html", meta={"title": "<b>X</b>", 
 def _render(tmp_path: Path, template: str) -> tuple[list[str], list[bytes]]:
     (tmp_path / "paper.html").write_text(template, encoding="utf-8")
     problems = Problems()
-    files = list(render_site([PAGE], SITE, SiteUrls("https://x.org/"), tmp_path, problems))
+    result = render_site([PAGE], SITE, SiteUrls("https://x.org/"), tmp_path, problems, BuildCache.empty(), tmp_path)
     messages = [str(p).replace(str(tmp_path), "templates") for p in problems]
-    return messages, [f.data for f in files]
+    return messages, [f.data for f in result.files if isinstance(f, OutputFile)]
 
 
 def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
@@ -46,4 +48,4 @@ def test_template_errors_name_the_template_line(tmp_path: Path, template: str, m
     assert files == []
     assert len(messages) == 1
     assert messages[0].startswith(message), messages[0]
-    assert "while rendering /papers/x/" in messages[0]
+    assert ("while rendering /papers/x/" in messages[0]) == ("{{" in template), "runtime errors name the page"

@@ -1,0 +1,115 @@
+"""What earlier builds computed, so that the next build redoes only what changed.
+
+Three things are remembered, all keyed by content hashes, never by timestamps:
+
+- memos: results of pure, costly functions (parsing a file, classifying a paper) by a hash of
+  their inputs;
+- pages: for each output page, the hash of everything it was rendered from (its Markdown page,
+  the templates it uses, the site-wide data and the generator's own code);
+- files: for each output file, the hash of its bytes and the size and modification time it was
+  left with, so that a file changed or deleted by hand is noticed and written again.
+
+Any change to the generator's code starts from an empty cache, so a stale cache can cost time but
+never correctness. The cache lives beside the output folder (`.public-cache/` for `public/`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .config import ROOT
+
+_T = TypeVar("_T")
+CACHE_FORMAT = 1
+
+
+def fingerprint(*parts: str | bytes) -> str:
+    """A hash of some texts, as hex: the key of everything cached."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The generator's own source: any change to it invalidates every cached result."""
+    sources = sorted((ROOT / "site_src").glob("*.py"))
+    return fingerprint(str(CACHE_FORMAT), *(p.read_bytes() for p in sources))
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """Where the cache of an output folder lives: beside it, hidden, never published."""
+    return out_dir.parent / f".{out_dir.name}-cache"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """An output file as the last build left it."""
+
+    sha: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class BuildCache:
+    """Memos, page keys and file records of the last build of one output folder."""
+
+    code: str
+    memos: dict[str, Any] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    """Output path of a page -> the key of what it was rendered from."""
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    """Output path -> what the last build wrote there."""
+    _used: set[str] = field(default_factory=set)
+
+    @classmethod
+    def empty(cls) -> BuildCache:
+        """A cache that knows nothing: the next build is a cold one."""
+        return cls(code=code_fingerprint())
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None) -> BuildCache:
+        """A cache saved by `to_bytes`, or an empty one if it is missing, unreadable or from other code."""
+        fresh = cls.empty()
+        if data is None:
+            return fresh
+        try:
+            saved = pickle.loads(data)  # noqa: S301 - our own file, written by to_bytes
+        except Exception:  # noqa: BLE001 - a truncated or foreign file is just a cold start
+            return fresh
+        if not isinstance(saved, dict) or saved.get("code") != fresh.code:
+            return fresh
+        return cls(code=fresh.code, memos=saved["memos"], pages=saved["pages"], files=saved["files"])
+
+    def to_bytes(self) -> bytes:
+        """The cache as bytes, keeping only the memos this build used (it never grows without bound)."""
+        memos = {key: value for key, value in self.memos.items() if key in self._used}
+        return pickle.dumps({"code": self.code, "memos": memos, "pages": self.pages, "files": self.files})
+
+    def memo(self, namespace: str, key: str, compute: Callable[[], _T]) -> _T:
+        """`compute()`, or its remembered result for the same namespace and input key."""
+        full_key = f"{namespace}:{key}"
+        self._used.add(full_key)
+        if full_key not in self.memos:
+            self.memos[full_key] = compute()
+        value: _T = self.memos[full_key]
+        return value
+
+    def file_unchanged(self, path: str, out_dir: Path) -> FileRecord | None:
+        """The record of an output file if the file on disk is still exactly what we wrote."""
+        record = self.files.get(path)
+        if record is None:
+            return None
+        try:
+            stat = (out_dir / path).stat()
+        except OSError:
+            return None
+        return record if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns) else None

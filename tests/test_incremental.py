@@ -1,0 +1,125 @@
+"""Incremental builds: only what changed is redone, and the result is always a clean build's."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_src.config import TEMPLATES_DIR, BuildOptions
+from site_src.pipeline import BuildReport, build
+
+from .golden import GOLDEN, files_of
+from .helpers import ABSTRACT, text_digest
+
+Edit = Callable[[Path, Path], None]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EDITS: list[tuple[str, Edit]] = [
+    ("edit an abstract", lambda c, t: _replace(c / "digests/2025-06-26.txt", "Rehearsal comes", "Replay comes")),
+    (
+        "add a digest",
+        lambda c, t: (c / "digests/2025-07-02.txt").write_text(
+            text_digest("Jul 2", [("Pointer Networks", ABSTRACT), ("Music Transformer", ABSTRACT)]), encoding="utf-8"
+        ),
+    ),
+    (
+        "override topics in a note",
+        lambda c, t: (c / "notes/pointer-networks.md").write_text(
+            "---\ntopics: [music]\n---\nOld but gold.\n", encoding="utf-8"
+        ),
+    ),
+    ("rename the site", lambda c, t: _replace(c / "site.yaml", "title: Golden Digest", "title: Silver Digest")),
+    (
+        "add a page",
+        lambda c, t: (c / "pages/colophon.md").write_text(
+            "---\ntitle: Colophon\nmenu: Colophon\n---\nSet in system fonts.\n", encoding="utf-8"
+        ),
+    ),
+    ("change a page template", lambda c, t: _replace(t / "paper.html", "Find this paper", "Look this paper up")),
+    (
+        "change the stylesheet",
+        lambda c, t: (t / "static/style.css").write_text(
+            (t / "static/style.css").read_text(encoding="utf-8") + "\nbody { margin: 0; }\n", encoding="utf-8"
+        ),
+    ),
+    (
+        "hide a paper",
+        lambda c, t: (c / "notes/music-transformer.md").write_text("---\nhidden: true\n---\n", encoding="utf-8"),
+    ),
+    ("delete a digest", lambda c, t: (c / "digests/2025-06-26.txt").unlink()),
+]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the golden site's content and of the templates, to edit freely."""
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(GOLDEN / "basic/content", content)
+    shutil.copytree(TEMPLATES_DIR, templates)
+    return content, templates
+
+
+def _build(content: Path, templates: Path, out: Path) -> BuildReport:
+    return build(BuildOptions(content_dir=content, out_dir=out, templates_dir=templates, base_url="https://x.org/"))
+
+
+def test_a_series_of_edits_gives_exactly_the_clean_build(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    for step, (name, edit) in enumerate(EDITS):
+        edit(content, templates)
+        _build(content, templates, site)
+        clean = tmp_path / f"clean-{step}"
+        _build(content, templates, clean)
+        assert files_of(site) == files_of(clean), f"after '{name}' the incremental site differs from a clean build"
+
+
+def test_warm_build_with_no_change_writes_nothing(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "public"
+    first = _build(content, templates, site)
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")}
+    second = _build(content, templates, site)
+    assert (first.written, first.rendered) == (first.files, first.pages)
+    assert (second.written, second.rendered) == (0, 0)
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")} == before
+
+
+def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    _replace(templates / "digest.html", "Other digests", "More digests")
+    report = _build(content, templates, site)
+    assert report.rendered == 2  # the two digest pages, nothing else
+    assert report.written == 2  # their HTML; their Markdown twins come out byte for byte the same
+    _replace(templates / "macros.html", "In the digest of", "Listed on")
+    # Every page that imports the macros (home, digests, topics and papers), not the topic index,
+    # the about page or the 404 page.
+    assert _build(content, templates, site).rendered == 10
+
+
+def test_a_file_changed_by_hand_in_the_output_is_written_again(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    page = site / "papers/music-transformer/index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    (site / "about/index.md").unlink()
+    (site / "junk.html").write_text("stray", encoding="utf-8")
+    report = _build(content, templates, site)
+    assert page.read_bytes() == original
+    assert (site / "about/index.md").is_file()
+    assert not (site / "junk.html").exists()
+    assert report.written == 2
