@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .add import add_digest, describe
 from .config import ROOT, BuildOptions
 from .errors import BuildError
 from .pipeline import build
+from .serve import serve
 from .yamldoc import check_url
 
 
@@ -20,6 +23,13 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         base_url=args.base_url,
         strict=args.strict,
     )
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-06-26") from None
 
 
 def _base_url(value: str) -> str:
@@ -51,17 +61,29 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build_options(build_parser)
     check_parser = commands.add_parser("check", help="validate every input and template; write nothing")
     _add_build_options(check_parser)
+    serve_parser = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on every change")
+    _add_build_options(serve_parser)
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve_parser.add_argument("--open", action="store_true", help="open the site in the browser")
+    add_parser = commands.add_parser("add", help="add a pasted trending-papers page as a digest")
+    add_parser.add_argument("page", type=Path, metavar="PAGE.txt", help="the page, copied as text")
+    add_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the digest's day (else its date line)")
+    add_parser.add_argument("--force", action="store_true", help="replace an existing digest for that day")
+    add_parser.add_argument("--content", default=str(ROOT / "content"), metavar="DIR", help="the curator's inputs")
+    add_parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     return parser
 
 
-def _print_problems(error: BuildError) -> None:
+def _print_problems(error: BuildError, command: str) -> None:
     for problem in error.problems:
         print(problem, file=sys.stderr)
     errors = sum(1 for p in error.problems if not p.warning)
     warnings = len(error.problems) - errors
     noun = "error" if errors == 1 else "errors"
     extra = f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-    print(f"Build failed: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
+    what = {"add": "Not added", "serve": "Not serving"}.get(command, "Build failed")
+    print(f"{what}: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.insert(0, "build")
     args = make_parser().parse_args(arguments)
     try:
+        if args.command == "add":
+            print(describe(add_digest(args.page, Path(args.content), args.date, args.force)))
+            return 0
+        if args.command == "serve":
+            serve(_options(args), args.host, args.port, args.open)
+            return 0
         if args.command == "check":
             report = build(_options(args), write=False)
             verb = "Checked"
@@ -78,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = build(_options(args))
             verb = "Built"
     except BuildError as error:
-        _print_problems(error)
+        _print_problems(error, args.command)
         return 1
     except Exception as error:  # the last line of defence: no traceback unless asked
         if args.debug:

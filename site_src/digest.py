@@ -84,13 +84,22 @@ def _quote(text: str, limit: int = 60) -> str:
     return f'"{shorten(text, limit)}"'
 
 
-def date_from_file_name(file: TextFile, problems: Problems) -> datetime.date | None:
-    """The date a file name such as 2025-06-26.txt carries; None when it carries none."""
+@dataclass(frozen=True)
+class GivenDate:
+    """A digest's date given from outside its text: by its file name, or by `build.py add --date`."""
+
+    date: datetime.date
+    by: str = "the file name"
+    fix: str = "rename the file"
+
+
+def date_from_file_name(file: TextFile, problems: Problems) -> GivenDate | None:
+    """The date a file name such as 2025-06-26.txt carries; None when it carries none (or an impossible one)."""
     match = _FILE_DATE.match(file.name)
     if not match:
         return None
     try:
-        return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+        return GivenDate(datetime.date(int(match["year"]), int(match["month"]), int(match["day"])))
     except ValueError:
         problems.error(
             file.source,
@@ -112,12 +121,11 @@ def resolve_date(
     line_date: tuple[int, int, int | None] | None,
     line: int,
     fallback_year: int | None,
+    given: GivenDate | None,
     problems: Problems,
 ) -> datetime.date | None:
-    """Combine the file name's date, the date line and site.yaml's year into the digest's date."""
-    named = date_from_file_name(file, problems)
-    if named is None and _FILE_DATE.match(file.name):
-        return None  # the file name's impossible date is reported already
+    """Combine the given date (file name or --date), the date line and site.yaml's year."""
+    named = given.date if given else None
     if line_date is None:
         if named is None:
             problems.error(
@@ -141,18 +149,24 @@ def resolve_date(
     except ValueError:
         problems.error(at, f"{calendar.month_abbr[month]} {day}, {year} is not a date", "correct the date line")
         return None
-    if named is not None and named != dated:
+    if given is not None and given.date != dated:
         problems.error(
             at,
-            f"the date line says {dated.isoformat()} but the file name says {named.isoformat()}",
-            "rename the file or correct the date line",
+            f"the date line says {dated.isoformat()} but {given.by} says {given.date.isoformat()}",
+            f"{given.fix} or correct the date line",
         )
         return None
     return dated
 
 
-def parse_text_digest(file: TextFile, fallback_year: int | None, problems: Problems) -> DigestFile | None:
-    """Parse the trending-page text format; None when the file cannot give a digest."""
+def parse_text_digest(
+    file: TextFile, fallback_year: int | None, problems: Problems, given: GivenDate | None = None
+) -> DigestFile | None:
+    """Parse the trending-page text format; None when the file cannot give a digest.
+
+    The date comes from `given` when the caller knows it, else from the file name."""
+    given = given or date_from_file_name(file, problems)
+    impossible_name = given is None and _FILE_DATE.match(file.name) is not None  # reported already
     pending = list(blocks(file.text))
     line_date: tuple[int, int, int | None] | None = None
     date_line = 1
@@ -167,7 +181,7 @@ def parse_text_digest(file: TextFile, fallback_year: int | None, problems: Probl
             continue
         body = [b for b in pending[index:] if b.text.casefold() not in BOILERPLATE or b.line_count != 1]
         break
-    date = resolve_date(file, line_date, date_line, fallback_year, problems)
+    date = None if impossible_name else resolve_date(file, line_date, date_line, fallback_year, given, problems)
     entries = list(_pair(body, file.source, problems))
     if not entries and not body:
         problems.error(
@@ -257,11 +271,11 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
         return None
     values = read_fields(data, DIGEST_SCHEMA, file.source, "the digest", problems)
     named = date_from_file_name(file, problems)
-    date = values.get("date") or named
-    if "date" in values and named is not None and values["date"] != named:
+    date = values.get("date") or (named.date if named else None)
+    if "date" in values and named is not None and values["date"] != named.date:
         problems.error(
             file.source.at(data.line_of("date")),
-            f"date: says {values['date'].isoformat()} but the file name says {named.isoformat()}",
+            f"date: says {values['date'].isoformat()} but the file name says {named.date.isoformat()}",
             "rename the file or correct date:",
         )
         return None

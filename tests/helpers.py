@@ -10,8 +10,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import lxml.html
 import yaml
 
-from site_src.config import ROOT, BuildOptions
+from site_src.config import ROOT, TEMPLATES_DIR, BuildOptions
 from site_src.pipeline import BuildReport, build
+from site_src.serve import Preview
 
 SHIPPED_CONTENT = ROOT / "content"
 CASES = Path(__file__).parent / "cases"
@@ -107,3 +108,22 @@ def internal_links(out: Path) -> Iterator[tuple[Path, str]]:
             target, _fragment = urldefrag(link)
             if target and not urlsplit(target).scheme and not target.startswith("//"):
                 yield file, link
+
+
+def start_preview(root: Path) -> Preview:
+    """A running preview of copies of the golden site's content and of the templates, under `root`.
+
+    Restarts (after a code change) are recorded in its `restarts` list instead of happening."""
+    content, templates = root / "content", root / "templates"
+    shutil.copytree(Path(__file__).parent / "golden/basic/content", content)
+    shutil.copytree(TEMPLATES_DIR, templates)
+    restarts: list[bool] = []
+    running = Preview(
+        BuildOptions(content_dir=content, out_dir=root / "site", templates_dir=templates),
+        port=0,
+        log=lambda _: None,
+        restart=lambda: restarts.append(True),
+    )
+    running.restarts = restarts  # type: ignore[attr-defined]
+    running.start()
+    return running

@@ -164,3 +164,9 @@ def test_base_url_with_a_path_prefix_keeps_links_working(tmp_path: Path) -> None
     assert links
     assert [link for _, link in links if resolve(out, link, prefix="/digest/") is None] == []
     assert page(out, "").xpath("//link[@rel='canonical']/@href") == ["https://example.org/digest/"]
+
+
+def test_published_build_has_no_preview_script(sample_site: BuiltSite) -> None:
+    for file in sample_site.out.rglob("*"):
+        if file.is_file():
+            assert b"_preview" not in file.read_bytes(), file

@@ -1,0 +1,58 @@
+// Paper Digest preview: reload when the site is rebuilt, show build problems over the page.
+// Injected by `build.py serve` into the pages it serves; never part of a published build.
+(() => {
+  "use strict";
+  const script = document.currentScript;
+  const shownBuild = script.dataset.build;
+  const scrollKey = "paper-digest-preview-scroll:" + location.pathname;
+  let overlay = null;
+
+  const styles = document.createElement("link");
+  styles.rel = "stylesheet";
+  styles.href = "/_preview/live.css";
+  document.head.append(styles);
+
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    window.scrollTo(0, Number(saved));
+  }
+
+  function showProblems(problems) {
+    if (overlay === null) {
+      overlay = document.createElement("section");
+      overlay.className = "preview-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.setAttribute("aria-labelledby", "preview-overlay-title");
+      const title = document.createElement("h2");
+      title.id = "preview-overlay-title";
+      title.textContent = "The site could not be rebuilt";
+      const note = document.createElement("p");
+      note.textContent = "The last good build is still served. Fix the file and save: this message goes away by itself.";
+      const list = document.createElement("pre");
+      overlay.append(title, note, list);
+      document.body.append(overlay);
+    }
+    overlay.querySelector("pre").textContent = problems.join("\n");
+  }
+
+  function clearProblems() {
+    if (overlay !== null) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  const events = new EventSource("/_preview/events");
+  events.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    if (state.problems.length > 0) {
+      showProblems(state.problems);
+    } else if (state.build !== shownBuild) {
+      sessionStorage.setItem(scrollKey, String(window.scrollY));
+      location.reload();
+    } else {
+      clearProblems();
+    }
+  });
+})();

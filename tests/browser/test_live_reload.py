@@ -1,0 +1,63 @@
+"""The preview in Chromium: a saved edit reloads every open tab, a broken edit shows its problem
+over the page, and fixing the file clears it, all without touching the browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from site_src.serve import Preview
+from tests.helpers import start_preview
+
+WAIT_MS = 15_000
+"""Generous: the machine is shared; a reload normally takes well under a second."""
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    running = start_preview(tmp_path)
+    yield running
+    running.stop()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_edit_reloads_every_tab_and_problems_show_until_fixed(
+    preview: Preview, context: BrowserContext, page: Page, console_errors: list[str]
+) -> None:
+    digest = preview.options.content_dir / "digests/2025-06-26.txt"
+    page.goto(preview.url + "digests/2025-06-26/")
+    other = context.new_page()
+    other.goto(preview.url)
+    expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer")
+
+    _edit(digest, "Music Transformer", "Music Transformer, Revisited")
+    expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
+    expect(other.locator(".home-latest")).to_contain_text("Music Transformer", timeout=WAIT_MS)
+
+    good = digest.read_text(encoding="utf-8")
+    digest.write_text(good + "\nA title that lost its abstract\n", encoding="utf-8")
+    overlay = page.locator(".preview-overlay")
+    expect(overlay).to_be_visible(timeout=WAIT_MS)
+    expect(overlay).to_contain_text('2025-06-26.txt:19: title "A title that lost its abstract" has no abstract')
+    expect(overlay).to_have_attribute("role", "alert")
+    expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited")  # last good site
+
+    digest.write_text(good, encoding="utf-8")
+    expect(overlay).to_have_count(0, timeout=WAIT_MS)
+    expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited")
+
+
+def test_note_and_template_edits_reload_the_page(preview: Preview, page: Page) -> None:
+    page.goto(preview.url + "papers/music-transformer/")
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
+    expect(page.locator(".prose")).to_contain_text("made relative attention famous and popular", timeout=WAIT_MS)
+    _edit(preview.options.templates_dir / "paper.html", "Find this paper", "Look this paper up")
+    expect(page.locator("#lookup-heading")).to_have_text("Look this paper up", timeout=WAIT_MS)

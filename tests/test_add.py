@@ -1,0 +1,88 @@
+"""`build.py add`: a pasted trending-papers page becomes a dated digest, checked like `check` checks."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from site_src.cli import main
+
+from .helpers import ABSTRACT, text_digest, write_content
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site with one digest, in the working folder, so messages name content/..."""
+    monkeypatch.chdir(tmp_path)
+    write_content(tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])})
+    return tmp_path
+
+
+def _add(*arguments: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["add", *arguments, "--content", "content"])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_pasted_page_is_saved_as_the_digest_of_its_day(site: Path) -> None:
+    pasted = text_digest("Jul 1", [("Pointer Networks", ABSTRACT), ("Attention Is All You Need", ABSTRACT)])
+    (site / "pasted.txt").write_bytes(b"\xef\xbb\xbf" + pasted.replace("\n", "\r\n").encode("utf-8"))
+    assert _add("pasted.txt") == (0, "Added content/digests/2025-07-01.txt: 2 papers, dated 2025-07-01\n", "")
+    assert (site / "content/digests/2025-07-01.txt").read_text(encoding="utf-8") == pasted  # UTF-8, LF, no BOM
+    assert main(["check", "--content", "content"]) == 0
+
+
+def test_date_option_dates_a_page_without_a_date_line(site: Path) -> None:
+    (site / "pasted.txt").write_text(f"Pointer Networks\n\n{ABSTRACT}\n", encoding="utf-8")
+    assert _add("pasted.txt")[0] == 1  # no date anywhere
+    assert _add("pasted.txt", "--date", "2025-07-02") == (
+        0,
+        "Added content/digests/2025-07-02.txt: 1 paper, dated 2025-07-02\n",
+        "",
+    )
+
+
+def test_date_option_that_disagrees_with_the_date_line_is_refused(site: Path) -> None:
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
+    code, out, err = _add("pasted.txt", "--date", "2025-07-02")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "pasted.txt:9: the date line says 2025-07-01 but --date says 2025-07-02 "
+        "(change --date or correct the date line)",
+        "Not added: 1 error; nothing was written.",
+    ]
+    assert not (site / "content/digests/2025-07-02.txt").exists()
+
+
+def test_existing_digest_is_replaced_only_when_asked(site: Path) -> None:
+    (site / "pasted.txt").write_text(text_digest("Jun 26", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
+    before = (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")
+    code, _, err = _add("pasted.txt")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "content/digests/2025-06-26.txt: a digest for this day exists already (pass --force to replace it)"
+    )
+    assert (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8") == before
+    assert _add("pasted.txt", "--force")[0] == 0
+    assert "Pointer Networks" in (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")
+
+
+def test_page_with_problems_gets_the_messages_of_check_and_is_not_saved(site: Path) -> None:
+    (site / "pasted.txt").write_text(f"Jul 1\n\nPointer Networks\n\n{ABSTRACT}\n\nAn orphan title\n", encoding="utf-8")
+    code, _, err = _add("pasted.txt")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        'pasted.txt:7: title "An orphan title" has no abstract (expected a paragraph after the title; '
+        "add the abstract or delete the title)"
+    )
+    assert sorted(p.name for p in (site / "content/digests").iterdir()) == ["2025-06-26.txt"]
+
+
+def test_year_comes_from_site_settings(site: Path) -> None:
+    (site / "content/site.yaml").write_text("year: 2024\n", encoding="utf-8")
+    (site / "pasted.txt").write_text(text_digest("Mar 3", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
+    assert _add("pasted.txt")[1] == "Added content/digests/2024-03-03.txt: 1 paper, dated 2024-03-03\n"
