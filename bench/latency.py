@@ -25,9 +25,9 @@ from run import corpus
 
 sys.path.insert(0, str(ROOT))
 
-from site_src.config import BuildOptions  # noqa: E402
-from site_src.serve import Preview  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from site_src.config import BuildOptions
+from site_src.serve import Preview
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 
 def measure(papers: int, edits: int) -> tuple[list[float], list[float]]:
