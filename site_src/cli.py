@@ -8,11 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .add import add_digest, describe
 from .config import ROOT, BuildOptions
 from .errors import BuildError
 from .pipeline import build
-from .serve import serve
 from .yamldoc import check_url
 
 
@@ -94,9 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(arguments)
     try:
         if args.command == "add":
+            from .add import add_digest, describe  # imported on use: a build does not need them
+
             print(describe(add_digest(args.page, Path(args.content), args.date, args.force)))
             return 0
         if args.command == "serve":
+            from .serve import serve
+
             serve(_options(args), args.host, args.port, args.open)
             return 0
         if args.command == "check":

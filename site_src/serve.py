@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import threading
-import webbrowser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
@@ -363,6 +362,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> No
     if not (options.out_dir / MARKER).exists():
         print("The first build failed: fix the problems above, the preview rebuilds on save.")
     if open_browser:
+        import webbrowser  # slow to import, and only needed here
+
         webbrowser.open(preview.url)
     try:
         preview.wait()
