@@ -16,6 +16,7 @@ never correctness. The cache lives beside the output folder (`.public-cache/` fo
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,7 +110,7 @@ class BuildCache:
         if record is None:
             return None
         try:
-            stat = (out_dir / path).stat()
+            stat = os.stat(os.path.join(out_dir, path))
         except OSError:
             return None
         return record if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns) else None

@@ -129,7 +129,7 @@ class Paper:
         """The date of the newest digest that listed the paper."""
         return self.appearances[-1].date
 
-    @property
+    @cached_property
     def topic_slugs(self) -> tuple[str, ...]:
         """The paper's topics, strongest first."""
         return tuple(t.slug for t in self.topics)

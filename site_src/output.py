@@ -152,14 +152,13 @@ def _replace_file(target: Path, data: bytes) -> FileRecord:
     return _record(target, data)
 
 
-def _present_files(folder: Path, prefix: str = "") -> Iterator[str]:
+def _present_files(folder: Path) -> Iterator[str]:
     """Every file under `folder`, by relative path (directory listings only: no stat calls)."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _present_files(Path(entry.path), f"{prefix}{entry.name}/")
-            else:
-                yield f"{prefix}{entry.name}"
+    for parent, _, names in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in names:
+            yield prefix + name
 
 
 def _remove_file(out_dir: Path, path: str) -> None:

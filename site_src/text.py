@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
     """One line of text: control characters removed (XML forbids them), whitespace collapsed."""
-    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
 
 
 def shorten(text: str, limit: int) -> str:
