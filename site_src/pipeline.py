@@ -91,7 +91,9 @@ def _parse_inputs(options: BuildOptions, problems: Problems) -> tuple[SiteSettin
     return settings, catalog, hand_written
 
 
-def _site_view(settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset]) -> SiteView:
+def _site_view(
+    settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset], noindex: bool
+) -> SiteView:
     """Site-wide template data: name, navigation, asset links."""
     menu = [NavItem(p.meta["menu"], p.meta["url"], p.path.split("/")[0]) for p in pages if p.meta.get("menu")]
     return SiteView(
@@ -108,6 +110,7 @@ def _site_view(settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets
             *menu,
         ),
         assets={name: urls.link(a.path) for name, a in assets.items()},
+        noindex=noindex,
     )
 
 
@@ -122,7 +125,7 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems) -> tuple
         pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written)
     assets = fingerprint_all(static)
     site = Site(settings, catalog, pages, urls, assets)
-    return site, _site_view(settings, urls, hand_written, assets)
+    return site, _site_view(settings, urls, hand_written, assets, options.noindex)
 
 
 def render(site: Site, view: SiteView, timings: Timings, problems: Problems) -> dict[str, bytes]:
@@ -131,7 +134,7 @@ def render(site: Site, view: SiteView, timings: Timings, problems: Problems) -> 
         html = list(render_site(site.pages, view, site.urls, TEMPLATES_DIR, problems))
         problems.raise_if_errors()
     with timings.stage("api"):
-        extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls)]
+        extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls, view.noindex)]
     return output.collect([*html, *extras, *asset_files(site.assets)])
 
 
