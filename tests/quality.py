@@ -44,7 +44,7 @@ class PageKind:
         return out / relative / "index.html" if self.url.endswith("/") else out / relative
 
 
-PAGE_KINDS = [PageKind(**case) for case in load_cases("page_kinds.yaml")]  # type: ignore[arg-type]
+PAGE_KINDS = [PageKind(**case) for case in load_cases("page_kinds.yaml")]
 
 
 JAVA_OPTIONS = ["-Xss4m", "-XX:TieredStopAtLevel=1"]
