@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cached_property
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -62,12 +61,8 @@ class NetlifyHandler(SimpleHTTPRequestHandler):
 
     config: dict[str, Any] = load_config()
 
-    @cached_property
-    def _path(self) -> str:
-        return unquote(urlsplit(self.path).path)
-
     def end_headers(self) -> None:
-        for name, value in headers_for(self._path, self.config).items():
+        for name, value in headers_for(unquote(urlsplit(self.path).path), self.config).items():
             self.send_header(name, value)
         super().end_headers()
 
