@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test build check lint golden bench browser
+.PHONY: serve test build check lint golden bench weight browser
 
 serve: $(VENV)/.runtime node_modules/.installed
 	$(PY) build.py serve
@@ -37,6 +37,10 @@ golden: $(VENV)/.dev node_modules/.installed
 
 bench: $(VENV)/.dev node_modules/.installed
 	$(PY) bench/run.py
+
+# HTML, CSS and JavaScript bytes per kind of page (a report, not a gate).
+weight: $(VENV)/.dev node_modules/.installed
+	$(PY) bench/weight.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -58,7 +58,14 @@ def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
     ]
 
 
-def sitemap_files(pages: Iterable[Page], urls: SiteUrls) -> list[OutputFile]:
+def robots_txt(urls: SiteUrls, noindex: bool) -> str:
+    """Crawlers may read everything and are shown the sitemap; a preview (`noindex`) turns them all away."""
+    if noindex:
+        return "User-agent: *\nDisallow: /\n"
+    return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n"
+
+
+def sitemap_files(pages: Iterable[Page], urls: SiteUrls, noindex: bool = False) -> list[OutputFile]:
     """sitemap.xml (every listed page, with the date of its newest content) and robots.txt."""
     entries = []
     for page in sorted(pages, key=lambda p: p.path):
@@ -71,5 +78,5 @@ def sitemap_files(pages: Iterable[Page], urls: SiteUrls) -> list[OutputFile]:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n"
     )
-    robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    robots = robots_txt(urls, noindex)
     return [OutputFile("sitemap.xml", sitemap.encode("utf-8")), OutputFile("robots.txt", robots.encode("utf-8"))]

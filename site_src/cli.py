@@ -20,6 +20,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         out_dir=Path(args.out),
         base_url=args.base_url,
         strict=args.strict,
+        noindex=args.noindex,
     )
 
 
@@ -42,6 +43,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=str(ROOT / "public"), metavar="DIR", help="where the site is written")
     parser.add_argument("--base-url", type=_base_url, metavar="URL", help="the address the site is published at")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--noindex", action="store_true", help="keep search engines out (deploy previews): robots meta tag, robots.txt"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     parser.add_argument(
         "--timings", action="store_true", help="print the time of each stage (always, when output is not a terminal)"

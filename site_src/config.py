@@ -63,6 +63,8 @@ class BuildOptions:
     """Overrides `base_url` from site.yaml (e.g. a deploy preview's address)."""
     strict: bool = False
     """Warnings fail the build."""
+    noindex: bool = False
+    """Ask search engines to keep out (deploy previews): a robots meta tag and a disallowing robots.txt."""
 
 
 def normalise_base_url(url: str) -> str:

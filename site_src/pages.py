@@ -87,6 +87,11 @@ class PageMaker:
         """Every digest by its day."""
         return {d.date: d for d in self.catalog.digests}
 
+    @cached_property
+    def newest(self) -> datetime.date | None:
+        """The newest digest's day: when any page that lists across digests last changed."""
+        return self.catalog.digests[0].date if self.catalog.digests else None
+
     def topic_ref(self, slug: str) -> dict[str, str]:
         """A topic as lists show it."""
         topic = self.catalog.topic(slug)
@@ -151,6 +156,7 @@ class PageMaker:
                 "digests": appearances,
                 "first_seen": paper.first_seen,
                 "last_seen": paper.last_seen,
+                "updated": paper.last_seen,
                 "links": paper_links(paper),
                 "code": list(paper.code),
                 "lookup": lookup_links(paper.title),
@@ -169,6 +175,8 @@ class PageMaker:
                 "papers": [self.paper_ref(self.catalog.papers[s]) for s in digest.slugs],
                 "older": self.digest_ref(older) if older else None,
                 "newer": self.digest_ref(newer) if newer else None,
+                # its papers' lists of digests grow when a later digest lists one of them again
+                "updated": max([digest.date, *(self.catalog.papers[s].last_seen for s in digest.slugs)]),
             },
             body=digest.note,
         )
@@ -192,6 +200,7 @@ class PageMaker:
                 "description": topic.description,
                 "count": len(papers),
                 "papers": [self.paper_ref(p) for p in papers],
+                "updated": max((p.last_seen for p in papers), default=self.newest),
             },
             body=text_to_markdown(topic.description) + "\n",
         )
@@ -216,6 +225,7 @@ class PageMaker:
             "digests": digests,
             "topics": topics,
             "latest": None,
+            "updated": self.newest,
         }
         if latest is not None:
             home_meta["latest"] = {
@@ -227,12 +237,24 @@ class PageMaker:
             Page(
                 path="digests/",
                 template="digests.html",
-                meta={"kind": "digests", "title": "All digests", "url": self.urls.link("digests/"), "digests": digests},
+                meta={
+                    "kind": "digests",
+                    "title": "All digests",
+                    "url": self.urls.link("digests/"),
+                    "digests": digests,
+                    "updated": self.newest,
+                },
             ),
             Page(
                 path="topics/",
                 template="topics.html",
-                meta={"kind": "topics", "title": "Topics", "url": self.urls.link("topics/"), "topics": topics},
+                meta={
+                    "kind": "topics",
+                    "title": "Topics",
+                    "url": self.urls.link("topics/"),
+                    "topics": topics,
+                    "updated": self.newest,
+                },
             ),
             Page(
                 path="404.html",
@@ -248,6 +270,7 @@ PAGE_SCHEMA: dict[str, Field] = {
     "title": Field("text", "the page's heading", required=True),
     "description": Field("text", "one sentence for search engines and link previews"),
     "menu": Field("text", "a short label that lists the page in the site's navigation, e.g. About"),
+    "updated": Field("date", "the day the page last changed, for the sitemap, e.g. 2025-06-26"),
 }
 
 
@@ -275,6 +298,7 @@ def parse_page(file: TextFile, urls: SiteUrls, problems: Problems) -> Page | Non
             "url": urls.link(f"{slug}/"),
             "description": values.get("description", ""),
             "menu": values.get("menu", ""),
+            **({"updated": values["updated"]} if "updated" in values else {}),
         },
         body=document.body,
     )

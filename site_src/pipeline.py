@@ -137,7 +137,9 @@ def _parse_inputs(
     return settings, catalog, hand_written
 
 
-def _site_view(settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset]) -> SiteView:
+def _site_view(
+    settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset], noindex: bool
+) -> SiteView:
     """Site-wide template data: name, navigation, asset links."""
     menu = [NavItem(p.meta["menu"], p.meta["url"], p.path.split("/")[0]) for p in pages if p.meta.get("menu")]
     return SiteView(
@@ -154,6 +156,7 @@ def _site_view(settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets
             *menu,
         ),
         assets={name: urls.link(a.path) for name, a in assets.items()},
+        noindex=noindex,
     )
 
 
@@ -168,7 +171,7 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: B
         pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written)
     assets = fingerprint_all(static)
     site = Site(settings, catalog, pages, urls, assets)
-    return site, _site_view(settings, urls, hand_written, assets)
+    return site, _site_view(settings, urls, hand_written, assets, options.noindex)
 
 
 def render(
@@ -179,7 +182,7 @@ def render(
         pages = render_site(site.pages, view, site.urls, options.templates_dir, problems, cache, options.out_dir)
         problems.raise_if_errors()
     with timings.stage("api"):
-        extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls)]
+        extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls, view.noindex)]
     return output.collect([*pages.files, *extras, *asset_files(site.assets)]), pages
 
 

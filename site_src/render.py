@@ -76,6 +76,8 @@ class SiteView:
     nav: tuple[NavItem, ...]
     assets: dict[str, str] = field(default_factory=dict)
     """Asset name to fingerprinted link."""
+    noindex: bool = False
+    """Every page asks search engines not to index it (deploy previews)."""
 
     def asset(self, name: str) -> str:
         """The link of a static asset; an unknown name is a template mistake."""

@@ -54,12 +54,18 @@ def test_title_and_abstract_show_as_text(hostile_site: Path, case: dict[str, str
     for listing in ("", "digests/2025-07-01/"):
         links = [text_of(a) for a in page(hostile_site, listing).iter("a")]
         assert case["title"] in links
+    # the head repeats the title for link previews, citation managers and JSON-LD, as data only
+    for key in ("og:title", "twitter:title", "citation_title"):
+        assert tree.xpath(f"//meta[@name='{key}' or @property='{key}']/@content") == [case["title"]], key
+    [data] = tree.xpath("//script[@type='application/ld+json']/text()")
+    assert "<" not in data and json.loads(data)["name"] == case["title"]
 
 
 def test_no_markup_from_content_reaches_any_page(hostile_site: Path) -> None:
     for file in hostile_site.rglob("*.html"):
         tree = html(file)
-        assert not tree.xpath("//script[not(@src)] | //iframe | //img | //object | //embed"), file
+        code = "//script[not(@src) and not(@type='application/ld+json')]"
+        assert not tree.xpath(f"{code} | //iframe | //img | //object | //embed"), file
         for element in tree.iter():
             for name, value in element.attrib.items():
                 assert not name.lower().startswith("on"), (file, name)
