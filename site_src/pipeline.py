@@ -91,6 +91,12 @@ def _parse_inputs(options: BuildOptions, problems: Problems) -> tuple[SiteSettin
     return settings, catalog, hand_written
 
 
+def load_catalog(options: BuildOptions) -> Catalog:
+    """The validated catalog alone, for commands that report on it (`build.py topics`); raises BuildError."""
+    _settings, catalog, _pages = _parse_inputs(options, Problems())
+    return catalog
+
+
 def _site_view(settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset]) -> SiteView:
     """Site-wide template data: name, navigation, asset links."""
     menu = [NavItem(p.meta["menu"], p.meta["url"], p.path.split("/")[0]) for p in pages if p.meta.get("menu")]
