@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .config import ROOT, BuildOptions
 from .errors import BuildError
-from .pipeline import build
+from .pipeline import build, load_catalog
+from .topic_report import topic_table
 from .yamldoc import check_url
 
 
@@ -51,6 +52,9 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build_options(build_parser)
     check_parser = commands.add_parser("check", help="validate every input and template; write nothing")
     _add_build_options(check_parser)
+    topics_parser = commands.add_parser("topics", help="print each paper's topics, scores and the words behind them")
+    _add_build_options(topics_parser)
+    topics_parser.add_argument("--topic", metavar="SLUG", help="only the papers that have this topic")
     return parser
 
 
@@ -71,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.insert(0, "build")
     args = make_parser().parse_args(arguments)
     try:
+        if args.command == "topics":
+            print(topic_table(load_catalog(_options(args)), args.topic), end="")
+            return 0
         if args.command == "check":
             report = build(_options(args), write=False)
             verb = "Checked"

@@ -81,6 +81,8 @@ def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_DESCRIPTION_TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A word of a description; hyphenated words such as fine-tuning stay one term."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _LINK = re.compile(r"https?://|www\.|github\.com", re.IGNORECASE)
 _DESCRIPTION_STOPWORDS = frozenset(
@@ -161,6 +163,8 @@ class Classifier:
     """Per phrase, the topics (by index) whose profile holds it and its weight there."""
     by_first_word: dict[str, tuple[Phrase, ...]]
     """Every profile phrase by its first word, longest first."""
+    labels: dict[Phrase, str]
+    """How reasons show each phrase: the keyword as the curator wrote it, or the description's word."""
     tuning: Tuning = Tuning()
 
     @classmethod
@@ -168,16 +172,19 @@ class Classifier:
         """Prepare the profiles of a taxonomy."""
         topics = tuple(topics)
         profiles: list[dict[Phrase, float]] = []
+        labels: dict[Phrase, str] = {}
         for topic in topics:
-            profile: dict[Phrase, float] = {
-                (w,): tuning.description_weight
-                for w in words(f"{topic.name} {topic.description}")
-                if w not in _DESCRIPTION_STOPWORDS
-            }
+            profile: dict[Phrase, float] = {}
+            for term in _DESCRIPTION_TERM.findall(f"{topic.name} {topic.description}".lower()):
+                phrase = tuple(words(term))
+                if phrase and term not in _DESCRIPTION_STOPWORDS:
+                    profile[phrase] = tuning.description_weight
+                    labels.setdefault(phrase, term)
             for keyword in topic.keywords:
                 phrase = tuple(words(keyword))
                 if phrase:
                     profile[phrase] = 1.0 + 0.5 * (len(phrase) - 1)
+                    labels[phrase] = keyword.lower()
             profiles.append(profile)
         spread = Counter(phrase for profile in profiles for phrase in profile)
         most = math.log(1 + len(topics))
@@ -193,6 +200,7 @@ class Classifier:
             topics,
             {phrase: tuple(entries) for phrase, entries in weights.items()},
             {word: tuple(phrases) for word, phrases in by_first_word.items()},
+            labels,
             tuning,
         )
 
@@ -204,7 +212,7 @@ class Classifier:
         for phrase in in_title.keys() | in_abstract.keys():
             hits = self.tuning.title_weight * min(in_title[phrase], 1) + min(in_abstract[phrase], self.tuning.max_hits)
             for index, weight in self.weights[phrase]:
-                evidence[index][" ".join(phrase)] = hits * weight
+                evidence[index][self.labels[phrase]] = hits * weight
         scored = []
         for index, found in enumerate(evidence):
             reasons = tuple(sorted(found, key=lambda k: (-found[k], k)))
