@@ -16,6 +16,7 @@ PAPERS = [
         "We study catastrophic forgetting when a model learns a sequence of tasks, and replace rehearsal "
         "of old data with learned prompts. Experiments on class-incremental benchmarks show less forgetting.",
     ),
+    ("Symbolic Music Generation", "We generate piano music with a melody and chords from a short MIDI prompt."),
     ("Untitled Thing", "Nothing that any topic would recognise is said in these few plain lines, as it happens."),
 ]
 
@@ -31,11 +32,12 @@ def test_topics_table_shows_topics_scores_and_words(tmp_path: Path, capsys: pyte
     assert "continual learning" in first and "rehearsal" in first
     assert float(first.split("Continual Learning", 2)[2].split()[0]) > 0
     assert any("no evidence at all" in line for line in rest), "a paper with no evidence says so"
-    assert rest[-1].startswith("2 papers. Papers per topic: Continual Learning 2,"), "the fallback is the first topic"
+    assert rest[-1].startswith("3 papers. Papers per topic: Continual Learning 2,"), "the fallback is the first topic"
 
 
 def test_topics_table_filters_by_topic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content = write_content(tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", PAPERS)})
-    assert main(["topics", "--content", str(content), "--topic", "prompting-icl"]) == 0
+    assert main(["topics", "--content", str(content), "--topic", "music"]) == 0
     out = capsys.readouterr().out
-    assert "Rehearsal-Free" in out and "Untitled Thing" not in out
+    assert "Symbolic Music Generation" in out
+    assert "Rehearsal-Free" not in out and "Untitled Thing" not in out
