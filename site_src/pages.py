@@ -18,8 +18,9 @@ from .errors import Problems
 from .markup import text_to_markdown
 from .model import Catalog, Digest, Paper, Topic
 from .text import shorten
+from .topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
 from .topics import SLUG_PATTERN
-from .urls import SiteUrls, digest_path, paper_path, topic_path
+from .urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
 from .yamldoc import Field, join_front_matter, read_fields, split_front_matter
 
 SUMMARY_CHARS = 220
@@ -86,6 +87,24 @@ class PageMaker:
     def digests_by_date(self) -> dict[datetime.date, Digest]:
         """Every digest by its day."""
         return {d.date: d for d in self.catalog.digests}
+
+    @cached_property
+    def per_digest(self) -> dict[str, dict[datetime.date, int]]:
+        """Per topic, its papers in each digest."""
+        return papers_per_digest(self.catalog)
+
+    @cached_property
+    def cooccurring(self) -> dict[str, list[tuple[str, int]]]:
+        """Per topic, the topics its papers also have."""
+        return cooccurring(self.catalog)
+
+    def feed_links(self, folder: str, title: str) -> dict[str, str]:
+        """A page's feeds, for autodiscovery in its <head> and its visible subscribe links."""
+        return {
+            "title": title,
+            "atom": self.urls.link(atom_feed_path(folder)),
+            "json": self.urls.link(json_feed_path(folder)),
+        }
 
     def topic_ref(self, slug: str) -> dict[str, str]:
         """A topic as lists show it."""
@@ -154,6 +173,14 @@ class PageMaker:
                 "links": paper_links(paper),
                 "code": list(paper.code),
                 "lookup": lookup_links(paper.title),
+                "related": [
+                    {
+                        "title": self.catalog.papers[r.slug].title,
+                        "url": self.urls.link(paper_path(r.slug)),
+                        "through": list(r.terms),
+                    }
+                    for r in self.catalog.related.get(paper.slug, ())
+                ],
             },
             body=body,
         )
@@ -169,6 +196,7 @@ class PageMaker:
                 "papers": [self.paper_ref(self.catalog.papers[s]) for s in digest.slugs],
                 "older": self.digest_ref(older) if older else None,
                 "newer": self.digest_ref(newer) if newer else None,
+                "feeds": self.feed_links(digest_path(digest.date), f"Digest of {long_date(digest.date)}"),
             },
             body=digest.note,
         )
@@ -192,6 +220,12 @@ class PageMaker:
                 "description": topic.description,
                 "count": len(papers),
                 "papers": [self.paper_ref(p) for p in papers],
+                "per_digest": [
+                    {"date": day, "url": self.urls.link(digest_path(day)), "count": n}
+                    for day, n in list(self.per_digest[topic.slug].items())[-CHART_DIGESTS:]
+                ],
+                "cooccurring": [{**self.topic_ref(slug), "count": n} for slug, n in self.cooccurring[topic.slug]],
+                "feeds": self.feed_links(topic_path(topic.slug), topic.name),
             },
             body=text_to_markdown(topic.description) + "\n",
         )
@@ -216,6 +250,8 @@ class PageMaker:
             "digests": digests,
             "topics": topics,
             "latest": None,
+            "feeds": self.feed_links("", site_title),
+            "opml": self.urls.link(OPML_PATH),
         }
         if latest is not None:
             home_meta["latest"] = {
@@ -232,7 +268,13 @@ class PageMaker:
             Page(
                 path="topics/",
                 template="topics.html",
-                meta={"kind": "topics", "title": "Topics", "url": self.urls.link("topics/"), "topics": topics},
+                meta={
+                    "kind": "topics",
+                    "title": "Topics",
+                    "url": self.urls.link("topics/"),
+                    "topics": topics,
+                    "opml": self.urls.link(OPML_PATH),
+                },
             ),
             Page(
                 path="404.html",

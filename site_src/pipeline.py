@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import content, output
 from .api import api_files, sitemap_files
@@ -14,9 +14,11 @@ from .catalog import build_catalog
 from .config import NODE_MODULES_DIR, TEMPLATES_DIR, BuildOptions, SiteSettings, parse_settings, with_overrides
 from .digest import parse_digest
 from .errors import BuildError, Problem, Problems, Source
+from .feeds import feed_files
 from .model import Catalog
 from .notes import parse_note
 from .pages import Page, make_pages, parse_page
+from .related import related_papers
 from .render import NavItem, SiteView, render_site
 from .topics import parse_taxonomy
 from .urls import SiteUrls
@@ -123,6 +125,8 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems) -> tuple
         settings, catalog, hand_written = _parse_inputs(options, problems)
         static = content.load_static(TEMPLATES_DIR / "static", problems)
         problems.raise_if_errors()
+    with timings.stage("related"):
+        catalog = replace(catalog, related=related_papers(catalog.papers))
     urls = SiteUrls(settings.base_url)
     with timings.stage("markdown"):
         pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written)
@@ -138,7 +142,9 @@ def render(site: Site, view: SiteView, timings: Timings, problems: Problems) -> 
         problems.raise_if_errors()
     with timings.stage("api"):
         extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls)]
-    return output.collect([*html, *extras, *asset_files(site.assets)])
+    with timings.stage("feeds"):
+        feeds = feed_files(site.catalog, site.settings, site.urls, TEMPLATES_DIR)
+    return output.collect([*html, *extras, *feeds, *asset_files(site.assets)])
 
 
 def _finish(options: BuildOptions, problems: Problems) -> None:

@@ -92,7 +92,7 @@ _DESCRIPTION_STOPWORDS = frozenset(
 """Glue words of the topic descriptions, which say nothing about a topic."""
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """Plural to singular, crudely but symmetrically: keywords and texts go through the same rule."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -103,7 +103,7 @@ def _stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word stems of a text, in order."""
-    return [_stem(w) for w in _WORD.findall(text.lower())]
+    return [stem(w) for w in _WORD.findall(text.lower())]
 
 
 def topical_text(abstract: str) -> str:
