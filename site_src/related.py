@@ -2,8 +2,9 @@
 per paper, each with the key terms the two papers share ("related through: rehearsal, prompts").
 
 Every paper keeps only its strongest terms (a sparse vector of at most `TERMS_KEPT` entries), and the
-similarities of all pairs come from sparse matrix products in blocks of rows (scipy, in C), so the cost
-grows with the number of shared strong terms rather than with the square of the number of papers.
+similarities of all pairs come from sparse matrix products in blocks of rows (scipy, in C) whose best
+five per row one numpy sort picks, so no Python loop runs over pairs of papers. Equal similarities
+(rounded to nine decimals) are listed in slug order.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ TERMS_KEPT = 40
 MIN_SIMILARITY = 0.1
 """Below this, two papers share only incidental words and are not shown as related."""
 SHARED_SHOWN = 3
+POSTINGS_KEPT = 1000
+"""Each term links at most the papers it weighs most in: a term shared by thousands of papers says little
+about any two of them, and would make the products grow with the square of the corpus."""
 BLOCK_CELLS = 4_000_000
 """Rows per block times papers: bounds the memory of one block of similarities."""
 
@@ -83,30 +87,36 @@ class _Vectors:
     vocabulary: list[str]
     forms: list[dict[str, str]]
     """Per paper, each term stem's first spelling in that paper."""
+    rows: list[dict[int, float]]
+    """Per paper, its kept terms (by column) and their weights: the matrix's rows as plain dicts."""
 
 
-def _term_counts(paper: Paper, stems: dict[str, str]) -> tuple[Counter[str], dict[str, str]]:
-    """A paper's weighted term counts (title words count `TITLE_WEIGHT` times) and how it spells each term."""
+def _term_counts(paper: Paper, terms: dict[str, str]) -> tuple[Counter[str], dict[str, str]]:
+    """A paper's weighted term counts (title words count `TITLE_WEIGHT` times) and how it spells each term.
+
+    `terms` caches each word's term across papers ("" for words that are no term)."""
+    words = Counter(_WORD.findall(topical_text(paper.abstract).lower()))
+    for word in _WORD.findall(paper.title.lower()):
+        words[word] += TITLE_WEIGHT
     counts: Counter[str] = Counter()
     forms: dict[str, str] = {}
-    for text, weight in ((paper.title, TITLE_WEIGHT), (topical_text(paper.abstract), 1)):
-        for word, n in Counter(_WORD.findall(text.lower())).items():
-            if len(word) < 3 or word in STOPWORDS:
-                continue
-            term = stems.get(word)
-            if term is None:
-                term = stems[word] = "-".join(stem(part) for part in word.split("-"))
-            counts[term] += n * weight
+    for word, n in words.items():
+        term = terms.get(word)
+        if term is None:
+            keep = len(word) > 2 and word not in STOPWORDS
+            term = terms[word] = "-".join(stem(part) for part in word.split("-")) if keep else ""
+        if term:
+            counts[term] += n
             forms.setdefault(term, word)
     return counts, forms
 
 
 def _vectors(papers: Iterable[Paper]) -> _Vectors:
     """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length."""
-    stems: dict[str, str] = {}
+    terms: dict[str, str] = {}
     slugs, counts, forms = [], [], []
     for paper in papers:
-        paper_counts, paper_forms = _term_counts(paper, stems)
+        paper_counts, paper_forms = _term_counts(paper, terms)
         slugs.append(paper.slug)
         counts.append(paper_counts)
         forms.append(paper_forms)
@@ -125,41 +135,53 @@ def _vectors(papers: Iterable[Paper]) -> _Vectors:
             values.append(-weight / norm)
     matrix = sparse.csr_matrix((values, (rows, cols)), shape=(len(slugs), len(index)), dtype=np.float64)
     matrix.sort_indices()
-    return _Vectors(slugs, matrix, list(index), forms)
+    by_row: list[dict[int, float]] = [{} for _ in slugs]
+    for row, col, value in zip(rows, cols, values, strict=True):
+        by_row[row][col] = value
+    return _Vectors(slugs, matrix, list(index), forms, by_row)
 
 
 def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
     """The terms that contribute most to the similarity of papers a and b, spelled as paper a spells them."""
-    row_a, row_b = vectors.matrix.getrow(a), vectors.matrix.getrow(b)
-    weights_b = dict(zip(row_b.indices.tolist(), row_b.data.tolist(), strict=True))
-    products = sorted(
-        (-weight * weights_b[col], vectors.vocabulary[col])
-        for col, weight in zip(row_a.indices.tolist(), row_a.data.tolist(), strict=True)
-        if col in weights_b
-    )
+    row_a, row_b = vectors.rows[a], vectors.rows[b]
+    products = sorted((-weight * row_b[col], vectors.vocabulary[col]) for col, weight in row_a.items() if col in row_b)
     return tuple(vectors.forms[a][term] for _, term in products[:SHARED_SHOWN])
 
 
+def _best_per_row(similarities: sparse.csr_matrix, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, similarity) of each row's best `RELATED_SHOWN` others above `MIN_SIMILARITY`, sorted by
+    row, then similarity (rounded to nine decimals) downwards, then column: one sort, no loop over rows."""
+    rows = np.repeat(np.arange(similarities.shape[0]), np.diff(similarities.indptr))
+    cols, values = similarities.indices, np.round(similarities.data, 9)
+    keep = (values >= MIN_SIMILARITY) & (cols != rows + first_row)
+    rows, cols, values = rows[keep], cols[keep], values[keep]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    top = np.arange(len(rows)) - starts < RELATED_SHOWN
+    return rows[top] + first_row, cols[top], values[top]
+
+
+def _strongest_postings(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The matrix with each term (column) kept only in the `POSTINGS_KEPT` papers it weighs most in."""
+    by_term = matrix.tocsc()
+    cols = np.repeat(np.arange(by_term.shape[1]), np.diff(by_term.indptr))
+    order = np.lexsort((by_term.indices, -by_term.data, cols))
+    cols, rows, values = cols[order], by_term.indices[order], by_term.data[order]
+    keep = np.arange(len(cols)) - np.searchsorted(cols, cols, side="left") < POSTINGS_KEPT
+    return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=matrix.shape)
+
+
 def related_papers(papers: Mapping[str, Paper]) -> dict[str, tuple[Related, ...]]:
-    """Up to `RELATED_SHOWN` related papers for every paper, most similar first (ties in slug order)."""
+    """Up to `RELATED_SHOWN` related papers for every paper, most similar first."""
     ordered = [papers[slug] for slug in sorted(papers)]
-    if len(ordered) < 2:
-        return {}
     vectors = _vectors(ordered)
-    transposed = vectors.matrix.T.tocsc()
-    block = max(1, BLOCK_CELLS // len(ordered))
-    found: dict[str, tuple[Related, ...]] = {}
+    pruned = _strongest_postings(vectors.matrix)
+    transposed = pruned.T.tocsr()
+    block = max(1, BLOCK_CELLS // max(1, len(ordered)))
+    found: dict[str, list[Related]] = {paper.slug: [] for paper in ordered}
     for start in range(0, len(ordered), block):
-        similarities = (vectors.matrix[start : start + block] @ transposed).tocsr()
-        for offset in range(similarities.shape[0]):
-            row = start + offset
-            span = slice(similarities.indptr[offset], similarities.indptr[offset + 1])
-            cols, values = similarities.indices[span], np.round(similarities.data[span], 9)
-            keep = (cols != row) & (values >= MIN_SIMILARITY)
-            cols, values = cols[keep], values[keep]
-            best = np.lexsort((cols, -values))[:RELATED_SHOWN]
-            found[vectors.slugs[row]] = tuple(
-                Related(vectors.slugs[col], float(value), _shared_terms(vectors, row, col))
-                for col, value in zip(cols[best].tolist(), values[best].tolist(), strict=True)
-            )
-    return found
+        similarities = pruned[start : start + block] @ transposed
+        for row, col, value in zip(*(a.tolist() for a in _best_per_row(similarities, start)), strict=True):
+            found[vectors.slugs[row]].append(Related(vectors.slugs[col], value, _shared_terms(vectors, row, col)))
+    return {slug: tuple(items) for slug, items in found.items()}
