@@ -30,7 +30,7 @@ def test_chart_has_one_bar_per_digest_as_tall_as_its_count(sample_site: BuiltSit
     assert len(bars) == len(days)
     heights = [float(b.get("height")) for b in bars]
     tallest = max(expected)
-    assert [round(h / 48 * tallest) for h in heights] == expected
+    assert [round(h / 60 * tallest) for h in heights] == expected
     for bar, day, n in zip(bars, days, expected, strict=True):
         assert text_of(bar).endswith(f"{n} paper" + ("" if n == 1 else "s"))
         assert resolve(sample_site.out, bar.getparent().get("href")) == sample_site.out / f"digests/{day}/index.html"
