@@ -6,9 +6,11 @@ The modules, in the order data flows through them:
 - `config`   site.yaml settings and command-line options
 - `yamldoc`  YAML and front matter that keep source lines, checked against small schemas
 - `digest`   digest files (trending-page text or YAML) into dated lists of entries
-- `topics`   the taxonomy and automatic topic assignment
+- `topics`   the taxonomy and automatic topic assignment (TF-IDF against each topic's profile)
 - `notes`    the curator's per-paper notes
 - `catalog`  digests merged into papers, with slugs, topics and notes applied
+- `related`  related papers: sparse TF-IDF cosine over title and abstract, with shared key terms
+- `topic_stats` papers per digest and co-occurring topics, for topic pages
 - `model`    the frozen dataclasses all of the above produce
 - `urls`     slugs, links and output paths
 - `markup`   untrusted text into safe Markdown, Markdown into HTML
@@ -16,7 +18,9 @@ The modules, in the order data flows through them:
 - `render`   Markdown pages through Jinja templates into HTML
 - `assets`   fingerprinted static files
 - `api`      JSON API, sitemap and robots.txt
+- `feeds`    Atom and JSON Feed for the site, each topic and each digest; OPML of the topic feeds
 - `output`   the only module that writes: a staging folder swapped in at once
 - `pipeline` the stages in order
 - `cli`      the command line
+- `topic_report` the table of `build.py topics`: each paper's topics, scores and deciding words
 """

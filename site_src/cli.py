@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .config import ROOT, BuildOptions
 from .errors import BuildError
-from .pipeline import build
+from .pipeline import build, load_catalog
+from .topic_report import topic_table
 from .yamldoc import check_url
 
 
@@ -72,8 +73,13 @@ def make_parser() -> argparse.ArgumentParser:
     add_parser.add_argument("page", type=Path, metavar="PAGE.txt", help="the page, copied as text")
     add_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the digest's day (else its date line)")
     add_parser.add_argument("--force", action="store_true", help="replace an existing digest for that day")
-    add_parser.add_argument("--content", default=str(ROOT / "content"), metavar="DIR", help="the curator's inputs")
-    add_parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    topics_parser = commands.add_parser("topics", help="print each paper's topics, scores and the words behind them")
+    topics_parser.add_argument("--topic", metavar="SLUG", help="only the papers that have this topic")
+    for parser_with_content in (add_parser, topics_parser):
+        parser_with_content.add_argument(
+            "--content", default=str(ROOT / "content"), metavar="DIR", help="the curator's inputs"
+        )
+        parser_with_content.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     return parser
 
 
@@ -104,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             serve(_options(args), args.host, args.port, args.open)
+            return 0
+        if args.command == "topics":
+            print(topic_table(load_catalog(BuildOptions(content_dir=Path(args.content))), args.topic), end="")
             return 0
         if args.command == "check":
             report = build(_options(args), write=False)

@@ -6,7 +6,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .errors import Source
@@ -100,6 +100,16 @@ class TopicAssignment:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another paper like this one, how alike (cosine of their TF-IDF vectors), and through which terms."""
+
+    slug: str
+    similarity: float
+    terms: tuple[str, ...]
+    """The shared key terms that make them alike, strongest first."""
+
+
+@dataclass(frozen=True)
 class Paper:
     """One paper, however many digests listed it."""
 
@@ -157,6 +167,8 @@ class Catalog:
     """Newest first."""
     topics: tuple[Topic, ...]
     """In taxonomy order."""
+    related: Mapping[str, tuple[Related, ...]] = field(default_factory=dict)
+    """Up to five related papers per paper slug, most similar first."""
 
     @cached_property
     def topics_by_slug(self) -> dict[str, Topic]:

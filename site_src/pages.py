@@ -18,8 +18,9 @@ from .errors import Problems
 from .markup import text_to_markdown
 from .model import Catalog, Digest, Paper, Topic
 from .text import shorten
+from .topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
 from .topics import SLUG_PATTERN
-from .urls import SiteUrls, digest_path, paper_path, topic_path
+from .urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
 from .yamldoc import Field, join_front_matter, read_fields, split_front_matter
 
 SUMMARY_CHARS = 220
@@ -92,6 +93,24 @@ class PageMaker:
         """The newest digest's day: when any page that lists across digests last changed."""
         return self.catalog.digests[0].date if self.catalog.digests else None
 
+    @cached_property
+    def per_digest(self) -> dict[str, dict[datetime.date, int]]:
+        """Per topic, its papers in each digest."""
+        return papers_per_digest(self.catalog)
+
+    @cached_property
+    def cooccurring(self) -> dict[str, list[tuple[str, int]]]:
+        """Per topic, the topics its papers also have."""
+        return cooccurring(self.catalog)
+
+    def feed_links(self, folder: str, title: str) -> dict[str, str]:
+        """A page's feeds, for autodiscovery in its <head> and its visible subscribe links."""
+        return {
+            "title": title,
+            "atom": self.urls.link(atom_feed_path(folder)),
+            "json": self.urls.link(json_feed_path(folder)),
+        }
+
     def topic_ref(self, slug: str) -> dict[str, str]:
         """A topic as lists show it."""
         topic = self.catalog.topic(slug)
@@ -160,6 +179,14 @@ class PageMaker:
                 "links": paper_links(paper),
                 "code": list(paper.code),
                 "lookup": lookup_links(paper.title),
+                "related": [
+                    {
+                        "title": self.catalog.papers[r.slug].title,
+                        "url": self.urls.link(paper_path(r.slug)),
+                        "through": list(r.terms),
+                    }
+                    for r in self.catalog.related.get(paper.slug, ())
+                ],
             },
             body=body,
         )
@@ -177,6 +204,7 @@ class PageMaker:
                 "newer": self.digest_ref(newer) if newer else None,
                 # its papers' lists of digests grow when a later digest lists one of them again
                 "updated": max([digest.date, *(self.catalog.papers[s].last_seen for s in digest.slugs)]),
+                "feeds": self.feed_links(digest_path(digest.date), f"Digest of {long_date(digest.date)}"),
             },
             body=digest.note,
         )
@@ -201,6 +229,12 @@ class PageMaker:
                 "count": len(papers),
                 "papers": [self.paper_ref(p) for p in papers],
                 "updated": max((p.last_seen for p in papers), default=self.newest),
+                "per_digest": [
+                    {"date": day, "url": self.urls.link(digest_path(day)), "count": n}
+                    for day, n in list(self.per_digest[topic.slug].items())[-CHART_DIGESTS:]
+                ],
+                "cooccurring": [{**self.topic_ref(slug), "count": n} for slug, n in self.cooccurring[topic.slug]],
+                "feeds": self.feed_links(topic_path(topic.slug), topic.name),
             },
             body=text_to_markdown(topic.description) + "\n",
         )
@@ -226,6 +260,8 @@ class PageMaker:
             "topics": topics,
             "latest": None,
             "updated": self.newest,
+            "feeds": self.feed_links("", site_title),
+            "opml": self.urls.link(OPML_PATH),
         }
         if latest is not None:
             home_meta["latest"] = {
@@ -254,6 +290,7 @@ class PageMaker:
                     "url": self.urls.link("topics/"),
                     "topics": topics,
                     "updated": self.newest,
+                    "opml": self.urls.link(OPML_PATH),
                 },
             ),
             Page(

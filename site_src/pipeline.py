@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
@@ -17,9 +17,11 @@ from .catalog import build_catalog
 from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings, parse_settings, with_overrides
 from .digest import parse_digest
 from .errors import BuildError, Problem, Problems, Source
+from .feeds import feed_files
 from .model import Catalog, TopicAssignment
 from .notes import parse_note
 from .pages import Page, make_pages, parse_page
+from .related import related_papers
 from .render import NavItem, RenderResult, SiteView, render_site
 from .topics import Classifier, parse_taxonomy
 from .urls import SiteUrls
@@ -137,6 +139,12 @@ def _parse_inputs(
     return settings, catalog, hand_written
 
 
+def load_catalog(options: BuildOptions) -> Catalog:
+    """The validated catalog alone, for commands that report on it (`build.py topics`); raises BuildError."""
+    _settings, catalog, _pages = _parse_inputs(options, Problems(), BuildCache.empty())
+    return catalog
+
+
 def _site_view(
     settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset], noindex: bool
 ) -> SiteView:
@@ -166,6 +174,8 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: B
         settings, catalog, hand_written = _parse_inputs(options, problems, cache)
         static = content.load_static(options.templates_dir / "static", problems)
         problems.raise_if_errors()
+    with timings.stage("related"):
+        catalog = replace(catalog, related=related_papers(catalog.papers))
     urls = SiteUrls(settings.base_url)
     with timings.stage("markdown"):
         pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written)
@@ -183,7 +193,9 @@ def render(
         problems.raise_if_errors()
     with timings.stage("api"):
         extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls, view.noindex)]
-    return output.collect([*pages.files, *extras, *asset_files(site.assets)]), pages
+    with timings.stage("feeds"):
+        feeds = feed_files(site.catalog, site.settings, site.urls, options.templates_dir)
+    return output.collect([*pages.files, *extras, *feeds, *asset_files(site.assets)]), pages
 
 
 def _finish(options: BuildOptions, problems: Problems) -> None:

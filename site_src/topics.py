@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .content import TextFile
@@ -13,14 +14,6 @@ from .model import Topic, TopicAssignment
 from .yamldoc import Field, LineDict, LineList, did_you_mean, load, read_fields
 
 MAX_TOPICS = 3
-TITLE_WEIGHT = 3.0
-"""A keyword in the title says more about the paper than the same keyword in the abstract."""
-MIN_SCORE = 2.0
-"""A second or third topic needs at least this much evidence..."""
-MIN_SHARE = 0.35
-"""...and at least this share of the strongest topic's score."""
-MAX_HITS = 3
-"""More mentions of one keyword stop adding evidence."""
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """Use with fullmatch."""
@@ -88,9 +81,18 @@ def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_DESCRIPTION_TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A word of a description; hyphenated words such as fine-tuning stay one term."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_LINK = re.compile(r"https?://|www\.|github\.com", re.IGNORECASE)
+_DESCRIPTION_STOPWORDS = frozenset(
+    "a about an and are as at before by came for from how in into is it "  # noqa: SIM905 - words read best as words
+    "its of on or other over that the their them they this to what which with without".split()
+)
+"""Glue words of the topic descriptions, which say nothing about a topic."""
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """Plural to singular, crudely but symmetrically: keywords and texts go through the same rule."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -101,73 +103,131 @@ def _stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word stems of a text, in order."""
-    return [_stem(w) for w in _WORD.findall(text.lower())]
+    return [stem(w) for w in _WORD.findall(text.lower())]
+
+
+def topical_text(abstract: str) -> str:
+    """The abstract without its sentences that hold links: "Our code is available at https://..." is
+    about where to find the code, not about what the paper studies."""
+    if not _LINK.search(abstract):
+        return abstract
+    return " ".join(s for s in _SENTENCE_END.split(abstract) if not _LINK.search(s))
 
 
 Phrase = tuple[str, ...]
 
 
-def count_phrases(tokens: Sequence[str], by_first_word: dict[str, list[Phrase]]) -> Counter[Phrase]:
-    """How often each phrase occurs in `tokens`: one pass, looking only at phrases that can start here."""
+def count_phrases(tokens: Sequence[str], by_first_word: Mapping[str, Sequence[Phrase]]) -> Counter[Phrase]:
+    """How often each phrase occurs in `tokens`, reading left to right and taking the longest phrase at
+    each place: "direct preference optimization" counts once, not also as "optimization"."""
     counts: Counter[Phrase] = Counter()
-    for start, token in enumerate(tokens):
-        for phrase in by_first_word.get(token, ()):
-            if len(phrase) == 1 or tuple(tokens[start : start + len(phrase)]) == phrase:
+    start = 0
+    while start < len(tokens):
+        for phrase in by_first_word.get(tokens[start], ()):
+            if tuple(tokens[start : start + len(phrase)]) == phrase:
                 counts[phrase] += 1
+                start += len(phrase)
+                break
+        else:
+            start += 1
     return counts
 
 
 @dataclass(frozen=True)
+class Tuning:
+    """The classifier's numbers; tests/test_topic_quality.py checks them on digests they were not tuned on."""
+
+    title_weight: float = 4.0
+    """A phrase in the title says more about the paper than the same phrase in the abstract."""
+    max_hits: int = 3
+    """More mentions of one phrase in the abstract stop adding evidence."""
+    description_weight: float = 0.25
+    """A word of a topic's name or description is weaker evidence than one of its keywords."""
+    min_share: float = 0.35
+    """A second or third topic needs at least this share of the strongest topic's score..."""
+    min_score: float = 3.0
+    """...and at least this much evidence of its own."""
+
+
+@dataclass(frozen=True)
 class Classifier:
-    """Keyword evidence for each topic, prepared once for the whole catalog."""
+    """Each topic's profile (its keywords, name and description) as weighted phrases, prepared once.
+
+    A paper's score for a topic is a TF-IDF dot product: each profile phrase found in the paper counts
+    by where it was found (title or abstract, mentions capped), times its weight in the profile (keyword,
+    longer keyword, description word), times its rarity among the topics (a phrase in one profile only
+    weighs 1, one shared by several topics less). Assignment is a pure function of the taxonomy and the
+    paper's title and abstract.
+    """
 
     topics: tuple[Topic, ...]
-    phrases: tuple[tuple[Phrase, ...], ...]
-    """Per topic, its keywords as word-stem tuples."""
-    by_first_word: dict[str, list[Phrase]]
-    """Every keyword phrase, by its first word."""
-    profiles: tuple[frozenset[str], ...]
-    """Per topic, the stems of its name and description: the fallback when no keyword matches."""
+    weights: dict[Phrase, tuple[tuple[int, float], ...]]
+    """Per phrase, the topics (by index) whose profile holds it and its weight there."""
+    by_first_word: dict[str, tuple[Phrase, ...]]
+    """Every profile phrase by its first word, longest first."""
+    labels: dict[Phrase, str]
+    """How reasons show each phrase: the keyword as the curator wrote it, or the description's word."""
+    tuning: Tuning = Tuning()
 
     @classmethod
-    def for_topics(cls, topics: Iterable[Topic]) -> Classifier:
-        """Prepare the keyword phrases of a taxonomy."""
+    def for_topics(cls, topics: Iterable[Topic], tuning: Tuning = Tuning()) -> Classifier:
+        """Prepare the profiles of a taxonomy."""
         topics = tuple(topics)
-        phrases = tuple(tuple(tuple(words(k)) for k in t.keywords if words(k)) for t in topics)
+        profiles: list[dict[Phrase, float]] = []
+        labels: dict[Phrase, str] = {}
+        for topic in topics:
+            profile: dict[Phrase, float] = {}
+            for term in _DESCRIPTION_TERM.findall(f"{topic.name} {topic.description}".lower()):
+                phrase = tuple(words(term))
+                if phrase and term not in _DESCRIPTION_STOPWORDS:
+                    profile[phrase] = tuning.description_weight
+                    labels.setdefault(phrase, term)
+            for keyword in topic.keywords:
+                phrase = tuple(words(keyword))
+                if phrase:
+                    profile[phrase] = 1.0 + 0.5 * (len(phrase) - 1)
+                    labels[phrase] = keyword.lower()
+            profiles.append(profile)
+        spread = Counter(phrase for profile in profiles for phrase in profile)
+        most = math.log(1 + len(topics))
+        weights: dict[Phrase, list[tuple[int, float]]] = {}
+        for index, profile in enumerate(profiles):
+            for phrase, weight in profile.items():
+                rarity = math.log(1 + len(topics) / spread[phrase]) / most
+                weights.setdefault(phrase, []).append((index, weight * rarity))
         by_first_word: dict[str, list[Phrase]] = {}
-        for phrase in sorted({p for topic_phrases in phrases for p in topic_phrases}):
+        for phrase in sorted(weights, key=lambda p: (-len(p), p)):
             by_first_word.setdefault(phrase[0], []).append(phrase)
-        profiles = tuple(frozenset(words(f"{t.name} {t.description}")) for t in topics)
-        return cls(topics, phrases, by_first_word, profiles)
+        return cls(
+            topics,
+            {phrase: tuple(entries) for phrase, entries in weights.items()},
+            {word: tuple(phrases) for word, phrases in by_first_word.items()},
+            labels,
+            tuning,
+        )
+
+    def scores(self, title: str, abstract: str) -> list[tuple[float, int, tuple[str, ...]]]:
+        """Every topic's score, index and deciding phrases (strongest first), best topic first."""
+        in_title = count_phrases(words(title), self.by_first_word)
+        in_abstract = count_phrases(words(topical_text(abstract)), self.by_first_word)
+        evidence: list[dict[str, float]] = [{} for _ in self.topics]
+        for phrase in in_title.keys() | in_abstract.keys():
+            hits = self.tuning.title_weight * min(in_title[phrase], 1) + min(in_abstract[phrase], self.tuning.max_hits)
+            for index, weight in self.weights[phrase]:
+                evidence[index][self.labels[phrase]] = hits * weight
+        scored = []
+        for index, found in enumerate(evidence):
+            reasons = tuple(sorted(found, key=lambda k: (-found[k], k)))
+            scored.append((round(sum(found.values()), 2), index, reasons))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return scored
 
     def assign(self, title: str, abstract: str) -> tuple[TopicAssignment, ...]:
-        """The paper's 1-3 strongest topics, each with its score and the keywords behind it."""
-        title_words, abstract_words = words(title), words(abstract)
-        in_title = count_phrases(title_words, self.by_first_word)
-        in_abstract = count_phrases(abstract_words, self.by_first_word)
-        scored = []
-        for index, (topic, phrases) in enumerate(zip(self.topics, self.phrases, strict=True)):
-            evidence: dict[str, float] = {}
-            for phrase in phrases:
-                weight = 1.0 + 0.5 * (len(phrase) - 1)
-                hits = TITLE_WEIGHT * min(in_title[phrase], 1) + min(in_abstract[phrase], MAX_HITS)
-                if hits:
-                    evidence[" ".join(phrase)] = weight * hits
-            score = round(sum(evidence.values()), 2)
-            reasons = tuple(sorted(evidence, key=lambda k: (-evidence[k], k)))
-            scored.append((score, -index, topic.slug, reasons))
-        scored.sort(reverse=True)
+        """The paper's 1-3 strongest topics, each with its score and the phrases behind it; a paper with no
+        evidence at all gets the taxonomy's first topic with a score of 0 (the topics table shows it)."""
+        scored = self.scores(title, abstract)
         best = scored[0][0]
-        if best == 0:
-            return (self._closest_by_description(title_words + abstract_words),)
-        chosen = [s for s in scored[:MAX_TOPICS] if s is scored[0] or (s[0] >= MIN_SCORE and s[0] >= MIN_SHARE * best)]
-        return tuple(TopicAssignment(slug, score, reasons) for score, _, slug, reasons in chosen)
-
-    def _closest_by_description(self, paper_words: list[str]) -> TopicAssignment:
-        """With no keyword at all, the topic whose description shares most words with the paper."""
-        present = set(paper_words)
-        overlaps = [(len(present & profile), -i) for i, profile in enumerate(self.profiles)]
-        overlap, negative_index = max(overlaps)
-        topic = self.topics[-negative_index]
-        shared = tuple(sorted(present & self.profiles[-negative_index]))
-        return TopicAssignment(topic.slug, float(overlap), shared)
+        chosen = [scored[0]] + [
+            s for s in scored[1:MAX_TOPICS] if s[0] >= self.tuning.min_score and s[0] >= self.tuning.min_share * best
+        ]
+        return tuple(TopicAssignment(self.topics[index].slug, score, reasons) for score, index, reasons in chosen)

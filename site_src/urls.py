@@ -80,6 +80,20 @@ def digest_path(date: datetime.date) -> str:
     return f"digests/{date.isoformat()}/"
 
 
+OPML_PATH = "feeds.opml"
+"""The OPML list of every topic feed."""
+
+
+def atom_feed_path(folder: str) -> str:
+    """Where the Atom feed of a page is published ("" is the home page: the site feed)."""
+    return f"{folder}feed.xml"
+
+
+def json_feed_path(folder: str) -> str:
+    """Where the JSON Feed twin of a page's Atom feed is published."""
+    return f"{folder}feed.json"
+
+
 def output_file(site_path: str) -> str:
     """The file that serves a site path: folders get an index.html."""
     return f"{site_path}index.html" if site_path.endswith("/") or not site_path else site_path

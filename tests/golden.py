@@ -91,6 +91,7 @@ def update() -> None:
         shutil.rmtree(expected, ignore_errors=True)
         build_golden(case, expected)
         (expected / ".paper-digest").unlink()
+        shutil.rmtree(case / ".expected-cache")  # the build's cache: not part of the expected output
         print(f"refreshed {expected.relative_to(HERE.parent)}")
     for case in sorted(p for p in INVALID.iterdir() if p.is_dir()):
         with tempfile.TemporaryDirectory() as work:

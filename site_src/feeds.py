@@ -1,0 +1,199 @@
+"""Feeds to subscribe to: Atom and JSON Feed 1.1 for the whole site, each topic and each digest, and an OPML
+file listing every topic feed.
+
+Atom is rendered from `templates/feed.xml` by the same Jinja environment as the pages (autoescape on, so
+titles and abstracts are escaped as XML text); JSON Feed is plain data. Every timestamp is a digest's date
+at midnight UTC, and every entry id is the paper's permalink, so two builds of the same inputs are
+byte-identical and an entry keeps its id in every feed and every build.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .api import dump_json
+from .config import SiteSettings
+from .model import Catalog, Paper
+from .output import OutputFile
+from .render import make_environment
+from .urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
+
+FEED_ENTRIES = 50
+"""The site feed and topic feeds carry this many newest papers; a digest feed carries all of its papers."""
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text without the characters XML 1.0 forbids even when escaped."""
+    return _NOT_XML.sub("", text)
+
+
+def timestamp(day: datetime.date) -> str:
+    """A digest's date as an RFC 3339 time: midnight UTC, the same in every build."""
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: the page it belongs to (a folder path), its title, and its papers with their dates."""
+
+    folder: str
+    """The site path of the page, e.g. "topics/music/"; "" for the whole site."""
+    title: str
+    description: str
+    entries: tuple[tuple[Paper, datetime.date], ...]
+    """Each paper with the digest date that is its `updated`."""
+
+    @property
+    def atom_path(self) -> str:
+        """Where the Atom feed is published."""
+        return atom_feed_path(self.folder)
+
+    @property
+    def json_path(self) -> str:
+        """Where the JSON Feed twin is published."""
+        return json_feed_path(self.folder)
+
+
+def site_feed(catalog: Catalog, settings: SiteSettings) -> Feed:
+    """The newest digests' papers, newest digest first and in the curator's order, each paper once."""
+    entries: dict[str, tuple[Paper, datetime.date]] = {}
+    for digest in catalog.digests:
+        for slug in digest.slugs:
+            entries.setdefault(slug, (catalog.papers[slug], digest.date))
+        if len(entries) >= FEED_ENTRIES:
+            break
+    return Feed("", settings.title, settings.description, tuple(entries.values())[:FEED_ENTRIES])
+
+
+def topic_feeds(catalog: Catalog, settings: SiteSettings) -> Iterator[Feed]:
+    """Per topic, its newest papers (as the topic page lists them), dated by their newest digest."""
+    papers_by_topic: dict[str, list[Paper]] = {t.slug: [] for t in catalog.topics}
+    for paper in catalog.papers.values():
+        for slug in paper.topic_slugs:
+            papers_by_topic[slug].append(paper)
+    for topic in catalog.topics:
+        papers = sorted(
+            papers_by_topic[topic.slug], key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug)
+        )
+        yield Feed(
+            topic_path(topic.slug),
+            f"{topic.name} · {settings.title}",
+            topic.description,
+            tuple((p, p.last_seen) for p in papers[:FEED_ENTRIES]),
+        )
+
+
+def digest_feeds(catalog: Catalog, settings: SiteSettings) -> Iterator[Feed]:
+    """Per digest, all its papers in the curator's order, dated by the digest."""
+    for digest in catalog.digests:
+        yield Feed(
+            digest_path(digest.date),
+            f"{digest.title or digest.date.isoformat()} · {settings.title}",
+            f"The papers of the digest of {digest.date.isoformat()}.",
+            tuple((catalog.papers[slug], digest.date) for slug in digest.slugs),
+        )
+
+
+@dataclass(frozen=True)
+class FeedWriter:
+    """Turns feeds into Atom and JSON Feed files with absolute links for one site."""
+
+    catalog: Catalog
+    settings: SiteSettings
+    urls: SiteUrls
+
+    def updated(self, feed: Feed) -> str:
+        """The newest entry's date; an empty feed takes the newest digest's (or 1970 on a site without any)."""
+        days = [day for _, day in feed.entries] or [d.date for d in self.catalog.digests[:1]]
+        return timestamp(max(days, default=datetime.date(1970, 1, 1)))
+
+    def entry(self, paper: Paper, updated: datetime.date) -> dict[str, Any]:
+        """One paper as a feed entry: the same id in every feed and every build."""
+        link = self.urls.absolute(paper_path(paper.slug))
+        return {
+            "id": link,
+            "url": link,
+            "title": xml_safe(paper.title),
+            "summary": xml_safe(paper.abstract),
+            "published": timestamp(paper.first_seen),
+            "updated": timestamp(updated),
+            "categories": [
+                {
+                    "term": slug,
+                    "label": xml_safe(self.catalog.topic(slug).name),
+                    "scheme": self.urls.absolute("topics/"),
+                }
+                for slug in paper.topic_slugs
+            ],
+        }
+
+    def context(self, feed: Feed) -> dict[str, Any]:
+        """Everything the Atom template and the JSON Feed need, with absolute links."""
+        return {
+            "title": xml_safe(feed.title),
+            "subtitle": xml_safe(feed.description),
+            "id": self.urls.absolute(feed.atom_path),
+            "self_url": self.urls.absolute(feed.atom_path),
+            "json_url": self.urls.absolute(feed.json_path),
+            "page_url": self.urls.absolute(feed.folder),
+            "updated": self.updated(feed),
+            "language": self.settings.language,
+            "author": xml_safe(self.settings.author),
+            "entries": [self.entry(paper, day) for paper, day in feed.entries],
+        }
+
+    def json_feed(self, context: dict[str, Any]) -> dict[str, Any]:
+        """The JSON Feed 1.1 twin of a feed."""
+        return {
+            "version": JSON_FEED_VERSION,
+            "title": context["title"],
+            "description": context["subtitle"],
+            "home_page_url": context["page_url"],
+            "feed_url": context["json_url"],
+            "language": context["language"],
+            "authors": [{"name": context["author"]}],
+            "items": [
+                {
+                    "id": item["id"],
+                    "url": item["url"],
+                    "title": item["title"],
+                    "content_text": item["summary"],
+                    "date_published": item["published"],
+                    "date_modified": item["updated"],
+                    "tags": [c["label"] for c in item["categories"]],
+                }
+                for item in context["entries"]
+            ],
+        }
+
+
+def feed_files(catalog: Catalog, settings: SiteSettings, urls: SiteUrls, templates_dir: Path) -> list[OutputFile]:
+    """Every feed as Atom and JSON Feed, and feeds.opml listing every topic feed."""
+    env = make_environment(templates_dir)
+    atom = env.get_template("feed.xml")
+    writer = FeedWriter(catalog, settings, urls)
+    topics = list(topic_feeds(catalog, settings))
+    feeds: Iterable[Feed] = [site_feed(catalog, settings), *topics, *digest_feeds(catalog, settings)]
+    files = []
+    for feed in feeds:
+        context = writer.context(feed)
+        files.append(OutputFile(feed.atom_path, atom.render(feed=context).encode("utf-8")))
+        files.append(OutputFile(feed.json_path, dump_json(writer.json_feed(context))))
+    outlines = [
+        {
+            "title": xml_safe(t.title),
+            "xml_url": urls.absolute(t.atom_path),
+            "html_url": urls.absolute(t.folder),
+        }
+        for t in topics
+    ]
+    opml = env.get_template("feeds.opml").render(title=xml_safe(f"{settings.title}: topic feeds"), topics=outlines)
+    files.append(OutputFile(OPML_PATH, opml.encode("utf-8")))
+    return files

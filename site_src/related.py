@@ -1,0 +1,187 @@
+"""Related papers, computed at build time: TF-IDF cosine over title and abstract (title weighted), up to five
+per paper, each with the key terms the two papers share ("related through: rehearsal, prompts").
+
+Every paper keeps only its strongest terms (a sparse vector of at most `TERMS_KEPT` entries), and the
+similarities of all pairs come from sparse matrix products in blocks of rows (scipy, in C) whose best
+five per row one numpy sort picks, so no Python loop runs over pairs of papers. Equal similarities
+(rounded to nine decimals) are listed in slug order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .model import Paper, Related
+from .topics import stem, topical_text
+
+RELATED_SHOWN = 5
+TITLE_WEIGHT = 3
+"""A word in the title counts as much as three in the abstract."""
+TERMS_KEPT = 40
+"""Each paper's strongest terms; the rest add little to a cosine and much to its cost."""
+MIN_SIMILARITY = 0.1
+"""Below this, two papers share only incidental words and are not shown as related."""
+SHARED_SHOWN = 3
+POSTINGS_KEPT = 1000
+"""Each term links at most the papers it weighs most in: a term shared by thousands of papers says little
+about any two of them, and would make the products grow with the square of the corpus."""
+BLOCK_CELLS = 4_000_000
+"""Rows per block times papers: bounds the memory of one block of similarities."""
+
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+STOPWORDS = frozenset(
+    "ability able about above achieve achieved achieves achieving across additional additionally address "  # noqa: SIM905 - words read best as words
+    "addresses addressing after again against aim aims all allow allows already also alternative "
+    "although among an analyze analyzed and another any applied apply applying approach approaches "
+    "appropriate are area areas around aspect aspects available based because been before being below "
+    "better between beyond both bring brings but called can case cases certain challenge challenges "
+    "challenging clear clearly close closer common commonly comparable compared comparison competitive "
+    "comprehensive conduct conducted consider considered consistently contrast contribute contributes "
+    "contribution contributions could critical critically current currently demonstrate demonstrated "
+    "demonstrates demonstrating depend depends describe described design designed despite detailed "
+    "develop developed different difficult directly discuss does doing due during each easily effect "
+    "effective effectively effects efficacy efforts either empirical empirically enable enables ensure "
+    "especially essential establish etc evaluate evaluated evaluation evaluations even every evidence "
+    "example examples existing explore explored explores exploring extensive extensively fact factor "
+    "factors far few find finding findings finds first focus focuses following for found four from fully "
+    "further furthermore general generally given good great greatly has have having help helps here high "
+    "higher highly hope how however idea identify important improve improved improvement improvements "
+    "improves improving include includes including increase increasing indeed instead interesting into "
+    "introduce introduced introduces investigate investigated investigates issue issues its itself just "
+    "key known lack large largely larger last lead leading leads learn learned learns least less level "
+    "levels like likely limited literature little long low lower main mainly make makes making manner "
+    "many may method methods might more moreover most mostly much must need needs new not notably novel "
+    "now number numerous observe observed obtain obtained off offer offers often once one only onto "
+    "order other others our ours out outperform outperforms over overall own paper papers particular "
+    "particularly per perform performance performs possible potential potentially practical practice "
+    "present previous previously primarily prior problem problems process promising property propose "
+    "proposed provide provides providing quality question questions range rather recent recently reduce "
+    "reduced reduces related relatively remain remains report reported require required requires "
+    "research respectively result results reveal reveals same second seek seen serve set sets setting "
+    "settings several shall should show showing shown shows significant significantly similar similarly "
+    "simple simply since single small so solution solutions some specific specifically standard state "
+    "still strong stronger studied studies study substantial substantially successful such suggest "
+    "suggests superior support system systems take takes task tasks technique techniques term terms than "
+    "that the their them then there these they this those three through thus time times together total "
+    "towards traditional true two type types typically under understand understanding unique until upon "
+    "use used uses using variety various varying version versus very via view was way ways well were "
+    "what when where whereas whether which while who whose why wide widely will with within without work "
+    "works would yet yield yields you your ".split()
+)
+"""English glue words and the boilerplate of abstracts ("we propose a novel approach")."""
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    """Every paper's kept terms as rows of a sparse matrix, with the words to show for them."""
+
+    slugs: list[str]
+    matrix: sparse.csr_matrix
+    vocabulary: list[str]
+    forms: list[dict[str, str]]
+    """Per paper, each term stem's first spelling in that paper."""
+    rows: list[dict[int, float]]
+    """Per paper, its kept terms (by column) and their weights: the matrix's rows as plain dicts."""
+
+
+def _term_counts(paper: Paper, terms: dict[str, str]) -> tuple[Counter[str], dict[str, str]]:
+    """A paper's weighted term counts (title words count `TITLE_WEIGHT` times) and how it spells each term.
+
+    `terms` caches each word's term across papers ("" for words that are no term)."""
+    words = Counter(_WORD.findall(topical_text(paper.abstract).lower()))
+    for word in _WORD.findall(paper.title.lower()):
+        words[word] += TITLE_WEIGHT
+    counts: Counter[str] = Counter()
+    forms: dict[str, str] = {}
+    for word, n in words.items():
+        term = terms.get(word)
+        if term is None:
+            keep = len(word) > 2 and word not in STOPWORDS
+            term = terms[word] = "-".join(stem(part) for part in word.split("-")) if keep else ""
+        if term:
+            counts[term] += n
+            forms.setdefault(term, word)
+    return counts, forms
+
+
+def _vectors(papers: Iterable[Paper]) -> _Vectors:
+    """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length."""
+    terms: dict[str, str] = {}
+    slugs, counts, forms = [], [], []
+    for paper in papers:
+        paper_counts, paper_forms = _term_counts(paper, terms)
+        slugs.append(paper.slug)
+        counts.append(paper_counts)
+        forms.append(paper_forms)
+    spread = Counter(term for paper_counts in counts for term in paper_counts)
+    idf = {term: math.log((1 + len(slugs)) / (1 + df)) + 1 for term, df in spread.items() if df > 1}
+    index: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    for row, paper_counts in enumerate(counts):
+        weights = sorted(
+            ((-(1 + math.log(n)) * idf[term], term) for term, n in paper_counts.items() if term in idf),
+        )[:TERMS_KEPT]
+        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
+        for weight, term in weights:
+            rows.append(row)
+            cols.append(index.setdefault(term, len(index)))
+            values.append(-weight / norm)
+    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(len(slugs), len(index)), dtype=np.float64)
+    matrix.sort_indices()
+    by_row: list[dict[int, float]] = [{} for _ in slugs]
+    for row, col, value in zip(rows, cols, values, strict=True):
+        by_row[row][col] = value
+    return _Vectors(slugs, matrix, list(index), forms, by_row)
+
+
+def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
+    """The terms that contribute most to the similarity of papers a and b, spelled as paper a spells them."""
+    row_a, row_b = vectors.rows[a], vectors.rows[b]
+    products = sorted((-weight * row_b[col], vectors.vocabulary[col]) for col, weight in row_a.items() if col in row_b)
+    return tuple(vectors.forms[a][term] for _, term in products[:SHARED_SHOWN])
+
+
+def _best_per_row(similarities: sparse.csr_matrix, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, similarity) of each row's best `RELATED_SHOWN` others above `MIN_SIMILARITY`, sorted by
+    row, then similarity (rounded to nine decimals) downwards, then column: one sort, no loop over rows."""
+    rows = np.repeat(np.arange(similarities.shape[0]), np.diff(similarities.indptr))
+    cols, values = similarities.indices, np.round(similarities.data, 9)
+    keep = (values >= MIN_SIMILARITY) & (cols != rows + first_row)
+    rows, cols, values = rows[keep], cols[keep], values[keep]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    top = np.arange(len(rows)) - starts < RELATED_SHOWN
+    return rows[top] + first_row, cols[top], values[top]
+
+
+def _strongest_postings(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The matrix with each term (column) kept only in the `POSTINGS_KEPT` papers it weighs most in."""
+    by_term = matrix.tocsc()
+    cols = np.repeat(np.arange(by_term.shape[1]), np.diff(by_term.indptr))
+    order = np.lexsort((by_term.indices, -by_term.data, cols))
+    cols, rows, values = cols[order], by_term.indices[order], by_term.data[order]
+    keep = np.arange(len(cols)) - np.searchsorted(cols, cols, side="left") < POSTINGS_KEPT
+    return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=matrix.shape)
+
+
+def related_papers(papers: Mapping[str, Paper]) -> dict[str, tuple[Related, ...]]:
+    """Up to `RELATED_SHOWN` related papers for every paper, most similar first."""
+    ordered = [papers[slug] for slug in sorted(papers)]
+    vectors = _vectors(ordered)
+    pruned = _strongest_postings(vectors.matrix)
+    transposed = pruned.T.tocsr()
+    block = max(1, BLOCK_CELLS // max(1, len(ordered)))
+    found: dict[str, list[Related]] = {paper.slug: [] for paper in ordered}
+    for start in range(0, len(ordered), block):
+        similarities = pruned[start : start + block] @ transposed
+        for row, col, value in zip(*(a.tolist() for a in _best_per_row(similarities, start)), strict=True):
+            found[vectors.slugs[row]].append(Related(vectors.slugs[col], value, _shared_terms(vectors, row, col)))
+    return {slug: tuple(items) for slug, items in found.items()}

@@ -1,0 +1,45 @@
+"""The topics table of `python build.py topics`: every paper, its topics and scores, and the words behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .model import Catalog, Paper, TopicAssignment
+from .text import shorten
+
+TITLE_WIDTH = 56
+TOPIC_WIDTH = 32
+REASONS_SHOWN = 5
+
+
+def _why(assignment: TopicAssignment) -> str:
+    """The words that decided a topic, as the table shows them."""
+    if assignment.manual:
+        return "chosen by the curator"
+    if not assignment.reasons:
+        return "no evidence at all: the first topic (give this paper topics in a note)"
+    return ", ".join(assignment.reasons[:REASONS_SHOWN])
+
+
+def topic_rows(catalog: Catalog, papers: Iterable[Paper]) -> list[tuple[str, str, str, str]]:
+    """(title, topic, score, why) rows: the title on each paper's first row only."""
+    rows = []
+    for paper in papers:
+        for index, assignment in enumerate(paper.topics):
+            title = shorten(paper.title, TITLE_WIDTH) if index == 0 else ""
+            score = "" if assignment.manual else f"{assignment.score:.1f}"
+            rows.append((title, catalog.topic(assignment.slug).name, score, _why(assignment)))
+    return rows
+
+
+def topic_table(catalog: Catalog, only_topic: str | None = None) -> str:
+    """The table, then each topic's paper count; `only_topic` keeps the papers that have that topic."""
+    papers = [p for p in catalog.papers.values() if only_topic is None or only_topic in p.topic_slugs]
+    header = ("Paper", "Topic", "Score", "Decided by")
+    lines = [
+        f"{title:<{TITLE_WIDTH}}  {topic:<{TOPIC_WIDTH}}  {score:>6}  {why}".rstrip()
+        for title, topic, score, why in [header, *topic_rows(catalog, papers)]
+    ]
+    counts = ", ".join(f"{catalog.topic(slug).name} {n}" for slug, n in catalog.topic_counts.items())
+    lines += ["", f"{len(papers)} papers. Papers per topic: {counts}."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,176 @@
+"""Feeds: valid Atom (RFC 4287's schema) and JSON Feed 1.1 for the site, each topic and each digest, an OPML
+list of the topic feeds, autodiscovery links, escaped text and entry ids that stay the same between builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+import yaml
+from lxml import etree
+
+from site_src.text import clean_text
+
+from .conftest import BuiltSite
+from .helpers import SHIPPED_CONTENT, build_into, load_cases, page, resolve, text_digest, write_content
+
+DATA = Path(__file__).parent / "data"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SCHEMA = etree.RelaxNG(etree.parse(str(DATA / "atom.rng")))
+
+
+def _atom_feeds(out: Path) -> list[Path]:
+    return sorted(out.rglob("feed.xml"))
+
+
+def test_every_page_kind_with_a_feed_has_atom_and_json(sample_site: BuiltSite) -> None:
+    out = sample_site.out
+    folders = {f.parent.relative_to(out).as_posix() for f in _atom_feeds(out)}
+    topics = {f"topics/{t['slug']}" for t in json.loads((out / "api/topics.json").read_text(encoding="utf-8"))}
+    digests = {f"digests/{d['date']}" for d in json.loads((out / "api/digests.json").read_text(encoding="utf-8"))}
+    assert folders == {".", *topics, *digests}
+    for folder in folders:
+        assert (out / folder / "feed.json").is_file()
+
+
+def test_atom_feeds_match_the_rfc_schema_and_parse_cleanly(sample_site: BuiltSite) -> None:
+    for file in _atom_feeds(sample_site.out):
+        assert SCHEMA.validate(etree.parse(str(file))), (file, SCHEMA.error_log.last_error)
+        parsed = feedparser.parse(file.read_bytes())
+        assert not parsed.bozo, (file, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+
+
+def test_required_atom_elements_including_the_schematron_rules(sample_site: BuiltSite) -> None:
+    """What RFC 4287 requires beyond its grammar: an author, and an alternate link on every entry."""
+    for file in _atom_feeds(sample_site.out):
+        feed = etree.parse(str(file)).getroot()
+        for name in ("id", "title", "updated"):
+            assert feed.find(ATOM + name) is not None and feed.findtext(ATOM + name).strip(), (file, name)
+        assert feed.find(f"{ATOM}author/{ATOM}name").text.strip()
+        assert feed.find(f"{ATOM}link[@rel='self']").get("href").endswith(file.relative_to(sample_site.out).as_posix())
+        for entry in feed.iter(ATOM + "entry"):
+            for name in ("id", "title", "updated", "summary"):
+                assert entry.findtext(ATOM + name), (file, name)
+            assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+
+
+def test_entries_carry_title_link_abstract_topics_and_digest_date(sample_site: BuiltSite) -> None:
+    out = sample_site.out
+    papers = {p["slug"]: p for p in json.loads((out / "api/papers.json").read_text(encoding="utf-8"))}
+    topics = {t["slug"]: t["name"] for t in json.loads((out / "api/topics.json").read_text(encoding="utf-8"))}
+    parsed = feedparser.parse((out / "digests/2025-05-30/feed.xml").read_bytes())
+    digest = json.loads((out / "api/digests.json").read_text(encoding="utf-8"))
+    listed = next(d["papers"] for d in digest if d["date"] == "2025-05-30")
+    assert [e.link for e in parsed.entries] == [papers[slug]["url"] for slug in listed]
+    for entry, slug in zip(parsed.entries, listed, strict=True):
+        paper = papers[slug]
+        assert entry.title == paper["title"]
+        assert entry.summary == paper["abstract"]
+        assert [t.term for t in entry.tags] == paper["topics"]
+        assert [t.label for t in entry.tags] == [topics[s] for s in paper["topics"]]
+        assert entry.updated == "2025-05-30T00:00:00Z"
+        assert entry.id == paper["url"]
+
+
+def test_site_feed_holds_the_newest_digest_first(sample_site: BuiltSite) -> None:
+    parsed = feedparser.parse((sample_site.out / "feed.xml").read_bytes())
+    newest = page(sample_site.out, "digests/2025-06-26/")
+    first_titles = [e.title for e in parsed.entries[:3]]
+    assert first_titles == [a.text_content() for a in newest.xpath("//ol[@class='paper-list']//h2/a")][:3]
+    assert parsed.feed.updated == "2025-06-26T00:00:00Z"
+    assert len(parsed.entries) == len({e.id for e in parsed.entries}) <= 50
+
+
+def test_topic_feed_lists_the_topic_papers(sample_site: BuiltSite) -> None:
+    out = sample_site.out
+    parsed = feedparser.parse((out / "topics/music/feed.xml").read_bytes())
+    on_page = [a.text_content() for a in page(out, "topics/music/").xpath("//ul[@class='paper-list']//h2/a")]
+    assert [e.title for e in parsed.entries] == on_page[:50]
+    assert all("music" in [t.term for t in e.tags] for e in parsed.entries)
+
+
+def test_json_feed_twins_hold_the_same_entries(sample_site: BuiltSite) -> None:
+    for atom_file in _atom_feeds(sample_site.out):
+        parsed = feedparser.parse(atom_file.read_bytes())
+        feed = json.loads((atom_file.parent / "feed.json").read_text(encoding="utf-8"))
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert feed["title"] == parsed.feed.title
+        assert feed["feed_url"].endswith("/feed.json") and feed["home_page_url"] == parsed.feed.link
+        assert [i["id"] for i in feed["items"]] == [e.id for e in parsed.entries]
+        for item, entry in zip(feed["items"], parsed.entries, strict=True):
+            assert item["content_text"] == entry.summary and item["title"] == entry.title
+            assert item["date_modified"] == entry.updated
+            assert item["tags"] == [t.label for t in entry.tags]
+
+
+def test_opml_lists_every_topic_feed(sample_site: BuiltSite) -> None:
+    out = sample_site.out
+    opml = etree.parse(str(out / "feeds.opml")).getroot()
+    assert opml.get("version") == "2.0" and opml.findtext("head/title")
+    urls = [o.get("xmlUrl") for o in opml.iter("outline")]
+    topics = json.loads((out / "api/topics.json").read_text(encoding="utf-8"))
+    assert urls == [t["url"] + "feed.xml" for t in topics]
+    base = topics[0]["url"].split("/topics/")[0] + "/"
+    for url in urls:
+        assert (out / url.removeprefix(base)).is_file()
+
+
+@pytest.mark.parametrize("site_path", ["", "topics/vision/", "digests/2025-03-18/"])
+def test_pages_with_a_feed_announce_it(sample_site: BuiltSite, site_path: str) -> None:
+    tree = page(sample_site.out, site_path)
+    links = {link.get("type"): link.get("href") for link in tree.xpath("//head/link[@rel='alternate']")}
+    assert set(links) == {"application/atom+xml", "application/feed+json"}
+    assert links["application/atom+xml"] == f"/{site_path}feed.xml"
+    for href in links.values():
+        assert resolve(sample_site.out, href) is not None
+    assert tree.xpath("//p[@class='subscribe']/a/@href")[:2] == [
+        links["application/atom+xml"],
+        links["application/feed+json"],
+    ]
+
+
+def test_pages_without_a_feed_announce_none(sample_site: BuiltSite) -> None:
+    for site_path in ("papers/pointer-networks/", "topics/", "digests/", "about/"):
+        assert not page(sample_site.out, site_path).xpath("//head/link[@rel='alternate']"), site_path
+
+
+def test_feeds_are_byte_identical_between_builds_and_ids_survive_a_new_digest(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    build_into(SHIPPED_CONTENT, first)
+    build_into(SHIPPED_CONTENT, second)
+    for file in [*_atom_feeds(first), *first.rglob("feed.json"), first / "feeds.opml"]:
+        assert file.read_bytes() == (second / file.relative_to(first)).read_bytes(), file
+
+    shipped = {f"digests/{d.name}": d.read_bytes() for d in (SHIPPED_CONTENT / "digests").iterdir()}
+    new = text_digest("Jul 1", [("A New Music Paper", "We generate piano music with melody and chords. " * 3)])
+    content = write_content(tmp_path / "more", {**shipped, "digests/2025-07-01.txt": new})
+    third = tmp_path / "c"
+    build_into(content, third)
+    before = {e.title: e.id for e in feedparser.parse((first / "topics/music/feed.xml").read_bytes()).entries}
+    after = {e.title: e.id for e in feedparser.parse((third / "topics/music/feed.xml").read_bytes()).entries}
+    assert "A New Music Paper" in after
+    assert {title: after[title] for title in before} == before
+
+
+def test_untrusted_titles_and_abstracts_are_escaped_in_feeds(tmp_path: Path) -> None:
+    cases = load_cases("escaping.yaml")
+    papers = [(case["title"], case["abstract"]) for case in cases]
+    digest = {"date": "2025-07-01", "papers": [{"title": t, "abstract": a} for t, a in papers]}
+    content = write_content(tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True)})
+    out = tmp_path / "public"
+    build_into(content, out)
+    atom = out / "digests/2025-07-01/feed.xml"
+    assert SCHEMA.validate(etree.parse(str(atom))), SCHEMA.error_log.last_error
+    parsed = feedparser.parse(atom.read_bytes())
+    assert not parsed.bozo
+    root = etree.parse(str(atom)).getroot()
+    titles = [e.findtext(ATOM + "title") for e in root.iter(ATOM + "entry")]
+    summaries = [e.findtext(ATOM + "summary") for e in root.iter(ATOM + "entry")]
+    assert sorted(titles) == sorted(clean_text(t) for t, _ in papers)
+    assert sorted(summaries) == sorted(clean_text(a) for _, a in papers)
+    assert not list(root.iter("{http://www.w3.org/1999/xhtml}*")), "no markup came out of the text"
+    items = json.loads((out / "digests/2025-07-01/feed.json").read_text(encoding="utf-8"))["items"]
+    assert sorted(i["title"] for i in items) == sorted(titles)

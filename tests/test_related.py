@@ -1,0 +1,84 @@
+"""Related papers: TF-IDF cosine over title and abstract, up to five, with the shared key terms shown."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from site_src import related
+from site_src.model import Appearance, Paper
+from site_src.related import related_papers
+
+from .conftest import BuiltSite
+from .helpers import page, resolve, text_of
+
+
+def _paper(slug: str, title: str, abstract: str) -> Paper:
+    return Paper(
+        key=slug,
+        slug=slug,
+        title=title,
+        abstract=abstract,
+        appearances=(Appearance(datetime.date(2025, 6, 26), 1),),
+        topics=(),
+    )
+
+
+PAPERS = {
+    p.slug: p
+    for p in [
+        _paper(
+            "rehearsal-a", "Rehearsal for Continual Learning", "Rehearsal of old samples limits forgetting of tasks."
+        ),
+        _paper(
+            "rehearsal-b", "Prompts Instead of Rehearsal", "Learned prompts replace rehearsal buffers for new tasks."
+        ),
+        _paper("rehearsal-c", "Rehearsal Buffers Revisited", "We size rehearsal buffers and measure forgetting."),
+        _paper("music-a", "Piano Melody Generation", "A transformer writes piano melody lines from chords."),
+        _paper("music-b", "Melody Harmonisation", "Chords for a given piano melody, learned from scores."),
+        _paper("lonely", "Quantum Gravity Lattices", "Spin foams on discrete lattices in quantum gravity."),
+        _paper(
+            "source", "Sources Are Here", "This abstract shares a link sentence. Code: https://github.com/x/rehearsal"
+        ),
+    ]
+}
+
+
+def test_papers_sharing_key_terms_are_related_and_say_through_which() -> None:
+    found = related_papers(PAPERS)
+    assert {r.slug for r in found["rehearsal-a"]} == {"rehearsal-b", "rehearsal-c"}
+    assert "rehearsal" in found["rehearsal-a"][0].terms
+    assert [r.slug for r in found["music-a"]] == ["music-b"]
+    assert set(found["music-a"][0].terms) <= {"piano", "melody", "chords"}
+
+
+def test_no_paper_is_related_to_itself_or_to_unrelated_ones() -> None:
+    found = related_papers(PAPERS)
+    assert found["lonely"] == ()
+    assert found["source"] == (), "words in link sentences do not make papers related"
+    for slug, items in found.items():
+        assert slug not in [r.slug for r in items]
+        assert len(items) <= related.RELATED_SHOWN
+        assert [r.similarity for r in items] == sorted((r.similarity for r in items), reverse=True)
+
+
+def test_blocks_give_the_same_answer_as_one_product(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = related_papers(PAPERS)
+    monkeypatch.setattr(related, "BLOCK_CELLS", 1)
+    assert related_papers(PAPERS) == whole
+
+
+def test_same_input_same_related_papers() -> None:
+    assert related_papers(PAPERS) == related_papers(dict(reversed(list(PAPERS.items()))))
+
+
+def test_paper_page_lists_related_papers_with_shared_terms(sample_site: BuiltSite) -> None:
+    tree = page(sample_site.out, "papers/a-closer-look-at-rehearsal-free-continual-learning/")
+    items = tree.xpath("//section[h2='Related papers']//li")
+    assert 1 <= len(items) <= 5
+    for item in items:
+        link = item.find("a")
+        assert resolve(sample_site.out, link.get("href")) is not None
+        assert text_of(item.find("span")).startswith("related through: ")
+    assert any("continual" in text_of(item) for item in items)
