@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -92,8 +93,11 @@ _DESCRIPTION_STOPWORDS = frozenset(
 """Glue words of the topic descriptions, which say nothing about a topic."""
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
-    """Plural to singular, crudely but symmetrically: keywords and texts go through the same rule."""
+    """Plural to singular, crudely but symmetrically: keywords and texts go through the same rule.
+
+    Remembered: a corpus repeats few distinct words millions of times."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -121,12 +125,13 @@ def count_phrases(tokens: Sequence[str], by_first_word: Mapping[str, Sequence[Ph
     """How often each phrase occurs in `tokens`, reading left to right and taking the longest phrase at
     each place: "direct preference optimization" counts once, not also as "optimization"."""
     counts: Counter[Phrase] = Counter()
-    start = 0
-    while start < len(tokens):
-        for phrase in by_first_word.get(tokens[start], ()):
-            if tuple(tokens[start : start + len(phrase)]) == phrase:
+    start, end, candidates_at = 0, len(tokens), by_first_word.get
+    while start < end:
+        for phrase in candidates_at(tokens[start], ()):
+            length = len(phrase)
+            if length == 1 or tuple(tokens[start : start + length]) == phrase:
                 counts[phrase] += 1
-                start += len(phrase)
+                start += length
                 break
         else:
             start += 1
