@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -9,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from .model import Catalog
 from .output import OutputFile
-from .pages import Page, paper_links
+from .pages import paper_links
 from .urls import SiteUrls, digest_path, paper_path, topic_path
 
 
@@ -65,15 +66,14 @@ def robots_txt(urls: SiteUrls, noindex: bool) -> str:
     return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n"
 
 
-def sitemap_files(pages: Iterable[Page], urls: SiteUrls, noindex: bool = False) -> list[OutputFile]:
-    """sitemap.xml (every listed page, with the date of its newest content) and robots.txt."""
+def sitemap_files(
+    pages: Iterable[tuple[str, datetime.date | None]], urls: SiteUrls, noindex: bool = False
+) -> list[OutputFile]:
+    """sitemap.xml (every listed page by site path, with the date of its newest content) and robots.txt."""
     entries = []
-    for page in sorted(pages, key=lambda p: p.path):
-        if not page.sitemap:
-            continue
-        lastmod = page.meta.get("updated")
+    for path, lastmod in sorted(pages, key=lambda entry: entry[0]):
         modified = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        entries.append(f"<url><loc>{escape(urls.absolute(page.path))}</loc>{modified}</url>")
+        entries.append(f"<url><loc>{escape(urls.absolute(path))}</loc>{modified}</url>")
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n"

@@ -38,33 +38,12 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
-class KeptFile:
-    """A file the last build wrote and this build would write byte for byte the same."""
-
-    path: str
-
-
-Output = OutputFile | KeptFile
-
-
-@dataclass(frozen=True)
 class PublishReport:
     """What was written."""
 
     files: int
     written: int
     removed: int
-
-
-def collect(files: Iterable[Output]) -> dict[str, Output]:
-    """Files by checked path, sorted; two files for one path is an error naming the path."""
-    found: dict[str, Output] = {}
-    for file in files:
-        path = checked_output_path(file.path)
-        if path in found:
-            raise BuildError([Problem(Source(path), "two pages would be written to the same path", "report this")])
-        found[path] = file
-    return dict(sorted(found.items()))
 
 
 def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
@@ -102,54 +81,22 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _record(path: Path, data: bytes) -> FileRecord:
-    stat = path.stat()
-    return FileRecord(hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime_ns)
+def stage_bytes(folder: Path | None, path: str, data: bytes, previous: FileRecord | None) -> tuple[FileRecord, bool]:
+    """Write one new file into the staging folder unless the output already holds these bytes.
 
-
-def _write_whole(files: dict[str, Output], out_dir: Path) -> dict[str, FileRecord]:
-    """A cold build: every file into a staging folder, swapped in for the old site at once."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    records: dict[str, FileRecord] = {}
-    try:
-        staging.chmod(0o755)
-        folders: set[str] = set()
-        for path, file in files.items():
-            assert isinstance(file, OutputFile), "a cold build has no kept files"
-            folder = os.path.dirname(path)
-            if folder not in folders:
-                (staging / folder).mkdir(parents=True, exist_ok=True)
-                folders.add(folder)
-            (staging / path).write_bytes(file.data)
-            records[path] = _record(staging / path, file.data)
-        (staging / MARKER).write_bytes(b"")
-        if out_dir.exists():
-            if not _exchange(staging, out_dir):
-                retired = staging.with_name(staging.name + "-old")
-                out_dir.rename(retired)
-                staging.rename(out_dir)
-                staging = retired
-        else:
-            staging.rename(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return records
-
-
-def _replace_file(target: Path, data: bytes) -> FileRecord:
-    """Write a file under a temporary name beside it, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return _record(target, data)
+    Returns the file's record and whether it was written. Safe to call from render workers: each
+    writes only its own pages' files. With no folder (a check) nothing is written at all."""
+    sha = hashlib.sha256(data).hexdigest()
+    if previous is not None and previous.sha == sha:
+        return previous, False
+    if folder is None:
+        return FileRecord(sha, len(data), 0), True
+    target = os.path.join(folder, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as stream:
+        stream.write(data)
+    stat = os.stat(target)
+    return FileRecord(sha, stat.st_size, stat.st_mtime_ns), True
 
 
 def _present_files(folder: Path) -> Iterator[str]:
@@ -170,28 +117,95 @@ def _remove_file(out_dir: Path, path: str) -> None:
         folder = folder.parent
 
 
-def publish(files: dict[str, Output], out_dir: Path, cache: BuildCache) -> PublishReport:
-    """Bring `out_dir` to exactly `files`, writing as little as possible; updates `cache.files`."""
-    if not cache.files or not (out_dir / MARKER).exists():
-        cache.files = _write_whole(files, out_dir)
-        return PublishReport(files=len(files), written=len(files), removed=0)
-    written = 0
-    records: dict[str, FileRecord] = {}
-    for path, file in files.items():
-        if isinstance(file, KeptFile):
-            records[path] = cache.files[path]
-            continue
-        previous = cache.file_unchanged(path, out_dir)
-        if previous is not None and previous.sha == hashlib.sha256(file.data).hexdigest():
-            records[path] = previous
-            continue
-        records[path] = _replace_file(out_dir / path, file.data)
-        written += 1
-    stale = sorted(set(_present_files(out_dir)) - set(files) - {MARKER})
-    for path in stale:
-        _remove_file(out_dir, path)
-    cache.files = records
-    return PublishReport(files=len(files), written=written, removed=len(stale))
+class Staging:
+    """Where a build's new files wait, beside the output folder, until every stage has succeeded.
+
+    A cold build (no usable record of the last one) stages the whole site and swaps the folder in
+    at once; a warm build stages only the files whose bytes changed and then renames each one into
+    place. `discard` (always called, also after a failure) removes whatever is left.
+    """
+
+    def __init__(self, out_dir: Path, cache: BuildCache, write: bool = True) -> None:
+        self.out_dir = out_dir
+        self.cache = cache
+        self.cold = not cache.files or not (out_dir / MARKER).exists()
+        self.folder: Path | None = None
+        if write:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+            self.folder.chmod(0o755)
+        self.records: dict[str, FileRecord] = {}
+        """Every file of the new site."""
+        self.written: set[str] = set()
+        """The files staged by this build (new bytes)."""
+
+    def claim(self, path: str) -> str:
+        """A checked output path that no other file of this build has taken."""
+        checked = checked_output_path(path)
+        if checked in self.records:
+            raise BuildError([Problem(Source(checked), "two pages would be written to the same path", "report this")])
+        return checked
+
+    def previous(self, path: str) -> FileRecord | None:
+        """What the output holds at `path`, if it is still exactly what the last build wrote."""
+        return None if self.cold else self.cache.file_unchanged(path, self.out_dir)
+
+    def record(self, path: str, record: FileRecord, written: bool) -> None:
+        """Note a file of the new site, staged by a render worker or kept from the last build."""
+        self.records[self.claim(path)] = record
+        if written:
+            self.written.add(path)
+
+    def add(self, file: OutputFile) -> None:
+        """Stage one file made in this process (data files, feeds, assets)."""
+        path = self.claim(file.path)
+        record, written = stage_bytes(self.folder, path, file.data, self.previous(path))
+        self.record(path, record, written)
+
+    def publish(self) -> PublishReport:
+        """Put the staged site in place of the old one; updates the cache's file records."""
+        assert self.folder is not None, "a check publishes nothing"
+        if self.cold:
+            (self.folder / MARKER).write_bytes(b"")
+            if self.out_dir.exists():
+                if not _exchange(self.folder, self.out_dir):
+                    retired = self.folder.with_name(self.folder.name + "-old")
+                    self.out_dir.rename(retired)
+                    self.folder.rename(self.out_dir)
+                    self.folder = retired
+            else:
+                self.folder.rename(self.out_dir)
+            removed = 0
+        else:
+            for path in sorted(self.written):
+                target = self.out_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.folder / path, target)
+            stale = sorted(set(_present_files(self.out_dir)) - set(self.records) - {MARKER})
+            for path in stale:
+                _remove_file(self.out_dir, path)
+            removed = len(stale)
+        self.cache.files = dict(sorted(self.records.items()))
+        return PublishReport(files=len(self.records), written=len(self.written), removed=removed)
+
+    def discard(self) -> None:
+        """Remove the staging folder (after publishing, what is left of it; after a failure, all of it)."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    """Write a file under a temporary name beside it, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def save_cache(folder: Path, data: bytes) -> None:

@@ -77,11 +77,60 @@ def paper_links(paper: Paper) -> list[dict[str, str]]:
 
 
 @dataclass(frozen=True)
+class PageSpec:
+    """A page to make, named cheaply: the build lists these; render workers make and render the pages,
+    so that the whole site's front matter never has to sit in one process's memory."""
+
+    kind: str
+    """"listing", "digest", "topic", "paper" or "page" (hand-written)."""
+    key: str
+    """The listing's place, the digest's date, the topic's or paper's slug, the page's place."""
+
+
+@dataclass(frozen=True)
 class PageMaker:
     """Builds every page's front matter from the catalog, with links for one base URL."""
 
     catalog: Catalog
     urls: SiteUrls
+    site_title: str = ""
+    site_description: str = ""
+    hand_written: tuple[Page, ...] = ()
+
+    @cached_property
+    def listings(self) -> list[Page]:
+        """The home page and the indexes (made once per process, when first needed)."""
+        return self.listing_pages(self.site_title, self.site_description)
+
+    @cached_property
+    def digest_places(self) -> dict[str, int]:
+        """Each digest's place in the newest-first list, by its date."""
+        return {d.date.isoformat(): index for index, d in enumerate(self.catalog.digests)}
+
+    def specs(self) -> list[PageSpec]:
+        """Every page of the site, in a stable order."""
+        return [
+            *(PageSpec("listing", str(i)) for i in range(len(self.listings))),
+            *(PageSpec("digest", d.date.isoformat()) for d in self.catalog.digests),
+            *(PageSpec("topic", t.slug) for t in self.catalog.topics),
+            *(PageSpec("paper", slug) for slug in self.catalog.papers),
+            *(PageSpec("page", str(i)) for i in range(len(self.hand_written))),
+        ]
+
+    def make(self, spec: PageSpec) -> Page:
+        """The Markdown page a spec names."""
+        if spec.kind == "paper":
+            return self.paper_page(self.catalog.papers[spec.key])
+        if spec.kind == "digest":
+            digests, index = self.catalog.digests, self.digest_places[spec.key]
+            newer = digests[index - 1] if index > 0 else None
+            older = digests[index + 1] if index + 1 < len(digests) else None
+            return self.digest_page(digests[index], older, newer)
+        if spec.kind == "topic":
+            return self.topic_page(self.catalog.topic(spec.key))
+        if spec.kind == "listing":
+            return self.listings[int(spec.key)]
+        return self.hand_written[int(spec.key)]
 
     @cached_property
     def digests_by_date(self) -> dict[datetime.date, Digest]:
@@ -343,14 +392,5 @@ def parse_page(file: TextFile, urls: SiteUrls, problems: Problems) -> Page | Non
 
 def make_pages(catalog: Catalog, urls: SiteUrls, site_title: str, site_description: str) -> Iterator[Page]:
     """Every generated page of the site, in a stable order."""
-    maker = PageMaker(catalog, urls)
-    yield from maker.listing_pages(site_title, site_description)
-    digests = catalog.digests
-    for index, digest in enumerate(digests):
-        newer = digests[index - 1] if index > 0 else None
-        older = digests[index + 1] if index + 1 < len(digests) else None
-        yield maker.digest_page(digest, older, newer)
-    for topic in catalog.topics:
-        yield maker.topic_page(topic)
-    for paper in catalog.papers.values():
-        yield maker.paper_page(paper)
+    maker = PageMaker(catalog, urls, site_title, site_description)
+    return (maker.make(spec) for spec in maker.specs())

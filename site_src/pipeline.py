@@ -18,13 +18,15 @@ from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings, parse_se
 from .digest import parse_digest
 from .errors import BuildError, Problem, Problems, Source
 from .feeds import feed_files
-from .model import Catalog, TopicAssignment
+from .model import Catalog, DigestFile, Note, Topic, TopicAssignment
 from .notes import parse_note
-from .pages import Page, make_pages, parse_page
+from .output import OutputFile
+from .pages import Page, PageMaker, PageSpec, parse_page
+from .pagework import PageJob, PageResult, PageWork
 from .related import related_papers
-from .render import NavItem, RenderResult, SiteView, render_site
+from .render import NavItem, Renderer, SiteView
 from .topics import Classifier, parse_taxonomy
-from .urls import SiteUrls
+from .urls import SiteUrls, output_file
 
 _T = TypeVar("_T")
 
@@ -44,17 +46,22 @@ class Timings:
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
+    def add(self, name: str, seconds: float) -> None:
+        """Count time measured elsewhere (summed over the render workers: CPU seconds, not wall time)."""
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
     def __str__(self) -> str:
         return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
 
 
 @dataclass(frozen=True)
 class Site:
-    """Everything gathered and validated: the catalog and the pages, before any HTML exists."""
+    """Everything gathered and validated: the catalog and the pages to make, before any HTML exists."""
 
     settings: SiteSettings
     catalog: Catalog
-    pages: tuple[Page, ...]
+    maker: PageMaker
+    specs: list[PageSpec]
     urls: SiteUrls
     assets: dict[str, Asset]
 
@@ -97,9 +104,20 @@ def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Pr
     return result
 
 
-def _parse_inputs(
-    options: BuildOptions, problems: Problems, cache: BuildCache
-) -> tuple[SiteSettings, Catalog, list[Page]]:
+@dataclass(frozen=True)
+class Parsed:
+    """Every input, parsed and checked on its own."""
+
+    settings: SiteSettings
+    topics: tuple[Topic, ...]
+    taxonomy: str
+    """A fingerprint of the taxonomy file: classifications are remembered per taxonomy."""
+    digests: list[DigestFile]
+    notes: list[Note]
+    hand_written: list[Page]
+
+
+def _parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -> Parsed:
     """Read every input and parse the ones that changed; every problem of every file is recorded."""
     inputs = content.load(options.content_dir, problems)
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
@@ -128,21 +146,27 @@ def _parse_inputs(
     urls = SiteUrls(settings.base_url)
     hand_written = [p for f in inputs.pages if (p := parse_page(f, urls, problems))]
     problems.raise_if_errors()
-    classifier = Classifier.for_topics(topics)
     taxonomy = fingerprint(inputs.topics.text if inputs.topics else "")
+    return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
+
+
+def _make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catalog:
+    """Papers merged across digests, with their topics (remembered per paper) and notes."""
+    classifier = Classifier.for_topics(parsed.topics)
 
     def classify(title: str, abstract: str) -> tuple[TopicAssignment, ...]:
-        return cache.memo("topics", fingerprint(taxonomy, title, abstract), lambda: classifier.assign(title, abstract))
+        key = fingerprint(parsed.taxonomy, title, abstract)
+        return cache.memo("topics", key, lambda: classifier.assign(title, abstract))
 
-    catalog = build_catalog(digests, topics, notes, problems, classify)
+    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify)
     problems.raise_if_errors()
-    return settings, catalog, hand_written
+    return catalog
 
 
 def load_catalog(options: BuildOptions) -> Catalog:
     """The validated catalog alone, for commands that report on it (`build.py topics`); raises BuildError."""
-    _settings, catalog, _pages = _parse_inputs(options, Problems(), BuildCache.empty())
-    return catalog
+    cache = BuildCache.empty()
+    return _make_catalog(_parse_inputs(options, Problems(), cache), Problems(), cache)
 
 
 def _site_view(
@@ -169,33 +193,68 @@ def _site_view(
 
 
 def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: BuildCache) -> tuple[Site, SiteView]:
-    """Every input parsed and validated, every page made; raises BuildError on any error."""
+    """Every input parsed and validated, every page named; raises BuildError on any error."""
     with timings.stage("parse"):
-        settings, catalog, hand_written = _parse_inputs(options, problems, cache)
+        parsed = _parse_inputs(options, problems, cache)
         static = content.load_static(options.templates_dir / "static", problems)
         problems.raise_if_errors()
+    with timings.stage("catalog"):
+        catalog = _make_catalog(parsed, problems, cache)
+    settings, hand_written = parsed.settings, parsed.hand_written
     with timings.stage("related"):
         catalog = replace(catalog, related=related_papers(catalog.papers))
     urls = SiteUrls(settings.base_url)
-    with timings.stage("markdown"):
-        pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written)
+    maker = PageMaker(catalog, urls, settings.title, settings.description, tuple(hand_written))
     assets = fingerprint_all(static)
-    site = Site(settings, catalog, pages, urls, assets)
+    site = Site(settings, catalog, maker, maker.specs(), urls, assets)
     return site, _site_view(settings, urls, hand_written, assets, options.noindex)
 
 
-def render(
-    site: Site, view: SiteView, options: BuildOptions, timings: Timings, problems: Problems, cache: BuildCache
-) -> tuple[dict[str, output.Output], RenderResult]:
-    """Every output file (or a note that it is unchanged); raises BuildError when a template fails."""
-    with timings.stage("render"):
-        pages = render_site(site.pages, view, site.urls, options.templates_dir, problems, cache, options.out_dir)
-        problems.raise_if_errors()
+def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[OutputFile]:
+    """The files that are not pages: data, feeds and assets (made while workers render the pages)."""
     with timings.stage("api"):
-        extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls, view.noindex)]
+        api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
         feeds = feed_files(site.catalog, site.settings, site.urls, options.templates_dir)
-    return output.collect([*pages.files, *extras, *feeds, *asset_files(site.assets)]), pages
+    return [*api, *feeds, *asset_files(site.assets)]
+
+
+def _render(
+    site: Site,
+    renderer: Renderer,
+    options: BuildOptions,
+    staging: output.Staging,
+    timings: Timings,
+    problems: Problems,
+    progress: Progress | None,
+) -> list[PageResult]:
+    """Every page made, rendered (where it changed) and staged, and the other files of the site with
+    them; raises BuildError when a template fails."""
+    problems.items.extend(renderer.check_templates())
+    problems.raise_if_errors()
+    job = PageJob(site.maker, site.specs, renderer, staging.cache, options.out_dir, staging.folder, staging.cold)
+    results: list[PageResult] = []
+    failed: set[str] = set()
+    with PageWork(job) as work:
+        extras = _site_files(site, options, timings)  # while the workers render
+        with timings.stage("pages"):
+            for result in work.results():
+                results.append(result)
+                if result.problem is not None and result.template not in failed:
+                    failed.add(result.template)  # one problem per template, not one per page
+                    problems.items.append(result.problem)
+                if progress is not None:
+                    progress("render", len(results), len(site.specs))
+    timings.add("markdown", sum(r.making for r in results))
+    timings.add("render", sum(r.rendering for r in results))
+    problems.raise_if_errors()
+    for result in results:
+        for path, record, written in result.files:
+            staging.record(path, record, written)
+    sitemap = [(r.path, r.updated) for r in results if r.sitemap]
+    for file in [*extras, *sitemap_files(sitemap, site.urls, renderer.site.noindex)]:
+        staging.add(file)
+    return results
 
 
 def _finish(options: BuildOptions, problems: Problems) -> None:
@@ -209,7 +268,13 @@ def load_cache(options: BuildOptions) -> BuildCache:
     return BuildCache.from_bytes(content.read_cache(cache_folder(options.out_dir)))
 
 
-def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = None) -> BuildReport:
+Progress = Callable[[str, int, int], None]
+"""Told the stage, how many items are done and how many there are, as a long build goes."""
+
+
+def build(
+    options: BuildOptions, write: bool = True, cache: BuildCache | None = None, progress: Progress | None = None
+) -> BuildReport:
     """Build the site, redoing only what changed since the last build of the same output folder;
     nothing is written unless every stage succeeds (`write=False` only checks)."""
     start = time.perf_counter()
@@ -219,22 +284,26 @@ def build(options: BuildOptions, write: bool = True, cache: BuildCache | None = 
         output.check_output_folder(options.out_dir, protected)
     cache = cache if cache is not None else load_cache(options)
     site, view = gather(options, timings, problems, cache)
-    files, pages = render(site, view, options, timings, problems, cache)
-    _finish(options, problems)
-    written = 0
-    if write:
-        with timings.stage("write"):
-            written = output.publish(files, options.out_dir, cache).written
-            cache.pages = pages.page_keys
-            output.save_cache(cache_folder(options.out_dir), cache.to_bytes())
+    renderer = Renderer(view, site.urls, options.templates_dir)
+    staging = output.Staging(options.out_dir, cache, write=write)
+    try:
+        results = _render(site, renderer, options, staging, timings, problems, progress)
+        _finish(options, problems)
+        if write:
+            with timings.stage("write"):
+                staging.publish()
+                cache.pages = {output_file(r.path): r.key for r in results}
+                output.save_cache(cache_folder(options.out_dir), cache.to_bytes())
+    finally:
+        staging.discard()
     return BuildReport(
         digests=len(site.catalog.digests),
         papers=len(site.catalog.papers),
         topics=len(site.catalog.topics),
-        pages=len(site.pages),
-        files=len(files),
-        rendered=pages.rendered,
-        written=written,
+        pages=len(results),
+        files=len(staging.records),
+        rendered=sum(r.rendered for r in results),
+        written=len(staging.written) if write else 0,
         seconds=time.perf_counter() - start,
         timings=timings,
         warnings=tuple(problems.warnings),

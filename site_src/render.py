@@ -9,19 +9,19 @@ from __future__ import annotations
 import datetime
 import json
 import traceback
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, meta
 from markupsafe import Markup
 
-from .cache import BuildCache, fingerprint
+from .cache import fingerprint
 from .content import display_path
-from .errors import Problem, Problems, Source
+from .errors import Problem, Source
 from .markup import render_markdown
-from .output import KeptFile, Output, OutputFile
+from .output import OutputFile
 from .pages import Page, long_date
 from .urls import SiteUrls, markdown_file, output_file
 
@@ -148,52 +148,48 @@ def page_key(page: Page, template: str, site: str) -> str:
 
 
 @dataclass(frozen=True)
-class RenderResult:
-    """The rendered pages, and the keys to remember once they are written."""
+class Renderer:
+    """Jinja templates and the site-wide data, ready to turn any Markdown page into its files."""
 
-    files: list[Output]
-    page_keys: dict[str, str]
-    rendered: int
+    site: SiteView
+    urls: SiteUrls
+    templates_dir: Path
 
+    @cached_property
+    def env(self) -> Environment:
+        """The Jinja environment (one per process: workers make their own)."""
+        return make_environment(self.templates_dir)
 
-def render_site(
-    pages: Iterable[Page],
-    site: SiteView,
-    urls: SiteUrls,
-    templates_dir: Path,
-    problems: Problems,
-    cache: BuildCache,
-    out_dir: Path,
-) -> RenderResult:
-    """Each page as HTML plus its Markdown twin, skipping pages whose inputs did not change since
-    they were written; a template error is reported once per template."""
-    env = make_environment(templates_dir)
-    try:
-        templates = template_fingerprints(env)
-    except TemplateSyntaxError as exc:
-        problems.items.append(template_problem(exc, templates_dir, exc.name or ""))
-        return RenderResult([], {}, 0)
-    site_key = fingerprint(json.dumps(asdict(site), sort_keys=True))
-    files: list[Output] = []
-    keys: dict[str, str] = {}
-    rendered = 0
-    failed: set[str] = set()
-    for page in pages:
-        if page.template in failed:
-            continue
-        paths = [output_file(page.path)] + ([markdown_file(page.path)] if page.publish_markdown else [])
-        key = keys[paths[0]] = page_key(page, templates.get(page.template, ""), site_key)
-        if cache.pages.get(paths[0]) == key and all(cache.file_unchanged(p, out_dir) for p in paths):
-            files.extend(KeptFile(p) for p in paths)
-            continue
+    @cached_property
+    def templates(self) -> dict[str, str]:
+        """Each template's fingerprint; raises TemplateSyntaxError for a template that does not parse."""
+        return template_fingerprints(self.env)
+
+    @cached_property
+    def site_key(self) -> str:
+        """A fingerprint of the site-wide data every page shows."""
+        return fingerprint(json.dumps(asdict(self.site), sort_keys=True))
+
+    def check_templates(self) -> list[Problem]:
+        """The syntax errors of the templates, found before any page is rendered."""
         try:
-            html = env.get_template(page.template).render(page_context(page, site, urls))
-        except Exception as exc:  # noqa: BLE001 - any failure inside a template is a template problem
-            failed.add(page.template)
-            problems.items.append(template_problem(exc, templates_dir, page.template, page.path))
-            continue
-        rendered += 1
-        files.append(OutputFile(paths[0], html.encode("utf-8")))
+            self.templates  # noqa: B018 - parsing every template is the check
+        except TemplateSyntaxError as exc:
+            return [template_problem(exc, self.templates_dir, exc.name or "")]
+        return []
+
+    def key(self, page: Page) -> str:
+        """What the page's files are made from (see `page_key`)."""
+        return page_key(page, self.templates.get(page.template, ""), self.site_key)
+
+    def render(self, page: Page) -> list[OutputFile]:
+        """The page's HTML and, for most pages, its Markdown twin; raises what its template raises."""
+        html = self.env.get_template(page.template).render(page_context(page, self.site, self.urls))
+        files = [OutputFile(output_file(page.path), html.encode("utf-8"))]
         if page.publish_markdown:
-            files.append(OutputFile(paths[1], page.to_markdown().encode("utf-8")))
-    return RenderResult(files, keys, rendered)
+            files.append(OutputFile(markdown_file(page.path), page.to_markdown().encode("utf-8")))
+        return files
+
+    def output_paths(self, page: Page) -> list[str]:
+        """The files `render` makes for a page."""
+        return [output_file(page.path)] + ([markdown_file(page.path)] if page.publish_markdown else [])

@@ -23,7 +23,7 @@ def test_check_validates_the_shipped_content_and_writes_nothing(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     summary, stages = result.stdout.splitlines()
     assert re.fullmatch(r"Checked 3 digests, 144 papers, 15 topics, \d+ pages in \d+\.\d\d s", summary)
-    assert re.fullmatch(r"Stages: parse \d+\.\d\d s, (related .*, )?markdown .*, render .*", stages)  # not a terminal
+    assert re.fullmatch(r"Stages: parse \d+\.\d\d s, catalog .*, pages .*, markdown .*, render .*", stages)  # no tty
     assert not (tmp_path / "public").exists()
 
 

@@ -2,50 +2,67 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from site_src.cache import BuildCache
-from site_src.errors import Problems
-from site_src.output import OutputFile
+from site_src.config import TEMPLATES_DIR, BuildOptions
+from site_src.errors import BuildError
 from site_src.pages import Page
-from site_src.render import NavItem, SiteView, render_site
+from site_src.pipeline import build
+from site_src.render import NavItem, Renderer, SiteView
 from site_src.urls import SiteUrls
+
+from .golden import GOLDEN
 
 SITE = SiteView("T", "D", "en", "A", "https://x.org/", "/", "/search/", (NavItem("Digests", "/digests/", "digests"),))
 PAGE = Page(path="papers/x/", template="paper.html", meta={"title": "<b>X</b>", "url": "/papers/x/"}, body="*hi*")
 
 
-def _render(tmp_path: Path, template: str) -> tuple[list[str], list[bytes]]:
-    (tmp_path / "paper.html").write_text(template, encoding="utf-8")
-    problems = Problems()
-    result = render_site([PAGE], SITE, SiteUrls("https://x.org/"), tmp_path, problems, BuildCache.empty(), tmp_path)
-    messages = [str(p).replace(str(tmp_path), "templates") for p in problems]
-    return messages, [f.data for f in result.files if isinstance(f, OutputFile)]
-
-
 def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
-    messages, files = _render(tmp_path, "<h1>{{ page.title }}</h1>{{ content }}")
-    assert messages == []
-    assert files[0] == b"<h1>&lt;b&gt;X&lt;/b&gt;</h1><p><em>hi</em></p>\n"
-    assert files[1].startswith(b'---\ntitle: "<b>X</b>"\nurl: "/papers/x/"\n---\n*hi*')
+    (tmp_path / "paper.html").write_text("<h1>{{ page.title }}</h1>{{ content }}", encoding="utf-8")
+    html, markdown = Renderer(SITE, SiteUrls("https://x.org/"), tmp_path).render(PAGE)
+    assert (html.path, markdown.path) == ("papers/x/index.html", "papers/x/index.md")
+    assert html.data == b"<h1>&lt;b&gt;X&lt;/b&gt;</h1><p><em>hi</em></p>\n"
+    assert markdown.data.startswith(b'---\ntitle: "<b>X</b>"\nurl: "/papers/x/"\n---\n*hi*')
 
 
 @pytest.mark.parametrize(
-    ("template", "message"),
+    ("old", "new", "message"),
     [
-        ("line one\n{% if page.title %}\nunclosed", "templates/paper.html:3: Unexpected end of template."),
-        ("line one\n\n{{ page.titel }}", "templates/paper.html:3: 'dict object' has no attribute 'titel'"),
         (
-            "{{ site.asset('missing.css') }}",
-            'templates/paper.html:1: no static asset "missing.css" in templates/static/',
+            "<h1>{{ page.title }}</h1>",
+            "{% if page.title %}",
+            "templates/paper.html:74: Encountered unknown tag 'endblock'",
+        ),
+        (
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.titel }}</h1>",
+            "templates/paper.html:8: 'dict object' has no attribute",
+        ),
+        (
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ site.asset('missing.css') }}</h1>",
+            'templates/paper.html:8: no static asset "missing.css" in templates/static/',
         ),
     ],
 )
-def test_template_errors_name_the_template_line(tmp_path: Path, template: str, message: str) -> None:
-    messages, files = _render(tmp_path, template)
-    assert files == []
-    assert len(messages) == 1
+def test_template_errors_name_the_template_line_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, message: str
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    paper = templates / "paper.html"
+    text = paper.read_text(encoding="utf-8")
+    assert old in text
+    paper.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "public"
+    with pytest.raises(BuildError) as caught:
+        build(BuildOptions(content_dir=GOLDEN / "basic/content", out_dir=out, templates_dir=templates))
+    messages = [str(p) for p in caught.value.problems]
+    assert len(messages) == 1, "three paper pages fail the same way: one message"
     assert messages[0].startswith(message), messages[0]
-    assert ("while rendering /papers/x/" in messages[0]) == ("{{" in template), "runtime errors name the page"
+    assert ("while rendering /papers/" in messages[0]) == ("{{" in new), "runtime errors name a page"
+    assert not out.exists()

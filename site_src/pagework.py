@@ -1,0 +1,149 @@
+"""Pages made, keyed, rendered and staged where the work is: in worker processes when there are many.
+
+Each page goes through the same steps wherever it runs: make its Markdown page from its spec,
+compute its key, keep its files if the last build made them from the same key (and they are
+still on disk as written), else render it and stage the files whose bytes changed. Workers are
+forked, so they share the catalog and the cache without copying them; only small results come
+back. A process that runs other threads (the preview server) renders in-process instead, since
+forking a threaded process is not safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import multiprocessing
+import multiprocessing.pool
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from .cache import BuildCache, FileRecord
+from .errors import Problem
+from .output import stage_bytes
+from .pages import PageMaker, PageSpec
+from .render import Renderer, template_problem
+
+PARALLEL_FROM = 300
+"""Fewer pages than this render in-process: starting workers would cost more than it saves."""
+CHUNK = 64
+"""Pages per task handed to a worker: large enough to keep messages few, small enough to balance."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """Everything needed to make and render any page of the site."""
+
+    maker: PageMaker
+    specs: list[PageSpec]
+    renderer: Renderer
+    cache: BuildCache
+    out_dir: Path
+    staging: Path | None
+    """Where new files go; None for a check, which writes nothing."""
+    cold: bool
+    """No usable record of the last build: every page is rendered and every file staged."""
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What became of one page: its key, its files, and whether it was rendered or failed."""
+
+    path: str
+    """The page's site path."""
+    key: str
+    updated: datetime.date | None
+    """The newest digest the page shows, for the sitemap."""
+    sitemap: bool
+    files: tuple[tuple[str, FileRecord, bool], ...]
+    """Each output path, its record, and whether it was staged (new bytes)."""
+    rendered: bool
+    template: str
+    problem: Problem | None = None
+    making: float = 0.0
+    """Seconds spent making the Markdown page and its key."""
+    rendering: float = 0.0
+    """Seconds spent rendering and staging its files."""
+
+
+def process(job: PageJob, index: int) -> PageResult:
+    """Make, key, and (unless unchanged) render and stage the page `job.specs[index]`."""
+    start = time.perf_counter()
+    page = job.maker.make(job.specs[index])
+    key = job.renderer.key(page)
+    paths = job.renderer.output_paths(page)
+    base = (page.path, key, page.meta.get("updated"), page.sitemap)
+    made = time.perf_counter()
+    if not job.cold and job.cache.pages.get(paths[0]) == key:
+        kept = [(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]
+        if len(kept) == len(paths):
+            return PageResult(*base, tuple(kept), False, page.template, None, made - start)
+    try:
+        outputs = job.renderer.render(page)
+    except Exception as exc:  # noqa: BLE001 - any failure inside a template is a template problem
+        problem = template_problem(exc, job.renderer.templates_dir, page.template, page.path)
+        return PageResult(*base, (), False, page.template, problem, made - start)
+    staged = []
+    for file in outputs:
+        previous = None if job.cold else job.cache.file_unchanged(file.path, job.out_dir)
+        staged.append((file.path, *stage_bytes(job.staging, file.path, file.data, previous)))
+    return PageResult(*base, tuple(staged), True, page.template, None, made - start, time.perf_counter() - made)
+
+
+_JOB: PageJob | None = None
+"""The job of the build that forked this worker (set in the parent just before forking)."""
+
+
+def _work(indices: range) -> list[PageResult]:
+    assert _JOB is not None, "workers are forked from a build"
+    return [process(_JOB, index) for index in indices]
+
+
+def worker_count() -> int:
+    """Worker processes to use: one per core, none in a process with other threads running."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+class PageWork:
+    """Every page of a job, processed in order of completion; workers start as soon as it is entered,
+    so the parent can make the other files of the site meanwhile."""
+
+    def __init__(self, job: PageJob, workers: int | None = None) -> None:
+        self.job = job
+        workers = worker_count() if workers is None else workers
+        self.workers = workers if len(job.specs) >= PARALLEL_FROM else 1
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._results: Iterator[list[PageResult]] | None = None
+
+    def __enter__(self) -> PageWork:
+        global _JOB
+        if self.workers > 1:
+            _JOB = self.job  # forked workers inherit it, with the catalog and the cache it refers to
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+            chunks = [range(i, min(i + CHUNK, len(self.job.specs))) for i in range(0, len(self.job.specs), CHUNK)]
+            self._results = self._pool.imap_unordered(_work, chunks)
+        return self
+
+    def results(self) -> Iterator[PageResult]:
+        """Every page's result (in order of completion when workers run)."""
+        if self._results is None:
+            yield from (process(self.job, index) for index in range(len(self.job.specs)))
+            return
+        for chunk in self._results:
+            yield from chunk
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        global _JOB
+        if self._pool is not None:
+            if error is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
+            self._pool.join()
+        _JOB = None

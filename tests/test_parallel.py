@@ -1,0 +1,45 @@
+"""Rendering in worker processes gives exactly what rendering in one process gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_src import pagework
+from site_src.config import TEMPLATES_DIR, BuildOptions
+from site_src.errors import BuildError
+from site_src.pipeline import build
+
+from .golden import files_of
+from .helpers import SHIPPED_CONTENT
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers for any number of pages, two of them even on one core."""
+    monkeypatch.setattr(pagework, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pagework, "CHUNK", 7)
+    monkeypatch.setattr(pagework, "worker_count", lambda: 2)
+
+
+def test_workers_build_the_same_bytes(parallel: None, tmp_path: Path, sample_site: object) -> None:
+    out = tmp_path / "public"
+    report = build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=out))
+    assert report.rendered == report.pages
+    assert files_of(out) == files_of(sample_site.out)  # type: ignore[attr-defined]
+
+
+def test_workers_report_template_problems_once_and_write_nothing(parallel: None, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    paper = templates / "paper.html"
+    paper.write_text(
+        paper.read_text(encoding="utf-8").replace("page.title }}</h1>", "page.titel }}</h1>"), encoding="utf-8"
+    )
+    with pytest.raises(BuildError) as caught:
+        build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=tmp_path / "public", templates_dir=templates))
+    assert len(caught.value.problems) == 1, "144 paper pages fail in two workers: one message"
+    assert "has no attribute 'titel'" in str(caught.value.problems[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]  # no output, no staging left
