@@ -74,14 +74,8 @@ def site_feed(catalog: Catalog, settings: SiteSettings) -> Feed:
 
 def topic_feeds(catalog: Catalog, settings: SiteSettings) -> Iterator[Feed]:
     """Per topic, its newest papers (as the topic page lists them), dated by their newest digest."""
-    papers_by_topic: dict[str, list[Paper]] = {t.slug: [] for t in catalog.topics}
-    for paper in catalog.papers.values():
-        for slug in paper.topic_slugs:
-            papers_by_topic[slug].append(paper)
     for topic in catalog.topics:
-        papers = sorted(
-            papers_by_topic[topic.slug], key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug)
-        )
+        papers = catalog.papers_by_topic[topic.slug]
         yield Feed(
             topic_path(topic.slug),
             f"{topic.name} · {settings.title}",

@@ -180,10 +180,17 @@ class Catalog:
         return self.topics_by_slug[slug]
 
     @cached_property
-    def topic_counts(self) -> dict[str, int]:
-        """How many visible papers each topic has, in taxonomy order."""
-        counts = {t.slug: 0 for t in self.topics}
+    def papers_by_topic(self) -> dict[str, list[Paper]]:
+        """Each topic's papers, newest digest first, then in the order that digest listed them."""
+        lists: dict[str, list[Paper]] = {t.slug: [] for t in self.topics}
         for paper in self.papers.values():
             for slug in paper.topic_slugs:
-                counts[slug] += 1
-        return counts
+                lists[slug].append(paper)
+        for papers in lists.values():
+            papers.sort(key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug))
+        return lists
+
+    @cached_property
+    def topic_counts(self) -> dict[str, int]:
+        """How many visible papers each topic has, in taxonomy order."""
+        return {slug: len(papers) for slug, papers in self.papers_by_topic.items()}

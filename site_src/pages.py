@@ -7,6 +7,7 @@ Each HTML page is rendered from exactly one of these, and the same page is publi
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,11 +21,23 @@ from .model import Catalog, Digest, Paper, Topic
 from .text import shorten
 from .topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
 from .topics import SLUG_PATTERN
-from .urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
+from .urls import (
+    OPML_PATH,
+    SiteUrls,
+    atom_feed_path,
+    digest_path,
+    json_feed_path,
+    paper_path,
+    topic_page_path,
+    topic_path,
+)
 from .yamldoc import Field, join_front_matter, read_fields, split_front_matter
 
 SUMMARY_CHARS = 220
 """How much of an abstract a list shows."""
+
+TOPIC_PAGE_SIZE = 50
+"""Papers per page of a topic: the newest on /topics/<slug>/, older ones on /topics/<slug>/page/2/..."""
 
 RESERVED_PAGE_SLUGS = frozenset({"api", "assets", "digests", "papers", "search", "topics"})
 """Hand-written pages may not take the address of a generated section."""
@@ -85,6 +98,8 @@ class PageSpec:
     """"listing", "digest", "topic", "paper" or "page" (hand-written)."""
     key: str
     """The listing's place, the digest's date, the topic's or paper's slug, the page's place."""
+    number: int = 1
+    """The page of a topic's list of papers."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +127,11 @@ class PageMaker:
         return [
             *(PageSpec("listing", str(i)) for i in range(len(self.listings))),
             *(PageSpec("digest", d.date.isoformat()) for d in self.catalog.digests),
-            *(PageSpec("topic", t.slug) for t in self.catalog.topics),
+            *(
+                PageSpec("topic", t.slug, number)
+                for t in self.catalog.topics
+                for number in range(1, self.topic_page_count(t.slug) + 1)
+            ),
             *(PageSpec("paper", slug) for slug in self.catalog.papers),
             *(PageSpec("page", str(i)) for i in range(len(self.hand_written))),
         ]
@@ -127,7 +146,7 @@ class PageMaker:
             older = digests[index + 1] if index + 1 < len(digests) else None
             return self.digest_page(digests[index], older, newer)
         if spec.kind == "topic":
-            return self.topic_page(self.catalog.topic(spec.key))
+            return self.topic_page(self.catalog.topic(spec.key), spec.number)
         if spec.kind == "listing":
             return self.listings[int(spec.key)]
         return self.hand_written[int(spec.key)]
@@ -258,34 +277,52 @@ class PageMaker:
             body=digest.note,
         )
 
-    def topic_papers(self, topic: Topic) -> list[Paper]:
-        """A topic's papers, newest digest first, then in digest order."""
-        papers = [p for p in self.catalog.papers.values() if topic.slug in p.topic_slugs]
-        return sorted(papers, key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug))
+    def topic_page_count(self, slug: str) -> int:
+        """How many pages a topic's list of papers takes (always at least one)."""
+        return max(1, math.ceil(self.catalog.topic_counts[slug] / TOPIC_PAGE_SIZE))
 
-    def topic_page(self, topic: Topic) -> Page:
-        """A topic: what it covers and its papers."""
-        papers = self.topic_papers(topic)
+    def topic_page(self, topic: Topic, number: int = 1) -> Page:
+        """A topic: what it covers (on its first page) and one page of its papers, newest first."""
+        papers = self.catalog.papers_by_topic[topic.slug]
+        pages = self.topic_page_count(topic.slug)
+        shown = papers[(number - 1) * TOPIC_PAGE_SIZE : number * TOPIC_PAGE_SIZE]
+        first = number == 1
+
+        def link(page: int) -> str | None:
+            return self.urls.link(topic_page_path(topic.slug, page)) if 1 <= page <= pages else None
+
         return Page(
-            path=topic_path(topic.slug),
+            path=topic_page_path(topic.slug, number),
             template="topic.html",
             meta={
                 "kind": "topic",
-                "title": topic.name,
+                "title": topic.name if first else f"{topic.name}, page {number} of {pages}",
                 "slug": topic.slug,
-                "url": self.urls.link(topic_path(topic.slug)),
+                "url": link(number),
                 "description": topic.description,
                 "count": len(papers),
-                "papers": [self.paper_ref(p) for p in papers],
-                "updated": max((p.last_seen for p in papers), default=self.newest),
+                "papers": [self.paper_ref(p) for p in shown],
+                "pagination": {
+                    "number": number,
+                    "pages": pages,
+                    "first_shown": (number - 1) * TOPIC_PAGE_SIZE + 1,
+                    "last_shown": (number - 1) * TOPIC_PAGE_SIZE + len(shown),
+                    "newer": link(number - 1),
+                    "older": link(number + 1),
+                },
+                "updated": max((p.last_seen for p in (papers if first else shown)), default=self.newest),
                 "per_digest": [
                     {"date": day, "url": self.urls.link(digest_path(day)), "count": n}
                     for day, n in list(self.per_digest[topic.slug].items())[-CHART_DIGESTS:]
-                ],
-                "cooccurring": [{**self.topic_ref(slug), "count": n} for slug, n in self.cooccurring[topic.slug]],
+                ]
+                if first
+                else [],
+                "cooccurring": [{**self.topic_ref(slug), "count": n} for slug, n in self.cooccurring[topic.slug]]
+                if first
+                else [],
                 "feeds": self.feed_links(topic_path(topic.slug), topic.name),
             },
-            body=text_to_markdown(topic.description) + "\n",
+            body=text_to_markdown(topic.description) + "\n" if first else "",
         )
 
     def topic_counts(self) -> list[dict[str, Any]]:

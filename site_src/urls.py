@@ -75,6 +75,11 @@ def topic_path(slug: str) -> str:
     return f"topics/{slug}/"
 
 
+def topic_page_path(slug: str, number: int) -> str:
+    """Where a page of a topic's papers lives: the first at the topic's own address."""
+    return topic_path(slug) if number == 1 else f"{topic_path(slug)}page/{number}/"
+
+
 def digest_path(date: datetime.date) -> str:
     """Where a digest's page lives."""
     return f"digests/{date.isoformat()}/"
