@@ -7,6 +7,7 @@ import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .config import ROOT, BuildOptions
 from .errors import BuildError
@@ -83,6 +84,32 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class TerminalProgress:
+    """A progress line on a terminal: the stage, and for pages how many of how many are done."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm  # imported on use: only a terminal needs it
+
+        self._tqdm = tqdm
+        self._bar: Any = None
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            self.close()
+            self._stage = stage
+            self._bar = self._tqdm(desc=stage, total=total or None, unit=" pages" if total else "", leave=False)
+        if total and self._bar.total != total:
+            self._bar.total, self._bar.unit = total, " pages"
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        """Clear the line (the summary follows)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
 def _print_problems(error: BuildError, command: str) -> None:
     for problem in error.problems:
         print(problem, file=sys.stderr)
@@ -114,12 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "topics":
             print(topic_table(load_catalog(BuildOptions(content_dir=Path(args.content))), args.topic), end="")
             return 0
-        if args.command == "check":
-            report = build(_options(args), write=False)
-            verb = "Checked"
-        else:
-            report = build(_options(args))
-            verb = "Built"
+        progress = TerminalProgress() if sys.stderr.isatty() else None
+        try:
+            report = build(_options(args), write=args.command != "check", progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
+        verb = "Checked" if args.command == "check" else "Built"
     except BuildError as error:
         _print_problems(error, args.command)
         return 1

@@ -31,15 +31,23 @@ from .urls import SiteUrls, output_file
 _T = TypeVar("_T")
 
 
+Progress = Callable[[str, int, int], None]
+"""Told, as a build goes, the stage it is in and how many of how many items are done (0 of 0 for a
+stage that does not count)."""
+
+
 @dataclass
 class Timings:
     """Wall time per stage, in the order the stages ran."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    progress: Progress | None = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """Time one stage."""
+        if self.progress is not None:
+            self.progress(name, 0, 0)
         start = time.perf_counter()
         try:
             yield
@@ -226,7 +234,6 @@ def _render(
     staging: output.Staging,
     timings: Timings,
     problems: Problems,
-    progress: Progress | None,
 ) -> list[PageResult]:
     """Every page made, rendered (where it changed) and staged, and the other files of the site with
     them; raises BuildError when a template fails."""
@@ -243,8 +250,8 @@ def _render(
                 if result.problem is not None and result.template not in failed:
                     failed.add(result.template)  # one problem per template, not one per page
                     problems.items.append(result.problem)
-                if progress is not None:
-                    progress("render", len(results), len(site.specs))
+                if timings.progress is not None:
+                    timings.progress("pages", len(results), len(site.specs))
     timings.add("markdown", sum(r.making for r in results))
     timings.add("render", sum(r.rendering for r in results))
     problems.raise_if_errors()
@@ -268,17 +275,13 @@ def load_cache(options: BuildOptions) -> BuildCache:
     return BuildCache.from_bytes(content.read_cache(cache_folder(options.out_dir)))
 
 
-Progress = Callable[[str, int, int], None]
-"""Told the stage, how many items are done and how many there are, as a long build goes."""
-
-
 def build(
     options: BuildOptions, write: bool = True, cache: BuildCache | None = None, progress: Progress | None = None
 ) -> BuildReport:
     """Build the site, redoing only what changed since the last build of the same output folder;
     nothing is written unless every stage succeeds (`write=False` only checks)."""
     start = time.perf_counter()
-    timings, problems = Timings(), Problems()
+    timings, problems = Timings(progress=progress), Problems()
     if write:
         protected = [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
         output.check_output_folder(options.out_dir, protected)
@@ -287,7 +290,7 @@ def build(
     renderer = Renderer(view, site.urls, options.templates_dir)
     staging = output.Staging(options.out_dir, cache, write=write)
     try:
-        results = _render(site, renderer, options, staging, timings, problems, progress)
+        results = _render(site, renderer, options, staging, timings, problems)
         _finish(options, problems)
         if write:
             with timings.stage("write"):

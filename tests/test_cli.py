@@ -51,3 +51,16 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
     result = _run("build", "--base-url", "javascript:alert(1)")
     assert result.returncode == 2
     assert "not a web address" in result.stderr
+
+
+def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
+    from site_src.config import BuildOptions
+    from site_src.pipeline import build
+
+    seen: list[tuple[str, int, int]] = []
+    report = build(BuildOptions(out_dir=tmp_path / "public"), progress=lambda *event: seen.append(event))
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages[:3] == ["parse", "catalog", "related"] and stages[-1] == "write"
+    pages = [(done, total) for stage, done, total in seen if stage == "pages" and total]
+    assert pages[-1] == (report.pages, report.pages)
+    assert [done for done, _ in pages] == list(range(1, report.pages + 1))
