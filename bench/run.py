@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -83,17 +84,48 @@ def corpus(papers: int) -> tuple[Path, int]:
 _STAGE = re.compile(r"([a-z ]+?) (\d+\.\d+) s")
 
 
+def _tree_memory_kb(root: int) -> int:
+    """Proportional set size (shared pages split between sharers) of a process and its descendants:
+    what the build really occupies, its forked render workers included."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        pending += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
 def measured_build(content: Path, out: Path, *extra: str) -> Run:
-    """Run one build in its own process; wall time, peak memory and the stage timings it prints."""
-    command = ["/usr/bin/time", "-f", "%M", PYTHON, str(ROOT / "build.py"), "build"]
-    command += ["--content", str(content), "--out", str(out), "--timings", *extra]
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stdout}\n{result.stderr}")
-    peak_kb = int(result.stderr.strip().splitlines()[-1])
-    stages_line = next(line for line in result.stdout.splitlines() if line.startswith("Stages:"))
+    """Run one build in its own process; wall time, peak memory (of the build and its workers,
+    sampled every 0.2 s) and the stage timings it prints."""
+    command = [PYTHON, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out), "--timings"]
+    with tempfile.TemporaryFile("w+") as out_log, tempfile.TemporaryFile("w+") as err_log:
+        start = time.perf_counter()
+        process = subprocess.Popen([*command, *extra], stdout=out_log, stderr=err_log, text=True, cwd=ROOT)
+        peak_kb = 0
+        while process.poll() is None:
+            peak_kb = max(peak_kb, _tree_memory_kb(process.pid))
+            time.sleep(0.2)
+        seconds = time.perf_counter() - start
+        out_log.seek(0)
+        err_log.seek(0)
+        stdout, stderr = out_log.read(), err_log.read()
+    if process.returncode != 0:
+        raise SystemExit(f"build failed:\n{stdout}\n{stderr}")
+    stages_line = next(line for line in stdout.splitlines() if line.startswith("Stages:"))
     stages = {name.strip(", "): float(value) for name, value in _STAGE.findall(stages_line[len("Stages:") :])}
     return Run(seconds=seconds, peak_mb=peak_kb / 1024, stages=stages)
 
