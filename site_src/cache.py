@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -103,6 +103,16 @@ class BuildCache:
             self.memos[full_key] = compute()
         value: _T = self.memos[full_key]
         return value
+
+    def memo_many(self, namespace: str, keys: Sequence[str], compute: Callable[[list[int]], list[_T]]) -> list[_T]:
+        """Like `memo` for many inputs at once (so the missing ones can be computed together, in
+        parallel): `compute` gets the positions of the keys not remembered and returns their results."""
+        full_keys = [f"{namespace}:{key}" for key in keys]
+        self._used.update(full_keys)
+        missing = [i for i, key in enumerate(full_keys) if key not in self.memos]
+        for position, result in zip(missing, compute(missing), strict=True):
+            self.memos[full_keys[position]] = result
+        return [self.memos[key] for key in full_keys]
 
     def file_unchanged(self, path: str, out_dir: Path) -> FileRecord | None:
         """The record of an output file if the file on disk is still exactly what we wrote."""

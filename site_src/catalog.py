@@ -83,20 +83,25 @@ def _apply_notes(notes: Iterable[Note], slugs: set[str], problems: Problems) -> 
     return found
 
 
-Classify = Callable[[str, str], tuple[TopicAssignment, ...]]
-"""Topics for a (title, abstract): the classifier, maybe remembered across builds."""
+ClassifyAll = Callable[[Sequence[tuple[str, str]]], list[tuple[TopicAssignment, ...]]]
+"""Topics for many (title, abstract) pairs at once: the classifier, maybe in parallel and remembered."""
 
 
-def _topics_for(listings: Sequence[_Listing], note: Note, classify: Classify) -> tuple[TopicAssignment, ...]:
-    """The curator's choice when there is one (note first, then digest), else the classifier's."""
-    chosen = note.topics or _newest(listings, "topics", ())
-    if chosen:
-        return tuple(TopicAssignment(slug, 0.0, manual=True) for slug in chosen)
-    latest = listings[-1].entry
-    return classify(latest.title, latest.abstract)
+def _chosen_topics(listings: Sequence[_Listing], note: Note | None) -> tuple[TopicAssignment, ...]:
+    """The curator's choice of topics, if any: a note's first, then the newest digest's."""
+    chosen = (note.topics if note else None) or _newest(listings, "topics", ())
+    return tuple(TopicAssignment(slug, 0.0, manual=True) for slug in chosen)
 
 
-def _paper(key: str, slug: str, listings: Sequence[_Listing], note: Note | None, classify: Classify) -> Paper:
+def _classifier_of(topics: Sequence[Topic]) -> ClassifyAll:
+    """The plain classifier, one paper after the other."""
+    classifier = Classifier.for_topics(topics)
+    return lambda pairs: [classifier.assign(title, abstract) for title, abstract in pairs]
+
+
+def _paper(
+    key: str, slug: str, listings: Sequence[_Listing], note: Note | None, topics: tuple[TopicAssignment, ...]
+) -> Paper:
     """One paper from all its listings: the newest title and abstract, the note's word over the digest's."""
     latest = listings[-1].entry
     note = note or Note(slug=slug, source=latest.source, body="")
@@ -107,7 +112,7 @@ def _paper(key: str, slug: str, listings: Sequence[_Listing], note: Note | None,
         title=latest.title,
         abstract=latest.abstract,
         appearances=tuple(Appearance(item.digest.date, item.position) for item in listings),
-        topics=_topics_for(listings, note, classify),
+        topics=topics,
         url=note.url or _newest(listings, "url", ""),
         arxiv=note.arxiv or _newest(listings, "arxiv", ""),
         code=tuple(code),
@@ -121,18 +126,22 @@ def build_catalog(
     topics: Sequence[Topic],
     notes: Iterable[Note],
     problems: Problems,
-    classify: Classify | None = None,
+    classify_all: ClassifyAll | None = None,
 ) -> Catalog:
     """Merge digests into papers (deduplicated across days) and apply topics and notes."""
     digests = _check_unique_dates(digest_files, problems)
     groups = _group_listings(digests)
     slugs = assign_slugs(SlugClaim(key, items[-1].entry.title, items[0].digest.date) for key, items in groups.items())
     notes_by_slug = _apply_notes(notes, set(slugs.values()), problems)
-    classify = classify or Classifier.for_topics(topics).assign
+    classify_all = classify_all or _classifier_of(topics)
+    chosen = {key: _chosen_topics(listings, notes_by_slug.get(slugs[key])) for key, listings in groups.items()}
+    automatic = [key for key in groups if not chosen[key]]
+    latest = [(groups[key][-1].entry.title, groups[key][-1].entry.abstract) for key in automatic]
+    chosen.update(zip(automatic, classify_all(latest), strict=True))
     papers: dict[str, Paper] = {}
     for key, listings in groups.items():
         _warn_changed_abstract(listings, problems)
-        papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), classify)
+        papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), chosen[key])
     visible = {slug: papers[slug] for slug in sorted(papers) if not papers[slug].hidden}
     return Catalog(
         papers=visible,

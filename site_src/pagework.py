@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime
 import multiprocessing
 import multiprocessing.pool
-import os
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from .cache import BuildCache, FileRecord
 from .errors import Problem
 from .output import stage_bytes
 from .pages import PageMaker, PageSpec
+from .parallel import worker_count
 from .render import Renderer, template_problem
 
 PARALLEL_FROM = 300
@@ -100,12 +99,6 @@ _JOB: PageJob | None = None
 def _work(indices: range) -> list[PageResult]:
     assert _JOB is not None, "workers are forked from a build"
     return [process(_JOB, index) for index in indices]
-
-
-def worker_count() -> int:
-    """Worker processes to use: one per core, none in a process with other threads running."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 class PageWork:

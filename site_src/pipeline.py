@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -23,6 +23,7 @@ from .notes import parse_note
 from .output import OutputFile
 from .pages import Page, PageMaker, PageSpec, parse_page
 from .pagework import PageJob, PageResult, PageWork
+from .parallel import fork_map
 from .related import related_papers
 from .render import NavItem, Renderer, SiteView
 from .topics import Classifier, parse_taxonomy
@@ -162,11 +163,13 @@ def _make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Cata
     """Papers merged across digests, with their topics (remembered per paper) and notes."""
     classifier = Classifier.for_topics(parsed.topics)
 
-    def classify(title: str, abstract: str) -> tuple[TopicAssignment, ...]:
-        key = fingerprint(parsed.taxonomy, title, abstract)
-        return cache.memo("topics", key, lambda: classifier.assign(title, abstract))
+    def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
+        keys = [fingerprint(parsed.taxonomy, title, abstract) for title, abstract in pairs]
+        return cache.memo_many(
+            "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
+        )
 
-    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify)
+    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all)
     problems.raise_if_errors()
     return catalog
 

@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from .model import Paper, Related
+from .parallel import fork_map
 from .topics import stem, topical_text
 
 RELATED_SHOWN = 5
@@ -114,12 +115,11 @@ def _term_counts(paper: Paper, terms: dict[str, str]) -> tuple[Counter[str], dic
 def _vectors(papers: Iterable[Paper]) -> _Vectors:
     """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length."""
     terms: dict[str, str] = {}
-    slugs, counts, forms = [], [], []
-    for paper in papers:
-        paper_counts, paper_forms = _term_counts(paper, terms)
-        slugs.append(paper.slug)
-        counts.append(paper_counts)
-        forms.append(paper_forms)
+    papers = list(papers)
+    counted = fork_map(lambda paper: _term_counts(paper, terms), papers)
+    slugs = [paper.slug for paper in papers]
+    counts = [paper_counts for paper_counts, _ in counted]
+    forms = [paper_forms for _, paper_forms in counted]
     spread = Counter(term for paper_counts in counts for term in paper_counts)
     idf = {term: math.log((1 + len(slugs)) / (1 + df)) + 1 for term, df in spread.items() if df > 1}
     index: dict[str, int] = {}
@@ -179,9 +179,14 @@ def related_papers(papers: Mapping[str, Paper]) -> dict[str, tuple[Related, ...]
     pruned = _strongest_postings(vectors.matrix)
     transposed = pruned.T.tocsr()
     block = max(1, BLOCK_CELLS // max(1, len(ordered)))
-    found: dict[str, list[Related]] = {paper.slug: [] for paper in ordered}
-    for start in range(0, len(ordered), block):
+
+    def best_of_block(start: int) -> list[tuple[int, Related]]:
         similarities = pruned[start : start + block] @ transposed
-        for row, col, value in zip(*(a.tolist() for a in _best_per_row(similarities, start)), strict=True):
-            found[vectors.slugs[row]].append(Related(vectors.slugs[col], value, _shared_terms(vectors, row, col)))
+        best = zip(*(a.tolist() for a in _best_per_row(similarities, start)), strict=True)
+        return [(row, Related(vectors.slugs[col], value, _shared_terms(vectors, row, col))) for row, col, value in best]
+
+    found: dict[str, list[Related]] = {paper.slug: [] for paper in ordered}
+    for rows in fork_map(best_of_block, range(0, len(ordered), block), chunk=1, at_least=4):
+        for row, related in rows:
+            found[vectors.slugs[row]].append(related)
     return {slug: tuple(items) for slug, items in found.items()}

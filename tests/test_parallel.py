@@ -43,3 +43,24 @@ def test_workers_report_template_problems_once_and_write_nothing(parallel: None,
     assert len(caught.value.problems) == 1, "144 paper pages fail in two workers: one message"
     assert "has no attribute 'titel'" in str(caught.value.problems[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]  # no output, no staging left
+
+
+def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_src import parallel
+
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    offset = 7  # a closure: workers are forked, nothing is pickled but items and results
+    assert parallel.fork_map(lambda n: n * n + offset, range(1000), chunk=13, at_least=1) == [
+        n * n + offset for n in range(1000)
+    ]
+
+
+def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyPatch, sample_site: object) -> None:
+    from site_src import parallel, related
+    from site_src.pipeline import load_catalog
+
+    catalog = load_catalog(BuildOptions(content_dir=SHIPPED_CONTENT))
+    alone = related.related_papers(catalog.papers)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(related, "BLOCK_CELLS", 144 * 10)  # blocks of ten rows: fifteen of them
+    assert related.related_papers(catalog.papers) == alone
