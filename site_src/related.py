@@ -9,10 +9,11 @@ five per row one numpy sort picks, so no Python loop runs over pairs of papers. 
 
 from __future__ import annotations
 
-import math
+import functools
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,53 +93,82 @@ class _Vectors:
     """Per paper, its kept terms (by column) and their weights: the matrix's rows as plain dicts."""
 
 
-def _term_counts(paper: Paper, terms: dict[str, str]) -> tuple[Counter[str], dict[str, str]]:
+TermCounts = tuple[dict[str, int], dict[str, str]]
+"""A paper's weighted term counts, and how the paper spells each term."""
+
+
+def term_counts(title: str, abstract: str) -> TermCounts:
     """A paper's weighted term counts (title words count `TITLE_WEIGHT` times) and how it spells each term.
 
-    `terms` caches each word's term across papers ("" for words that are no term)."""
-    words = Counter(_WORD.findall(topical_text(paper.abstract).lower()))
-    for word in _WORD.findall(paper.title.lower()):
-        words[word] += TITLE_WEIGHT
-    counts: Counter[str] = Counter()
-    forms: dict[str, str] = {}
-    for word, n in words.items():
-        term = terms.get(word)
-        if term is None:
-            keep = len(word) > 2 and word not in STOPWORDS
-            term = terms[word] = "-".join(stem(part) for part in word.split("-")) if keep else ""
-        if term:
-            counts[term] += n
-            forms.setdefault(term, word)
-    return counts, forms
+    A pure function of the paper's text, so a build can remember it per paper."""
+    abstract_words = _WORD.findall(topical_text(abstract).lower())
+    title_words = _WORD.findall(title.lower())
+    abstract_terms, title_terms = list(map(_term, abstract_words)), list(map(_term, title_words))
+    counts = Counter(abstract_terms)
+    for term in title_terms:
+        counts[term] += TITLE_WEIGHT
+    counts.pop("", None)
+    # Later pairs win in a dict: reversed, the first spelling of each term is the one kept.
+    forms = dict(zip(reversed(abstract_terms + title_terms), reversed(abstract_words + title_words), strict=True))
+    forms.pop("", None)
+    return dict(counts), forms
 
 
-def _vectors(papers: Iterable[Paper]) -> _Vectors:
-    """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length."""
-    terms: dict[str, str] = {}
-    papers = list(papers)
-    counted = fork_map(lambda paper: _term_counts(paper, terms), papers)
-    slugs = [paper.slug for paper in papers]
-    counts = [paper_counts for paper_counts, _ in counted]
-    forms = [paper_forms for _, paper_forms in counted]
-    spread = Counter(term for paper_counts in counts for term in paper_counts)
-    idf = {term: math.log((1 + len(slugs)) / (1 + df)) + 1 for term, df in spread.items() if df > 1}
+@functools.lru_cache(maxsize=1 << 18)
+def _term(word: str) -> str:
+    """The term a word counts for ("" for glue words): its parts' stems, joined by hyphens."""
+    if len(word) <= 2 or word in STOPWORDS:
+        return ""
+    return "-".join(stem(part) for part in word.split("-"))
+
+
+CountTerms = Callable[[Sequence[Paper]], list[TermCounts]]
+"""Term counts for many papers at once: maybe in parallel, maybe remembered from the last build."""
+
+
+def count_terms(papers: Sequence[Paper]) -> list[TermCounts]:
+    """Every paper's term counts (in this process: sending them back from workers costs more than it saves)."""
+    return [term_counts(paper.title, paper.abstract) for paper in papers]
+
+
+def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:
+    """Positions of each row's first `count` entries when sorted by row, then by `keys` (last key first)."""
+    order = np.lexsort((*keys, rows))
+    sorted_rows = rows[order]
+    place = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+    return order[place < count]
+
+
+def _vectors(papers: Sequence[Paper], counted: list[TermCounts]) -> _Vectors:
+    """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length.
+
+    Computed on arrays, not per paper: at 50k papers the per-paper loops took most of the stage."""
     index: dict[str, int] = {}
-    rows, cols, values = [], [], []
-    for row, paper_counts in enumerate(counts):
-        weights = sorted(
-            ((-(1 + math.log(n)) * idf[term], term) for term, n in paper_counts.items() if term in idf),
-        )[:TERMS_KEPT]
-        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
-        for weight, term in weights:
-            rows.append(row)
-            cols.append(index.setdefault(term, len(index)))
-            values.append(-weight / norm)
-    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(len(slugs), len(index)), dtype=np.float64)
+    rows: list[int] = []
+    cols: list[int] = []
+    tf: list[int] = []
+    for row, (paper_counts, _) in enumerate(counted):
+        rows += [row] * len(paper_counts)
+        cols += [index.setdefault(term, len(index)) for term in paper_counts]
+        tf += paper_counts.values()
+    vocabulary = list(index)
+    row_of, col_of, tf_of = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(tf, dtype=np.float64)
+    df = np.bincount(col_of, minlength=len(vocabulary))
+    idf = np.log((1 + len(papers)) / (1 + df)) + 1
+    shared = df[col_of] > 1
+    row_of, col_of, weight = row_of[shared], col_of[shared], (1 + np.log(tf_of[shared])) * idf[col_of[shared]]
+    alphabetical = np.argsort(np.argsort(np.array(vocabulary, dtype=object)))  # ties: the term first in A-Z
+    kept = _top_per_row(row_of, (alphabetical[col_of], -weight), TERMS_KEPT)
+    row_of, col_of, weight = row_of[kept], col_of[kept], weight[kept]
+    norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=len(papers)))
+    values = weight / np.where(norms > 0, norms, 1.0)[row_of]
+    matrix = sparse.csr_matrix((values, (row_of, col_of)), shape=(len(papers), len(vocabulary)), dtype=np.float64)
     matrix.sort_indices()
-    by_row: list[dict[int, float]] = [{} for _ in slugs]
-    for row, col, value in zip(rows, cols, values, strict=True):
-        by_row[row][col] = value
-    return _Vectors(slugs, matrix, list(index), forms, by_row)
+    by_row = [
+        dict(zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True))
+        for start, end in itertools.pairwise(matrix.indptr.tolist())
+    ]
+    return _Vectors([p.slug for p in papers], matrix, vocabulary, [forms for _, forms in counted], by_row)
 
 
 def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
@@ -172,10 +202,10 @@ def _strongest_postings(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=matrix.shape)
 
 
-def related_papers(papers: Mapping[str, Paper]) -> dict[str, tuple[Related, ...]]:
+def related_papers(papers: Mapping[str, Paper], counter: CountTerms = count_terms) -> dict[str, tuple[Related, ...]]:
     """Up to `RELATED_SHOWN` related papers for every paper, most similar first."""
     ordered = [papers[slug] for slug in sorted(papers)]
-    vectors = _vectors(ordered)
+    vectors = _vectors(ordered, counter(ordered))
     pruned = _strongest_postings(vectors.matrix)
     transposed = pruned.T.tocsr()
     block = max(1, BLOCK_CELLS // max(1, len(ordered)))

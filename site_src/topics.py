@@ -113,7 +113,8 @@ def words(text: str) -> list[str]:
 def topical_text(abstract: str) -> str:
     """The abstract without its sentences that hold links: "Our code is available at https://..." is
     about where to find the code, not about what the paper studies."""
-    if not _LINK.search(abstract):
+    lowered = abstract.lower()
+    if "://" not in lowered and "www." not in lowered and "github.com" not in lowered:  # most abstracts
         return abstract
     return " ".join(s for s in _SENTENCE_END.split(abstract) if not _LINK.search(s))
 

@@ -12,6 +12,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from slugify import slugify
@@ -134,7 +135,7 @@ class SiteUrls:
 
     base_url: str
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         """The base URL's path: "/" for a site at a domain's root."""
         return urlsplit(self.base_url).path or "/"
