@@ -152,7 +152,8 @@ def _vectors(papers: Sequence[Paper], counted: list[TermCounts]) -> _Vectors:
         cols += [index.setdefault(term, len(index)) for term in paper_counts]
         tf += paper_counts.values()
     vocabulary = list(index)
-    row_of, col_of, tf_of = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(tf, dtype=np.float64)
+    row_of, col_of = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+    tf_of = np.array(tf, dtype=np.float64)
     df = np.bincount(col_of, minlength=len(vocabulary))
     idf = np.log((1 + len(papers)) / (1 + df)) + 1
     shared = df[col_of] > 1
