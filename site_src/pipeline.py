@@ -213,7 +213,9 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: B
         catalog = _make_catalog(parsed, problems, cache)
     settings, hand_written = parsed.settings, parsed.hand_written
     with timings.stage("related"):
-        catalog = replace(catalog, related=related_papers(catalog.papers))
+        # Related papers depend on every paper's text: remembered until any paper comes, goes or changes.
+        texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
+        catalog = replace(catalog, related=cache.memo("related", texts, lambda: related_papers(catalog.papers)))
     urls = SiteUrls(settings.base_url)
     maker = PageMaker(catalog, urls, settings.title, settings.description, tuple(hand_written))
     assets = fingerprint_all(static)
