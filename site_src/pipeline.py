@@ -18,6 +18,7 @@ from .model import Catalog
 from .notes import parse_note
 from .pages import Page, make_pages, parse_page
 from .render import NavItem, SiteView, render_site
+from .search import lunr_asset, search_files, search_page
 from .topics import parse_taxonomy
 from .urls import SiteUrls
 
@@ -116,10 +117,13 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems) -> tuple
     with timings.stage("parse"):
         settings, catalog, hand_written = _parse_inputs(options, problems)
         static = content.load_static(TEMPLATES_DIR / "static", problems)
+        lunr = content.load_package(NODE_MODULES_DIR / "lunr", "lunr.min.js", problems)
+        if lunr:
+            static.update(lunr_asset(lunr, problems))
         problems.raise_if_errors()
     urls = SiteUrls(settings.base_url)
     with timings.stage("markdown"):
-        pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written)
+        pages = (*make_pages(catalog, urls, settings.title, settings.description), *hand_written, search_page(urls))
     assets = fingerprint_all(static)
     site = Site(settings, catalog, pages, urls, assets)
     return site, _site_view(settings, urls, hand_written, assets)
@@ -132,6 +136,8 @@ def render(site: Site, view: SiteView, timings: Timings, problems: Problems) -> 
         problems.raise_if_errors()
     with timings.stage("api"):
         extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls)]
+    with timings.stage("search"):
+        extras += search_files(site.catalog, site.urls).files
     return output.collect([*html, *extras, *asset_files(site.assets)])
 
 
