@@ -101,11 +101,11 @@ def _store_chunk(catalog: Catalog, papers: Sequence[Paper]) -> bytes:
     )
 
 
-def search_files(catalog: Catalog, urls: SiteUrls, max_postings: int = PIECE_POSTINGS) -> SearchFiles:
-    """The manifest, the index pieces and the store chunks."""
+def search_files(catalog: Catalog, urls: SiteUrls) -> SearchFiles:
+    """The manifest, the index pieces, the store chunks and the topic lists."""
     papers = search_order(catalog)
     index = build(documents(catalog, papers), FIELDS, positions=True)
-    pieces = split(index, GROUPS, max_postings)
+    pieces = split(index, GROUPS, PIECE_POSTINGS)
     files: list[OutputFile] = []
     groups: dict[str, dict[str, Any]] = {
         name: {"fields": list(fields), "name": name, "pieces": []} for name, fields in GROUPS.items()

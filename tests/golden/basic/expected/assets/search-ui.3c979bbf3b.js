@@ -156,7 +156,7 @@
   function append(result, start, records) {
     var hits = result.hits.slice(start, start + PAGE);
     hits.forEach(function (hit) {
-      list.append(item(hit, records.get(hit.ref)));
+      list.append(item(result.terms(hit), records.get(hit.ref)));
     });
     more.replaceChildren();
     var shown = start + hits.length;
@@ -195,14 +195,14 @@
     return date;
   }
 
-  function item(hit, record) {
+  function item(terms, record) {
     var PS = window.PaperSearch;
     var manifest = searcher.loader.manifest;
     var li = element("li", "search-result");
     var heading = element(onSearchPage ? "h2" : "p", "search-result-title");
     var link = element("a");
     link.href = manifest.papers + record.slug + "/";
-    heading.append(runs(link, PS.marks(record.title, hit.terms)));
+    heading.append(runs(link, PS.marks(record.title, terms)));
     var meta = element("p", "search-result-meta");
     var names = record.topics.map(function (slug) {
       var topic = manifest.topics.find(function (t) {
@@ -215,7 +215,7 @@
       if (i) meta.append(", ");
       meta.append(shortDate(iso));
     });
-    var snippet = runs(element("p", "search-result-snippet"), PS.snippet(record.abstract, hit.terms, 220));
+    var snippet = runs(element("p", "search-result-snippet"), PS.snippet(record.abstract, terms, 220, record.title));
     li.append(heading, meta, snippet);
     return li;
   }

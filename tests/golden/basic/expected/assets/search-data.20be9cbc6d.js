@@ -40,13 +40,13 @@
     return files.get(url);
   };
 
-  /** A piece of the index, loaded into lunr: {index, fields}. */
+  /** A piece of the index, loaded into lunr and prepared for querying (PaperSearch.prepare). */
   Loader.prototype.piece = function (g, n) {
     var key = g + ":" + n;
     if (!this.pieces.has(key)) {
       var group = this.manifest.groups[g], pieces = this.pieces;
       var loading = this.json(group.pieces[n].url).then(function (data) {
-        return { index: root.lunr.Index.load(data), fields: group.fields };
+        return PS.prepare(root.lunr.Index.load(data), group.fields);
       });
       loading.catch(function () {
         pieces.delete(key);
@@ -81,9 +81,20 @@
     this.loader = loader;
   }
 
+  /** Resolves to {query, hits, terms(hit), records (by ref, for the first hits), forgiven,
+      unknownTopics}. */
   Searcher.prototype.search = function (text, first) {
     var self = this, loader = this.loader, query = PS.parse(text);
-    var result = { query: query, hits: [], records: new Map(), forgiven: false, unknownTopics: [] };
+    var result = {
+      query: query,
+      hits: [],
+      terms: function () {
+        return new Set();
+      },
+      records: new Map(),
+      forgiven: false,
+      unknownTopics: [],
+    };
     if (query.empty) return loader.ready.then(function () {
       return result;
     });
@@ -92,16 +103,17 @@
         return self.topicRefs(query, manifest, result);
       })
       .then(function (topicRefs) {
-        return self.stage(query, topicRefs, false).then(function (hits) {
-          if (!PS.wantsForgiveness(query, hits)) return hits;
+        return self.stage(query, topicRefs, false).then(function (found) {
+          if (!PS.wantsForgiveness(query, found)) return found;
           return self.stage(query, topicRefs, true).then(function (forgiven) {
-            result.forgiven = forgiven.length > hits.length;
-            return result.forgiven ? forgiven : hits;
+            result.forgiven = forgiven.hits.length > found.hits.length;
+            return forgiven;
           });
         });
       })
-      .then(function (hits) {
-        var top = hits.slice(0, first);
+      .then(function (found) {
+        var hits = found.hits, top = hits.slice(0, first);
+        result.terms = found.terms;
         return loader.records(top.map(function (h) {
           return h.ref;
         })).then(function (records) {
@@ -126,9 +138,10 @@
       planned.pieces.forEach(function (p, i) {
         byKey.set(p.group + ":" + p.number, loaded[i]);
       });
-      return PS.run(query, planned, function (g, n) {
+      var loaded = function (g, n) {
         return byKey.get(g + ":" + n) || null;
-      }, topicRefs);
+      };
+      return PS.run(query, planned, loaded, topicRefs, loader.manifest.count);
     });
   };
 

@@ -16,6 +16,9 @@
   var PREFIX_MIN = 3; // shorter words match only themselves
   var FUZZY_MIN = 4; // a typo is forgiven in words at least this long
   var RANGE_PIECES = 2; // a prefix or typo search fetches at most this many pieces of a group
+  var STEM_MIN = 5; // the shortest beginning of a typed word tried as a stem
+  var SHORTER = 3; // how many letters shorter than the typed word a stem may be
+  var SHORTER_FORGIVEN = 4; // the same, when forgiving a typo (in the letters a stemmer drops)
   var FEW = 3; // fewer results than this and a typo is forgiven
 
   /** A text as lower-case ASCII words, exactly as site_src/analysis.py `words` makes them. */
@@ -129,16 +132,33 @@
     return null;
   }
 
-  /** For each word of a query and each group of pieces: which pieces to search, and how. */
+  /** A typed word's beginnings that may be the stem of the word it begins (memoriz → memor, the
+      stem of "memorized"), longest first: down to `cut` letters fewer, never under STEM_MIN. */
+  function shorterStems(word, cut) {
+    var stems = [];
+    for (var k = word.length - 1; k >= Math.max(STEM_MIN, word.length - cut); k--) stems.push(word.slice(0, k));
+    return stems;
+  }
+
+  /** For each word of a query and each group of pieces, the lunr clauses to run and the pieces
+      to run them on: the word's term (weighing most), the words it begins, stems it may begin
+      with, and, when forgiving, terms one typo away. */
   function plan(query, manifest, forgive) {
     function lookups(word, exclusion) {
       return manifest.groups.map(function (group) {
-        var look = { exact: [pieceOf(group, word.term)], prefix: null, fuzzy: null };
-        if (!exclusion && word.prefix) {
+        var look = [{ pieces: [pieceOf(group, word.term)], clause: { term: word.term, boost: EXACT_BOOST } }];
+        if (exclusion) return look;
+        if (word.prefix) {
           var range = piecesFor(group, word.word);
-          if (range.length <= RANGE_PIECES) look.prefix = range;
+          if (range.length <= RANGE_PIECES) look.push({ pieces: range, clause: { term: word.word, boost: 1, wildcard: true } });
+          shorterStems(word.word, forgive ? SHORTER_FORGIVEN : SHORTER).forEach(function (stem) {
+            look.push({ pieces: [pieceOf(group, stem)], clause: { term: stem, boost: 1 } });
+          });
         }
-        if (!exclusion && forgive && word.fuzzy) look.fuzzy = fuzzyPieces(group, word.term);
+        if (forgive && word.fuzzy) {
+          var near = fuzzyPieces(group, word.term);
+          if (near) look.push({ pieces: near, clause: { term: word.term, boost: 1, editDistance: 1 } });
+        }
         return look;
       });
     }
@@ -160,8 +180,8 @@
     var wanted = new Set();
     function want(looks) {
       looks.forEach(function (look, g) {
-        [look.exact, look.prefix, look.fuzzy].forEach(function (numbers) {
-          (numbers || []).forEach(function (n) {
+        look.forEach(function (entry) {
+          entry.pieces.forEach(function (n) {
             wanted.add(g + ":" + n);
           });
         });
@@ -197,150 +217,232 @@
 
   /* ---- Running a query over loaded pieces ------------------------------------------------- */
 
-  /** Where one word matches: per document, the lunr score, the matched terms and their positions
-      per field. `loaded(group, number)` gives a loaded piece ({index, fields}) or null. */
-  function matchWord(word, looks, loaded) {
-    var found = new Map();
+  /** The terms of a piece a clause matches: lunr's own term expansion (exact, prefix or typo). */
+  function expand(piece, clause) {
+    var wanted = clause.editDistance
+      ? lunr.TokenSet.fromFuzzyString(clause.term, clause.editDistance)
+      : lunr.TokenSet.fromString(clause.wildcard ? clause.term + "*" : clause.term);
+    return piece.index.tokenSet.intersect(wanted).toArray();
+  }
+
+  /** A loaded piece ready to query: its lunr index, its fields, and its document vectors by field,
+      then ref (lunr keys them "field/ref"). */
+  function prepare(index, fields) {
+    var vectors = {};
+    fields.forEach(function (field) {
+      vectors[field] = Object.create(null);
+    });
+    Object.keys(index.fieldVectors).forEach(function (key) {
+      var cut = key.indexOf("/");
+      vectors[key.slice(0, cut)][key.slice(cut + 1)] = index.fieldVectors[key];
+    });
+    return { index: index, fields: fields, vectors: vectors };
+  }
+
+  /** A term's weight in one document's field: the value lunr's document vector holds for it. */
+  function weight(vector, termIndex) {
+    var at = vector.positionForIndex(termIndex);
+    return vector.elements[at] === termIndex ? vector.elements[at + 1] : 0;
+  }
+
+  /** Where one word matches. Papers are numbered by their refs (base 36), so scores live in a
+      typed array: `score[n]`, `has[n]`, and `docs` (the numbers that match, in order found).
+
+      A paper's score is the one lunr.Index.query gives the word's clauses on each piece (the dot
+      product of the query's and the paper's term vectors over the query vector's length; the
+      tests check the two agree), summed over the pieces. It is computed here rather than by
+      Index.query, which builds match metadata for every posting and takes ~100 ms for a word
+      that 7,000 papers have; what matched is worked out only for the papers that need it.
+      `loaded(group, number)` gives a loaded piece ({index, fields}) or null. */
+  function matchWord(looks, loaded, count) {
+    var word = { score: new Float64Array(count), has: new Uint8Array(count), docs: [], expansions: [] };
     looks.forEach(function (look, g) {
-      var numbers = new Set([].concat(look.exact, look.prefix || [], look.fuzzy || []));
-      numbers.forEach(function (n) {
+      var clauses = new Map();
+      look.forEach(function (entry) {
+        entry.pieces.forEach(function (n) {
+          if (!clauses.has(n)) clauses.set(n, []);
+          clauses.get(n).push(entry.clause);
+        });
+      });
+      clauses.forEach(function (wanted, n) {
         var piece = loaded(g, n);
-        if (!piece) return;
-        var results = piece.index.query(function (q) {
-          if (look.exact.indexOf(n) >= 0) {
-            q.term(word.term, { fields: piece.fields, boost: EXACT_BOOST, usePipeline: false });
-          }
-          if (look.prefix && look.prefix.indexOf(n) >= 0) {
-            q.term(word.word, {
-              fields: piece.fields,
-              boost: 1,
-              usePipeline: false,
-              wildcard: lunr.Query.wildcard.TRAILING,
-            });
-          }
-          if (look.fuzzy && look.fuzzy.indexOf(n) >= 0) {
-            q.term(word.term, { fields: piece.fields, boost: 1, usePipeline: false, editDistance: 1 });
-          }
-        });
-        results.forEach(function (r) {
-          var hit = found.get(r.ref);
-          if (!hit) found.set(r.ref, (hit = { score: 0, fields: {} }));
-          hit.score += r.score;
-          var metadata = r.matchData.metadata;
-          Object.keys(metadata).forEach(function (t) {
-            Object.keys(metadata[t]).forEach(function (field) {
-              var at = hit.fields[field] || (hit.fields[field] = { terms: new Set(), positions: new Set() });
-              at.terms.add(t);
-              (metadata[t][field].index || []).forEach(function (p) {
-                at.positions.add(p);
-              });
-            });
-          });
-        });
+        if (piece) scorePiece(piece, wanted, word);
       });
     });
-    return found;
+    return word;
   }
 
-  /** Whether a document has an item's words next to each other, in one field. */
-  function adjacent(tokens, matches) {
-    var firstField = matches[0];
-    if (!firstField) return false;
-    return Object.keys(firstField.fields).some(function (field) {
-      var starts = firstField.fields[field].positions;
-      return Array.from(starts).some(function (start) {
-        return matches.every(function (m, i) {
-          var at = m.fields[field];
-          return at && at.positions.has(start - tokens[0].offset + tokens[i].offset);
-        });
+  function scorePiece(piece, clauses, word) {
+    var boosts = new Map(), terms = [], inverted = piece.index.invertedIndex;
+    clauses.forEach(function (clause) {
+      expand(piece, clause).forEach(function (t) {
+        var index = inverted[t]._index;
+        if (!boosts.has(index)) terms.push(t);
+        boosts.set(index, (boosts.get(index) || 0) + clause.boost);
+      });
+    });
+    if (!terms.length) return;
+    word.expansions.push({ piece: piece, terms: terms });
+    var length = 0;
+    boosts.forEach(function (boost) {
+      length += boost * boost;
+    });
+    length = Math.sqrt(length);
+    var byField = piece.vectors, score = word.score, has = word.has, docs = word.docs;
+    piece.fields.forEach(function (field) {
+      var fieldVectors = byField[field];
+      terms.forEach(function (t) {
+        var posting = inverted[t], refs = posting[field], q = boosts.get(posting._index) / length;
+        for (var ref in refs) {
+          var n = parseInt(ref, 36);
+          if (!has[n]) {
+            has[n] = 1;
+            docs.push(n);
+          }
+          score[n] += q * weight(fieldVectors[ref], posting._index);
+        }
       });
     });
   }
 
-  /** The query's results over loaded pieces: matching refs, best first, with what matched. */
-  function run(query, planned, loaded, topicRefs) {
-    var perWord = query.words.map(function (w, i) {
-      return matchWord(w, planned.words[i], loaded);
+  /** What a word matched in one paper: [{field, term, posting}]. */
+  function matchesOf(word, n) {
+    var ref = n.toString(36), matches = [];
+    word.expansions.forEach(function (expansion) {
+      expansion.piece.fields.forEach(function (field) {
+        expansion.terms.forEach(function (t) {
+          var posting = expansion.piece.index.invertedIndex[t][field][ref];
+          if (posting) matches.push({ field: field, term: t, posting: posting });
+        });
+      });
+    });
+    return matches;
+  }
+
+  /** Whether a paper has an item's words next to each other, in one field. */
+  function adjacent(offsets, found, n) {
+    var matches = found.map(function (word) {
+      return matchesOf(word, n);
+    });
+    function places(list, field) {
+      var at = [];
+      list.forEach(function (m) {
+        if (m.field === field) at = at.concat(m.posting.index || []);
+      });
+      return at;
+    }
+    return matches[0].some(function (first) {
+      var starts = first.posting.index || [];
+      return starts.some(function (start) {
+        return matches.every(function (list, i) {
+          return i === 0 || places(list, first.field).indexOf(start - offsets[0] + offsets[i]) >= 0;
+        });
+      });
+    });
+  }
+
+  /** A query run over loaded pieces: `hits` ({ref, score}, best first, newer first on ties), and
+      what each hit matched, worked out when asked: `terms(hit)`, `exact(hit)`. */
+  function run(query, planned, loaded, topicRefs, count) {
+    var perWord = planned.words.map(function (looks) {
+      return matchWord(looks, loaded, count);
     });
     var candidates;
     if (perWord.length) {
-      candidates = Array.from(perWord[0].keys()).filter(function (ref) {
-        return perWord.every(function (found) {
-          return found.has(ref);
+      var rarest = perWord.reduce(function (a, b) {
+        return b.docs.length < a.docs.length ? b : a;
+      });
+      candidates = rarest.docs.filter(function (n) {
+        return perWord.every(function (word) {
+          return word.has[n];
         });
       });
     } else {
-      candidates = topicRefs ? Array.from(topicRefs) : [];
+      candidates = topicRefs
+        ? Array.from(topicRefs, function (ref) {
+            return parseInt(ref, 36);
+          })
+        : [];
     }
     if (topicRefs) {
-      candidates = candidates.filter(function (ref) {
-        return topicRefs.has(ref);
+      candidates = candidates.filter(function (n) {
+        return topicRefs.has(n.toString(36));
       });
     }
     // phrases: their words next to each other, in order (stop words in between count as words)
     query.required.forEach(function (it, i) {
-      var tokens = [];
+      var offsets = [], found = [];
       query.words.forEach(function (w, k) {
-        if (w.item === i) tokens.push({ offset: w.offset, found: perWord[k] });
+        if (w.item === i) {
+          offsets.push(w.offset);
+          found.push(perWord[k]);
+        }
       });
-      if (!it.phrase || tokens.length < 2) return;
-      candidates = candidates.filter(function (ref) {
-        return adjacent(
-          tokens,
-          tokens.map(function (t) {
-            return t.found.get(ref);
-          })
-        );
+      if (!it.phrase || found.length < 2) return;
+      candidates = candidates.filter(function (n) {
+        return adjacent(offsets, found, n);
       });
     });
     planned.excluded.forEach(function (words) {
       if (!words.length) return;
-      var founds = words.map(function (w) {
-        return matchWord(w, w.looks, loaded);
+      var found = words.map(function (w) {
+        return matchWord(w.looks, loaded, count);
       });
-      var tokens = words.map(function (w, i) {
-        return { offset: i };
+      var offsets = words.map(function (w, i) {
+        return i;
       });
-      candidates = candidates.filter(function (ref) {
-        var matches = founds.map(function (f) {
-          return f.get(ref);
+      candidates = candidates.filter(function (n) {
+        var all = found.every(function (word) {
+          return word.has[n];
         });
-        if (matches.some(function (m) {
-          return !m;
-        })) return true;
-        return matches.length > 1 && !adjacent(tokens, matches);
+        return !all || (found.length > 1 && !adjacent(offsets, found, n));
       });
     });
-    var hits = candidates.map(function (ref) {
-      var hit = { ref: ref, score: 0, terms: new Set() };
-      perWord.forEach(function (found) {
-        var m = found.get(ref);
-        hit.score += m.score;
-        Object.keys(m.fields).forEach(function (field) {
-          m.fields[field].terms.forEach(function (t) {
-            hit.terms.add(t);
-          });
-        });
+    var hits = candidates.map(function (n) {
+      var score = 0;
+      perWord.forEach(function (word) {
+        score += word.score[n];
       });
-      return hit;
+      return { ref: n.toString(36), number: n, score: score };
     });
     hits.sort(function (a, b) {
-      return b.score - a.score || parseInt(a.ref, 36) - parseInt(b.ref, 36);
+      return b.score - a.score || a.number - b.number;
     });
-    return hits;
+    return {
+      hits: hits,
+      terms: function (hit) {
+        var terms = new Set();
+        perWord.forEach(function (word) {
+          matchesOf(word, hit.number).forEach(function (m) {
+            terms.add(m.term);
+          });
+        });
+        return terms;
+      },
+      exact: function (hit) {
+        return perWord.every(function (word, i) {
+          var w = query.words[i];
+          return matchesOf(word, hit.number).some(function (m) {
+            return m.term === w.term || (w.prefix && m.term.indexOf(w.word) === 0);
+          });
+        });
+      },
+    };
   }
 
-  /** Whether too little was found, so that a typo should be forgiven. */
-  function wantsForgiveness(query, hits) {
-    return (
-      hits.length < FEW &&
-      query.words.some(function (w) {
+  /** Whether too little was found with every word matched as typed (exactly, or as the beginning
+      of a word), so that a typo should be forgiven. */
+  function wantsForgiveness(query, found) {
+    if (
+      !query.words.some(function (w) {
         return w.fuzzy;
       })
-    );
+    )
+      return false;
+    var exact = 0;
+    for (var i = 0; i < found.hits.length && exact < FEW; i++) if (found.exact(found.hits[i])) exact++;
+    return exact < FEW;
   }
-
-  /* ---- Ranking by title, highlighting and snippets ------------------------------------------ */
 
   /** The terms of a text, stop words left out. */
   function termsOf(text) {
@@ -401,37 +503,54 @@
       });
   }
 
-  /** A text cut into runs, marking the words whose terms matched: [{text, mark}]. */
+  /** A text cut into runs, marking the words whose terms matched: [{text, mark, terms}]. */
   function marks(text, terms) {
     var runs = [], last = 0, match;
     RAW_WORD.lastIndex = 0;
     while ((match = RAW_WORD.exec(text)) !== null) {
-      var hit = words(match[0]).some(function (w) {
-        var t = term(w);
-        return t !== null && terms.has(t);
-      });
-      if (!hit) continue;
+      var matched = words(match[0])
+        .map(term)
+        .filter(function (t) {
+          return t !== null && terms.has(t);
+        });
+      if (!matched.length) continue;
       if (match.index > last) runs.push({ text: text.slice(last, match.index), mark: false });
-      runs.push({ text: match[0], mark: true });
+      runs.push({ text: match[0], mark: true, terms: matched });
       last = match.index + match[0].length;
     }
     if (last < text.length) runs.push({ text: text.slice(last), mark: false });
     return runs;
   }
 
-  /** About `length` characters of a text around its first matched word, cut at spaces, as runs. */
-  function snippet(text, terms, length) {
-    var runs = marks(text, terms), at = 0, start = 0;
-    for (var i = 0; i < runs.length; i++) {
-      if (runs[i].mark) {
-        start = Math.max(0, at - Math.floor(length / 4));
-        break;
+  /** About `length` characters of a text where most of the matched terms are (those the title
+      does not already show counting most), cut at spaces, as runs: [{text, mark}]. */
+  function snippet(text, terms, length, title) {
+    var shown = new Set();
+    marks(title || "", terms).forEach(function (run) {
+      (run.terms || []).forEach(shown.add, shown);
+    });
+    var runs = marks(text, terms), found = [], at = 0;
+    runs.forEach(function (run) {
+      if (run.mark) found.push({ at: at, terms: run.terms });
+      at += run.text.length;
+    });
+    var lead = Math.floor(length / 5), start = 0, best = 0;
+    found.forEach(function (f) {
+      var from = Math.max(0, f.at - lead), seen = new Set(), worth = 0;
+      found.forEach(function (g) {
+        if (g.at >= from && g.at < from + length - lead) g.terms.forEach(seen.add, seen);
+      });
+      seen.forEach(function (t) {
+        worth += shown.has(t) ? 1 : 3;
+      });
+      if (worth > best) {
+        best = worth;
+        start = from;
       }
-      at += runs[i].text.length;
-    }
+    });
     if (start > 0) {
       var space = text.indexOf(" ", start);
-      start = space < 0 || space > at ? start : space + 1;
+      if (space >= 0 && space < start + lead) start = space + 1;
     }
     var end = Math.min(text.length, start + length);
     if (end < text.length) {
@@ -456,6 +575,7 @@
     plan: plan,
     piecesFor: piecesFor,
     matchTopics: matchTopics,
+    prepare: prepare,
     run: run,
     wantsForgiveness: wantsForgiveness,
     titleMatch: titleMatch,
