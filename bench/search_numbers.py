@@ -7,7 +7,8 @@ Sizes are of the files a build writes: index pieces, store chunks, topic lists a
 gzip at level 6, as web servers compress. The browser numbers come from known-item queries made
 from the corpus (three words of a paper's title, chosen with a fixed seed), typed into /search/
 of the built site served on 127.0.0.1: cold (a fresh browser, nothing cached: bytes and time to
-the first result, counting every file from the page itself on, for /search/?q=…) and warm (the
+the first result, counting every file downloaded by then from the page itself on, for
+/search/?q=…; results from titles show before the abstracts they need arrive) and warm (the
 same query typed again with its pieces loaded: time from typing to the rendered results, the
 page's `paper-search` performance entry).
 """
@@ -112,11 +113,11 @@ def in_browser(site: Path, queries: list[tuple[str, str]]) -> Browser | None:
             context = browser.new_context()
             page = context.new_page()
             fetched: list[str] = []
-            page.on("request", lambda request, into=fetched: into.append(request.url))
+            page.on("requestfinished", lambda request, into=fetched: into.append(request.url))
             page.goto(url + "/search/?q=" + quote_plus(query))
-            page.wait_for_function("document.querySelector('.search-status').textContent.includes('match')")
+            page.wait_for_selector(".search-result")
             result.first_result_ms.append(page.evaluate("performance.now()"))
-            paths = {u[len(url) :].split("?")[0] for u in fetched if u.startswith(url)}
+            paths = {u[len(url) :].split("?")[0] for u in list(fetched) if u.startswith(url)}
             total = 0
             for path in paths:
                 if path not in gz_of:
@@ -124,6 +125,7 @@ def in_browser(site: Path, queries: list[tuple[str, str]]) -> Browser | None:
                     gz_of[path] = gz_size(file / "index.html" if file.is_dir() else file)
                 total += gz_of[path]
             result.first_result_kb.append(total / 1024)
+            page.wait_for_function("!document.querySelector('.search-results').hasAttribute('aria-busy')")
             top = page.eval_on_selector_all(".search-result-title a", "l => l.slice(0, 3).map(a => a.pathname)")
             result.found_in_top3 += any(p.rstrip("/").endswith("/" + slug) for p in top)
             page.fill("#search-box", "")

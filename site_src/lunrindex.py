@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import math
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import term_of, words
@@ -53,14 +53,18 @@ class _Postings:
 
     def add(self, doc: int, where: dict[int, list[int]]) -> None:
         """Record where one document has each of its terms (documents arrive in order)."""
+        docs, counts, positions = self.docs, self.counts, self.positions
         for term, places in where.items():
-            docs = self.docs.get(term)
-            if docs is None:
-                docs = self.docs[term] = array("i")
-                self.counts[term], self.positions[term] = array("i"), array("i")
-            docs.append(doc)
-            self.counts[term].append(len(places))
-            self.positions[term].extend(places)
+            if term in docs:
+                docs[term].append(doc)
+                counts[term].append(len(places))
+                positions[term].extend(places)
+            else:
+                docs[term], counts[term], positions[term] = (
+                    array("i", (doc,)),
+                    array("i", (len(places),)),
+                    array("i", places),
+                )
 
 
 @dataclass
@@ -76,7 +80,7 @@ class LunrIndex:
     postings: list[_Postings] = field(default_factory=list)
     """One per field."""
     vectors: list[tuple[array[int], array[int]]] = field(default_factory=list)
-    """Per (document, field), document-major: term numbers in first-use order and their counts."""
+    """Per (document, field), document-major: term numbers (ascending) and their counts."""
 
     def length(self, slot: int) -> int:
         """How many terms a (document, field) has, stop words excluded."""
@@ -117,33 +121,35 @@ def build(documents: Iterable[Document], fields: Sequence[Field], positions: boo
                 where[term].append(position)
             where.pop(-1, None)  # stop words
             postings.add(doc, where)
-            index.vectors.append((array("i", where), array("i", map(len, where.values()))))
+            terms = sorted(where)
+            index.vectors.append((array("i", terms), array("i", [len(where[t]) for t in terms])))
     return index
 
 
-def weights(index: LunrIndex) -> list[list[tuple[int, float]]]:
-    """Per (document, field), document-major: BM25 weight of each term, sorted by term number,
-    computed exactly as lunr.py computes them (same operations in the same order, 3 decimals)."""
-    count, width = len(index.refs), len(index.fields)
-    lengths = [index.length(slot) for slot in range(len(index.vectors))]
-    averages = [sum(lengths[f::width]) / count if count else 0.0 for f in range(width)]
-    frequency = [0] * len(index.term_ids)
-    for postings in index.postings:
-        for term, docs in postings.docs.items():
-            frequency[term] += len(docs)  # lunr counts a document once per field it has the term in
-    idf = [math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency]
-    saturation = [(K1 + 1) * tf for tf in range(max((max(c, default=0) for _, c in index.vectors), default=0) + 1)]
-    result = []
-    for slot, (terms, counts) in enumerate(index.vectors):
-        f = slot % width
-        scale = K1 * (1 - B + B * (lengths[slot] / averages[f]))
-        boost = index.fields[f].boost
-        pairs = [
-            (t, round(idf[t] * saturation[tf] / (scale + tf) * boost, 3)) for t, tf in zip(terms, counts, strict=True)
-        ]
-        pairs.sort()
-        result.append(pairs)
-    return result
+class _Weights:
+    """BM25 weights of the terms of each (document, field), computed exactly as lunr.py computes
+    them: the same operations in the same order, rounded to 3 decimals."""
+
+    def __init__(self, index: LunrIndex) -> None:
+        count, width = len(index.refs), len(index.fields)
+        self.index, self.width = index, width
+        self.lengths = [index.length(slot) for slot in range(len(index.vectors))]
+        self.averages = [sum(self.lengths[f::width]) / count if count else 0.0 for f in range(width)]
+        frequency = [0] * len(index.term_ids)
+        for postings in index.postings:
+            for term, docs in postings.docs.items():
+                frequency[term] += len(docs)  # lunr counts a document once per field it has the term in
+        self.idf = [math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency]
+        most = max((max(counts, default=0) for _, counts in index.vectors), default=0)
+        self.saturation = [(K1 + 1) * tf for tf in range(most + 1)]
+
+    def of(self, slot: int) -> list[float]:
+        """The weights of one (document, field), in the order of its terms in `index.vectors`."""
+        terms, counts = self.index.vectors[slot]
+        f = slot % self.width
+        scale = K1 * (1 - B + B * (self.lengths[slot] / self.averages[f]))
+        boost, idf, saturation = self.index.fields[f].boost, self.idf, self.saturation
+        return [round(idf[t] * saturation[tf] / (scale + tf) * boost, 3) for t, tf in zip(terms, counts, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -161,20 +167,21 @@ def _json(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-@dataclass
 class _Writer:
     """Writes postings and vectors as lunr's JSON (what json.dumps with sorted keys would write)."""
 
-    index: LunrIndex
-    table: list[list[tuple[int, float]]]
-    refs: list[str] = field(default_factory=list)
-    """Each document's ref as JSON."""
-    rank: list[int] | None = None
-    """Each document's place among the refs in string order, when that is not the documents' order."""
-
-    def __post_init__(self) -> None:
-        self.refs = [_json(ref) for ref in self.index.refs]
-        ordered = sorted(range(len(self.refs)), key=self.index.refs.__getitem__)
+    def __init__(self, index: LunrIndex) -> None:
+        self.index = index
+        self.weights = _Weights(index)
+        self.refs = [_json(ref) for ref in index.refs]
+        self.heads = [ref + ':{"index":[' for ref in self.refs]
+        """Each document's posting up to its positions."""
+        longest = max((max(p, default=0) for ps in index.postings for p in ps.positions.values()), default=0)
+        self.numbers = [str(n) for n in range(longest + 1)]
+        """Word positions as text."""
+        self.rank: list[int] | None = None
+        """Each document's place among the refs in string order, when that is not the documents' order."""
+        ordered = sorted(range(len(self.refs)), key=index.refs.__getitem__)
         if ordered != list(range(len(ordered))):
             self.rank = [0] * len(ordered)
             for place, doc in enumerate(ordered):
@@ -186,23 +193,100 @@ class _Writer:
         docs = postings.docs.get(term)
         if docs is None:
             return ""
-        refs = self.refs
         if self.index.positions:
-            places = list(map(str, postings.positions[term]))
-            entries, start = [], 0
-            for doc, count in zip(docs, postings.counts[term], strict=True):
-                entries.append(f'{refs[doc]}:{{"index":[{",".join(places[start : start + count])}]}}')
-                start += count
+            heads, numbers = self.heads, self.numbers
+            places = [numbers[p] for p in postings.positions[term]]
+            if len(places) == len(docs):  # each document has the term once: the common case
+                entries = [heads[doc] + place + "]}" for doc, place in zip(docs, places, strict=True)]
+            else:
+                entries, start = [], 0
+                for doc, count in zip(docs, postings.counts[term], strict=True):
+                    entries.append(heads[doc] + ",".join(places[start : start + count]) + "]}")
+                    start += count
         else:
-            entries = [f"{refs[doc]}:{{}}" for doc in docs]
+            refs = self.refs
+            entries = [refs[doc] + ":{}" for doc in docs]
         if self.rank is not None:
             rank = self.rank
             entries = [entry for _, entry in sorted(zip([rank[doc] for doc in docs], entries, strict=True))]
         return ",".join(entries)
 
-    def vector(self, key: str, pairs: Iterable[tuple[int, float]]) -> str:
-        """One (document, field) vector: [term, weight, term, weight, ...]."""
-        return f"[{key},[{','.join(f'{term},{weight!r}' for term, weight in pairs)}]]"
+    def key(self, slot: int) -> str:
+        """A (document, field)'s name in lunr's JSON: "field/ref" (field names need no escaping)."""
+        width = len(self.index.fields)
+        return '"' + self.index.fields[slot % width].name + "/" + self.refs[slot // width][1:]
+
+    def group(self, group: str, names: Sequence[str], max_postings: int | None, keep_empty: bool) -> Iterator[Piece]:
+        """One group of fields cut into pieces by term ranges. Each (document, field)'s weights
+        are computed once and parked, as numbers, with the piece their term falls in; each
+        piece's JSON is then written and handed on before the next is."""
+        index, width = self.index, len(self.index.fields)
+        chosen = [f for f, fld in enumerate(index.fields) if fld.name in names]
+        ids = index.term_ids
+        terms = sorted(t for t in ids if keep_empty or any(ids[t] in index.postings[f].docs for f in chosen))
+        firsts = _boundaries(index, terms, chosen, max_postings)
+        piece_of = [0] * len(ids)
+        for term in terms:
+            piece_of[ids[term]] = bisect_right(firsts, term) - 1
+        parked = [_Parked() for _ in firsts]
+        for doc in range(len(index.refs)):
+            for f in chosen:
+                slot = doc * width + f
+                ours = index.vectors[slot][0]
+                values = self.weights.of(slot)
+                if len(firsts) == 1:
+                    if values or keep_empty:
+                        parked[0].add(slot, ours, values)
+                    continue
+                runs: dict[int, tuple[list[int], list[float]]] = {}
+                for term_id, value in zip(ours, values, strict=True):
+                    run = runs.get(piece_of[term_id])
+                    if run is None:
+                        run = runs[piece_of[term_id]] = ([], [])
+                    run[0].append(term_id)
+                    run[1].append(value)
+                for number, (run_terms, run_values) in runs.items():
+                    parked[number].add(slot, run_terms, run_values)
+        by_name = sorted(chosen, key=lambda f: index.fields[f].name)
+        field_names = [index.fields[f].name for f in chosen]
+        start = 0
+        for number, first in enumerate(firsts):
+            end = bisect_left(terms, firsts[number + 1]) if number + 1 < len(firsts) else len(terms)
+            postings = []
+            for term in terms[start:end]:
+                term_id = ids[term]
+                parts = [f'"_index":{term_id}']
+                parts += [f"{_json(index.fields[f].name)}:{{{self.posting(f, term_id)}}}" for f in by_name]
+                postings.append(f"[{_json(term)},{{{','.join(parts)}}}]")
+            start = end
+            vectors = [f"[{self.key(slot)},[{pairs}]]" for slot, pairs in parked[number].vectors()]
+            parked[number] = _Parked()
+            yield Piece(group, number, tuple(field_names), first, _write(vectors, field_names, postings))
+
+
+@dataclass
+class _Parked:
+    """The vector entries of one piece, as numbers until the piece is written: per (document,
+    field) in order, where its run of (term, weight) pairs starts."""
+
+    slots: array[int] = field(default_factory=lambda: array("i"))
+    starts: array[int] = field(default_factory=lambda: array("i"))
+    terms: array[int] = field(default_factory=lambda: array("i"))
+    weights: array[float] = field(default_factory=lambda: array("d"))
+
+    def add(self, slot: int, terms: Iterable[int], weights: Iterable[float]) -> None:
+        """Park one (document, field)'s entries that fall in this piece."""
+        self.slots.append(slot)
+        self.starts.append(len(self.terms))
+        self.terms.extend(terms)
+        self.weights.extend(weights)
+
+    def vectors(self) -> Iterator[tuple[int, str]]:
+        """Each parked (document, field) with its entries as lunr writes them: "term,weight,..."."""
+        ends = [*self.starts[1:], len(self.terms)]
+        for slot, start, end in zip(self.slots, self.starts, ends, strict=True):
+            pairs = zip(self.terms[start:end], self.weights[start:end], strict=True)
+            yield slot, ",".join(f"{term},{weight!r}" for term, weight in pairs)
 
 
 def _boundaries(index: LunrIndex, terms: list[str], chosen: list[int], max_postings: int | None) -> list[str]:
@@ -230,55 +314,15 @@ def _write(vectors: list[str], names: list[str], postings: list[str]) -> bytes:
     ).encode()
 
 
-def _group_pieces(
-    writer: _Writer, group: str, names: Sequence[str], max_postings: int | None, keep_empty: bool
-) -> list[Piece]:
-    """One group of fields cut into pieces by term ranges, written in one pass over the index."""
-    index = writer.index
-    width = len(index.fields)
-    chosen = [f for f, fld in enumerate(index.fields) if fld.name in names]
-    ids = index.term_ids
-    terms = sorted(t for t in ids if keep_empty or any(ids[t] in index.postings[f].docs for f in chosen))
-    firsts = _boundaries(index, terms, chosen, max_postings)
-    piece_of = [0] * len(ids)
-    for term in terms:
-        piece_of[ids[term]] = bisect_right(firsts, term) - 1
-    vectors: list[list[str]] = [[] for _ in firsts]
-    for doc, ref in enumerate(index.refs):
-        for f in chosen:
-            key = _json(f"{index.fields[f].name}/{ref}")
-            pairs = writer.table[doc * width + f]
-            if len(firsts) == 1:
-                if pairs or keep_empty:
-                    vectors[0].append(writer.vector(key, pairs))
-                continue
-            parts: dict[int, list[tuple[int, float]]] = {}
-            for pair in pairs:
-                parts.setdefault(piece_of[pair[0]], []).append(pair)
-            for number, part in parts.items():
-                vectors[number].append(writer.vector(key, part))
-    by_name = sorted(chosen, key=lambda f: index.fields[f].name)
-    postings: list[list[str]] = [[] for _ in firsts]
-    for term in terms:
-        term_id = ids[term]
-        parts_text = [f'"_index":{term_id}']
-        parts_text += [f"{_json(index.fields[f].name)}:{{{writer.posting(f, term_id)}}}" for f in by_name]
-        postings[piece_of[term_id]].append(f"[{_json(term)},{{{','.join(parts_text)}}}]")
-    field_names = [index.fields[f].name for f in chosen]
-    return [
-        Piece(group, number, tuple(field_names), first, _write(vectors[number], field_names, postings[number]))
-        for number, first in enumerate(firsts)
-    ]
-
-
 def serialize(index: LunrIndex) -> bytes:
     """The whole index as lunr.py's `Index.serialize` dumps it (compact JSON, keys sorted)."""
     names = [f.name for f in index.fields]
-    return _group_pieces(_Writer(index, weights(index)), "all", names, None, keep_empty=True)[0].data
+    return next(_Writer(index).group("all", names, None, keep_empty=True)).data
 
 
-def split(index: LunrIndex, groups: dict[str, tuple[str, ...]], max_postings: int) -> list[Piece]:
-    """The index as pieces: per group of fields, consecutive term ranges of at most about
-    `max_postings` postings each; vectors and terms a piece would hold empty are left out."""
-    writer = _Writer(index, weights(index))
-    return [p for group, names in groups.items() for p in _group_pieces(writer, group, names, max_postings, False)]
+def split(index: LunrIndex, groups: dict[str, tuple[str, ...]], max_postings: int) -> Iterator[Piece]:
+    """The index as pieces, one at a time: per group of fields, consecutive term ranges of at most
+    about `max_postings` postings each; vectors and terms a piece would hold empty are left out."""
+    writer = _Writer(index)
+    for group, names in groups.items():
+        yield from writer.group(group, names, max_postings, keep_empty=False)

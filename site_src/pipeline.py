@@ -137,7 +137,7 @@ def render(site: Site, view: SiteView, timings: Timings, problems: Problems) -> 
     with timings.stage("api"):
         extras = [*api_files(site.catalog, site.urls), *sitemap_files(site.pages, site.urls)]
     with timings.stage("search"):
-        extras += search_files(site.catalog, site.urls).files
+        extras += search_files(site.catalog, site.urls)
     return output.collect([*html, *extras, *asset_files(site.assets)])
 
 

@@ -40,7 +40,7 @@ def _entries(data: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, dict[int
 def test_pieces_add_up_to_the_whole_index(sample_documents: list[Any]) -> None:
     index = build(sample_documents, FIELDS, positions=True)
     whole_postings, whole_vectors = _entries(serialize(index))
-    pieces = split(index, GROUPS, max_postings=400)
+    pieces = list(split(index, GROUPS, max_postings=400))
     assert len({p.group for p in pieces}) == 2 and len(pieces) > 10
     for group, fields in GROUPS.items():
         mine = [p for p in pieces if p.group == group]

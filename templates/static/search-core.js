@@ -20,6 +20,7 @@
   var SHORTER = 3; // how many letters shorter than the typed word a stem may be
   var SHORTER_FORGIVEN = 4; // the same, when forgiving a typo (in the letters a stemmer drops)
   var FEW = 3; // fewer results than this and a typo is forgiven
+  var LOOKUP_COST = 20; // looking a paper up in a posting costs about this many postings read in order
 
   /** A text as lower-case ASCII words, exactly as site_src/analysis.py `words` makes them. */
   function words(text) {
@@ -225,10 +226,10 @@
     return piece.index.tokenSet.intersect(wanted).toArray();
   }
 
-  /** A loaded piece ready to query: its lunr index, its fields, and its document vectors by field,
-      then ref (lunr keys them "field/ref"). */
+  /** A loaded piece ready to query: its lunr index, its fields, its document vectors by field
+      then ref (lunr keys them "field/ref"), and how many postings each term has. */
   function prepare(index, fields) {
-    var vectors = {};
+    var vectors = {}, sizes = Object.create(null);
     fields.forEach(function (field) {
       vectors[field] = Object.create(null);
     });
@@ -236,7 +237,14 @@
       var cut = key.indexOf("/");
       vectors[key.slice(0, cut)][key.slice(cut + 1)] = index.fieldVectors[key];
     });
-    return { index: index, fields: fields, vectors: vectors };
+    Object.keys(index.invertedIndex).forEach(function (t) {
+      var posting = index.invertedIndex[t], size = 0;
+      fields.forEach(function (field) {
+        size += Object.keys(posting[field]).length;
+      });
+      sizes[t] = size;
+    });
+    return { index: index, fields: fields, vectors: vectors, sizes: sizes, postings: {} };
   }
 
   /** A term's weight in one document's field: the value lunr's document vector holds for it. */
@@ -245,17 +253,24 @@
     return vector.elements[at] === termIndex ? vector.elements[at + 1] : 0;
   }
 
-  /** Where one word matches. Papers are numbered by their refs (base 36), so scores live in a
-      typed array: `score[n]`, `has[n]`, and `docs` (the numbers that match, in order found).
+  /** A term's postings in one field as typed arrays (paper numbers and weights), made once. */
+  function postingsOf(piece, field, t) {
+    var key = field + "/" + t, found = piece.postings[key];
+    if (!found) {
+      var posting = piece.index.invertedIndex[t], refs = Object.keys(posting[field]), vectors = piece.vectors[field];
+      found = piece.postings[key] = { docs: new Int32Array(refs.length), weights: new Float64Array(refs.length) };
+      refs.forEach(function (ref, i) {
+        found.docs[i] = parseInt(ref, 36);
+        found.weights[i] = weight(vectors[ref], posting._index);
+      });
+    }
+    return found;
+  }
 
-      A paper's score is the one lunr.Index.query gives the word's clauses on each piece (the dot
-      product of the query's and the paper's term vectors over the query vector's length; the
-      tests check the two agree), summed over the pieces. It is computed here rather than by
-      Index.query, which builds match metadata for every posting and takes ~100 ms for a word
-      that 7,000 papers have; what matched is worked out only for the papers that need it.
-      `loaded(group, number)` gives a loaded piece ({index, fields}) or null. */
-  function matchWord(looks, loaded, count) {
-    var word = { score: new Float64Array(count), has: new Uint8Array(count), docs: [], expansions: [] };
+  /** What one word asks of each piece: the terms its clauses expand to (lunr's own expansion), the
+      query vector's value for each, and the number of postings it would visit. */
+  function expansionsOf(looks, loaded) {
+    var expansions = [];
     looks.forEach(function (look, g) {
       var clauses = new Map();
       look.forEach(function (entry) {
@@ -266,43 +281,97 @@
       });
       clauses.forEach(function (wanted, n) {
         var piece = loaded(g, n);
-        if (piece) scorePiece(piece, wanted, word);
+        if (!piece) return;
+        var boosts = new Map(), terms = [], inverted = piece.index.invertedIndex;
+        wanted.forEach(function (clause) {
+          expand(piece, clause).forEach(function (t) {
+            var index = inverted[t]._index;
+            if (!boosts.has(index)) terms.push(t);
+            boosts.set(index, (boosts.get(index) || 0) + clause.boost);
+          });
+        });
+        if (!terms.length) return;
+        var length = 0, size = 0;
+        boosts.forEach(function (boost) {
+          length += boost * boost;
+        });
+        length = Math.sqrt(length);
+        var q = terms.map(function (t) {
+          size += piece.sizes[t];
+          return boosts.get(inverted[t]._index) / length;
+        });
+        expansions.push({ piece: piece, terms: terms, q: q, size: size });
+      });
+    });
+    return expansions;
+  }
+
+  /** Where one word matches. Papers are numbered by their refs (base 36), so scores live in a
+      typed array: `score[n]`, `has[n]`, and `docs` (the numbers that match).
+
+      A paper's score is the one lunr.Index.query gives the word's clauses on each piece (the dot
+      product of the query's and the paper's term vectors over the query vector's length; the
+      tests check the two agree), summed over the pieces. It is computed here rather than by
+      Index.query, which builds match metadata for every posting and takes ~100 ms for a word
+      that 7,000 papers have. Given `within` (the papers the other words left), only those are
+      looked up, when that is less work than reading the word's postings. */
+  function matchWord(expansions, count, within) {
+    var word = { score: new Float64Array(count), has: new Uint8Array(count), docs: [], expansions: expansions };
+    var size = expansions.reduce(function (sum, e) {
+      return sum + e.size;
+    }, 0);
+    var score = word.score, has = word.has;
+    var lookups = expansions.reduce(function (sum, e) {
+      return sum + e.terms.length * e.piece.fields.length;
+    }, 0);
+    if (within && within.numbers.length * lookups * LOOKUP_COST < size) {
+      expansions.forEach(function (e) {
+        e.piece.fields.forEach(function (field) {
+          var vectors = e.piece.vectors[field];
+          e.terms.forEach(function (t, k) {
+            var posting = e.piece.index.invertedIndex[t], refs = posting[field];
+            within.numbers.forEach(function (n, i) {
+              var ref = within.refs[i];
+              if (refs[ref]) {
+                has[n] = 1;
+                score[n] += e.q[k] * weight(vectors[ref], posting._index);
+              }
+            });
+          });
+        });
+      });
+      word.docs = within.numbers.filter(function (n) {
+        return has[n];
+      });
+      return word;
+    }
+    var docs = word.docs;
+    expansions.forEach(function (e) {
+      e.piece.fields.forEach(function (field) {
+        e.terms.forEach(function (t, k) {
+          var p = postingsOf(e.piece, field, t), q = e.q[k], numbers = p.docs, weights = p.weights;
+          for (var i = 0; i < numbers.length; i++) {
+            var n = numbers[i];
+            if (!has[n]) {
+              has[n] = 1;
+              docs.push(n);
+            }
+            score[n] += q * weights[i];
+          }
+        });
       });
     });
     return word;
   }
 
-  function scorePiece(piece, clauses, word) {
-    var boosts = new Map(), terms = [], inverted = piece.index.invertedIndex;
-    clauses.forEach(function (clause) {
-      expand(piece, clause).forEach(function (t) {
-        var index = inverted[t]._index;
-        if (!boosts.has(index)) terms.push(t);
-        boosts.set(index, (boosts.get(index) || 0) + clause.boost);
-      });
-    });
-    if (!terms.length) return;
-    word.expansions.push({ piece: piece, terms: terms });
-    var length = 0;
-    boosts.forEach(function (boost) {
-      length += boost * boost;
-    });
-    length = Math.sqrt(length);
-    var byField = piece.vectors, score = word.score, has = word.has, docs = word.docs;
-    piece.fields.forEach(function (field) {
-      var fieldVectors = byField[field];
-      terms.forEach(function (t) {
-        var posting = inverted[t], refs = posting[field], q = boosts.get(posting._index) / length;
-        for (var ref in refs) {
-          var n = parseInt(ref, 36);
-          if (!has[n]) {
-            has[n] = 1;
-            docs.push(n);
-          }
-          score[n] += q * weight(fieldVectors[ref], posting._index);
-        }
-      });
-    });
+  /** A set of paper numbers with their refs, for matchWord's lookups. */
+  function within(numbers) {
+    return {
+      numbers: numbers,
+      refs: numbers.map(function (n) {
+        return n.toString(36);
+      }),
+    };
   }
 
   /** What a word matched in one paper: [{field, term, posting}]. */
@@ -319,23 +388,36 @@
     return matches;
   }
 
+  var NOWHERE = [];
+
+  /** The positions of a word's matched terms in one field of a paper (ref). */
+  function placesOf(word, ref, field) {
+    var places = NOWHERE;
+    word.expansions.forEach(function (e) {
+      if (e.piece.fields.indexOf(field) < 0) return;
+      e.terms.forEach(function (t) {
+        var match = e.piece.index.invertedIndex[t][field][ref];
+        if (match && match.index) places = places === NOWHERE ? match.index : places.concat(match.index);
+      });
+    });
+    return places;
+  }
+
   /** Whether a paper has an item's words next to each other, in one field. */
   function adjacent(offsets, found, n) {
-    var matches = found.map(function (word) {
-      return matchesOf(word, n);
+    var ref = n.toString(36), fields = new Set();
+    found[0].expansions.forEach(function (e) {
+      e.piece.fields.forEach(fields.add, fields);
     });
-    function places(list, field) {
-      var at = [];
-      list.forEach(function (m) {
-        if (m.field === field) at = at.concat(m.posting.index || []);
+    return Array.from(fields).some(function (field) {
+      var first = placesOf(found[0], ref, field);
+      if (!first.length) return false;
+      var rest = found.slice(1).map(function (word) {
+        return placesOf(word, ref, field);
       });
-      return at;
-    }
-    return matches[0].some(function (first) {
-      var starts = first.posting.index || [];
-      return starts.some(function (start) {
-        return matches.every(function (list, i) {
-          return i === 0 || places(list, first.field).indexOf(start - offsets[0] + offsets[i]) >= 0;
+      return first.some(function (start) {
+        return rest.every(function (places, i) {
+          return places.indexOf(start - offsets[0] + offsets[i + 1]) >= 0;
         });
       });
     });
@@ -344,20 +426,30 @@
   /** A query run over loaded pieces: `hits` ({ref, score}, best first, newer first on ties), and
       what each hit matched, worked out when asked: `terms(hit)`, `exact(hit)`. */
   function run(query, planned, loaded, topicRefs, count) {
-    var perWord = planned.words.map(function (looks) {
-      return matchWord(looks, loaded, count);
+    // the rarest word first; each next word is looked up only in the papers left
+    var asked = planned.words.map(function (looks) {
+      return expansionsOf(looks, loaded);
     });
-    var candidates;
-    if (perWord.length) {
-      var rarest = perWord.reduce(function (a, b) {
-        return b.docs.length < a.docs.length ? b : a;
+    var order = asked
+      .map(function (expansions, i) {
+        return { i: i, size: expansions.reduce(function (sum, e) {
+          return sum + e.size;
+        }, 0) };
+      })
+      .sort(function (a, b) {
+        return a.size - b.size;
       });
-      candidates = rarest.docs.filter(function (n) {
-        return perWord.every(function (word) {
-          return word.has[n];
-        });
-      });
-    } else {
+    var perWord = new Array(asked.length), candidates = null;
+    order.forEach(function (o) {
+      var word = (perWord[o.i] = matchWord(asked[o.i], count, candidates && within(candidates)));
+      candidates =
+        candidates === null
+          ? word.docs
+          : candidates.filter(function (n) {
+              return word.has[n];
+            });
+    });
+    if (!perWord.length) {
       candidates = topicRefs
         ? Array.from(topicRefs, function (ref) {
             return parseInt(ref, 36);
@@ -384,9 +476,10 @@
       });
     });
     planned.excluded.forEach(function (words) {
-      if (!words.length) return;
+      if (!words.length || !candidates.length) return;
+      var left = within(candidates);
       var found = words.map(function (w) {
-        return matchWord(w.looks, loaded, count);
+        return matchWord(expansionsOf(w.looks, loaded), count, left);
       });
       var offsets = words.map(function (w, i) {
         return i;
@@ -398,15 +491,17 @@
         return !all || (found.length > 1 && !adjacent(offsets, found, n));
       });
     });
-    var hits = candidates.map(function (n) {
-      var score = 0;
-      perWord.forEach(function (word) {
-        score += word.score[n];
+    var total = new Float64Array(count);
+    perWord.forEach(function (word) {
+      candidates.forEach(function (n) {
+        total[n] += word.score[n];
       });
-      return { ref: n.toString(36), number: n, score: score };
     });
-    hits.sort(function (a, b) {
-      return b.score - a.score || a.number - b.number;
+    var order = Int32Array.from(candidates).sort(function (a, b) {
+      return total[b] - total[a] || a - b;
+    });
+    var hits = Array.from(order, function (n) {
+      return { ref: n.toString(36), number: n, score: total[n] };
     });
     return {
       hits: hits,

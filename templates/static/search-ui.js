@@ -110,14 +110,18 @@
       return;
     }
     show(true);
+    list.setAttribute("aria-busy", "true");
     if (!searcher) status.textContent = "Loading search…";
     load()
       .then(function (s) {
-        return s.search(text, PAGE);
+        return s.search(text, PAGE, function (early) {
+          if (number === latest) render(early);
+        });
       })
       .then(function (result) {
         if (number !== latest) return;
         render(result);
+        list.removeAttribute("aria-busy");
         performance.measure("paper-search", { start: started, detail: { query: text, results: result.hits.length } });
       })
       .catch(function (error) {
@@ -133,10 +137,14 @@
   function describe(result) {
     var text = "“" + result.query.text.trim() + "”";
     var count = result.hits.length;
+    var where = result.partial ? " in titles" : "";
     var message =
       count === 0
-        ? "No papers match " + text + "."
-        : plural(count, "paper matches ", "papers match ") + text + (result.forgiven ? ", allowing one typo." : ".");
+        ? "No papers match " + text + where + "."
+        : plural(count, "paper matches ", "papers match ") +
+          text +
+          where +
+          (result.forgiven ? ", allowing one typo." : ".");
     if (result.unknownTopics.length) {
       var names = searcher.loader.manifest.topics.map(function (t) {
         return t.slug;
@@ -147,10 +155,15 @@
   }
 
   function render(result) {
+    var focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
     current = result;
-    status.textContent = describe(result);
+    status.textContent = result.partial ? describe(result) + " Searching abstracts…" : describe(result);
     list.replaceChildren();
     append(result, 0, result.records);
+    if (focused) {
+      var again = list.querySelector('a[href="' + CSS.escape(focused) + '"]');
+      (again || input).focus();
+    }
   }
 
   function append(result, start, records) {

@@ -23,7 +23,9 @@ def search_for(page: Page, query: str) -> list[str]:
     """Type a query into the header's box; the slugs of the results once they are shown."""
     page.fill("#search-box", query)
     page.wait_for_function(
-        "q => document.querySelector('.search-status').textContent.includes('“' + q.trim() + '”')", arg=query
+        """q => document.querySelector('.search-status').textContent.includes('“' + q.trim() + '”')
+            && !document.querySelector('.search-results').hasAttribute('aria-busy')""",
+        arg=query,
     )
     return shown(page)
 

@@ -59,6 +59,25 @@ def test_index_loads_on_first_focus_with_a_loading_state(page: Page, site_url: s
     expect(page.locator(".search-status")).to_contain_text("papers match “music”")
 
 
+def test_titles_answer_first_while_abstracts_load(page: Page, split_site_url: str, console_errors: list[str]) -> None:
+    held: list[Route] = []
+    page.route("**/assets/search/abstracts*.json", lambda route: held.append(route))
+    page.goto(split_site_url + "/search/")
+    page.fill("#search-box", "lottery ticket")
+    expect(page.locator(".search-status")).to_contain_text(
+        "paper matches “lottery ticket” in titles. Searching abstracts…"
+    )
+    expect(page.locator(".search-result-title").first).to_contain_text("The Lottery Ticket Hypothesis")
+    expect(page.locator(".search-results")).to_have_attribute("aria-busy", "true")
+    assert held
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/search/abstracts*.json")
+    expect(page.locator(".search-results")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ papers? match(es)? “lottery ticket”\.$"))
+    expect(page.locator(".search-result-title").first).to_contain_text("The Lottery Ticket Hypothesis")
+
+
 def test_search_files_have_fingerprinted_addresses(page: Page, site_url: str) -> None:
     requests: list[Request] = []
     page.on("request", lambda request: requests.append(request))

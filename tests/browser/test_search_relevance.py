@@ -4,25 +4,17 @@ site, and on the same site with its index cut into many small pieces (as a large
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Page
 
-from .conftest import serve_folder
-from .search_page import build_split_site, search_for
+from .search_page import search_for
 
 CASES = yaml.safe_load((Path(__file__).parent.parent / "data" / "relevance.yaml").read_text(encoding="utf-8"))
 TARGET = 0.95
 """The share of known-item queries that must find their paper in the top 3."""
-
-
-@pytest.fixture(scope="module")
-def split_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve_folder(build_split_site(tmp_path_factory.mktemp("split"))) as url:
-        yield url + "/digest"
 
 
 def run_suite(page: Page, url: str, capsys: pytest.CaptureFixture[str], label: str) -> None:

@@ -11,6 +11,7 @@
   function Loader(manifest) {
     this.files = new Map();
     this.pieces = new Map();
+    this.loaded = new Set();
     this.manifest = null;
     var self = this;
     this.ready = Promise.resolve(manifest).then(function (data) {
@@ -44,8 +45,9 @@
   Loader.prototype.piece = function (g, n) {
     var key = g + ":" + n;
     if (!this.pieces.has(key)) {
-      var group = this.manifest.groups[g], pieces = this.pieces;
+      var group = this.manifest.groups[g], pieces = this.pieces, loaded = this.loaded;
       var loading = this.json(group.pieces[n].url).then(function (data) {
+        loaded.add(key);
         return PS.prepare(root.lunr.Index.load(data), group.fields);
       });
       loading.catch(function () {
@@ -62,7 +64,9 @@
     return Promise.all(
       refs.map(function (ref) {
         var number = parseInt(ref, 36);
-        return self.json(manifest.store[Math.floor(number / manifest.chunk)]).then(function (chunk) {
+        var n = Math.floor(number / manifest.chunk), store = manifest.store;
+        var url = store.url.replace("{n}", n).replace("{hash}", store.hashes[n]);
+        return self.json(url).then(function (chunk) {
           return chunk[number % manifest.chunk];
         });
       })
@@ -82,8 +86,9 @@
   }
 
   /** Resolves to {query, hits, terms(hit), records (by ref, for the first hits), forgiven,
-      unknownTopics}. */
-  Searcher.prototype.search = function (text, first) {
+      unknownTopics, partial}. When abstracts the query needs are still to be fetched, `early`
+      is first called with the results from titles and topic names alone (partial: true). */
+  Searcher.prototype.search = function (text, first, early) {
     var self = this, loader = this.loader, query = PS.parse(text);
     var result = {
       query: query,
@@ -94,6 +99,7 @@
       records: new Map(),
       forgiven: false,
       unknownTopics: [],
+      partial: false,
     };
     if (query.empty) return loader.ready.then(function () {
       return result;
@@ -103,6 +109,20 @@
         return self.topicRefs(query, manifest, result);
       })
       .then(function (topicRefs) {
+        var waiting = PS.plan(query, loader.manifest, false).pieces.some(function (p) {
+          return p.group > 0 && !loader.loaded.has(p.group + ":" + p.number);
+        });
+        if (early && waiting) {
+          self
+            .stage(query, topicRefs, false, 1)
+            .then(function (found) {
+              return self.finish(Object.assign({}, result, { partial: true }), found, first);
+            })
+            .then(function (partial) {
+              if (!result.done) early(partial);
+            })
+            .catch(function () {}); // the whole search reports what went wrong
+        }
         return self.stage(query, topicRefs, false).then(function (found) {
           if (!PS.wantsForgiveness(query, found)) return found;
           return self.stage(query, topicRefs, true).then(function (forgiven) {
@@ -112,36 +132,53 @@
         });
       })
       .then(function (found) {
-        var hits = found.hits, top = hits.slice(0, first);
-        result.terms = found.terms;
-        return loader.records(top.map(function (h) {
-          return h.ref;
-        })).then(function (records) {
-          result.records = records;
-          // titles the query names come first (among the first results, whose titles are known)
-          result.hits = PS.rankByTitle(query, top, function (ref) {
-            return records.get(ref).title;
-          }).concat(hits.slice(first));
-          return result;
-        });
+        return self.finish(result, found, first);
+      })
+      .then(function (done) {
+        done.done = true;
+        return done;
       });
   };
 
-  Searcher.prototype.stage = function (query, topicRefs, forgive) {
+  /** A result completed with what its first hits show, titles the query names first. */
+  Searcher.prototype.finish = function (result, found, first) {
+    var hits = found.hits, top = hits.slice(0, first);
+    result.terms = found.terms;
+    return this.loader
+      .records(
+        top.map(function (h) {
+          return h.ref;
+        })
+      )
+      .then(function (records) {
+        result.records = records;
+        // titles the query names come first (among the first results, whose titles are known)
+        result.hits = PS.rankByTitle(result.query, top, function (ref) {
+          return records.get(ref).title;
+        }).concat(hits.slice(first));
+        return result;
+      });
+  };
+
+  /** The query run on the pieces it needs (of the first `groups` groups only, when given). */
+  Searcher.prototype.stage = function (query, topicRefs, forgive, groups) {
     var loader = this.loader, planned = PS.plan(query, loader.manifest, forgive);
+    var pieces = planned.pieces.filter(function (p) {
+      return groups === undefined || p.group < groups;
+    });
     return Promise.all(
-      planned.pieces.map(function (p) {
+      pieces.map(function (p) {
         return loader.piece(p.group, p.number);
       })
     ).then(function (loaded) {
       var byKey = new Map();
-      planned.pieces.forEach(function (p, i) {
+      pieces.forEach(function (p, i) {
         byKey.set(p.group + ":" + p.number, loaded[i]);
       });
-      var loaded = function (g, n) {
+      var lookup = function (g, n) {
         return byKey.get(g + ":" + n) || null;
       };
-      return PS.run(query, planned, loaded, topicRefs, loader.manifest.count);
+      return PS.run(query, planned, lookup, topicRefs, loader.manifest.count);
     });
   };
 
