@@ -166,6 +166,7 @@ def test_without_javascript_the_form_submits_to_the_search_page(browser: Browser
         ("music -transformer", "musicrl-aligning-music-generation-to-human-preferences", "music-transformer"),
         ('transformer -"music generation"', "music-transformer", "theme-transformer-symbolic-music-generation-with"),
         ("topic:music transformer", "music-transformer", "exemplar-free-continual-learning-of-vision-transformers-via"),
+        ("transformer -topic:music", "exemplar-free-continual-learning-of-vision-transformers", "music-transformer"),
         ('topic:"speech & audio" diffusion', "speech-enhancement-and-dereverberation-with-diffusion-based", None),
         ("transcri", "a-lightweight-instrument-agnostic-model-for-polyphonic-note-transcription-and", None),
         ("lotery", LOTTERY, None),

@@ -182,12 +182,11 @@
     });
   };
 
-  /** The refs `topic:` filters allow (each filter narrows; null when there are none). */
-  Searcher.prototype.topicRefs = function (query, manifest, result) {
+  /** The refs of the papers in the topics each value names. */
+  Searcher.prototype.members = function (values, manifest, result) {
     var loader = this.loader;
-    if (!query.topics.length) return Promise.resolve(null);
     return Promise.all(
-      query.topics.map(function (value) {
+      values.map(function (value) {
         var topics = PS.matchTopics(value, manifest.topics);
         if (!topics.length) result.unknownTopics.push(value);
         return Promise.all(
@@ -198,14 +197,30 @@
           return new Set([].concat.apply([], lists));
         });
       })
-    ).then(function (sets) {
-      return sets.reduce(function (allowed, set) {
-        return new Set(
-          Array.from(allowed).filter(function (ref) {
-            return set.has(ref);
+    );
+  };
+
+  /** What `topic:` filters allow (each narrows; null for any) and `-topic:` ones leave out. */
+  Searcher.prototype.topicRefs = function (query, manifest, result) {
+    if (!query.topics.length && !query.notTopics.length) return Promise.resolve(null);
+    return Promise.all([
+      this.members(query.topics, manifest, result),
+      this.members(query.notTopics, manifest, result),
+    ]).then(function (found) {
+      var allowed = found[0].length
+        ? found[0].reduce(function (kept, set) {
+            return new Set(
+              Array.from(kept).filter(function (ref) {
+                return set.has(ref);
+              })
+            );
           })
-        );
+        : null;
+      var left = new Set();
+      found[1].forEach(function (set) {
+        set.forEach(left.add, left);
       });
+      return { allowed: allowed, left: left };
     });
   };
 

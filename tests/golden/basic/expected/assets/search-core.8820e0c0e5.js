@@ -26,7 +26,7 @@
   function words(text) {
     var folded = ASCII.test(text)
       ? text.toLowerCase()
-      : text.normalize("NFKD").toLowerCase().replace(MARKS, "").replace(/ß/g, "ss");
+      : text.normalize("NFKD").toLowerCase().replace(MARKS, "").replace(/\u00df/g, "ss");
     return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").match(WORD) || [];
   }
 
@@ -47,7 +47,7 @@
      transcri         a word of three letters or more also matches the words it begins
      "a phrase"       the words in this order, next to each other
      topic:music      only papers in a topic (slug or name; a prefix is enough)
-     -word -"a b"     leave out papers that have the word or phrase
+     -word -"a b"     leave out papers that have the word or phrase (-topic:music, of a topic)
      Anything else (lunr's own syntax, stray quotes, colons) is read as plain words. */
 
   function item(text, phrase) {
@@ -59,14 +59,14 @@
 
   /** A typed query, read into required items (words and phrases), exclusions and topic filters. */
   function parse(input) {
-    var query = { text: input, required: [], excluded: [], topics: [] };
+    var query = { text: input, required: [], excluded: [], topics: [], notTopics: [] };
     var pattern = /(-?)(?:(topics?):)?(?:"([^"]*)("?)|([^\s"]+))/gi;
     var match;
     while ((match = pattern.exec(input)) !== null) {
       var negated = match[1] === "-", field = match[2], quoted = match[3], closed = match[4], bare = match[5];
       var text = quoted !== undefined ? quoted : bare;
       if (field) {
-        if (text.trim()) query.topics.push(text.trim());
+        if (text.trim()) (negated ? query.notTopics : query.topics).push(text.trim());
         continue;
       }
       var it = item(text, quoted !== undefined);
@@ -424,8 +424,10 @@
   }
 
   /** A query run over loaded pieces: `hits` ({ref, score}, best first, newer first on ties), and
-      what each hit matched, worked out when asked: `terms(hit)`, `exact(hit)`. */
-  function run(query, planned, loaded, topicRefs, count) {
+      what each hit matched, worked out when asked: `terms(hit)`, `exact(hit)`. `topics` holds
+      the refs the topic filters allow (`allowed`, null for any) and leave out (`left`). */
+  function run(query, planned, loaded, topics, count) {
+    var allowed = topics && topics.allowed, left = topics && topics.left;
     // the rarest word first; each next word is looked up only in the papers left
     var asked = planned.words.map(function (looks) {
       return expansionsOf(looks, loaded);
@@ -450,15 +452,16 @@
             });
     });
     if (!perWord.length) {
-      candidates = topicRefs
-        ? Array.from(topicRefs, function (ref) {
+      candidates = allowed
+        ? Array.from(allowed, function (ref) {
             return parseInt(ref, 36);
           })
         : [];
     }
-    if (topicRefs) {
+    if (allowed || left) {
       candidates = candidates.filter(function (n) {
-        return topicRefs.has(n.toString(36));
+        var ref = n.toString(36);
+        return (!allowed || allowed.has(ref)) && !(left && left.has(ref));
       });
     }
     // phrases: their words next to each other, in order (stop words in between count as words)
