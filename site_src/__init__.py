@@ -19,6 +19,9 @@ The modules, in the order data flows through them:
 - `assets`   fingerprinted static files
 - `api`      JSON API, sitemap and robots.txt
 - `feeds`    Atom and JSON Feed for the site, each topic and each digest; OPML of the topic feeds
+- `analysis` words and search terms, as the browser's search code makes them
+- `lunrindex` a lunr index built in one pass, written whole or in pieces
+- `search`   the search's index pieces, result store, manifest and /search/ page
 - `output`   the only module that writes: a staging folder swapped in at once
 - `pipeline` the stages in order
 - `cli`      the command line

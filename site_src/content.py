@@ -6,6 +6,7 @@ so that the parsers downstream see one kind of text and report lines as an edito
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,29 @@ def read_cache(folder: Path) -> bytes | None:
     try:
         return (folder / "build.pickle").read_bytes()
     except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Package:
+    """A browser library from an npm package: its script and its licence."""
+
+    version: str
+    script: bytes
+    licence: bytes
+
+
+def load_package(folder: Path, script: str, problems: Problems) -> Package | None:
+    """An npm package's script, licence and version (from node_modules/, installed by make)."""
+    try:
+        version = json.loads((folder / "package.json").read_bytes())["version"]
+        return Package(version, (folder / script).read_bytes(), (folder / "LICENSE").read_bytes())
+    except (OSError, ValueError, KeyError):
+        problems.error(
+            Source(display_path(folder / script)),
+            "not found or unreadable",
+            "install the npm packages: make (or npm ci)",
+        )
         return None
 
 

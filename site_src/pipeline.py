@@ -26,6 +26,7 @@ from .pagework import PageJob, PageResult, PageWork
 from .parallel import fork_map
 from .related import related_papers
 from .render import NavItem, Renderer, SiteView
+from .search import lunr_asset, search_files, search_page
 from .topics import Classifier, parse_taxonomy
 from .urls import SiteUrls, output_file
 
@@ -208,6 +209,9 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: B
     with timings.stage("parse"):
         parsed = _parse_inputs(options, problems, cache)
         static = content.load_static(options.templates_dir / "static", problems)
+        lunr = content.load_package(NODE_MODULES_DIR / "lunr", "lunr.min.js", problems)
+        if lunr:
+            static.update(lunr_asset(lunr, problems))
         problems.raise_if_errors()
     with timings.stage("catalog"):
         catalog = _make_catalog(parsed, problems, cache)
@@ -217,7 +221,8 @@ def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: B
         texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
         catalog = replace(catalog, related=cache.memo("related", texts, lambda: related_papers(catalog.papers)))
     urls = SiteUrls(settings.base_url)
-    maker = PageMaker(catalog, urls, settings.title, settings.description, tuple(hand_written))
+    pages = (*hand_written, search_page(urls))
+    maker = PageMaker(catalog, urls, settings.title, settings.description, pages)
     assets = fingerprint_all(static)
     site = Site(settings, catalog, maker, maker.specs(), urls, assets)
     return site, _site_view(settings, urls, hand_written, assets, options.noindex)
@@ -229,7 +234,9 @@ def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[Out
         api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
         feeds = feed_files(site.catalog, site.settings, site.urls, options.templates_dir)
-    return [*api, *feeds, *asset_files(site.assets)]
+    with timings.stage("search"):
+        search = search_files(site.catalog, site.urls)
+    return [*api, *feeds, *search, *asset_files(site.assets)]
 
 
 def _render(

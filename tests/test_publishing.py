@@ -126,7 +126,7 @@ def test_assets_are_cached_for_a_year_and_everything_else_revalidates(sample_sit
         cache = headers_for("/" + relative, CONFIG)["cache-control"]
         if relative.startswith("assets/"):
             assets += 1
-            assert re.fullmatch(r"assets/[\w-]+\.[0-9a-f]{10}\.\w+", relative), "assets must be fingerprinted"
+            assert re.fullmatch(r"assets/([\w-]+/)*[\w-]+\.[0-9a-f]{10}\.\w+", relative), "assets must be fingerprinted"
             assert cache == "public, max-age=31536000, immutable", relative
         else:
             assert cache == "public, max-age=0, must-revalidate", relative

@@ -138,7 +138,8 @@ def test_sitemap_robots_and_404(sample_site: BuiltSite) -> None:
     sitemap = lxml.etree.parse(str(sample_site.out / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = sitemap.xpath("//s:loc/text()", namespaces=ns)
-    assert len(locations) == len(list(sample_site.out.rglob("index.html")))
+    assert len(locations) == len(list(sample_site.out.rglob("index.html"))) - 1  # all but /search/
+    assert "https://paper-digest.netlify.app/search/" not in locations
     assert "https://paper-digest.netlify.app/papers/pointer-networks/" in locations
     robots = (sample_site.out / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://paper-digest.netlify.app/sitemap.xml" in robots

@@ -67,6 +67,15 @@ def site_url(sample_site: BuiltSite) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def split_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site with its search index cut into many small pieces, served below /digest/."""
+    from .search_page import build_split_site
+
+    with serve_folder(build_split_site(tmp_path_factory.mktemp("split"))) as url:
+        yield url + "/digest"
+
+
 @pytest.fixture
 def console_errors(page: Page) -> Iterator[list[str]]:
     """Errors the page logs or throws; a test that uses this fails if any remain at its end."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+import re
+
+from playwright.sync_api import Browser, Page, expect
 
 
 def test_reader_goes_from_home_to_paper_to_topic(page: Page, site_url: str, console_errors: list[str]) -> None:
@@ -41,3 +43,21 @@ def test_dark_scheme_follows_the_system(page: Page, site_url: str) -> None:
     page.emulate_media(color_scheme="light")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
     assert background == "rgb(20, 22, 26)"
+
+
+def test_every_kind_of_page_works_without_javascript(browser: Browser, site_url: str) -> None:
+    from tests.quality import PAGE_KINDS
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for kind in PAGE_KINDS:
+        if kind.javascript:
+            continue
+        page.goto(site_url + kind.url)
+        expect(page.locator("h1")).to_be_visible()
+        assert page.locator("main a").count() > (0 if kind.kind in ("page",) else 2), kind.kind
+        expect(page.locator("form[role=search]")).to_have_attribute("action", "/search/")
+    page.goto(site_url + "/topics/music/")
+    page.locator("main .paper-title a").first.click()
+    expect(page).to_have_url(re.compile(r"/papers/[a-z0-9-]+/$"))
+    context.close()

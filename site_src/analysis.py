@@ -1,0 +1,76 @@
+"""Words and search terms: the text analysis the index is built with, mirrored by the browser's.
+
+lunr.js analyses queries in the browser and this module analyses titles and abstracts at build
+time; a word is findable only if both sides turn it into the same term. `words` is mirrored in
+`templates/static/search-core.js` (`PaperSearch.words`), and the terms come from lunr's own
+pipeline (trimmer, stop words, Porter stemmer) with lunr.py's stemmer corrected to stem as
+lunr.js does. tests/test_search_parity.py runs both sides on the whole corpus vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from lunr.stemmer import PorterStemmer
+from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
+from lunr.trimmer import trimmer
+
+_MARKS = re.compile("[\u0300-\u036f]")
+_POSSESSIVE = re.compile("['\u2019]s(?![a-z0-9])")
+_APOSTROPHES = re.compile("['\u2019]")
+_WORD = re.compile("[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """A text as lower-case ASCII words: accents dropped, possessives and apostrophes removed,
+    every other character a separator (Tweedie's → tweedie, don't → dont, GPT-4o → gpt 4o,
+    naïve → naive; letters without an ASCII form, such as Greek or CJK, separate words)."""
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower()).replace("ß", "ss")
+    return _WORD.findall(_APOSTROPHES.sub("", _POSSESSIVE.sub("", folded)))
+
+
+class _LunrJsStemmer(PorterStemmer):  # type: ignore[misc]  # lunr.py ships no type hints
+    """lunr.py's Porter stemmer, stemming as lunr.js does."""
+
+    b: str
+    """The word being stemmed (lunr.py's names: b the buffer, k its last letter, j the stem's end)."""
+    j: int
+    k: int
+    k0: int
+
+    def step1c(self) -> None:
+        """A final y becomes i only after a consonant that is not the word's first letter.
+
+        lunr.py follows Porter's reference code (after any vowel: key → kei, deploy → deploi);
+        lunr.js, which stems every query, does not, so terms built the reference way are never
+        asked for."""
+        if self.ends("y") and self.j > self.k0 and self.b[self.j] not in "aeiou":
+            self.b = self.b[: self.k] + "i" + self.b[self.k + 1 :]
+
+
+_stemmer = _LunrJsStemmer()
+
+
+def stemmer(token: Token, i: int | None = None, tokens: list[Token] | None = None) -> Token:
+    """The pipeline function: lunr.js's stemming, for lunr.py's pipeline."""
+    return token.update(_stemmer.stem)
+
+
+PIPELINE: tuple[Callable[..., Token | None], ...] = (trimmer, stop_word_filter, stemmer)
+"""What lunr.js's builder runs on every word (lunr's default pipeline), in order."""
+
+
+def term_of(word: str) -> str | None:
+    """The index term of one word (None for a stop word): lunr's pipeline, run once."""
+    token: Token | None = Token(word)
+    for step in PIPELINE:
+        token = step(token)
+        if token is None:
+            return None
+    return str(token)

@@ -1,0 +1,177 @@
+"""Search, prebuilt: the catalog as lunr index pieces and display-store chunks, a manifest, and /search/.
+
+The browser (templates/static/search-*.js) reads `search/index.json`, the one file at a fixed
+address, which names everything else:
+
+- index pieces, `assets/search/<group><n>.<hash>.json`: each a lunr 2.3.9 index (`lunr.Index.load`)
+  holding one group of fields (titles and topic names; abstracts) for one range of terms, with the
+  weights of the whole index. A query fetches only the pieces its words fall in.
+- store chunks, `assets/search/papers<n>.<hash>.json`: what a result shows (title, slug, digest
+  dates, topics, and the abstract the snippet is cut from), `CHUNK_PAPERS` papers a file in ref
+  order, so results render without fetching pages and a page of results fetches a few chunks.
+  The manifest lists their hashes only (2,500 chunks at 50,000 papers).
+- topic lists, `assets/search/topic-<slug>.<hash>.json`: the refs of a topic's papers, which
+  `topic:` filters on.
+
+Refs are papers' numbers in base 36, newest digest first (so ties rank newer papers first);
+the store maps them to slugs. Word positions are kept for phrase queries.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .api import dump_json
+from .assets import ASSETS_FOLDER, fingerprinted
+from .content import Package
+from .errors import Problems, Source
+from .lunrindex import LUNR_VERSION, Document, Field, build, split
+from .model import Catalog, Paper
+from .output import OutputFile
+from .pages import Page
+from .urls import SiteUrls, topic_path
+
+FIELDS = (Field("title", 10), Field("abstract", 1), Field("topics", 3))
+"""What is indexed; a word in a title weighs ten times one in an abstract."""
+GROUPS = {"titles": ("title", "topics"), "abstracts": ("abstract",)}
+"""How the fields are grouped into pieces: titles (small, fetched first) and abstracts."""
+PIECE_POSTINGS = 16_000
+"""A piece holds at most about this many postings: about 120 KB gzip with word positions."""
+CHUNK_PAPERS = 20
+"""Papers per store chunk: about 10 KB gzip."""
+MANIFEST = "search/index.json"
+VERSION = 1
+"""The manifest's format, for the browser code that reads it."""
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def ref_of(number: int) -> str:
+    """A paper's ref: its number in base 36."""
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = _DIGITS[digit] + digits
+        if number == 0:
+            return digits
+
+
+def search_order(catalog: Catalog) -> list[Paper]:
+    """The papers numbered for search: newest digest first, then the curator's order, then slug."""
+    return sorted(catalog.papers.values(), key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug))
+
+
+def documents(catalog: Catalog, papers: Sequence[Paper]) -> list[Document]:
+    """What is indexed of each paper, added in the order of their refs as strings (lunr's
+    JSON lists postings in that order, so the builder never has to sort them)."""
+    docs = []
+    for number, paper in enumerate(papers):
+        topics = " ".join(catalog.topic(s).name for s in paper.topic_slugs)
+        docs.append(Document(ref_of(number), (paper.title, paper.abstract, topics)))
+    return sorted(docs, key=lambda d: d.ref)
+
+
+def _asset(name: str, data: bytes, urls: SiteUrls) -> tuple[OutputFile, str]:
+    """A fingerprinted search file and its link."""
+    asset = fingerprinted(name, data)
+    return OutputFile(asset.path, data), urls.link(asset.path)
+
+
+def _store_chunk(catalog: Catalog, papers: Sequence[Paper]) -> bytes:
+    """What results show of each paper, in ref order."""
+    return dump_json(
+        [
+            {
+                "abstract": p.abstract,
+                "dates": [a.date.isoformat() for a in reversed(p.appearances)],
+                "slug": p.slug,
+                "title": p.title,
+                "topics": list(p.topic_slugs),
+            }
+            for p in papers
+        ]
+    )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the index is built: the builder makes millions of small
+    containers and no cycles, and each collection would walk the whole site's objects again
+    (15 % of the index's time at 50,000 papers)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def search_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
+    """The manifest, the index pieces, the store chunks and the topic lists."""
+    papers = search_order(catalog)
+    files: list[OutputFile] = []
+    groups: dict[str, dict[str, Any]] = {
+        name: {"fields": list(fields), "name": name, "pieces": []} for name, fields in GROUPS.items()
+    }
+    with _collector_paused():
+        index = build(documents(catalog, papers), FIELDS, positions=True)
+        for piece in split(index, GROUPS, PIECE_POSTINGS):
+            file, link = _asset(f"search/{piece.group}{piece.number}.json", piece.data, urls)
+            files.append(file)
+            groups[piece.group]["pieces"].append({"first": piece.first, "url": link})
+        del index
+    hashes = []  # the chunks' addresses differ only in number and hash: the manifest lists hashes
+    for number, start in enumerate(range(0, len(papers), CHUNK_PAPERS)):
+        chunk = fingerprinted(
+            f"search/papers{number}.json", _store_chunk(catalog, papers[start : start + CHUNK_PAPERS])
+        )
+        files.append(OutputFile(chunk.path, chunk.data))
+        hashes.append(chunk.path.rsplit(".", 2)[1])
+    members: dict[str, list[str]] = {t.slug: [] for t in catalog.topics}
+    for number, paper in enumerate(papers):
+        for slug in paper.topic_slugs:
+            members[slug].append(ref_of(number))
+    topics = []
+    for topic in catalog.topics:
+        file, link = _asset(f"search/topic-{topic.slug}.json", dump_json(members[topic.slug]), urls)
+        files.append(file)
+        topics.append(
+            {"members": link, "name": topic.name, "slug": topic.slug, "url": urls.link(topic_path(topic.slug))}
+        )
+    manifest = {
+        "version": VERSION,
+        "count": len(papers),
+        "chunk": CHUNK_PAPERS,
+        "groups": list(groups.values()),
+        "store": {"url": urls.link(f"{ASSETS_FOLDER}search/papers{{n}}.{{hash}}.json"), "hashes": hashes},
+        "papers": urls.link("papers/"),
+        "topics": topics,
+    }
+    files.append(OutputFile(MANIFEST, dump_json(manifest)))
+    return files
+
+
+def lunr_asset(lunr: Package, problems: Problems) -> dict[str, bytes]:
+    """lunr.js as a static asset, its licence kept in a comment at its top."""
+    if lunr.version != LUNR_VERSION:
+        problems.error(
+            Source("package.json"),
+            f"lunr {lunr.version} is installed, the search index is for lunr {LUNR_VERSION}",
+            "reinstall the npm packages: npm ci",
+        )
+    return {"lunr.js": b"/*!\n" + lunr.licence.replace(b"*/", b"* /") + b"*/\n" + lunr.script}
+
+
+def search_page(urls: SiteUrls) -> Page:
+    """/search/: results for `?q=`, shown by the browser code (it needs JavaScript, and says so).
+
+    Not in the sitemap: a search page has nothing of its own for search engines to index."""
+    return Page(
+        path="search/",
+        template="search.html",
+        meta={"kind": "search", "title": "Search", "url": urls.link("search/")},
+        sitemap=False,
+    )

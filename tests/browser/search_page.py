@@ -1,0 +1,58 @@
+"""Driving the search box as a reader does, and the sites the search tests need."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Page
+
+from site_src import search
+from tests.helpers import SHIPPED_CONTENT, build_into, load_cases, write_content
+
+
+def shown(page: Page) -> list[str]:
+    """The slugs of the results on the page, in order."""
+    paths: list[str] = page.eval_on_selector_all(".search-result-title a", "links => links.map(a => a.pathname)")
+    return [path.rstrip("/").rsplit("/", 1)[-1] for path in paths]
+
+
+def search_for(page: Page, query: str) -> list[str]:
+    """Type a query into the header's box; the slugs of the results once they are shown."""
+    page.fill("#search-box", query)
+    page.wait_for_function(
+        """q => document.querySelector('.search-status').textContent.includes('“' + q.trim() + '”')
+            && !document.querySelector('.search-results').hasAttribute('aria-busy')""",
+        arg=query,
+    )
+    return shown(page)
+
+
+def every_result(page: Page) -> list[str]:
+    """All results of the search shown, pressing "Show more results" until none are left."""
+    while page.locator(".search-more-button").count():
+        count = page.locator(".search-result").count()
+        page.click(".search-more-button")
+        page.wait_for_function("n => document.querySelectorAll('.search-result').length > n", arg=count)
+    return shown(page)
+
+
+def build_split_site(root: Path) -> Path:
+    """The sample digests with the index cut into many small pieces, published below a folder
+    (/digest/): searching must fetch, query and merge pieces exactly as a large site's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PIECE_POSTINGS", 300)
+        build_into(SHIPPED_CONTENT, root / "digest", base_url="https://example.org/digest/")
+    manifest = json.loads((root / "digest" / "search" / "index.json").read_text(encoding="utf-8"))
+    assert all(len(group["pieces"]) > 5 for group in manifest["groups"])
+    return root
+
+
+def build_hostile_site(root: Path) -> Path:
+    """Papers whose titles and abstracts are markup (tests/cases/escaping.yaml)."""
+    digest = {"date": "2025-07-01", "papers": load_cases("escaping.yaml")}
+    content = write_content(root, {"digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True)})
+    build_into(content, root / "public")
+    return root / "public"

@@ -1,0 +1,226 @@
+"""Searching the sample site in Chromium, as a reader does: typing, links, keys, loading, no JavaScript."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route, expect
+
+from .conftest import serve_folder
+from .search_page import build_hostile_site, every_result, search_for
+
+LOTTERY = "the-lottery-ticket-hypothesis-finding-sparse-trainable-neural-networks"
+
+
+def is_search_file(url: str) -> bool:
+    return "/search/index.json" in url or "/assets/search/" in url or "/assets/lunr." in url
+
+
+def test_typing_shows_results_with_highlights_topics_dates_and_snippet(
+    page: Page, site_url: str, console_errors: list[str]
+) -> None:
+    page.goto(site_url + "/topics/")
+    assert search_for(page, "lottery ticket")[0] == LOTTERY
+    expect(page.locator(".search-status")).to_have_text("1 paper matches “lottery ticket”.")
+    expect(page.locator(".search-status")).to_have_attribute("aria-live", "polite")
+    result = page.locator(".search-result").first
+    expect(result.locator(".search-result-title mark")).to_have_text(["Lottery", "Ticket"])
+    expect(result.locator(".search-result-meta")).to_contain_text("Efficiency & Sparsity")
+    expect(result.locator(".search-result-meta time")).to_have_attribute("datetime", re.compile(r"\d{4}-\d\d-\d\d"))
+    snippet = result.locator(".search-result-snippet")
+    expect(snippet.locator("mark").first).to_be_visible()
+    assert len(snippet.inner_text()) < 260
+
+
+def test_snippet_is_cut_around_a_match_late_in_the_abstract(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/")
+    assert search_for(page, "pointer networks hull")[0] == "pointer-networks"
+    snippet = page.locator(".search-result-snippet").first
+    expect(snippet).to_contain_text(re.compile("^…"))
+    expect(snippet.locator("mark", has_text=re.compile("hull", re.I)).first).to_be_visible()
+
+
+def test_index_loads_on_first_focus_with_a_loading_state(page: Page, site_url: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    held: list[Route] = []
+    page.route("**/search/index.json", lambda route: held.append(route))
+    page.goto(site_url + "/digests/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if is_search_file(url)]
+    page.focus("#search-box")
+    page.keyboard.type("music")
+    expect(page.locator(".search-status")).to_have_text("Loading search…")
+    expect(page.locator(".search-status")).to_be_visible()
+    assert held, "focusing the box fetches the index"
+    held[0].continue_()
+    expect(page.locator(".search-status")).to_contain_text("papers match “music”")
+
+
+def test_titles_answer_first_while_abstracts_load(page: Page, split_site_url: str, console_errors: list[str]) -> None:
+    held: list[Route] = []
+    page.route("**/assets/search/abstracts*.json", lambda route: held.append(route))
+    page.goto(split_site_url + "/search/")
+    page.fill("#search-box", "lottery ticket")
+    expect(page.locator(".search-status")).to_contain_text(
+        "paper matches “lottery ticket” in titles. Searching abstracts…"
+    )
+    expect(page.locator(".search-result-title").first).to_contain_text("The Lottery Ticket Hypothesis")
+    expect(page.locator(".search-results")).to_have_attribute("aria-busy", "true")
+    assert held
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/search/abstracts*.json")
+    expect(page.locator(".search-results")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ papers? match(es)? “lottery ticket”\.$"))
+    expect(page.locator(".search-result-title").first).to_contain_text("The Lottery Ticket Hypothesis")
+
+
+def test_search_files_have_fingerprinted_addresses(page: Page, site_url: str) -> None:
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
+    page.goto(site_url + "/search/?q=diffusion")
+    expect(page.locator(".search-status")).to_contain_text("papers match")
+    data = [r.url for r in requests if is_search_file(r.url) and "/search/index.json" not in r.url]
+    assert data and all(re.search(r"\.[0-9a-f]{10}\.(json|js)$", url) for url in data), data
+
+
+def test_a_link_reproduces_the_search(page: Page, site_url: str, console_errors: list[str]) -> None:
+    page.goto(site_url + "/search/?q=%22music+transformer%22")
+    expect(page.locator("#search-box")).to_have_value('"music transformer"')
+    expect(page.locator(".search-result-title").first).to_have_text("Music Transformer")
+    expect(page.locator("h1")).to_have_text("Search")
+
+
+def test_the_query_lives_in_the_address_and_back_restores_it(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/search/")
+    search_for(page, "pointer")
+    assert page.evaluate("location.search") == "?q=pointer"
+    page.locator(".search-result-title a").first.click()
+    expect(page.locator("h1")).to_have_text("Pointer Networks")
+    page.go_back()
+    expect(page.locator("#search-box")).to_have_value("pointer")
+    expect(page.locator(".search-result-title").first).to_have_text("Pointer Networks")
+
+
+def test_keys_slash_arrows_enter_and_escape(page: Page, site_url: str, console_errors: list[str]) -> None:
+    page.goto(site_url + "/topics/")
+    page.keyboard.press("/")
+    expect(page.locator("#search-box")).to_be_focused()
+    page.keyboard.type("music generation")
+    expect(page.locator(".search-status")).to_contain_text("papers match “music generation”")
+    titles = page.locator(".search-result-title a")
+    page.keyboard.press("ArrowDown")
+    expect(titles.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(titles.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#search-box")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-box")).to_have_value("")
+    expect(page.locator(".search-result")).to_have_count(0)
+    expect(page.locator("#search-panel")).to_be_hidden()
+    assert page.evaluate("location.search") == ""
+    page.keyboard.type("lottery")
+    expect(page.locator(".search-status")).to_contain_text("“lottery”")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/papers/{LOTTERY}/")
+
+
+def test_slash_in_the_box_is_typed_not_captured(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/")
+    page.focus("#search-box")
+    page.keyboard.type("a/b")
+    expect(page.locator("#search-box")).to_have_value("a/b")
+
+
+def test_enter_in_the_box_opens_the_search_page(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/about/")
+    page.focus("#search-box")
+    page.keyboard.type("lottery")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=lottery")
+    assert search_for(page, "lottery")[0] == LOTTERY
+
+
+def test_without_javascript_the_form_submits_to_the_search_page(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/papers/pointer-networks/")
+    page.fill("#search-box", "lottery ticket")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=lottery+ticket")
+    expect(page.locator(".search-noscript")).to_contain_text("Search needs JavaScript")
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "present", "absent"),
+    [
+        ('"continual learning"', "a-closer-look-at-rehearsal-free-continual-learning", None),
+        ('"learning continual"', None, "a-closer-look-at-rehearsal-free-continual-learning"),
+        ("music -transformer", "musicrl-aligning-music-generation-to-human-preferences", "music-transformer"),
+        ('transformer -"music generation"', "music-transformer", "theme-transformer-symbolic-music-generation-with"),
+        ("topic:music transformer", "music-transformer", "exemplar-free-continual-learning-of-vision-transformers-via"),
+        ("transformer -topic:music", "exemplar-free-continual-learning-of-vision-transformers", "music-transformer"),
+        ('topic:"speech & audio" diffusion', "speech-enhancement-and-dereverberation-with-diffusion-based", None),
+        ("transcri", "a-lightweight-instrument-agnostic-model-for-polyphonic-note-transcription-and", None),
+        ("lotery", LOTTERY, None),
+        ("surveys", "audio-language-models-for-audio-centric-tasks-a-survey", None),
+    ],
+)
+def test_query_language(page: Page, site_url: str, query: str, present: str | None, absent: str | None) -> None:
+    page.goto(site_url + "/search/")
+    search_for(page, query)
+    slugs = every_result(page)
+    if present:
+        assert any(s.startswith(present) for s in slugs), slugs
+    if absent:
+        assert not any(s.startswith(absent) for s in slugs), slugs
+
+
+def test_topic_filter_keeps_only_that_topic(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/search/")
+    search_for(page, "topic:music")
+    metas = page.locator(".search-result-meta").all_inner_texts()
+    assert metas and all("Music" in m for m in metas)
+    search_for(page, "topic:nonsense learning")
+    expect(page.locator(".search-status")).to_contain_text("No topic is called “nonsense”")
+
+
+def test_exact_title_ranks_first(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/search/")
+    assert search_for(page, "Diffusion Models Beat GANs on Image Classification")[0] == (
+        "diffusion-models-beat-gans-on-image-classification"
+    )
+
+
+@pytest.mark.parametrize("query", ["title:", "~", "^2", "*", '"', "+-", ":", "foo~1^", "\\", "-", "topic:", "a*b~c"])
+def test_lunr_syntax_never_breaks_the_search(page: Page, site_url: str, console_errors: list[str], query: str) -> None:
+    page.goto(site_url + "/search/")
+    page.fill("#search-box", query)
+    page.wait_for_function("() => !/Loading/.test(document.querySelector('.search-status').textContent)")
+    page.wait_for_timeout(100)
+    assert "unavailable" not in page.locator(".search-status").inner_text()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_folder(build_hostile_site(tmp_path_factory.mktemp("hostile-search"))) as url:
+        yield url
+
+
+def test_markup_in_titles_shows_as_text_in_results(page: Page, hostile_url: str, console_errors: list[str]) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_url + "/search/")
+    search_for(page, "onerror alert")
+    titles = page.locator(".search-result-title").all_inner_texts()
+    assert "<img src=x onerror=alert(1)>" in titles
+    assert page.locator(".search-results img, .search-results script, .search-results iframe").count() == 0
+    assert "<img src=x onerror=alert(1)>" in page.locator(".search-results").inner_text()
+    assert dialogs == []

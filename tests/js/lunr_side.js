@@ -1,0 +1,67 @@
+// The browser's side of the parity tests, run in node: reads a JSON request on stdin, answers on stdout.
+//   {"op": "analyse", "texts": [...], "words": [...]}  -> {"words": [[...]...], "terms": [...], "stems": [...]}
+//   {"op": "search", "index": "<path>", "queries": [...]} -> [[{"ref", "score"}...]...]
+//   {"op": "scores", "site": "<path>", "words": [...]}
+//       -> [{"word", "piece", "ours": {ref: score}, "lunr": {ref: score}}...]: the browser code's
+//          score of each word on each piece it plans to search, and lunr.Index.query's
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const root = path.resolve(__dirname, "..", "..");
+globalThis.lunr = require(path.join(root, "node_modules", "lunr"));
+const core = require(path.join(root, "templates", "static", "search-core.js"));
+
+const request = JSON.parse(fs.readFileSync(0, "utf8"));
+let answer;
+if (request.op === "analyse") {
+  answer = {
+    words: request.texts.map(core.words),
+    terms: request.words.map(core.term),
+    stems: request.words.map((w) => lunr.stemmer(new lunr.Token(w, {})).toString()),
+  };
+} else if (request.op === "search") {
+  const index = lunr.Index.load(JSON.parse(fs.readFileSync(request.index, "utf8")));
+  answer = request.queries.map((q) => index.search(q).map((r) => ({ ref: r.ref, score: r.score })));
+} else if (request.op === "scores") {
+  const manifest = JSON.parse(fs.readFileSync(path.join(request.site, "search", "index.json"), "utf8"));
+  const prefix = manifest.papers.slice(0, -"papers/".length);
+  const pieces = new Map();
+  const piece = (g, n) => {
+    const key = g + ":" + n;
+    if (!pieces.has(key)) {
+      const file = path.join(request.site, manifest.groups[g].pieces[n].url.slice(prefix.length));
+      pieces.set(key, core.prepare(lunr.Index.load(JSON.parse(fs.readFileSync(file, "utf8"))), manifest.groups[g].fields));
+    }
+    return pieces.get(key);
+  };
+  answer = [];
+  for (const word of request.words) {
+    const query = core.parse(word);
+    const planned = core.plan(query, manifest, true);
+    planned.words[0].forEach((look, g) => {
+      const numbers = new Set(look.flatMap((entry) => entry.pieces));
+      for (const n of numbers) {
+        const only = (gg, nn) => (gg === g && nn === n ? piece(g, n) : null);
+        const ours = {};
+        for (const hit of core.run(query, planned, only, null, manifest.count).hits) ours[hit.ref] = hit.score;
+        const clauses = look.filter((entry) => entry.pieces.includes(n)).map((entry) => entry.clause);
+        const theirs = {};
+        const p = piece(g, n);
+        p.index
+          .query((q) => {
+            for (const c of clauses) {
+              const options = { fields: p.fields, boost: c.boost, usePipeline: false };
+              if (c.wildcard) options.wildcard = lunr.Query.wildcard.TRAILING;
+              if (c.editDistance) options.editDistance = c.editDistance;
+              q.term(c.term, options);
+            }
+          })
+          .forEach((r) => (theirs[r.ref] = r.score));
+        answer.push({ word, piece: g + ":" + n, ours, lunr: theirs });
+      }
+    });
+  }
+} else {
+  throw new Error("unknown op " + request.op);
+}
+process.stdout.write(JSON.stringify(answer));

@@ -1,0 +1,64 @@
+"""The search index: the fast builder writes exactly what lunr.py writes, and its pieces add up to it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from site_src.lunrindex import build, serialize, split
+from site_src.search import FIELDS, GROUPS, documents, search_order
+
+from .search_helpers import reference_index, sample_catalog
+
+
+@pytest.fixture(scope="module")
+def sample_documents() -> list[Any]:
+    catalog = sample_catalog()
+    return documents(catalog, search_order(catalog))
+
+
+@pytest.mark.parametrize("positions", [True, False], ids=["with positions", "without positions"])
+def test_builder_writes_what_lunr_py_writes(sample_documents: list[Any], positions: bool) -> None:
+    ours = serialize(build(sample_documents, FIELDS, positions=positions))
+    assert ours == reference_index(sample_documents, FIELDS, positions)
+
+
+def test_builder_matches_lunr_py_when_refs_are_not_in_order(sample_documents: list[Any]) -> None:
+    shuffled = sample_documents[::-1][:40]
+    assert serialize(build(shuffled, FIELDS)) == reference_index(shuffled, FIELDS, positions=False)
+
+
+def _entries(data: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, dict[int, float]]]:
+    index = json.loads(data)
+    postings = dict(index["invertedIndex"])
+    vectors = {key: dict(zip(values[::2], values[1::2], strict=True)) for key, values in index["fieldVectors"]}
+    return postings, vectors
+
+
+def test_pieces_add_up_to_the_whole_index(sample_documents: list[Any]) -> None:
+    index = build(sample_documents, FIELDS, positions=True)
+    whole_postings, whole_vectors = _entries(serialize(index))
+    pieces = list(split(index, GROUPS, max_postings=400))
+    assert len({p.group for p in pieces}) == 2 and len(pieces) > 10
+    for group, fields in GROUPS.items():
+        mine = [p for p in pieces if p.group == group]
+        assert [p.first for p in mine] == sorted(p.first for p in mine)
+        postings: dict[str, dict[str, Any]] = {}
+        vectors: dict[str, dict[int, float]] = {}
+        for piece in mine:
+            assert piece.fields == fields
+            piece_postings, piece_vectors = _entries(piece.data)
+            assert not postings.keys() & piece_postings.keys(), "a term in two pieces"
+            postings.update(piece_postings)
+            for key, vector in piece_vectors.items():
+                assert not vectors.get(key, {}).keys() & vector.keys()
+                vectors.setdefault(key, {}).update(vector)
+        expected_postings = {
+            term: {"_index": p["_index"], **{f: p[f] for f in fields}}
+            for term, p in whole_postings.items()
+            if any(p[f] for f in fields)
+        }
+        assert postings == expected_postings
+        assert vectors == {k: v for k, v in whole_vectors.items() if k.split("/")[0] in fields and v}

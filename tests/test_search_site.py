@@ -1,0 +1,81 @@
+"""The search's files in a built site: named by their content, sorted JSON, lunr.js with its licence."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from site_src.config import NODE_MODULES_DIR
+from site_src.content import Package
+from site_src.errors import Problems
+from site_src.search import lunr_asset, search_files
+from site_src.urls import SiteUrls
+
+from .conftest import BuiltSite
+from .helpers import resolve
+from .search_helpers import sample_catalog
+
+
+def _manifest(out: Path) -> dict[str, object]:
+    data = (out / "search" / "index.json").read_text(encoding="utf-8")
+    assert data == json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.loads(data)  # type: ignore[no-any-return]
+
+
+def _store_links(manifest: dict[str, object]) -> list[str]:
+    store = manifest["store"]
+    return [
+        store["url"].replace("{n}", str(n)).replace("{hash}", h)  # type: ignore[index]
+        for n, h in enumerate(store["hashes"])  # type: ignore[index]
+    ]
+
+
+def _links(manifest: dict[str, object]) -> list[str]:
+    pieces = [p["url"] for g in manifest["groups"] for p in g["pieces"]]  # type: ignore[attr-defined]
+    return pieces + _store_links(manifest) + [t["members"] for t in manifest["topics"]]  # type: ignore[attr-defined]
+
+
+def test_every_search_file_is_named_by_its_content(sample_site: BuiltSite) -> None:
+    links = _links(_manifest(sample_site.out))
+    on_disk = {p.relative_to(sample_site.out).as_posix() for p in (sample_site.out / "assets" / "search").iterdir()}
+    assert {link.lstrip("/") for link in links} == on_disk
+    for link in links:
+        file = resolve(sample_site.out, link)
+        assert file is not None, link
+        name_hash = re.search(r"\.([0-9a-f]{10})\.json$", link)
+        assert name_hash and name_hash.group(1) == hashlib.sha256(file.read_bytes()).hexdigest()[:10], link
+        data = file.read_text(encoding="utf-8")
+        assert data == json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_store_holds_what_results_show(sample_site: BuiltSite) -> None:
+    chunks = [resolve(sample_site.out, link) for link in _store_links(_manifest(sample_site.out))]
+    papers = json.loads((sample_site.out / "api" / "papers.json").read_text(encoding="utf-8"))
+    by_slug = {p["slug"]: p for p in papers}
+    records = [record for chunk in chunks if chunk for record in json.loads(chunk.read_text(encoding="utf-8"))]
+    assert sorted(r["slug"] for r in records) == sorted(by_slug)
+    for record in records:
+        paper = by_slug[record["slug"]]
+        assert record["title"] == paper["title"] and record["abstract"] == paper["abstract"]
+        assert record["topics"] == paper["topics"] and sorted(record["dates"]) == sorted(paper["digests"])
+
+
+def test_search_files_are_the_same_from_build_to_build() -> None:
+    catalog = sample_catalog()
+    urls = SiteUrls("https://example.org/")
+    assert search_files(catalog, urls) == search_files(catalog, urls)
+
+
+def test_lunr_js_is_copied_with_its_licence(sample_site: BuiltSite) -> None:
+    (copied,) = (sample_site.out / "assets").glob("lunr.*.js")
+    data = copied.read_bytes()
+    assert data.startswith(b"/*!\n") and b"Permission is hereby granted, free of charge" in data
+    assert data.endswith((NODE_MODULES_DIR / "lunr" / "lunr.min.js").read_bytes())
+
+
+def test_another_lunr_release_is_refused() -> None:
+    problems = Problems()
+    lunr_asset(Package("2.3.8", b"script", b"licence"), problems)
+    assert [p.message for p in problems.errors] == ["lunr 2.3.8 is installed, the search index is for lunr 2.3.9"]
