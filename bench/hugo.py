@@ -21,10 +21,8 @@ from make_corpus import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from site_src.cache import BuildCache
 from site_src.config import BuildOptions
-from site_src.errors import Problems
-from site_src.pipeline import Timings, gather
+from site_src.inputs import load_catalog
 
 CONFIG = """baseURL = "https://paper-digest.example.org/"
 title = "Paper Digest (Hugo)"
@@ -60,8 +58,7 @@ LAYOUTS = {
 def write_hugo_site(content_dir: Path, site: Path) -> int:
     """Write `content_dir`'s papers as a Hugo site in `site` (replaced); returns the paper count."""
     options = BuildOptions(content_dir=content_dir, out_dir=site / "unused")
-    built, _ = gather(options, Timings(), Problems(), BuildCache.empty())
-    catalog = built.catalog
+    catalog = load_catalog(options)
     shutil.rmtree(site, ignore_errors=True)
     (site / "content/papers").mkdir(parents=True)
     (site / "hugo.toml").write_text(CONFIG, encoding="utf-8")

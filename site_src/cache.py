@@ -67,6 +67,8 @@ class BuildCache:
     memos: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     """Output path of a page -> the key of what it was rendered from."""
+    groups: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Files made together (the search index) -> the key of what they were made from, and their paths."""
     files: dict[str, FileRecord] = field(default_factory=dict)
     """Output path -> what the last build wrote there."""
     _used: set[str] = field(default_factory=set)
@@ -88,12 +90,13 @@ class BuildCache:
             return fresh
         if not isinstance(saved, dict) or saved.get("code") != fresh.code:
             return fresh
-        return cls(code=fresh.code, memos=saved["memos"], pages=saved["pages"], files=saved["files"])
+        return cls(fresh.code, saved["memos"], saved["pages"], saved["groups"], saved["files"])
 
     def to_bytes(self) -> bytes:
         """The cache as bytes, keeping only the memos this build used (it never grows without bound)."""
         memos = {key: value for key, value in self.memos.items() if key in self._used}
-        return pickle.dumps({"code": self.code, "memos": memos, "pages": self.pages, "files": self.files})
+        saved = {"code": self.code, "memos": memos, "pages": self.pages, "groups": self.groups, "files": self.files}
+        return pickle.dumps(saved)
 
     def memo(self, namespace: str, key: str, compute: Callable[[], _T]) -> _T:
         """`compute()`, or its remembered result for the same namespace and input key."""
@@ -113,6 +116,14 @@ class BuildCache:
         for position, result in zip(missing, compute(missing), strict=True):
             self.memos[full_keys[position]] = result
         return [self.memos[key] for key in full_keys]
+
+    def kept_group(self, name: str, key: str, out_dir: Path) -> list[tuple[str, FileRecord]] | None:
+        """The files of a group, if the last build made them from the same key and they are still on disk."""
+        made_from, paths = self.groups.get(name, ("", ()))
+        if made_from != key:
+            return None
+        kept = [(path, record) for path in paths if (record := self.file_unchanged(path, out_dir))]
+        return kept if len(kept) == len(paths) else None
 
     def file_unchanged(self, path: str, out_dir: Path) -> FileRecord | None:
         """The record of an output file if the file on disk is still exactly what we wrote."""

@@ -11,7 +11,8 @@ from typing import Any
 
 from .config import ROOT, BuildOptions
 from .errors import BuildError
-from .pipeline import build, load_catalog
+from .inputs import load_catalog
+from .pipeline import build
 from .topic_report import topic_table
 from .yamldoc import check_url
 

@@ -8,10 +8,11 @@ running other threads (the preview server: forking a threaded process is not saf
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
@@ -20,11 +21,14 @@ _TASK: Callable[[Any], Any] | None = None
 """The function being mapped, set just before forking so that workers inherit it (closures can't be pickled)."""
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def worker_count() -> int:
-    """Worker processes to use: one per core, none in a process with other threads running."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """Forked worker processes to use: one per core, none in a process with other threads running."""
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    return cores if forkable and threading.active_count() == 1 else 1
+    return _cores() if forkable and threading.active_count() == 1 else 1
 
 
 def _run(items: Sequence[Any]) -> list[Any]:
@@ -47,3 +51,31 @@ def fork_map(
             return [result for results in pool.imap(_run, chunks) for result in results]
     finally:
         _TASK = None
+
+
+class SideWork(Generic[_Result]):
+    """One task run in another process from the moment the block is entered, while this process goes
+    on with other stages. Forked where that is safe; spawned (a fresh interpreter, the arguments
+    pickled) in a process that runs threads, like the preview server; in-process on one core, or
+    when the task is `cheap`."""
+
+    def __init__(self, function: Callable[..., _Result], *args: Any, cheap: bool = False) -> None:
+        self.function, self.args, self.cheap = function, args, cheap
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._pending: multiprocessing.pool.AsyncResult[_Result] | None = None
+
+    def __enter__(self) -> SideWork[_Result]:
+        if _cores() > 1 and not self.cheap:
+            method = "fork" if threading.active_count() == 1 else "spawn"
+            self._pool = multiprocessing.get_context(method).Pool(1)
+            self._pending = self._pool.apply_async(self.function, self.args)
+        return self
+
+    def result(self) -> _Result:
+        """The task's result (waiting for the other process, or running the task here)."""
+        return self._pending.get() if self._pending is not None else self.function(*self.args)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()

@@ -1,37 +1,35 @@
-"""The build, stage by stage: gather and validate everything, render everything, then write once."""
+"""The build, stage by stage: gather and validate everything, make everything, then write once.
+
+parse → catalog ─┬─ related → pages (worker processes) ─┬─ write
+                 │           + data, feeds (meanwhile)  │
+                 └─ search index (a side process) ──────┘
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
-from typing import TypeVar
+from pathlib import Path
 
 from . import content, output
 from .api import api_files, sitemap_files
 from .assets import Asset, asset_files, fingerprint_all
-from .cache import BuildCache, cache_folder, fingerprint
-from .catalog import build_catalog
-from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings, parse_settings, with_overrides
-from .digest import parse_digest
-from .errors import BuildError, Problem, Problems, Source
+from .cache import BuildCache, FileRecord, cache_folder, fingerprint
+from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
+from .errors import BuildError, Problem, Problems
 from .feeds import feed_files
-from .model import Catalog, DigestFile, Note, Topic, TopicAssignment
-from .notes import parse_note
-from .output import OutputFile
-from .pages import Page, PageMaker, PageSpec, parse_page
+from .inputs import make_catalog, parse_inputs
+from .model import Catalog
+from .output import OutputFile, Staging, stage_bytes
+from .pages import Page, PageMaker, PageSpec
 from .pagework import PageJob, PageResult, PageWork
-from .parallel import fork_map
+from .parallel import SideWork
 from .related import related_papers
 from .render import NavItem, Renderer, SiteView
 from .search import lunr_asset, search_files, search_page
-from .topics import Classifier, parse_taxonomy
 from .urls import SiteUrls, output_file
-
-_T = TypeVar("_T")
-
 
 Progress = Callable[[str, int, int], None]
 """Told, as a build goes, the stage it is in and how many of how many items are done (0 of 0 for a
@@ -102,85 +100,6 @@ class BuildReport:
         return f"{line}; {self.written} files changed" if verb == "Built" else line
 
 
-def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Problems], _T], problems: Problems) -> _T:
-    """A parse result and the problems it found, computed once per distinct input."""
-
-    def run() -> tuple[_T, list[Problem]]:
-        found = Problems()
-        return parse(found), found.items
-
-    result, found = cache.memo(namespace, key, run)
-    problems.items.extend(found)
-    return result
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """Every input, parsed and checked on its own."""
-
-    settings: SiteSettings
-    topics: tuple[Topic, ...]
-    taxonomy: str
-    """A fingerprint of the taxonomy file: classifications are remembered per taxonomy."""
-    digests: list[DigestFile]
-    notes: list[Note]
-    hand_written: list[Page]
-
-
-def _parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -> Parsed:
-    """Read every input and parse the ones that changed; every problem of every file is recorded."""
-    inputs = content.load(options.content_dir, problems)
-    settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
-    settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
-    settings = with_overrides(settings, options)
-    topics = parse_taxonomy(inputs.topics, problems) if inputs.topics else ()
-    slugs = {t.slug for t in topics}
-    context = fingerprint(str(settings.year), *sorted(slugs))
-    digests = [
-        digest
-        for f in inputs.digests
-        if (
-            digest := _remembered(
-                cache,
-                "digest",
-                fingerprint(context, str(f.source), f.text),
-                partial(parse_digest, f, settings.year, slugs),
-                problems,
-            )
-        )
-    ]
-    notes = [
-        _remembered(cache, "note", fingerprint(context, str(f.source), f.text), partial(parse_note, f, slugs), problems)
-        for f in inputs.notes
-    ]
-    urls = SiteUrls(settings.base_url)
-    hand_written = [p for f in inputs.pages if (p := parse_page(f, urls, problems))]
-    problems.raise_if_errors()
-    taxonomy = fingerprint(inputs.topics.text if inputs.topics else "")
-    return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
-
-
-def _make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catalog:
-    """Papers merged across digests, with their topics (remembered per paper) and notes."""
-    classifier = Classifier.for_topics(parsed.topics)
-
-    def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
-        keys = [fingerprint(parsed.taxonomy, title, abstract) for title, abstract in pairs]
-        return cache.memo_many(
-            "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
-        )
-
-    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all)
-    problems.raise_if_errors()
-    return catalog
-
-
-def load_catalog(options: BuildOptions) -> Catalog:
-    """The validated catalog alone, for commands that report on it (`build.py topics`); raises BuildError."""
-    cache = BuildCache.empty()
-    return _make_catalog(_parse_inputs(options, Problems(), cache), Problems(), cache)
-
-
 def _site_view(
     settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset], noindex: bool
 ) -> SiteView:
@@ -204,63 +123,59 @@ def _site_view(
     )
 
 
-def gather(options: BuildOptions, timings: Timings, problems: Problems, cache: BuildCache) -> tuple[Site, SiteView]:
-    """Every input parsed and validated, every page named; raises BuildError on any error."""
-    with timings.stage("parse"):
-        parsed = _parse_inputs(options, problems, cache)
-        static = content.load_static(options.templates_dir / "static", problems)
-        lunr = content.load_package(NODE_MODULES_DIR / "lunr", "lunr.min.js", problems)
-        if lunr:
-            static.update(lunr_asset(lunr, problems))
-        problems.raise_if_errors()
-    with timings.stage("catalog"):
-        catalog = _make_catalog(parsed, problems, cache)
-    settings, hand_written = parsed.settings, parsed.hand_written
-    with timings.stage("related"):
-        # Related papers depend on every paper's text: remembered until any paper comes, goes or changes.
-        texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
-        catalog = replace(catalog, related=cache.memo("related", texts, lambda: related_papers(catalog.papers)))
-    urls = SiteUrls(settings.base_url)
-    pages = (*hand_written, search_page(urls))
-    maker = PageMaker(catalog, urls, settings.title, settings.description, pages)
-    assets = fingerprint_all(static)
-    site = Site(settings, catalog, maker, maker.specs(), urls, assets)
-    return site, _site_view(settings, urls, hand_written, assets, options.noindex)
+Staged = list[tuple[str, FileRecord, bool]]
+"""Files made elsewhere: their paths, records, and whether new bytes were staged."""
+
+
+def _search_key(catalog: Catalog, urls: SiteUrls) -> str:
+    """Everything the search files are made from: each paper's text, topics and digests, the topics."""
+    papers = (
+        f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{[a.date for a in p.appearances]}"
+        for p in catalog.papers.values()
+    )
+    return fingerprint(urls.base_url, *(f"{t.slug}\0{t.name}" for t in catalog.topics), *papers)
+
+
+def search_staged(catalog: Catalog, urls: SiteUrls, folder: Path | None, unchanged: dict[str, FileRecord]) -> Staged:
+    """The search files, staged (run in a side process: a top-level function, its arguments pickle)."""
+    return [(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path))) for f in search_files(catalog, urls)]
+
+
+def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Staged]:
+    """The search files: kept from the last build when made from the same papers (the index cannot
+    be updated in part: every new paper changes every weight), else made in a side process."""
+    kept = None if staging.cold else staging.cache.kept_group("search", _search_key(catalog, urls), staging.out_dir)
+    if kept is not None:
+        return SideWork(list, [(path, record, False) for path, record in kept], cheap=True)
+    _, previous = staging.cache.groups.get("search", ("", ()))
+    unchanged = {path: record for path in previous if (record := staging.previous(path))}
+    return SideWork(search_staged, catalog, urls, staging.folder, unchanged)
 
 
 def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[OutputFile]:
-    """The files that are not pages: data, feeds and assets (made while workers render the pages)."""
+    """The data, feeds and assets (made while the workers render the pages)."""
     with timings.stage("api"):
         api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
         feeds = feed_files(site.catalog, site.settings, site.urls, options.templates_dir)
-    with timings.stage("search"):
-        search = search_files(site.catalog, site.urls)
-    return [*api, *feeds, *search, *asset_files(site.assets)]
+    return [*api, *feeds, *asset_files(site.assets)]
 
 
-def _render(
-    site: Site,
-    renderer: Renderer,
-    options: BuildOptions,
-    staging: output.Staging,
-    timings: Timings,
-    problems: Problems,
+def _pages(
+    site: Site, renderer: Renderer, options: BuildOptions, staging: Staging, timings: Timings, problems: Problems
 ) -> list[PageResult]:
-    """Every page made, rendered (where it changed) and staged, and the other files of the site with
-    them; raises BuildError when a template fails."""
-    problems.items.extend(renderer.check_templates())
-    problems.raise_if_errors()
-    job = PageJob(site.maker, site.specs, renderer, staging.cache, options.out_dir, staging.folder, staging.cold)
+    """Every page made, keyed, rendered where it changed, and staged, with the site's other files
+    made meanwhile; raises BuildError when a template fails (one problem per template)."""
+    job = PageJob(site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold)
     results: list[PageResult] = []
     failed: set[str] = set()
     with PageWork(job) as work:
-        extras = _site_files(site, options, timings)  # while the workers render
+        extras = _site_files(site, options, timings)
         with timings.stage("pages"):
             for result in work.results():
                 results.append(result)
                 if result.problem is not None and result.template not in failed:
-                    failed.add(result.template)  # one problem per template, not one per page
+                    failed.add(result.template)
                     problems.items.append(result.problem)
                 if timings.progress is not None:
                     timings.progress("pages", len(results), len(site.specs))
@@ -287,6 +202,15 @@ def load_cache(options: BuildOptions) -> BuildCache:
     return BuildCache.from_bytes(content.read_cache(cache_folder(options.out_dir)))
 
 
+def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]:
+    """The templates' static files and lunr.js (with its licence), by name."""
+    static = content.load_static(options.templates_dir / "static", problems)
+    lunr = content.load_package(NODE_MODULES_DIR / "lunr", "lunr.min.js", problems)
+    if lunr:
+        static.update(lunr_asset(lunr, problems))
+    return static
+
+
 def build(
     options: BuildOptions, write: bool = True, cache: BuildCache | None = None, progress: Progress | None = None
 ) -> BuildReport:
@@ -295,26 +219,51 @@ def build(
     start = time.perf_counter()
     timings, problems = Timings(progress=progress), Problems()
     if write:
-        protected = [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
-        output.check_output_folder(options.out_dir, protected)
+        output.check_output_folder(
+            options.out_dir, [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
+        )
     cache = cache if cache is not None else load_cache(options)
-    site, view = gather(options, timings, problems, cache)
-    renderer = Renderer(view, site.urls, options.templates_dir)
-    staging = output.Staging(options.out_dir, cache, write=write)
+    with timings.stage("parse"):
+        parsed = parse_inputs(options, problems, cache)
+        static = _static_files(options, problems)
+        problems.raise_if_errors()
+    with timings.stage("catalog"):
+        catalog = make_catalog(parsed, problems, cache)
+    urls = SiteUrls(parsed.settings.base_url)
+    assets = fingerprint_all(static)
+    view = _site_view(parsed.settings, urls, parsed.hand_written, assets, options.noindex)
+    renderer = Renderer(view, urls, options.templates_dir)
+    problems.items.extend(renderer.check_templates())
+    problems.raise_if_errors()
+    staging = Staging(options.out_dir, cache, write=write)
     try:
-        results = _render(site, renderer, options, staging, timings, problems)
+        with _search(catalog, urls, staging) as search:
+            with timings.stage("related"):
+                # Related papers depend on every paper's text: remembered until a paper comes, goes or changes.
+                texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
+                related = cache.memo("related", texts, lambda: related_papers(catalog.papers))
+            catalog = replace(catalog, related=related)
+            pages = (*parsed.hand_written, search_page(urls))
+            maker = PageMaker(catalog, urls, parsed.settings.title, parsed.settings.description, pages)
+            site = Site(parsed.settings, catalog, maker, maker.specs(), urls, assets)
+            results = _pages(site, renderer, options, staging, timings, problems)
+            with timings.stage("search"):
+                searched = search.result()
+        for path, record, written in searched:
+            staging.record(path, record, written)
         _finish(options, problems)
         if write:
             with timings.stage("write"):
                 staging.publish()
                 cache.pages = {output_file(r.path): r.key for r in results}
+                cache.groups["search"] = (_search_key(catalog, urls), tuple(path for path, _, _ in searched))
                 output.save_cache(cache_folder(options.out_dir), cache.to_bytes())
     finally:
         staging.discard()
     return BuildReport(
-        digests=len(site.catalog.digests),
-        papers=len(site.catalog.papers),
-        topics=len(site.catalog.topics),
+        digests=len(catalog.digests),
+        papers=len(catalog.papers),
+        topics=len(catalog.topics),
         pages=len(results),
         files=len(staging.records),
         rendered=sum(r.rendered for r in results),

@@ -119,13 +119,21 @@ _NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 """Characters YAML refuses or folds when read raw (JSON leaves them unescaped)."""
 
 
+_NEEDS_ESCAPES = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]')
+"""Characters a double-quoted scalar cannot hold as they are (most texts have none)."""
+
+
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar: a JSON string, with what YAML cannot read raw escaped too."""
+    if not _NEEDS_ESCAPES.search(text):
+        return f'"{text}"'
     return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _scalar(value: Any) -> str:
     """One value as a YAML scalar that reads back as the same value and type."""
+    if type(value) is str:  # the common case first: most front matter is text
+        return _quoted(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -152,9 +160,14 @@ def _key(key: str) -> str:
     return key if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS else _quoted(key)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), datetime.date})
+
+
 def _emit(value: Any, indent: str, lines: list[str], prefix: str) -> None:
     """Append `value` in block style after `prefix`; its children are indented by `indent`."""
-    if isinstance(value, Mapping) and value:
+    if type(value) in _SCALARS:  # exact types first: isinstance against Mapping is slow
+        lines.append(prefix + _scalar(value))
+    elif isinstance(value, Mapping) and value:
         if prefix:
             lines.append(prefix.rstrip())
         for key in sorted(value):

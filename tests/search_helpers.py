@@ -19,9 +19,9 @@ from lunr.trimmer import trimmer
 from site_src import analysis
 from site_src.api import dump_json
 from site_src.config import BuildOptions
+from site_src.inputs import load_catalog
 from site_src.lunrindex import Document, Field
 from site_src.model import Catalog
-from site_src.pipeline import load_catalog
 
 from .helpers import SHIPPED_CONTENT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src import pagework
+from site_src import pagework, parallel
 from site_src.config import TEMPLATES_DIR, BuildOptions
 from site_src.errors import BuildError
 from site_src.pipeline import build
@@ -17,21 +17,22 @@ from .helpers import SHIPPED_CONTENT
 
 
 @pytest.fixture
-def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers for any number of pages, two of them even on one core."""
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers for any number of pages, two of them even on one core, and the search index in a side process."""
     monkeypatch.setattr(pagework, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pagework, "CHUNK", 7)
     monkeypatch.setattr(pagework, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
 
 
-def test_workers_build_the_same_bytes(parallel: None, tmp_path: Path, sample_site: object) -> None:
+def test_workers_build_the_same_bytes(in_workers: None, tmp_path: Path, sample_site: object) -> None:
     out = tmp_path / "public"
     report = build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=out))
     assert report.rendered == report.pages
     assert files_of(out) == files_of(sample_site.out)  # type: ignore[attr-defined]
 
 
-def test_workers_report_template_problems_once_and_write_nothing(parallel: None, tmp_path: Path) -> None:
+def test_workers_report_template_problems_once_and_write_nothing(in_workers: None, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
     paper = templates / "paper.html"
@@ -57,7 +58,7 @@ def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyPatch, sample_site: object) -> None:
     from site_src import parallel, related
-    from site_src.pipeline import load_catalog
+    from site_src.inputs import load_catalog
 
     catalog = load_catalog(BuildOptions(content_dir=SHIPPED_CONTENT))
     alone = related.related_papers(catalog.papers)

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from site_src.config import BuildOptions
+from site_src.inputs import load_catalog
 from site_src.model import Catalog, Paper
-from site_src.pipeline import load_catalog
 from site_src.topics import MAX_TOPICS, Classifier, Tuning
 
 from .helpers import SHIPPED_CONTENT

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page
 
-from site_src import search
+from site_src import parallel, search
 from tests.helpers import SHIPPED_CONTENT, build_into, load_cases, write_content
 
 
@@ -44,6 +44,7 @@ def build_split_site(root: Path) -> Path:
     (/digest/): searching must fetch, query and merge pieces exactly as a large site's."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PIECE_POSTINGS", 300)
+        patch.setattr(parallel, "_cores", lambda: 1)  # the index made here, where the patch holds
         build_into(SHIPPED_CONTENT, root / "digest", base_url="https://example.org/digest/")
     manifest = json.loads((root / "digest" / "search" / "index.json").read_text(encoding="utf-8"))
     assert all(len(group["pieces"]) > 5 for group in manifest["groups"])

@@ -1,0 +1,100 @@
+"""Every input parsed (again only where its bytes changed), then merged into the catalog.
+
+The pure parsers (`digest`, `notes`, `topics`, `pages`) see one file at a time; this module runs
+them over everything `content` read, remembers their results by content hash in the build cache,
+and collects every problem of every file before the build stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from . import content
+from .cache import BuildCache, fingerprint
+from .catalog import build_catalog
+from .config import BuildOptions, SiteSettings, parse_settings, with_overrides
+from .digest import parse_digest
+from .errors import Problem, Problems, Source
+from .model import Catalog, DigestFile, Note, Topic, TopicAssignment
+from .notes import parse_note
+from .pages import Page, parse_page
+from .parallel import fork_map
+from .topics import Classifier, parse_taxonomy
+from .urls import SiteUrls
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Every input, parsed and checked on its own."""
+
+    settings: SiteSettings
+    topics: tuple[Topic, ...]
+    taxonomy: str
+    """A fingerprint of the taxonomy file: classifications are remembered per taxonomy."""
+    digests: list[DigestFile]
+    notes: list[Note]
+    hand_written: list[Page]
+
+
+def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Problems], _T], problems: Problems) -> _T:
+    """A parse result and the problems it found, computed once per distinct input."""
+
+    def run() -> tuple[_T, list[Problem]]:
+        found = Problems()
+        return parse(found), found.items
+
+    result, found = cache.memo(namespace, key, run)
+    problems.items.extend(found)
+    return result
+
+
+def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -> Parsed:
+    """Read every input and parse the ones that changed; raises BuildError after recording every problem."""
+    inputs = content.load(options.content_dir, problems)
+    settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
+    settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
+    settings = with_overrides(settings, options)
+    topics = parse_taxonomy(inputs.topics, problems) if inputs.topics else ()
+    slugs = {t.slug for t in topics}
+    context = fingerprint(str(settings.year), *sorted(slugs))
+
+    def key(file: content.TextFile) -> str:
+        return fingerprint(context, str(file.source), file.text)
+
+    digests = [
+        digest
+        for f in inputs.digests
+        if (digest := _remembered(cache, "digest", key(f), partial(parse_digest, f, settings.year, slugs), problems))
+    ]
+    notes = [_remembered(cache, "note", key(f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
+    urls = SiteUrls(settings.base_url)
+    hand_written = [p for f in inputs.pages if (p := parse_page(f, urls, problems))]
+    problems.raise_if_errors()
+    taxonomy = fingerprint(inputs.topics.text if inputs.topics else "")
+    return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
+
+
+def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catalog:
+    """Papers merged across digests, with their topics (classified in parallel, remembered per paper)."""
+    classifier = Classifier.for_topics(parsed.topics)
+
+    def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
+        keys = [fingerprint(parsed.taxonomy, title, abstract) for title, abstract in pairs]
+        return cache.memo_many(
+            "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
+        )
+
+    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all)
+    problems.raise_if_errors()
+    return catalog
+
+
+def load_catalog(options: BuildOptions) -> Catalog:
+    """The validated catalog alone, for commands that report on it (`build.py topics`); raises BuildError."""
+    cache = BuildCache.empty()
+    return make_catalog(parse_inputs(options, Problems(), cache), Problems(), cache)
