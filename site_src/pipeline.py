@@ -123,6 +123,9 @@ def _site_view(
     )
 
 
+SIDE_SEARCH_FROM = 2000
+"""Papers from which the search index is worth a process of its own (starting one costs about 0.5 s)."""
+
 Staged = list[tuple[str, FileRecord, bool]]
 """Files made elsewhere: their paths, records, and whether new bytes were staged."""
 
@@ -149,7 +152,8 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Stag
         return SideWork(list, [(path, record, False) for path, record in kept], cheap=True)
     _, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
-    return SideWork(search_staged, catalog, urls, staging.folder, unchanged)
+    small = len(catalog.papers) < SIDE_SEARCH_FROM
+    return SideWork(search_staged, catalog, urls, staging.folder, unchanged, cheap=small)
 
 
 def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[OutputFile]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src import pagework, parallel
+from site_src import pagework, parallel, pipeline
 from site_src.config import TEMPLATES_DIR, BuildOptions
 from site_src.errors import BuildError
 from site_src.pipeline import build
@@ -23,6 +23,8 @@ def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagework, "CHUNK", 7)
     monkeypatch.setattr(pagework, "worker_count", lambda: 2)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "SIDE_SEARCH_FROM", 0)
 
 
 def test_workers_build_the_same_bytes(in_workers: None, tmp_path: Path, sample_site: object) -> None:
