@@ -67,3 +67,28 @@ def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     monkeypatch.setattr(related, "BLOCK_CELLS", 144 * 10)  # blocks of ten rows: fifteen of them
     assert related.related_papers(catalog.papers) == alone
+
+
+def _process_and_square(number: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), number * number
+
+
+@pytest.mark.parametrize("threads", [False, True], ids=["forked", "spawned while threads run"])
+def test_side_work_runs_in_another_process(monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
+    import os
+    import threading
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    if threads:
+        helper.start()
+    try:
+        with parallel.SideWork(_process_and_square, 12) as side:
+            pid, square = side.result()
+    finally:
+        stop.set()
+    assert square == 144
+    assert pid != os.getpid()
