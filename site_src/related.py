@@ -10,10 +10,9 @@ five per row one numpy sort picks, so no Python loop runs over pairs of papers. 
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,48 +86,23 @@ class _Vectors:
     slugs: list[str]
     matrix: sparse.csr_matrix
     vocabulary: list[str]
-    forms: list[dict[str, str]]
-    """Per paper, each term stem's first spelling in that paper."""
-    rows: list[dict[int, float]]
-    """Per paper, its kept terms (by column) and their weights: the matrix's rows as plain dicts."""
 
 
-TermCounts = tuple[dict[str, int], dict[str, str]]
-"""A paper's weighted term counts, and how the paper spells each term."""
-
-
-def term_counts(title: str, abstract: str) -> TermCounts:
-    """A paper's weighted term counts (title words count `TITLE_WEIGHT` times) and how it spells each term.
-
-    A pure function of the paper's text, so a build can remember it per paper."""
-    abstract_words = _WORD.findall(topical_text(abstract).lower())
-    title_words = _WORD.findall(title.lower())
-    abstract_terms, title_terms = list(map(_term, abstract_words)), list(map(_term, title_words))
-    counts = Counter(abstract_terms)
-    for term in title_terms:
+def term_counts(title: str, abstract: str) -> dict[str, int]:
+    """A paper's weighted term counts: title words count `TITLE_WEIGHT` times."""
+    counts = Counter(map(_term, _WORD.findall(topical_text(abstract).lower())))
+    for term in map(_term, _WORD.findall(title.lower())):
         counts[term] += TITLE_WEIGHT
     counts.pop("", None)
-    # Later pairs win in a dict: reversed, the first spelling of each term is the one kept.
-    forms = dict(zip(reversed(abstract_terms + title_terms), reversed(abstract_words + title_words), strict=True))
-    forms.pop("", None)
-    return dict(counts), forms
+    return counts
 
 
 @functools.lru_cache(maxsize=1 << 18)
 def _term(word: str) -> str:
-    """The term a word counts for ("" for glue words): its parts' stems, joined by hyphens."""
+    """The term a word counts for ("" for glue words): its parts' singulars, joined by hyphens."""
     if len(word) <= 2 or word in STOPWORDS:
         return ""
     return "-".join(stem(part) for part in word.split("-"))
-
-
-CountTerms = Callable[[Sequence[Paper]], list[TermCounts]]
-"""Term counts for many papers at once: maybe in parallel, maybe remembered from the last build."""
-
-
-def count_terms(papers: Sequence[Paper]) -> list[TermCounts]:
-    """Every paper's term counts (in this process: sending them back from workers costs more than it saves)."""
-    return [term_counts(paper.title, paper.abstract) for paper in papers]
 
 
 def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:
@@ -139,21 +113,20 @@ def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> 
     return order[place < count]
 
 
-def _vectors(papers: Sequence[Paper], counted: list[TermCounts]) -> _Vectors:
+def _vectors(papers: Sequence[Paper]) -> _Vectors:
     """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length.
 
-    Computed on arrays, not per paper: at 50k papers the per-paper loops took most of the stage."""
+    Each paper's counts become arrays as soon as they are made, and the weighting is done on the
+    arrays: at 50k papers, per-paper dictionaries took a gigabyte and most of the stage's time."""
     index: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    tf: list[int] = []
-    for row, (paper_counts, _) in enumerate(counted):
-        rows += [row] * len(paper_counts)
-        cols += [index.setdefault(term, len(index)) for term in paper_counts]
-        tf += paper_counts.values()
+    row_parts, col_parts, tf_parts = [], [], []
+    for row, paper in enumerate(papers):
+        counts = term_counts(paper.title, paper.abstract)
+        col_parts.append(np.fromiter((index.setdefault(t, len(index)) for t in counts), np.int64, len(counts)))
+        tf_parts.append(np.fromiter(counts.values(), np.float64, len(counts)))
+        row_parts.append(np.full(len(counts), row, np.int64))
     vocabulary = list(index)
-    row_of, col_of = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-    tf_of = np.array(tf, dtype=np.float64)
+    row_of, col_of, tf_of = (np.concatenate(parts) for parts in (row_parts, col_parts, tf_parts))
     df = np.bincount(col_of, minlength=len(vocabulary))
     idf = np.log((1 + len(papers)) / (1 + df)) + 1
     shared = df[col_of] > 1
@@ -165,18 +138,20 @@ def _vectors(papers: Sequence[Paper], counted: list[TermCounts]) -> _Vectors:
     values = weight / np.where(norms > 0, norms, 1.0)[row_of]
     matrix = sparse.csr_matrix((values, (row_of, col_of)), shape=(len(papers), len(vocabulary)), dtype=np.float64)
     matrix.sort_indices()
-    by_row = [
-        dict(zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True))
-        for start, end in itertools.pairwise(matrix.indptr.tolist())
-    ]
-    return _Vectors([p.slug for p in papers], matrix, vocabulary, [forms for _, forms in counted], by_row)
+    return _Vectors([p.slug for p in papers], matrix, vocabulary)
 
 
 def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
-    """The terms that contribute most to the similarity of papers a and b, spelled as paper a spells them."""
-    row_a, row_b = vectors.rows[a], vectors.rows[b]
-    products = sorted((-weight * row_b[col], vectors.vocabulary[col]) for col, weight in row_a.items() if col in row_b)
-    return tuple(vectors.forms[a][term] for _, term in products[:SHARED_SHOWN])
+    """The terms that contribute most to the similarity of papers a and b."""
+    matrix = vectors.matrix
+    start_a, end_a, start_b, end_b = matrix.indptr[a], matrix.indptr[a + 1], matrix.indptr[b], matrix.indptr[b + 1]
+    row_b = dict(zip(matrix.indices[start_b:end_b].tolist(), matrix.data[start_b:end_b].tolist(), strict=True))
+    products = sorted(
+        (-weight * row_b[col], vectors.vocabulary[col])
+        for col, weight in zip(matrix.indices[start_a:end_a].tolist(), matrix.data[start_a:end_a].tolist(), strict=True)
+        if col in row_b
+    )
+    return tuple(term for _, term in products[:SHARED_SHOWN])
 
 
 def _best_per_row(similarities: sparse.csr_matrix, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,10 +178,10 @@ def _strongest_postings(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=matrix.shape)
 
 
-def related_papers(papers: Mapping[str, Paper], counter: CountTerms = count_terms) -> dict[str, tuple[Related, ...]]:
+def related_papers(papers: Mapping[str, Paper]) -> dict[str, tuple[Related, ...]]:
     """Up to `RELATED_SHOWN` related papers for every paper, most similar first."""
     ordered = [papers[slug] for slug in sorted(papers)]
-    vectors = _vectors(ordered, counter(ordered))
+    vectors = _vectors(ordered)
     pruned = _strongest_postings(vectors.matrix)
     transposed = pruned.T.tocsr()
     block = max(1, BLOCK_CELLS // max(1, len(ordered)))
