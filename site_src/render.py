@@ -45,6 +45,7 @@ def make_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates never change during a build (each build makes its own environment)
     )
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
