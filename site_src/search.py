@@ -109,10 +109,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def search_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
-    """The manifest, the index pieces, the store chunks and the topic lists."""
+def search_files(catalog: Catalog, urls: SiteUrls) -> Iterator[OutputFile]:
+    """The index pieces, the store chunks, the topic lists and the manifest, one file at a time: at
+    50,000 papers they hold 350 MB, which are written as they come rather than kept."""
     papers = search_order(catalog)
-    files: list[OutputFile] = []
     groups: dict[str, dict[str, Any]] = {
         name: {"fields": list(fields), "name": name, "pieces": []} for name, fields in GROUPS.items()
     }
@@ -120,7 +120,7 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
         index = build(documents(catalog, papers), FIELDS, positions=True)
         for piece in split(index, GROUPS, PIECE_POSTINGS):
             file, link = _asset(f"search/{piece.group}{piece.number}.json", piece.data, urls)
-            files.append(file)
+            yield file
             groups[piece.group]["pieces"].append({"first": piece.first, "url": link})
         del index
     hashes = []  # the chunks' addresses differ only in number and hash: the manifest lists hashes
@@ -128,7 +128,7 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
         chunk = fingerprinted(
             f"search/papers{number}.json", _store_chunk(catalog, papers[start : start + CHUNK_PAPERS])
         )
-        files.append(OutputFile(chunk.path, chunk.data))
+        yield OutputFile(chunk.path, chunk.data)
         hashes.append(chunk.path.rsplit(".", 2)[1])
     members: dict[str, list[str]] = {t.slug: [] for t in catalog.topics}
     for number, paper in enumerate(papers):
@@ -137,7 +137,7 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
     topics = []
     for topic in catalog.topics:
         file, link = _asset(f"search/topic-{topic.slug}.json", dump_json(members[topic.slug]), urls)
-        files.append(file)
+        yield file
         topics.append(
             {"members": link, "name": topic.name, "slug": topic.slug, "url": urls.link(topic_path(topic.slug))}
         )
@@ -150,8 +150,7 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
         "papers": urls.link("papers/"),
         "topics": topics,
     }
-    files.append(OutputFile(MANIFEST, dump_json(manifest)))
-    return files
+    yield OutputFile(MANIFEST, dump_json(manifest))
 
 
 def lunr_asset(lunr: Package, problems: Problems) -> dict[str, bytes]:
