@@ -8,7 +8,7 @@ parse → catalog ─┬─ related → pages (worker processes) ─┬─ write
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,12 +21,12 @@ from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
 from .errors import BuildError, Problem, Problems
 from .feeds import feed_files
 from .inputs import make_catalog, parse_inputs
-from .model import Catalog
+from .model import Catalog, Paper
 from .output import OutputFile, Staging, stage_bytes
 from .pages import Page, PageMaker, PageSpec
 from .pagework import PageJob, PageResult, PageWork
 from .parallel import SideWork
-from .related import related_papers
+from .related import count_terms, related_papers
 from .render import NavItem, Renderer, SiteView
 from .search import lunr_asset, search_files, search_page
 from .urls import SiteUrls, output_file
@@ -156,6 +156,16 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Stag
     return SideWork(search_staged, catalog, urls, staging.folder, unchanged, cheap=small)
 
 
+def _term_counter(cache: BuildCache) -> Callable[[Sequence[Paper]], list[dict[str, int]]]:
+    """Papers' term counts for related papers, remembered per paper: a new digest recounts its own."""
+
+    def counted(papers: Sequence[Paper]) -> list[dict[str, int]]:
+        keys = [fingerprint(p.title, p.abstract) for p in papers]
+        return cache.memo_many("terms", keys, lambda missing: count_terms([papers[i] for i in missing]))
+
+    return counted
+
+
 def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[OutputFile]:
     """The data, feeds and assets (made while the workers render the pages)."""
     with timings.stage("api"):
@@ -245,7 +255,7 @@ def build(
             with timings.stage("related"):
                 # Related papers depend on every paper's text: remembered until a paper comes, goes or changes.
                 texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
-                related = cache.memo("related", texts, lambda: related_papers(catalog.papers))
+                related = cache.memo("related", texts, lambda: related_papers(catalog.papers, _term_counter(cache)))
             catalog = replace(catalog, related=related)
             pages = (*parsed.hand_written, search_page(urls))
             maker = PageMaker(catalog, urls, parsed.settings.title, parsed.settings.description, pages)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +97,15 @@ def term_counts(title: str, abstract: str) -> dict[str, int]:
     return counts
 
 
+TermCounter = Callable[[Sequence[Paper]], list[dict[str, int]]]
+"""Gives each paper's `term_counts`, in order (the build's remembers them per paper between builds)."""
+
+
+def count_terms(papers: Sequence[Paper]) -> list[dict[str, int]]:
+    """Every paper's `term_counts`, in worker processes when there are many."""
+    return fork_map(lambda i: term_counts(papers[i].title, papers[i].abstract), range(len(papers)), chunk=500)
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def _term(word: str) -> str:
     """The term a word counts for ("" for glue words): its parts' singulars, joined by hyphens."""
@@ -113,15 +122,14 @@ def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> 
     return order[place < count]
 
 
-def _vectors(papers: Sequence[Paper]) -> _Vectors:
+def _vectors(papers: Sequence[Paper], counter: TermCounter) -> _Vectors:
     """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length.
 
     Each paper's counts become arrays as soon as they are made, and the weighting is done on the
     arrays: at 50k papers, per-paper dictionaries took a gigabyte and most of the stage's time."""
     index: dict[str, int] = {}
     row_parts, col_parts, tf_parts = [], [], []
-    for row, paper in enumerate(papers):
-        counts = term_counts(paper.title, paper.abstract)
+    for row, counts in enumerate(counter(papers)):
         col_parts.append(np.fromiter((index.setdefault(t, len(index)) for t in counts), np.int64, len(counts)))
         tf_parts.append(np.fromiter(counts.values(), np.float64, len(counts)))
         row_parts.append(np.full(len(counts), row, np.int64))
@@ -178,10 +186,10 @@ def _strongest_postings(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=matrix.shape)
 
 
-def related_papers(papers: Mapping[str, Paper]) -> dict[str, tuple[Related, ...]]:
+def related_papers(papers: Mapping[str, Paper], counter: TermCounter = count_terms) -> dict[str, tuple[Related, ...]]:
     """Up to `RELATED_SHOWN` related papers for every paper, most similar first."""
     ordered = [papers[slug] for slug in sorted(papers)]
-    vectors = _vectors(ordered)
+    vectors = _vectors(ordered, counter)
     pruned = _strongest_postings(vectors.matrix)
     transposed = pruned.T.tocsr()
     block = max(1, BLOCK_CELLS // max(1, len(ordered)))
