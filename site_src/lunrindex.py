@@ -2,7 +2,8 @@
 
 The whole index is the one lunr.py builds from the same documents (same terms, term numbers,
 BM25 weights and JSON, byte for byte: tests/test_search_index.py), only faster: lunr's pipeline
-runs once per distinct word instead of once per occurrence, postings live in flat arrays, and
+runs once per distinct word instead of once per occurrence, postings and vectors are sorted out of
+flat arrays of term numbers by numpy, weights are computed on whole arrays, and
 the JSON is written directly. A piece (some of the fields, a range of terms) is itself a valid
 lunr index carrying the whole index's weights, so the browser loads only the pieces a query
 needs, queries each with lunr.js, and adds the scores up.
@@ -14,9 +15,11 @@ import json
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
+
+import numpy as np
 
 from .analysis import term_of, words
 
@@ -42,29 +45,64 @@ class Document:
     texts: tuple[str, ...]
 
 
-@dataclass
-class _Postings:
-    """Who has each term in one field: per term, the documents in order, how often each has it,
-    and the word number of every occurrence (lunr's `index` metadata)."""
+@dataclass(frozen=True)
+class _Entries:
+    """One field's (term, document) pairs with how often the document has the term, sorted by
+    `key` order, as flat arrays: `starts` points each key's run (term for postings, document for
+    vectors) into them."""
 
-    docs: dict[int, array[int]] = field(default_factory=dict)
-    counts: dict[int, array[int]] = field(default_factory=dict)
-    positions: dict[int, array[int]] = field(default_factory=dict)
+    starts: np.ndarray
+    """Key k's entries are [starts[k], starts[k + 1])."""
+    terms: np.ndarray
+    docs: np.ndarray
+    counts: np.ndarray
 
-    def add(self, doc: int, where: dict[int, list[int]]) -> None:
-        """Record where one document has each of its terms (documents arrive in order)."""
-        docs, counts, positions = self.docs, self.counts, self.positions
-        for term, places in where.items():
-            if term in docs:
-                docs[term].append(doc)
-                counts[term].append(len(places))
-                positions[term].extend(places)
-            else:
-                docs[term], counts[term], positions[term] = (
-                    array("i", (doc,)),
-                    array("i", (len(places),)),
-                    array("i", places),
-                )
+
+@dataclass(frozen=True)
+class _FieldIndex:
+    """Who has each term in one field (postings, term-major) and what each document has (its
+    vector, document-major), with the word number of every occurrence (lunr's `index` metadata)."""
+
+    postings: _Entries
+    positions: np.ndarray
+    """Word numbers, in postings order: entry e's are [position_starts[e], position_starts[e + 1])."""
+    position_starts: np.ndarray
+    vectors: _Entries
+    lengths: np.ndarray
+    """How many terms each document has in the field, stop words excluded."""
+
+    def documents_with(self, term: int) -> int:
+        """How many documents have `term` in this field."""
+        return int(self.postings.starts[term + 1] - self.postings.starts[term])
+
+
+def _runs(keys: np.ndarray, count: int) -> np.ndarray:
+    """Where each key's run starts in `keys` (sorted), for keys 0..count-1, plus the end."""
+    return np.concatenate(([0], np.cumsum(np.bincount(keys, minlength=count)))).astype(np.int64)
+
+
+def _field_index(numbers: array[int], lengths: array[int], documents: int, terms: int) -> _FieldIndex:
+    """A field's postings and vectors from the term number of every word of every document (in
+    document order, -1 for stop words) and each document's word count: two stable sorts, no loop."""
+    word_terms = np.frombuffer(numbers, dtype=np.int32) if numbers else np.zeros(0, np.int32)
+    per_doc = np.array(lengths, dtype=np.int32)
+    word_docs = np.repeat(np.arange(documents, dtype=np.int32), per_doc)
+    first_word = np.cumsum(per_doc, dtype=np.int32) - per_doc
+    word_positions = np.arange(len(word_terms), dtype=np.int32) - np.repeat(first_word, per_doc)
+    kept = word_terms >= 0
+    word_terms, word_docs, word_positions = word_terms[kept], word_docs[kept], word_positions[kept]
+    order = np.argsort(word_terms, kind="stable")  # by term, then document, then position
+    word_terms, word_docs, positions = word_terms[order], word_docs[order], word_positions[order]
+    new_entry = np.ones(len(word_terms), dtype=bool)
+    new_entry[1:] = (word_terms[1:] != word_terms[:-1]) | (word_docs[1:] != word_docs[:-1])
+    position_starts = np.append(np.flatnonzero(new_entry), len(word_terms))
+    entry_terms, entry_docs = word_terms[new_entry], word_docs[new_entry]
+    entry_counts = np.diff(position_starts).astype(np.int32)
+    postings = _Entries(_runs(entry_terms, terms), entry_terms, entry_docs, entry_counts)
+    by_doc = np.argsort(entry_docs, kind="stable")  # by document, then term
+    vectors = _Entries(_runs(entry_docs, documents), entry_terms[by_doc], entry_docs[by_doc], entry_counts[by_doc])
+    lengths_kept = np.bincount(word_docs, minlength=documents)
+    return _FieldIndex(postings, positions, position_starts, vectors, lengths_kept)
 
 
 @dataclass
@@ -77,14 +115,8 @@ class LunrIndex:
     refs: list[str] = field(default_factory=list)
     term_ids: dict[str, int] = field(default_factory=dict)
     """Each term's number: the order in which documents first used it, as lunr numbers them."""
-    postings: list[_Postings] = field(default_factory=list)
+    by_field: list[_FieldIndex] = field(default_factory=list)
     """One per field."""
-    vectors: list[tuple[array[int], array[int]]] = field(default_factory=list)
-    """Per (document, field), document-major: term numbers (ascending) and their counts."""
-
-    def length(self, slot: int) -> int:
-        """How many terms a (document, field) has, stop words excluded."""
-        return sum(self.vectors[slot][1])
 
 
 class _TermNumbers:
@@ -98,58 +130,53 @@ class _TermNumbers:
         """The term number of every word of a text, in order."""
         known = self.known
         found = words(text)
-        numbers = [known.get(word, -2) for word in found]
-        if -2 in numbers:  # words seen for the first time, numbered in order of use as lunr does
+        numbers: list[int | None] = list(map(known.get, found))
+        if None in numbers:  # words seen for the first time, numbered in order of use as lunr does
             for place, word in enumerate(found):
-                if numbers[place] == -2:
+                if numbers[place] is None:
                     if word not in known:
                         term = term_of(word)
                         known[word] = -1 if term is None else self.term_ids.setdefault(term, len(self.term_ids))
                     numbers[place] = known[word]
-        return numbers
+        return cast(list[int], numbers)  # every None was just replaced
 
 
 def build(documents: Iterable[Document], fields: Sequence[Field], positions: bool = False) -> LunrIndex:
-    """Index documents in the order given, as lunr's builder does."""
-    index = LunrIndex(tuple(fields), positions, postings=[_Postings() for _ in fields])
+    """Index documents in the order given, as lunr's builder does: each word's term number is found
+    in document order (which numbers the terms as lunr does); postings and vectors are then sorted
+    out of the flat lists of numbers, a field at a time."""
+    index = LunrIndex(tuple(fields), positions)
     numbers = _TermNumbers(index.term_ids)
-    for doc, document in enumerate(documents):
+    all_numbers = [array("i") for _ in fields]
+    all_lengths = [array("i") for _ in fields]
+    for document in documents:
         index.refs.append(document.ref)
-        for postings, text in zip(index.postings, document.texts, strict=True):
-            where: defaultdict[int, list[int]] = defaultdict(list)
-            for position, term in enumerate(numbers.of(text)):
-                where[term].append(position)
-            where.pop(-1, None)  # stop words
-            postings.add(doc, where)
-            terms = sorted(where)
-            index.vectors.append((array("i", terms), array("i", [len(where[t]) for t in terms])))
+        for found, lengths, text in zip(all_numbers, all_lengths, document.texts, strict=True):
+            of_text = numbers.of(text)
+            found.extend(of_text)
+            lengths.append(len(of_text))
+    for f in range(len(fields)):
+        index.by_field.append(_field_index(all_numbers[f], all_lengths[f], len(index.refs), len(index.term_ids)))
+        all_numbers[f] = all_lengths[f] = array("i")  # freed as soon as the field is sorted out
     return index
 
 
-class _Weights:
-    """BM25 weights of the terms of each (document, field), computed exactly as lunr.py computes
-    them: the same operations in the same order, rounded to 3 decimals."""
-
-    def __init__(self, index: LunrIndex) -> None:
-        count, width = len(index.refs), len(index.fields)
-        self.index, self.width = index, width
-        self.lengths = [index.length(slot) for slot in range(len(index.vectors))]
-        self.averages = [sum(self.lengths[f::width]) / count if count else 0.0 for f in range(width)]
-        frequency = [0] * len(index.term_ids)
-        for postings in index.postings:
-            for term, docs in postings.docs.items():
-                frequency[term] += len(docs)  # lunr counts a document once per field it has the term in
-        self.idf = [math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency]
-        most = max((max(counts, default=0) for _, counts in index.vectors), default=0)
-        self.saturation = [(K1 + 1) * tf for tf in range(most + 1)]
-
-    def of(self, slot: int) -> list[float]:
-        """The weights of one (document, field), in the order of its terms in `index.vectors`."""
-        terms, counts = self.index.vectors[slot]
-        f = slot % self.width
-        scale = K1 * (1 - B + B * (self.lengths[slot] / self.averages[f]))
-        boost, idf, saturation = self.index.fields[f].boost, self.idf, self.saturation
-        return [round(idf[t] * saturation[tf] / (scale + tf) * boost, 3) for t, tf in zip(terms, counts, strict=True)]
+def _weights(index: LunrIndex) -> list[np.ndarray]:
+    """Per field, the BM25 weight of each vector entry (unrounded), computed as lunr.py computes
+    them: the same floating-point operations in the same order, so rounding gives the same digits."""
+    count = len(index.refs)
+    frequency = np.zeros(len(index.term_ids), dtype=np.int64)
+    for by_field in index.by_field:
+        frequency += np.diff(by_field.postings.starts)  # lunr counts a document once per field it has the term in
+    idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency.tolist()], dtype=np.float64)
+    weights = []
+    for fld, by_field in zip(index.fields, index.by_field, strict=True):
+        average = int(by_field.lengths.sum()) / count if count else 0.0
+        scale = K1 * (1 - B + B * (by_field.lengths / average)) if average else np.zeros(count)
+        vectors = by_field.vectors
+        tf = vectors.counts.astype(np.float64)
+        weights.append(idf[vectors.terms] * ((K1 + 1) * tf) / (scale[vectors.docs] + tf) * float(fld.boost))
+    return weights
 
 
 @dataclass(frozen=True)
@@ -172,13 +199,19 @@ class _Writer:
 
     def __init__(self, index: LunrIndex) -> None:
         self.index = index
-        self.weights = _Weights(index)
+        self.weights = _weights(index)
         self.refs = [_json(ref) for ref in index.refs]
         self.heads = [ref + ':{"index":[' for ref in self.refs]
         """Each document's posting up to its positions."""
-        longest = max((max(p, default=0) for ps in index.postings for p in ps.positions.values()), default=0)
+        longest = max((int(f.positions.max()) for f in index.by_field if len(f.positions)), default=0)
         self.numbers = [str(n) for n in range(longest + 1)]
         """Word positions as text."""
+        self.last_numbers = [f"{n}]}}" for n in self.numbers]
+        """Word positions as text, closing a posting."""
+        self.comma_numbers = [f"{n}," for n in self.numbers]
+        self.term_numbers = [str(n) for n in range(len(index.term_ids))]
+        self.key_tails = [ref[1:] for ref in self.refs]
+        """What follows "field/ in a (document, field)'s key."""
         self.rank: list[int] | None = None
         """Each document's place among the refs in string order, when that is not the documents' order."""
         ordered = sorted(range(len(self.refs)), key=index.refs.__getitem__)
@@ -189,20 +222,25 @@ class _Writer:
 
     def posting(self, f: int, term: int) -> str:
         """The documents that have a term in one field, by ref (sorted), with word positions if kept."""
-        postings = self.index.postings[f]
-        docs = postings.docs.get(term)
-        if docs is None:
+        by_field = self.index.by_field[f]
+        start, end = int(by_field.postings.starts[term]), int(by_field.postings.starts[term + 1])
+        if start == end:
             return ""
+        docs = by_field.postings.docs[start:end].tolist()
         if self.index.positions:
-            heads, numbers = self.heads, self.numbers
-            places = [numbers[p] for p in postings.positions[term]]
+            heads = self.heads
+            first, last = int(by_field.position_starts[start]), int(by_field.position_starts[end])
+            places = by_field.positions[first:last].tolist()
             if len(places) == len(docs):  # each document has the term once: the common case
-                entries = [heads[doc] + place + "]}" for doc, place in zip(docs, places, strict=True)]
-            else:
-                entries, start = [], 0
-                for doc, count in zip(docs, postings.counts[term], strict=True):
-                    entries.append(heads[doc] + ",".join(places[start : start + count]) + "]}")
-                    start += count
+                closed = map(self.last_numbers.__getitem__, places)
+                entries = list(map(str.__add__, map(heads.__getitem__, docs), closed))
+            else:  # positions joined by commas, each document's last one closing its posting
+                bounds = (by_field.position_starts[start : end + 1] - first).tolist()
+                texts = list(map(self.comma_numbers.__getitem__, places))
+                for at in bounds[1:]:
+                    texts[at - 1] = self.last_numbers[places[at - 1]]
+                runs = zip(docs, bounds, bounds[1:], strict=False)
+                entries = [heads[doc] + "".join(texts[a:b]) for doc, a, b in runs]
         else:
             refs = self.refs
             entries = [refs[doc] + ":{}" for doc in docs]
@@ -211,93 +249,103 @@ class _Writer:
             entries = [entry for _, entry in sorted(zip([rank[doc] for doc in docs], entries, strict=True))]
         return ",".join(entries)
 
-    def key(self, slot: int) -> str:
+    def key(self, f: int, doc: int) -> str:
         """A (document, field)'s name in lunr's JSON: "field/ref" (field names need no escaping)."""
-        width = len(self.index.fields)
-        return '"' + self.index.fields[slot % width].name + "/" + self.refs[slot // width][1:]
+        return '"' + self.index.fields[f].name + "/" + self.key_tails[doc]
 
     def group(self, group: str, names: Sequence[str], max_postings: int | None, keep_empty: bool) -> Iterator[Piece]:
-        """One group of fields cut into pieces by term ranges. Each (document, field)'s weights
-        are computed once and parked, as numbers, with the piece their term falls in; each
-        piece's JSON is then written and handed on before the next is."""
+        """One group of fields cut into pieces by term ranges. The vector entries of the group's
+        fields are sorted by piece, then by (document, field) as lunr lists them, once; each piece's
+        JSON is then written and handed on before the next is."""
         index, width = self.index, len(self.index.fields)
         chosen = [f for f, fld in enumerate(index.fields) if fld.name in names]
         ids = index.term_ids
-        terms = sorted(t for t in ids if keep_empty or any(ids[t] in index.postings[f].docs for f in chosen))
-        firsts = _boundaries(index, terms, chosen, max_postings)
-        piece_of = [0] * len(ids)
+        sizes = sum((np.diff(index.by_field[f].postings.starts) for f in chosen), np.zeros(len(ids), np.int64))
+        size_of = sizes.tolist()
+        terms = sorted(t for t in ids if keep_empty or size_of[ids[t]])
+        firsts = _boundaries(terms, [size_of[ids[t]] for t in terms], max_postings)
+        piece_of = np.zeros(len(ids), dtype=np.int64)
         for term in terms:
             piece_of[ids[term]] = bisect_right(firsts, term) - 1
-        parked = [_Parked() for _ in firsts]
-        for doc in range(len(index.refs)):
-            for f in chosen:
-                slot = doc * width + f
-                ours = index.vectors[slot][0]
-                values = self.weights.of(slot)
-                if len(firsts) == 1:
-                    if values or keep_empty:
-                        parked[0].add(slot, ours, values)
-                    continue
-                runs: dict[int, tuple[list[int], list[float]]] = {}
-                for term_id, value in zip(ours, values, strict=True):
-                    run = runs.get(piece_of[term_id])
-                    if run is None:
-                        run = runs[piece_of[term_id]] = ([], [])
-                    run[0].append(term_id)
-                    run[1].append(value)
-                for number, (run_terms, run_values) in runs.items():
-                    parked[number].add(slot, run_terms, run_values)
-        by_name = sorted(chosen, key=lambda f: index.fields[f].name)
+        slots = np.concatenate([index.by_field[f].vectors.docs.astype(np.int64) * width + f for f in chosen])
+        entry_terms = np.concatenate([index.by_field[f].vectors.terms for f in chosen])
+        entry_weights = np.concatenate([self.weights[f] for f in chosen])
+        order = np.lexsort((slots, piece_of[entry_terms]))  # stable: terms stay in order within a slot
+        piece_starts = _runs(piece_of[entry_terms][order], len(firsts)).tolist()
         field_names = [index.fields[f].name for f in chosen]
+        every_slot = [doc * width + f for doc in range(len(index.refs)) for f in chosen] if keep_empty else []
         start = 0
         for number, first in enumerate(firsts):
             end = bisect_left(terms, firsts[number + 1]) if number + 1 < len(firsts) else len(terms)
-            postings = []
-            for term in terms[start:end]:
-                term_id = ids[term]
-                parts = [f'"_index":{term_id}']
-                parts += [f"{_json(index.fields[f].name)}:{{{self.posting(f, term_id)}}}" for f in by_name]
-                postings.append(f"[{_json(term)},{{{','.join(parts)}}}]")
+            postings = self._postings(terms[start:end], chosen)
             start = end
-            vectors = [f"[{self.key(slot)},[{pairs}]]" for slot, pairs in parked[number].vectors()]
-            parked[number] = _Parked()
-            yield Piece(group, number, tuple(field_names), first, _write(vectors, field_names, postings))
+            mine = order[piece_starts[number] : piece_starts[number + 1]]
+            vectors = self._vectors(slots[mine], entry_terms[mine], entry_weights[mine])
+            if every_slot and len(firsts) == 1:
+                vectors = self._with_empty(vectors, every_slot)
+            data = _write([text for _, text in vectors], field_names, postings)
+            yield Piece(group, number, tuple(field_names), first, data)
+
+    def _postings(self, terms: list[str], chosen: list[int]) -> list[str]:
+        """The inverted index entries of some terms in some fields: [term, {"_index": n, field: {...}}]."""
+        fields, ids = self.index.fields, self.index.term_ids
+        by_name = sorted(chosen, key=lambda f: fields[f].name)
+        postings = []
+        for term in terms:
+            term_id = ids[term]
+            parts = [f'"_index":{term_id}']
+            parts += [f"{_json(fields[f].name)}:{{{self.posting(f, term_id)}}}" for f in by_name]
+            postings.append(f"[{_json(term)},{{{','.join(parts)}}}]")
+        return postings
+
+    def _vectors(self, slots: np.ndarray, terms: np.ndarray, weights: np.ndarray) -> list[tuple[int, str]]:
+        """Each (document, field) of some entries (sorted by slot) with its entries as lunr writes
+        them: [key, [term, weight, ...]], weights rounded to 3 decimals."""
+        if not len(slots):
+            return []
+        width = len(self.index.fields)
+        pairs = list(map(str.__add__, map(self.term_numbers.__getitem__, terms.tolist()), _weight_texts(weights)))
+        starts = np.flatnonzero(np.diff(slots)) + 1
+        firsts = slots[np.concatenate(([0], starts))].tolist()
+        prefixes = ['"' + f.name + "/" for f in self.index.fields]
+        tails = self.key_tails
+        vectors = []
+        for start, end, slot in zip([0, *starts.tolist()], [*starts.tolist(), len(pairs)], firsts, strict=True):
+            doc, f = divmod(slot, width)
+            vectors.append((slot, f"[{prefixes[f]}{tails[doc]},[{','.join(pairs[start:end])}]]"))
+        return vectors
+
+    def _with_empty(self, vectors: list[tuple[int, str]], every_slot: list[int]) -> list[tuple[int, str]]:
+        """`vectors` with the (document, field)s that have no terms listed too, as lunr.py lists them."""
+        width, have = len(self.index.fields), dict(vectors)
+        return [(s, have.get(s) or f"[{self.key(s % width, s // width)},[]]") for s in every_slot]
 
 
-@dataclass
-class _Parked:
-    """The vector entries of one piece, as numbers until the piece is written: per (document,
-    field) in order, where its run of (term, weight) pairs starts."""
+def _weight_texts(weights: np.ndarray) -> list[str]:
+    """Each weight as lunr.py writes it, after a comma: `repr(round(weight, 3))`.
 
-    slots: array[int] = field(default_factory=lambda: array("i"))
-    starts: array[int] = field(default_factory=lambda: array("i"))
-    terms: array[int] = field(default_factory=lambda: array("i"))
-    weights: array[float] = field(default_factory=lambda: array("d"))
-
-    def add(self, slot: int, terms: Iterable[int], weights: Iterable[float]) -> None:
-        """Park one (document, field)'s entries that fall in this piece."""
-        self.slots.append(slot)
-        self.starts.append(len(self.terms))
-        self.terms.extend(terms)
-        self.weights.extend(weights)
-
-    def vectors(self) -> Iterator[tuple[int, str]]:
-        """Each parked (document, field) with its entries as lunr writes them: "term,weight,..."."""
-        ends = [*self.starts[1:], len(self.terms)]
-        for slot, start, end in zip(self.slots, self.starts, ends, strict=True):
-            pairs = zip(self.terms[start:end], self.weights[start:end], strict=True)
-            yield slot, ",".join(f"{term},{weight!r}" for term, weight in pairs)
+    numpy's rounding (to the nearest thousandth, then divided by 1000) gives Python's exact
+    decimal rounding everywhere except within rounding error of a half, where Python's is used;
+    each distinct value is then written once (1.2 million weights at 10k papers, few distinct)."""
+    thousandths = weights * 1000
+    nearest = np.rint(thousandths)
+    near_half = np.abs(np.abs(thousandths - nearest) - 0.5) < 1e-6
+    rounded = nearest / 1000
+    if near_half.any():
+        rounded[near_half] = [round(weight, 3) for weight in weights[near_half].tolist()]
+    values, inverse = np.unique(rounded, return_inverse=True)
+    texts = ["," + repr(value) for value in values.tolist()]
+    return list(map(texts.__getitem__, inverse.tolist()))
 
 
-def _boundaries(index: LunrIndex, terms: list[str], chosen: list[int], max_postings: int | None) -> list[str]:
+def _boundaries(terms: list[str], sizes: list[int], max_postings: int | None) -> list[str]:
     """The first term of each piece: consecutive terms, each piece holding at most about
     `max_postings` postings of the chosen fields (one piece when None)."""
     firsts = [terms[0]] if terms else [""]
     if max_postings is None:
         return firsts
     held = 0
-    for term in terms:
-        size = sum(len(index.postings[f].docs.get(index.term_ids[term], ())) for f in chosen)
+    for term, size in zip(terms, sizes, strict=True):
         if held and held + size > max_postings:
             firsts.append(term)
             held = 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 
-from site_src.lunrindex import build, serialize, split
+from site_src.lunrindex import _weight_texts, build, serialize, split
 from site_src.search import FIELDS, GROUPS, documents, search_order
 
 from .search_helpers import reference_index, sample_catalog
@@ -62,3 +63,12 @@ def test_pieces_add_up_to_the_whole_index(sample_documents: list[Any]) -> None:
         }
         assert postings == expected_postings
         assert vectors == {k: v for k, v in whole_vectors.items() if k.split("/")[0] in fields and v}
+
+
+def test_weights_are_written_with_pythons_rounding_even_next_to_a_half() -> None:
+    """lunr.py writes repr(round(weight, 3)); the builder rounds whole arrays at once and must
+    write the same digits, also for weights a float's error away from a half-thousandth."""
+    rng = np.random.default_rng(7)
+    halves = (np.arange(1, 20_000) + 0.5) / 1000  # 0.0015, 0.0025, ...: most are not exact in binary
+    weights = np.concatenate([rng.uniform(0, 40, 50_000), halves, np.nextafter(halves, 0), [0.0625, 2.675, 0.0]])
+    assert _weight_texts(weights) == ["," + repr(round(w, 3)) for w in weights.tolist()]
