@@ -46,34 +46,29 @@ class Document:
 
 
 @dataclass(frozen=True)
-class _Entries:
-    """One field's (term, document) pairs with how often the document has the term, sorted by
-    `key` order, as flat arrays: `starts` points each key's run (term for postings, document for
-    vectors) into them."""
-
-    starts: np.ndarray
-    """Key k's entries are [starts[k], starts[k + 1])."""
-    terms: np.ndarray
-    docs: np.ndarray
-    counts: np.ndarray
-
-
-@dataclass(frozen=True)
 class _FieldIndex:
-    """Who has each term in one field (postings, term-major) and what each document has (its
-    vector, document-major), with the word number of every occurrence (lunr's `index` metadata)."""
+    """One field, as flat arrays: who has each term (postings, term-major, documents ascending,
+    with the word number of every occurrence: lunr's `index` metadata) and what each document
+    has (its vector, document-major, terms ascending). 16 bytes per (term, document) pair."""
 
-    postings: _Entries
-    positions: np.ndarray
-    """Word numbers, in postings order: entry e's are [position_starts[e], position_starts[e + 1])."""
+    term_starts: np.ndarray
+    """Term t's postings are [term_starts[t], term_starts[t + 1])."""
+    docs: np.ndarray
+    """Each posting's document."""
     position_starts: np.ndarray
-    vectors: _Entries
+    """Posting e's word numbers are positions[position_starts[e]:position_starts[e + 1]]."""
+    positions: np.ndarray
+    doc_starts: np.ndarray
+    """Document d's vector entries are [doc_starts[d], doc_starts[d + 1])."""
+    vector_terms: np.ndarray
+    vector_counts: np.ndarray
+    """How often the document has the term."""
     lengths: np.ndarray
     """How many terms each document has in the field, stop words excluded."""
 
-    def documents_with(self, term: int) -> int:
-        """How many documents have `term` in this field."""
-        return int(self.postings.starts[term + 1] - self.postings.starts[term])
+    def vector_docs(self) -> np.ndarray:
+        """Each vector entry's document."""
+        return np.repeat(np.arange(len(self.doc_starts) - 1, dtype=np.int32), np.diff(self.doc_starts))
 
 
 def _runs(keys: np.ndarray, count: int) -> np.ndarray:
@@ -84,25 +79,34 @@ def _runs(keys: np.ndarray, count: int) -> np.ndarray:
 def _field_index(numbers: array[int], lengths: array[int], documents: int, terms: int) -> _FieldIndex:
     """A field's postings and vectors from the term number of every word of every document (in
     document order, -1 for stop words) and each document's word count: two stable sorts, no loop."""
-    word_terms = np.frombuffer(numbers, dtype=np.int32) if numbers else np.zeros(0, np.int32)
     per_doc = np.array(lengths, dtype=np.int32)
-    word_docs = np.repeat(np.arange(documents, dtype=np.int32), per_doc)
-    first_word = np.cumsum(per_doc, dtype=np.int32) - per_doc
-    word_positions = np.arange(len(word_terms), dtype=np.int32) - np.repeat(first_word, per_doc)
-    kept = word_terms >= 0
-    word_terms, word_docs, word_positions = word_terms[kept], word_docs[kept], word_positions[kept]
+    word_terms = np.frombuffer(numbers, dtype=np.int32) if numbers else np.zeros(0, np.int32)
+    kept = np.flatnonzero(word_terms >= 0).astype(np.int32)  # word numbers across the field, stop words out
+    word_terms = word_terms[kept]
+    word_docs = np.repeat(np.arange(documents, dtype=np.int32), per_doc)[kept]
+    word_positions = kept - (np.cumsum(per_doc, dtype=np.int32) - per_doc)[word_docs]
+    del kept
     order = np.argsort(word_terms, kind="stable")  # by term, then document, then position
-    word_terms, word_docs, positions = word_terms[order], word_docs[order], word_positions[order]
+    word_terms, word_docs = word_terms[order], word_docs[order]
+    positions = word_positions[order]
+    del order, word_positions
     new_entry = np.ones(len(word_terms), dtype=bool)
     new_entry[1:] = (word_terms[1:] != word_terms[:-1]) | (word_docs[1:] != word_docs[:-1])
-    position_starts = np.append(np.flatnonzero(new_entry), len(word_terms))
-    entry_terms, entry_docs = word_terms[new_entry], word_docs[new_entry]
-    entry_counts = np.diff(position_starts).astype(np.int32)
-    postings = _Entries(_runs(entry_terms, terms), entry_terms, entry_docs, entry_counts)
-    by_doc = np.argsort(entry_docs, kind="stable")  # by document, then term
-    vectors = _Entries(_runs(entry_docs, documents), entry_terms[by_doc], entry_docs[by_doc], entry_counts[by_doc])
+    position_starts = np.append(np.flatnonzero(new_entry), len(word_terms)).astype(np.int32)
     lengths_kept = np.bincount(word_docs, minlength=documents)
-    return _FieldIndex(postings, positions, position_starts, vectors, lengths_kept)
+    entry_terms, entry_docs = word_terms[new_entry], word_docs[new_entry]
+    del word_terms, word_docs, new_entry
+    by_doc = np.argsort(entry_docs, kind="stable")  # by document, then term
+    return _FieldIndex(
+        term_starts=_runs(entry_terms, terms),
+        docs=entry_docs,
+        position_starts=position_starts,
+        positions=positions,
+        doc_starts=_runs(entry_docs, documents),
+        vector_terms=entry_terms[by_doc],
+        vector_counts=np.diff(position_starts)[by_doc],
+        lengths=lengths_kept,
+    )
 
 
 @dataclass
@@ -161,22 +165,30 @@ def build(documents: Iterable[Document], fields: Sequence[Field], positions: boo
     return index
 
 
-def _weights(index: LunrIndex) -> list[np.ndarray]:
-    """Per field, the BM25 weight of each vector entry (unrounded), computed as lunr.py computes
-    them: the same floating-point operations in the same order, so rounding gives the same digits."""
-    count = len(index.refs)
-    frequency = np.zeros(len(index.term_ids), dtype=np.int64)
-    for by_field in index.by_field:
-        frequency += np.diff(by_field.postings.starts)  # lunr counts a document once per field it has the term in
-    idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency.tolist()], dtype=np.float64)
-    weights = []
-    for fld, by_field in zip(index.fields, index.by_field, strict=True):
-        average = int(by_field.lengths.sum()) / count if count else 0.0
-        scale = K1 * (1 - B + B * (by_field.lengths / average)) if average else np.zeros(count)
-        vectors = by_field.vectors
-        tf = vectors.counts.astype(np.float64)
-        weights.append(idf[vectors.terms] * ((K1 + 1) * tf) / (scale[vectors.docs] + tf) * float(fld.boost))
-    return weights
+class _Weights:
+    """BM25 weights of vector entries, computed as lunr.py computes them: the same floating-point
+    operations in the same order (on arrays), so rounding them gives the same digits."""
+
+    def __init__(self, index: LunrIndex) -> None:
+        count, self.width = len(index.refs), len(index.fields)
+        frequency = np.zeros(len(index.term_ids), dtype=np.int64)
+        for by_field in index.by_field:
+            frequency += np.diff(by_field.term_starts)  # lunr counts a document once per field it has the term in
+        self.idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency.tolist()])
+        self.scales = np.zeros((self.width, count))
+        """Per field and document, the length normalisation."""
+        for f, by_field in enumerate(index.by_field):
+            average = int(by_field.lengths.sum()) / count if count else 0.0
+            if average:
+                self.scales[f] = K1 * (1 - B + B * (by_field.lengths / average))
+        self.boosts = np.array([float(f.boost) for f in index.fields])
+
+    def of(self, slots: np.ndarray, terms: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The unrounded weights of some vector entries: (document, field) slots, terms, counts."""
+        docs, fields = np.divmod(slots, self.width)
+        tf = counts.astype(np.float64)
+        weights: np.ndarray = self.idf[terms] * ((K1 + 1) * tf) / (self.scales[fields, docs] + tf) * self.boosts[fields]
+        return weights
 
 
 @dataclass(frozen=True)
@@ -199,7 +211,7 @@ class _Writer:
 
     def __init__(self, index: LunrIndex) -> None:
         self.index = index
-        self.weights = _weights(index)
+        self.weights = _Weights(index)
         self.refs = [_json(ref) for ref in index.refs]
         self.heads = [ref + ':{"index":[' for ref in self.refs]
         """Each document's posting up to its positions."""
@@ -223,10 +235,10 @@ class _Writer:
     def posting(self, f: int, term: int) -> str:
         """The documents that have a term in one field, by ref (sorted), with word positions if kept."""
         by_field = self.index.by_field[f]
-        start, end = int(by_field.postings.starts[term]), int(by_field.postings.starts[term + 1])
+        start, end = int(by_field.term_starts[term]), int(by_field.term_starts[term + 1])
         if start == end:
             return ""
-        docs = by_field.postings.docs[start:end].tolist()
+        docs = by_field.docs[start:end].tolist()
         if self.index.positions:
             heads = self.heads
             first, last = int(by_field.position_starts[start]), int(by_field.position_starts[end])
@@ -260,18 +272,23 @@ class _Writer:
         index, width = self.index, len(self.index.fields)
         chosen = [f for f, fld in enumerate(index.fields) if fld.name in names]
         ids = index.term_ids
-        sizes = sum((np.diff(index.by_field[f].postings.starts) for f in chosen), np.zeros(len(ids), np.int64))
+        sizes = sum((np.diff(index.by_field[f].term_starts) for f in chosen), np.zeros(len(ids), np.int64))
         size_of = sizes.tolist()
         terms = sorted(t for t in ids if keep_empty or size_of[ids[t]])
         firsts = _boundaries(terms, [size_of[ids[t]] for t in terms], max_postings)
-        piece_of = np.zeros(len(ids), dtype=np.int64)
+        piece_of = np.zeros(len(ids), dtype=np.int32)
         for term in terms:
             piece_of[ids[term]] = bisect_right(firsts, term) - 1
-        slots = np.concatenate([index.by_field[f].vectors.docs.astype(np.int64) * width + f for f in chosen])
-        entry_terms = np.concatenate([index.by_field[f].vectors.terms for f in chosen])
-        entry_weights = np.concatenate([self.weights[f] for f in chosen])
-        order = np.lexsort((slots, piece_of[entry_terms]))  # stable: terms stay in order within a slot
-        piece_starts = _runs(piece_of[entry_terms][order], len(firsts)).tolist()
+        fields = [index.by_field[f] for f in chosen]
+        slots = _joined([field.vector_docs() * width + f for f, field in zip(chosen, fields, strict=True)])
+        entry_terms = _joined([field.vector_terms for field in fields])
+        entry_counts = _joined([field.vector_counts for field in fields])
+        pieces = piece_of[entry_terms]
+        # by piece, then slot (document, then field), terms in order within a slot; one field's
+        # entries are in slot order already
+        order = np.argsort(pieces, kind="stable") if len(chosen) == 1 else np.lexsort((slots, pieces))
+        piece_starts = _runs(pieces, len(firsts)).tolist()
+        del pieces
         field_names = [index.fields[f].name for f in chosen]
         every_slot = [doc * width + f for doc in range(len(index.refs)) for f in chosen] if keep_empty else []
         start = 0
@@ -280,7 +297,8 @@ class _Writer:
             postings = self._postings(terms[start:end], chosen)
             start = end
             mine = order[piece_starts[number] : piece_starts[number + 1]]
-            vectors = self._vectors(slots[mine], entry_terms[mine], entry_weights[mine])
+            weights = self.weights.of(slots[mine], entry_terms[mine], entry_counts[mine])
+            vectors = self._vectors(slots[mine], entry_terms[mine], weights)
             if every_slot and len(firsts) == 1:
                 vectors = self._with_empty(vectors, every_slot)
             data = _write([text for _, text in vectors], field_names, postings)
@@ -319,6 +337,11 @@ class _Writer:
         """`vectors` with the (document, field)s that have no terms listed too, as lunr.py lists them."""
         width, have = len(self.index.fields), dict(vectors)
         return [(s, have.get(s) or f"[{self.key(s % width, s // width)},[]]") for s in every_slot]
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    """Arrays end to end (one array as it is: no copy)."""
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def _weight_texts(weights: np.ndarray) -> list[str]:
