@@ -37,7 +37,8 @@ SUMMARY_CHARS = 220
 """How much of an abstract a list shows."""
 
 TOPIC_PAGE_SIZE = 50
-"""Papers per page of a topic: the newest on /topics/<slug>/, older ones on /topics/<slug>/page/2/..."""
+"""Papers per archive page of a topic (/topics/<slug>/page/1/ holds the first 50 ever filed under
+it); the topic's own page holds the newest 50 to 99."""
 
 RESERVED_PAGE_SLUGS = frozenset({"api", "assets", "digests", "papers", "search", "topics"})
 """Hand-written pages may not take the address of a generated section."""
@@ -89,6 +90,12 @@ def paper_links(paper: Paper) -> list[dict[str, str]]:
     return links
 
 
+def archive_pages(papers: int) -> int:
+    """How many full archive pages a topic with this many papers has: its own page keeps the
+    newest `TOPIC_PAGE_SIZE` to twice that less one."""
+    return max(0, papers // TOPIC_PAGE_SIZE - 1)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """A page to make, named cheaply: the build lists these; render workers make and render the pages,
@@ -98,8 +105,8 @@ class PageSpec:
     """"listing", "digest", "topic", "paper" or "page" (hand-written)."""
     key: str
     """The listing's place, the digest's date, the topic's or paper's slug, the page's place."""
-    number: int = 1
-    """The page of a topic's list of papers."""
+    number: int = 0
+    """Which page of a topic's papers: 0 its own page, 1 and up its archive pages, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ class PageMaker:
             *(
                 PageSpec("topic", t.slug, number)
                 for t in self.catalog.topics
-                for number in range(1, self.topic_page_count(t.slug) + 1)
+                for number in range(archive_pages(self.catalog.topic_counts[t.slug]) + 1)
             ),
             *(PageSpec("paper", slug) for slug in self.catalog.papers),
             *(PageSpec("page", str(i)) for i in range(len(self.hand_written))),
@@ -277,52 +284,55 @@ class PageMaker:
             body=digest.note,
         )
 
-    def topic_page_count(self, slug: str) -> int:
-        """How many pages a topic's list of papers takes (always at least one)."""
-        return max(1, math.ceil(self.catalog.topic_counts[slug] / TOPIC_PAGE_SIZE))
+    def topic_page(self, topic: Topic, number: int = 0) -> Page:
+        """A topic's own page (number 0: what it covers and its newest papers) or one of its archive
+        pages (1 and up, oldest first), papers newest first on each.
 
-    def topic_page(self, topic: Topic, number: int = 1) -> Page:
-        """A topic: what it covers (on its first page) and one page of its papers, newest first."""
+        Archive pages are counted from the oldest paper, so a full one keeps its papers (and its
+        bytes) while newer papers arrive: a new digest changes a topic's own page, not its archive."""
         papers = self.catalog.papers_by_topic[topic.slug]
-        pages = self.topic_page_count(topic.slug)
-        shown = papers[(number - 1) * TOPIC_PAGE_SIZE : number * TOPIC_PAGE_SIZE]
-        first = number == 1
+        archived = archive_pages(len(papers))
+        own = number == 0
+        # numbered from the first paper filed under the topic: the newest is number len(papers)
+        last = len(papers) if own else number * TOPIC_PAGE_SIZE
+        first = archived * TOPIC_PAGE_SIZE + 1 if own else last - TOPIC_PAGE_SIZE + 1
+        shown = papers[len(papers) - last : len(papers) - first + 1]
+        older = archived if own else number - 1
 
         def link(page: int) -> str | None:
-            return self.urls.link(topic_page_path(topic.slug, page)) if 1 <= page <= pages else None
+            return self.urls.link(topic_page_path(topic.slug, page)) if 0 <= page <= archived else None
 
         return Page(
             path=topic_page_path(topic.slug, number),
             template="topic.html",
             meta={
                 "kind": "topic",
-                "title": topic.name if first else f"{topic.name}, page {number} of {pages}",
+                "title": topic.name if own else f"{topic.name}, papers {first} to {last}",
                 "slug": topic.slug,
                 "url": link(number),
                 "description": topic.description,
-                "count": len(papers),
+                **({"count": len(papers)} if own else {}),
                 "papers": [self.paper_ref(p) for p in shown],
                 "pagination": {
-                    "number": number,
-                    "pages": pages,
-                    "first_shown": (number - 1) * TOPIC_PAGE_SIZE + 1,
-                    "last_shown": (number - 1) * TOPIC_PAGE_SIZE + len(shown),
-                    "newer": link(number - 1),
-                    "older": link(number + 1),
+                    "archive": not own,
+                    "first": first,
+                    "last": last,
+                    "newer": None if own else link(number + 1 if number < archived else 0),
+                    "older": link(older) if older else None,
                 },
-                "updated": max((p.last_seen for p in (papers if first else shown)), default=self.newest),
+                "updated": max((p.last_seen for p in (papers if own else shown)), default=self.newest),
                 "per_digest": [
                     {"date": day, "url": self.urls.link(digest_path(day)), "count": n}
                     for day, n in list(self.per_digest[topic.slug].items())[-CHART_DIGESTS:]
                 ]
-                if first
+                if own
                 else [],
                 "cooccurring": [{**self.topic_ref(slug), "count": n} for slug, n in self.cooccurring[topic.slug]]
-                if first
+                if own
                 else [],
                 "feeds": self.feed_links(topic_path(topic.slug), topic.name),
             },
-            body=text_to_markdown(topic.description) + "\n" if first else "",
+            body=text_to_markdown(topic.description) + "\n" if own else "",
         )
 
     def topic_counts(self) -> list[dict[str, Any]]:

@@ -77,8 +77,9 @@ def topic_path(slug: str) -> str:
 
 
 def topic_page_path(slug: str, number: int) -> str:
-    """Where a page of a topic's papers lives: the first at the topic's own address."""
-    return topic_path(slug) if number == 1 else f"{topic_path(slug)}page/{number}/"
+    """Where a page of a topic's papers lives: its own page (0) at the topic's address, archive
+    pages (1 and up, oldest first) below it."""
+    return f"{topic_path(slug)}page/{number}/" if number else topic_path(slug)
 
 
 def digest_path(date: datetime.date) -> str:

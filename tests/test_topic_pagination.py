@@ -1,4 +1,5 @@
-"""A topic with many papers lists them 50 to a page, newest first, with links between the pages."""
+"""A topic with many papers shows its newest on its own page and the older ones on archive pages of
+50, counted from the first paper filed under it, so an archive page keeps its papers as new ones come."""
 
 from __future__ import annotations
 
@@ -15,36 +16,67 @@ ABSTRACT = (
 )
 
 
+def _papers(numbers: range) -> list[tuple[str, str]]:
+    return [(f"Music Model Number {i}", ABSTRACT) for i in numbers]
+
+
+def _titles(tree: lxml.etree._Element) -> list[str]:
+    return [text_of(h) for h in tree.xpath("//li[@class='paper-item']//h2")]
+
+
 def test_topic_pages_split_and_link(tmp_path: Path) -> None:
-    older = [(f"Music Model Number {i}", ABSTRACT) for i in range(40)]
-    newer = [(f"Music Model Number {i}", ABSTRACT) for i in range(40, 70)]
     content = write_content(
         tmp_path,
         {
-            "digests/2025-06-01.txt": text_digest("Jun 1", older),
-            "digests/2025-06-02.txt": text_digest("Jun 2", newer),
+            "digests/2025-06-01.txt": text_digest("Jun 1", _papers(range(60))),
+            "digests/2025-06-02.txt": text_digest("Jun 2", _papers(range(60, 120))),
         },
     )
     out = tmp_path / "public"
     build_into(content, out)
 
-    first = page(out, "topics/music/")
-    titles = [text_of(h) for h in first.xpath("//li[@class='paper-item']//h2")]
-    assert len(titles) == TOPIC_PAGE_SIZE == 50
-    assert titles[:2] == ["Music Model Number 40", "Music Model Number 41"]  # newest digest first, in its order
-    assert "70 papers, newest digest first; here 1 to 50" in text_of(first)
-    assert first.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/topics/music/page/2/"]
-    assert first.xpath("//figure[@class='digest-chart']")
+    own = page(out, "topics/music/")  # 120 papers: the newest 70 here, the first 50 filed on page 1
+    titles = _titles(own)
+    assert len(titles) == 120 - TOPIC_PAGE_SIZE == 70
+    assert titles[:2] == ["Music Model Number 60", "Music Model Number 61"]  # newest digest first, in its order
+    assert titles[-1] == "Music Model Number 9"
+    assert "120 papers, newest digest first; here the newest 70" in text_of(own)
+    assert own.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/topics/music/page/1/"]
+    assert not own.xpath("//nav[@class='pager']//a[@rel='prev']")
+    assert own.xpath("//figure[@class='digest-chart']")
 
-    second = page(out, "topics/music/page/2/")
-    assert text_of(second.find(".//h1")) == "Music, page 2 of 2"
-    assert text_of(second.xpath("//li[@class='paper-item']//h2")[0]) == "Music Model Number 20"
-    assert len(second.xpath("//li[@class='paper-item']")) == 20
-    assert second.xpath("//a[@rel='prev']/@href") == ["/topics/music/"]
-    assert not second.xpath("//a[@rel='next']") and not second.xpath("//figure[@class='digest-chart']")
-    assert second.xpath("//link[@rel='canonical']/@href") == ["https://paper-digest.netlify.app/topics/music/page/2/"]
+    archive = page(out, "topics/music/page/1/")
+    assert text_of(archive.find(".//h1")) == "Music, papers 1 to 50"
+    assert _titles(archive) == [f"Music Model Number {i}" for i in range(10, 60)]
+    assert archive.xpath("//a[@rel='prev']/@href") == ["/topics/music/"]
+    assert not archive.xpath("//a[@rel='next']") and not archive.xpath("//figure[@class='digest-chart']")
+    assert archive.xpath("//link[@rel='canonical']/@href") == ["https://paper-digest.netlify.app/topics/music/page/1/"]
 
     sitemap = lxml.etree.parse(str(out / "sitemap.xml"))
     locations = sitemap.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    assert "https://paper-digest.netlify.app/topics/music/page/2/" in locations
+    assert "https://paper-digest.netlify.app/topics/music/page/1/" in locations
     assert [link for _, link in internal_links(out) if resolve(out, link) is None] == []
+
+
+def test_a_new_digest_leaves_full_archive_pages_as_they_were(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-01.txt": text_digest("Jun 1", _papers(range(60))),
+            "digests/2025-06-02.txt": text_digest("Jun 2", _papers(range(60, 120))),
+            "digests/2025-06-03.txt": text_digest("Jun 3", _papers(range(120, 150))),
+        },
+    )
+    out = tmp_path / "public"
+    build_into(content, out)  # 150 papers: the newest 50 on the topic's page, two archive pages
+    archive = [f"topics/music/page/{n}/{name}" for n in (1, 2) for name in ("index.html", "index.md")]
+    before = {path: (out / path).read_bytes() for path in archive}
+    assert text_of(page(out, "topics/music/page/2/").find(".//h1")) == "Music, papers 51 to 100"
+    assert page(out, "topics/music/page/2/").xpath("//a[@rel='next']/@href") == ["/topics/music/page/1/"]
+
+    (content / "digests/2025-06-04.txt").write_text(text_digest("Jun 4", _papers(range(150, 170))))
+    build_into(content, out)
+
+    own = _titles(page(out, "topics/music/"))
+    assert len(own) == 70 and own[0] == "Music Model Number 150"
+    assert {path: (out / path).read_bytes() for path in archive} == before
