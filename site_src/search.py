@@ -13,8 +13,10 @@ address, which names everything else:
 - topic lists, `assets/search/topic-<slug>.<hash>.json`: the refs of a topic's papers, which
   `topic:` filters on.
 
-Refs are papers' numbers in base 36, newest digest first (so ties rank newer papers first);
-the store maps them to slugs. Word positions are kept for phrase queries.
+Refs are papers' numbers in base 36, in the order papers were first listed (oldest digest
+first), so a paper keeps its ref as digests are added and the store chunks of older papers keep
+their bytes and addresses; ties rank the higher number (the paper listed more recently) first.
+The store maps refs to slugs. Word positions are kept for phrase queries.
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ def ref_of(number: int) -> str:
 
 
 def search_order(catalog: Catalog) -> list[Paper]:
-    """The papers numbered for search: newest digest first, then the curator's order, then slug."""
-    return sorted(catalog.papers.values(), key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug))
+    """The papers numbered for search: by the digest that first listed them (oldest first), then
+    the curator's order in it, then slug. A new digest's papers take the next numbers."""
+    return sorted(catalog.papers.values(), key=lambda p: (p.first_seen.toordinal(), p.appearances[0].position, p.slug))
 
 
 def documents(catalog: Catalog, papers: Sequence[Paper]) -> list[Document]:

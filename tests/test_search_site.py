@@ -10,11 +10,11 @@ from pathlib import Path
 from site_src.config import NODE_MODULES_DIR
 from site_src.content import Package
 from site_src.errors import Problems
-from site_src.search import lunr_asset, search_files
+from site_src.search import CHUNK_PAPERS, lunr_asset, search_files
 from site_src.urls import SiteUrls
 
 from .conftest import BuiltSite
-from .helpers import resolve
+from .helpers import build_into, resolve, text_digest, write_content
 from .search_helpers import sample_catalog
 
 
@@ -79,3 +79,26 @@ def test_another_lunr_release_is_refused() -> None:
     problems = Problems()
     lunr_asset(Package("2.3.8", b"script", b"licence"), problems)
     assert [p.message for p in problems.errors] == ["lunr 2.3.8 is installed, the search index is for lunr 2.3.9"]
+
+
+def test_a_new_digest_leaves_the_store_chunks_of_older_papers_as_they_were(tmp_path: Path) -> None:
+    """Papers are numbered in the order they were first listed, so a day's new papers take new
+    numbers: the store chunks of older papers keep their bytes and addresses (a deploy uploads
+    the newest chunks, not all of them)."""
+    text = "We study {} variant {} and show how it behaves on long documents, with ablations over model size."
+    older = [(f"Sparse Attention Study {i}", text.format("sparse attention", i)) for i in range(70)]
+    newer = [(f"Diffusion Sampler Study {i}", text.format("a diffusion sampler", i)) for i in range(30)]
+    content = write_content(tmp_path, {"digests/2025-06-01.txt": text_digest("Jun 1", older)})
+    out = tmp_path / "public"
+    build_into(content, out)
+    before = _store_links(_manifest(out))
+
+    (content / "digests/2025-06-02.txt").write_text(text_digest("Jun 2", newer))
+    build_into(content, out)
+    after = _store_links(_manifest(out))
+
+    full = 70 // CHUNK_PAPERS  # the chunks the first digest filled
+    assert after[:full] == before[:full]
+    assert len(after) == -(-100 // CHUNK_PAPERS) and after[full] != before[full]
+    newest = json.loads(resolve(out, after[-1]).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    assert newest[-1]["title"] == "Diffusion Sampler Study 29"

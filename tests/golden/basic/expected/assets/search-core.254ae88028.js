@@ -501,7 +501,7 @@
       });
     });
     var order = Int32Array.from(candidates).sort(function (a, b) {
-      return total[b] - total[a] || a - b;
+      return total[b] - total[a] || b - a; // ties: the paper first listed more recently
     });
     var hits = Array.from(order, function (n) {
       return { ref: n.toString(36), number: n, score: total[n] };
