@@ -7,7 +7,6 @@ Each HTML page is rendered from exactly one of these, and the same page is publi
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
