@@ -21,8 +21,8 @@ from make_corpus import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from site_src.config import BuildOptions
-from site_src.inputs import load_catalog
+from site_src.build.gather import load_catalog
+from site_src.inputs.settings import BuildOptions
 
 CONFIG = """baseURL = "https://paper-digest.example.org/"
 title = "Paper Digest (Hugo)"

@@ -25,8 +25,8 @@ from run import corpus
 
 sys.path.insert(0, str(ROOT))
 
-from site_src.config import BuildOptions
-from site_src.serve import Preview
+from site_src.inputs.settings import BuildOptions
+from site_src.serve.server import Preview
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_src.model import identity  # noqa: E402 - after the path is set
+from site_src.catalog.model import identity  # noqa: E402 - after the path is set
 
 SAMPLES = ROOT / "content"
 BOILERPLATE = ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"]

@@ -28,7 +28,7 @@ from urllib.parse import quote_plus
 
 import make_corpus  # noqa: F401 - puts the project on the import path
 
-from site_src.analysis import term_of, words
+from site_src.search.analysis import term_of, words
 
 QUERIES = 20
 KINDS = {"index": ("titles", "abstracts"), "store": ("papers",), "topics": ("topic-",)}

@@ -19,8 +19,8 @@ import lxml.html
 import yaml
 from make_corpus import ROOT
 
-from site_src.config import BuildOptions
-from site_src.pipeline import build
+from site_src.build.pipeline import build
+from site_src.inputs.settings import BuildOptions
 
 OUT = ROOT / "bench" / "out" / "weight"
 KINDS = ROOT / "tests" / "cases" / "page_kinds.yaml"

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .config import ROOT, BuildOptions
-from .errors import BuildError
-from .inputs import load_catalog
-from .pipeline import build
-from .topic_report import topic_table
-from .yamldoc import check_url
+from site_src.build.gather import load_catalog
+from site_src.build.pipeline import build
+from site_src.catalog.topic_report import topic_table
+from site_src.errors import BuildError
+from site_src.inputs.settings import ROOT, BuildOptions
+from site_src.inputs.yamldoc import check_url
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -130,12 +130,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(arguments)
     try:
         if args.command == "add":
-            from .add import add_digest, describe  # imported on use: a build does not need them
+            from site_src.add.paste import add_digest, describe  # imported on use: a build does not need them
 
             print(describe(add_digest(args.page, Path(args.content), args.date, args.force)))
             return 0
         if args.command == "serve":
-            from .serve import serve
+            from site_src.serve.server import serve
 
             serve(_options(args), args.host, args.port, args.open)
             return 0

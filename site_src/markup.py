@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from .text import clean_text
+from site_src.text import clean_text
 
 _URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
 """A web address: a scheme or www. followed by characters that may appear in one."""

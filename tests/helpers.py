@@ -10,9 +10,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import lxml.html
 import yaml
 
-from site_src.config import ROOT, TEMPLATES_DIR, BuildOptions
-from site_src.pipeline import BuildReport, build
-from site_src.serve import Preview
+from site_src.build.pipeline import BuildReport, build
+from site_src.inputs.settings import ROOT, TEMPLATES_DIR, BuildOptions
+from site_src.serve.server import Preview
 
 SHIPPED_CONTENT = ROOT / "content"
 CASES = Path(__file__).parent / "cases"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from site_src.config import ROOT
+from site_src.inputs.settings import ROOT
 
 NETLIFY_TOML = ROOT / "netlify.toml"
 

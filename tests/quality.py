@@ -20,7 +20,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from site_src.config import NODE_MODULES_DIR
+from site_src.inputs.settings import NODE_MODULES_DIR
 
 from .helpers import load_cases
 

@@ -16,12 +16,12 @@ from lunr.stemmer import stemmer as lunr_py_stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.trimmer import trimmer
 
-from site_src import analysis
-from site_src.api import dump_json
-from site_src.config import BuildOptions
-from site_src.inputs import load_catalog
-from site_src.lunrindex import Document, Field
-from site_src.model import Catalog
+from site_src.build.gather import load_catalog
+from site_src.catalog.model import Catalog
+from site_src.inputs.settings import BuildOptions
+from site_src.pages.api import dump_json
+from site_src.search import analysis
+from site_src.search.lunrindex import Document, Field
 
 from .helpers import SHIPPED_CONTENT
 

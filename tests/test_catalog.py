@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from site_src.catalog import build_catalog
-from site_src.content import TextFile
+from site_src.catalog.merge import build_catalog
+from site_src.catalog.model import DigestFile, Entry, Note
+from site_src.catalog.topics import parse_taxonomy
 from site_src.errors import Problems, Source
-from site_src.model import DigestFile, Entry, Note
-from site_src.topics import parse_taxonomy
+from site_src.inputs.reader import TextFile
 
 from .helpers import ABSTRACT, SHIPPED_CONTENT, build_into, page, text_of, write_content
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from site_src.config import ROOT
+from site_src.inputs.settings import ROOT
 
 from .helpers import ABSTRACT, write_content
 
@@ -54,8 +54,8 @@ def test_bad_usage_exits_2(tmp_path: Path) -> None:
 
 
 def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
-    from site_src.config import BuildOptions
-    from site_src.pipeline import build
+    from site_src.build.pipeline import build
+    from site_src.inputs.settings import BuildOptions
 
     seen: list[tuple[str, int, int]] = []
     report = build(BuildOptions(out_dir=tmp_path / "public"), progress=lambda *event: seen.append(event))

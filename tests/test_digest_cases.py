@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from site_src.content import TextFile, decode
-from site_src.digest import parse_digest
 from site_src.errors import Problems, Source
+from site_src.inputs.digest import parse_digest
+from site_src.inputs.reader import TextFile, decode
 
 from .helpers import expand, load_cases
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from site_src.config import TEMPLATES_DIR, BuildOptions
-from site_src.pipeline import BuildReport, build
+from site_src.build.pipeline import BuildReport, build
+from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
 from .golden import GOLDEN, files_of
 from .helpers import ABSTRACT, text_digest

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from site_src import pagework, parallel, pipeline
-from site_src.config import TEMPLATES_DIR, BuildOptions
+from site_src.build import parallel, pipeline
+from site_src.build import workers as pagework
+from site_src.build.pipeline import build
 from site_src.errors import BuildError
-from site_src.pipeline import build
+from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
 from .golden import files_of
 from .helpers import SHIPPED_CONTENT
@@ -60,7 +61,7 @@ def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyPatch, sample_site: object) -> None:
     from site_src import parallel, related
-    from site_src.inputs import load_catalog
+    from site_src.build.gather import load_catalog
 
     catalog = load_catalog(BuildOptions(content_dir=SHIPPED_CONTENT))
     alone = related.related_papers(catalog.papers)

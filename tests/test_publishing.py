@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from site_src.cli import main
-from site_src.config import ROOT, BuildOptions
+from site_src.inputs.settings import ROOT, BuildOptions
 
 from .conftest import BuiltSite
 from .helpers import SHIPPED_CONTENT, html, page

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_src.config import BuildOptions
-from site_src.pipeline import build
+from site_src.build.pipeline import build
+from site_src.inputs.settings import BuildOptions
 
 from .conftest import BuiltSite
 from .golden import GOLDEN

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from site_src import related
-from site_src.model import Appearance, Paper
-from site_src.related import related_papers
+from site_src.catalog import related
+from site_src.catalog.model import Appearance, Paper
+from site_src.catalog.related import related_papers
 
 from .conftest import BuiltSite
 from .helpers import page, resolve, text_of

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from site_src.config import TEMPLATES_DIR, BuildOptions
+from site_src.build.pipeline import build
 from site_src.errors import BuildError
-from site_src.pages import Page
-from site_src.pipeline import build
-from site_src.render import NavItem, Renderer, SiteView
-from site_src.urls import SiteUrls
+from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
+from site_src.pages.maker import Page
+from site_src.pages.render import NavItem, Renderer, SiteView
+from site_src.pages.urls import SiteUrls
 
 from .golden import GOLDEN
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import lxml.etree
 import yaml
 
-from site_src.config import BuildOptions
-from site_src.pipeline import build
+from site_src.build.pipeline import build
+from site_src.inputs.settings import BuildOptions
 
 from .conftest import BuiltSite
 from .helpers import SHIPPED_CONTENT, html, internal_links, page, resolve, text_of

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from site_src.lunrindex import _weight_texts, build, serialize, split
-from site_src.search import FIELDS, GROUPS, documents, search_order
+from site_src.search.files import FIELDS, GROUPS, documents, search_order
+from site_src.search.lunrindex import _weight_texts, build, serialize, split
 
 from .search_helpers import reference_index, sample_catalog
 

@@ -12,10 +12,10 @@ from lunr.pipeline import Pipeline
 from lunr.stemmer import porter_stemmer
 from lunr.token import Token
 
-from site_src import analysis
-from site_src.lunrindex import build, serialize
-from site_src.model import Catalog
-from site_src.search import FIELDS, documents, search_order
+from site_src.catalog.model import Catalog
+from site_src.search import analysis
+from site_src.search.files import FIELDS, documents, search_order
+from site_src.search.lunrindex import build, serialize
 
 from .helpers import load_cases
 from .search_helpers import node, sample_catalog

@@ -7,11 +7,11 @@ import json
 import re
 from pathlib import Path
 
-from site_src.config import NODE_MODULES_DIR
-from site_src.content import Package
 from site_src.errors import Problems
-from site_src.search import CHUNK_PAPERS, lunr_asset, search_files
-from site_src.urls import SiteUrls
+from site_src.inputs.reader import Package
+from site_src.inputs.settings import NODE_MODULES_DIR
+from site_src.pages.urls import SiteUrls
+from site_src.search.files import CHUNK_PAPERS, lunr_asset, search_files
 
 from .conftest import BuiltSite
 from .helpers import build_into, resolve, text_digest, write_content

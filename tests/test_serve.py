@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from site_src.config import BuildOptions
 from site_src.errors import BuildError
-from site_src.serve import CODE_DIR, LiveState, Preview
+from site_src.inputs.settings import BuildOptions
+from site_src.serve.server import CODE_DIR, LiveState, Preview
 
 from .helpers import load_cases, start_preview
 
@@ -121,7 +121,9 @@ def test_broken_input_keeps_the_last_good_site_and_reports_problems(preview: Pre
 
 
 def test_code_change_restarts_only_when_the_new_code_imports(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("site_src.serve._code_imports", lambda: "SyntaxError: invalid syntax (render.py, line 3)")
+    monkeypatch.setattr(
+        "site_src.serve.server._code_imports", lambda: "SyntaxError: invalid syntax (render.py, line 3)"
+    )
     preview._on_changes({CODE_DIR / "render.py"})
     assert preview.restarts == []  # type: ignore[attr-defined]
     assert preview.channel.state.problems == ("site_src: SyntaxError: invalid syntax (render.py, line 3)",)

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_src.model import identity
-from site_src.urls import SlugClaim, UnsafePathError, assign_slugs, checked_output_path, paper_path, slug_for
+from site_src.catalog.model import identity
+from site_src.pages.urls import SlugClaim, UnsafePathError, assign_slugs, checked_output_path, paper_path, slug_for
 
 from .helpers import CASES
 

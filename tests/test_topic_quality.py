@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_src.config import BuildOptions
-from site_src.inputs import load_catalog
-from site_src.model import Catalog, Paper
-from site_src.topics import MAX_TOPICS, Classifier, Tuning
+from site_src.build.gather import load_catalog
+from site_src.catalog.model import Catalog, Paper
+from site_src.catalog.topics import MAX_TOPICS, Classifier, Tuning
+from site_src.inputs.settings import BuildOptions
 
 from .helpers import SHIPPED_CONTENT
 

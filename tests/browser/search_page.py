@@ -9,7 +9,8 @@ import pytest
 import yaml
 from playwright.sync_api import Page
 
-from site_src import parallel, search
+from site_src.build import parallel
+from site_src.search import files as search
 from tests.helpers import SHIPPED_CONTENT, build_into, load_cases, write_content
 
 

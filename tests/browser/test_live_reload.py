@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from site_src.serve import Preview
+from site_src.serve.server import Preview
 from tests.helpers import start_preview
 
 WAIT_MS = 15_000

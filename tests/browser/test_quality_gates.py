@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from site_src.config import NODE_MODULES_DIR
+from site_src.inputs.settings import NODE_MODULES_DIR
 from tests.conftest import BuiltSite
 from tests.netlify import NetlifyHandler
 from tests.quality import PAGE_KINDS, PageKind

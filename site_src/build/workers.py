@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from .cache import BuildCache, FileRecord
-from .errors import Problem
-from .output import stage_bytes
-from .pages import PageMaker, PageSpec
-from .parallel import worker_count
-from .render import Renderer, template_problem
+from site_src.build.cache import BuildCache, FileRecord
+from site_src.build.output import stage_bytes
+from site_src.build.parallel import worker_count
+from site_src.errors import Problem
+from site_src.pages.maker import PageMaker, PageSpec
+from site_src.pages.render import Renderer, template_problem
 
 PARALLEL_FROM = 300
 """Fewer pages than this render in-process: starting workers would cost more than it saves."""

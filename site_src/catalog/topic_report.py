@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Catalog, Paper, TopicAssignment
-from .text import shorten
+from site_src.catalog.model import Catalog, Paper, TopicAssignment
+from site_src.text import shorten
 
 TITLE_WIDTH = 56
 TOPIC_WIDTH = 32

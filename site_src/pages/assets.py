@@ -6,7 +6,7 @@ import hashlib
 import posixpath
 from dataclasses import dataclass
 
-from .output import OutputFile
+from site_src.build.output import OutputFile
 
 ASSETS_FOLDER = "assets/"
 

@@ -28,12 +28,12 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from . import content
-from .cache import BuildCache, fingerprint
-from .config import ROOT, BuildOptions
-from .errors import BuildError, Problem, Problems, Source
-from .output import MARKER
-from .pipeline import BuildReport, build, load_cache
+from site_src.build.cache import BuildCache, fingerprint
+from site_src.build.output import MARKER
+from site_src.build.pipeline import BuildReport, build, load_cache
+from site_src.errors import BuildError, Problem, Problems, Source
+from site_src.inputs import reader
+from site_src.inputs.settings import ROOT, BuildOptions
 
 PREVIEW_DIR = ROOT / ".preview"
 PREVIEW_PREFIX = "/_preview/"
@@ -275,7 +275,7 @@ class Preview:
         self.channel = LiveChannel()
         self._stop = threading.Event()
         problems = Problems()
-        assets = content.load_static(Path(__file__).parent / "preview", problems)
+        assets = reader.load_static(Path(__file__).parent / "preview", problems)
         problems.raise_if_errors()
         try:
             self.server = PreviewHTTPServer((host, port), options.out_dir, self.channel, assets)
@@ -357,7 +357,7 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> No
         options = replace(options, out_dir=PREVIEW_DIR)
     preview = Preview(options, host, port)
     preview.start()
-    print(f"Serving {preview.url} from {content.display_path(options.out_dir)}; watching content, templates and code.")
+    print(f"Serving {preview.url} from {reader.display_path(options.out_dir)}; watching content, templates and code.")
     print("Press Ctrl+C to stop.")
     if not (options.out_dir / MARKER).exists():
         print("The first build failed: fix the problems above, the preview rebuilds on save.")

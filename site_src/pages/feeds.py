@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .api import dump_json
-from .config import SiteSettings
-from .model import Catalog, Paper
-from .output import OutputFile
-from .render import make_environment
-from .urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
+from site_src.build.output import OutputFile
+from site_src.catalog.model import Catalog, Paper
+from site_src.inputs.settings import SiteSettings
+from site_src.pages.api import dump_json
+from site_src.pages.render import make_environment
+from site_src.pages.urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
 
 FEED_ENTRIES = 50
 """The site feed and topic feeds carry this many newest papers; a digest feed carries all of its papers."""

@@ -11,11 +11,12 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, output
-from .config import parse_settings
-from .content import DIGEST_SUFFIXES, display_path
-from .digest import GivenDate, parse_text_digest
-from .errors import BuildError, Problem, Problems, Source
+from site_src.build import output
+from site_src.errors import BuildError, Problem, Problems, Source
+from site_src.inputs import reader
+from site_src.inputs.digest import GivenDate, parse_text_digest
+from site_src.inputs.reader import DIGEST_SUFFIXES, display_path
+from site_src.inputs.settings import parse_settings
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Added:
 
 def _site_year(content_dir: Path, problems: Problems) -> int | None:
     settings_path = content_dir / "site.yaml"
-    text = content.read_text(settings_path, problems) if settings_path.is_file() else None
+    text = reader.read_text(settings_path, problems) if settings_path.is_file() else None
     return parse_settings(text.text if text else None, Source(display_path(settings_path)), problems).year
 
 
@@ -42,7 +43,7 @@ def add_digest(
 ) -> Added:
     """Validate a pasted page and save it as the digest of its day; raises BuildError on any problem."""
     problems = Problems()
-    pasted = content.read_text(page, problems)
+    pasted = reader.read_text(page, problems)
     problems.raise_if_errors()
     assert pasted is not None
     given = GivenDate(date, "--date", "change --date") if date else None

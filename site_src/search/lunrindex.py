@@ -21,7 +21,7 @@ from typing import cast
 
 import numpy as np
 
-from .analysis import term_of, words
+from site_src.search.analysis import term_of, words
 
 LUNR_VERSION = "2.3.9"
 """The lunr.js release the serialized format is for (the one lunr.py 0.8 targets)."""

@@ -13,23 +13,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import content, output
-from .api import api_files, sitemap_files
-from .assets import Asset, asset_files, fingerprint_all
-from .cache import BuildCache, FileRecord, cache_folder, fingerprint
-from .config import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
-from .errors import BuildError, Problem, Problems
-from .feeds import feed_files
-from .inputs import make_catalog, parse_inputs
-from .model import Catalog, Paper
-from .output import OutputFile, Staging, stage_bytes
-from .pages import Page, PageMaker, PageSpec
-from .pagework import PageJob, PageResult, PageWork
-from .parallel import SideWork
-from .related import count_terms, related_papers
-from .render import NavItem, Renderer, SiteView
-from .search import lunr_asset, search_files, search_page
-from .urls import SiteUrls, output_file
+from site_src.build import output
+from site_src.build.cache import BuildCache, FileRecord, cache_folder, fingerprint
+from site_src.build.gather import make_catalog, parse_inputs
+from site_src.build.output import OutputFile, Staging, stage_bytes
+from site_src.build.parallel import SideWork
+from site_src.build.workers import PageJob, PageResult, PageWork
+from site_src.catalog.model import Catalog, Paper
+from site_src.catalog.related import count_terms, related_papers
+from site_src.errors import BuildError, Problem, Problems
+from site_src.inputs import reader
+from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
+from site_src.pages.api import api_files, sitemap_files
+from site_src.pages.assets import Asset, asset_files, fingerprint_all
+from site_src.pages.feeds import feed_files
+from site_src.pages.maker import Page, PageMaker, PageSpec
+from site_src.pages.render import NavItem, Renderer, SiteView
+from site_src.pages.urls import SiteUrls, output_file
+from site_src.search.files import lunr_asset, search_files, search_page
 
 Progress = Callable[[str, int, int], None]
 """Told, as a build goes, the stage it is in and how many of how many items are done (0 of 0 for a
@@ -213,13 +214,13 @@ def _finish(options: BuildOptions, problems: Problems) -> None:
 
 def load_cache(options: BuildOptions) -> BuildCache:
     """The cache of the output folder's last build (empty when there is none)."""
-    return BuildCache.from_bytes(content.read_cache(cache_folder(options.out_dir)))
+    return BuildCache.from_bytes(reader.read_cache(cache_folder(options.out_dir)))
 
 
 def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]:
     """The templates' static files and lunr.js (with its licence), by name."""
-    static = content.load_static(options.templates_dir / "static", problems)
-    lunr = content.load_package(NODE_MODULES_DIR / "lunr", "lunr.min.js", problems)
+    static = reader.load_static(options.templates_dir / "static", problems)
+    lunr = reader.load_package(NODE_MODULES_DIR / "lunr", "lunr.min.js", problems)
     if lunr:
         static.update(lunr_asset(lunr, problems))
     return static

@@ -17,13 +17,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, meta
 from markupsafe import Markup
 
-from .cache import fingerprint
-from .content import display_path
-from .errors import Problem, Source
-from .markup import render_markdown
-from .output import OutputFile
-from .pages import Page, long_date
-from .urls import SiteUrls, markdown_file, output_file
+from site_src.build.cache import fingerprint
+from site_src.build.output import OutputFile
+from site_src.errors import Problem, Source
+from site_src.inputs.reader import display_path
+from site_src.markup import render_markdown
+from site_src.pages.maker import Page, long_date
+from site_src.pages.urls import SiteUrls, markdown_file, output_file
 
 
 def short_date(date: datetime.date) -> str:

@@ -7,12 +7,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .errors import Problems
-from .markup import code_links
-from .model import Appearance, Catalog, Digest, DigestFile, Entry, Note, Paper, Topic, TopicAssignment, identity
-from .topics import Classifier
-from .urls import SlugClaim, assign_slugs
-from .yamldoc import did_you_mean
+from site_src.catalog.model import (
+    Appearance,
+    Catalog,
+    Digest,
+    DigestFile,
+    Entry,
+    Note,
+    Paper,
+    Topic,
+    TopicAssignment,
+    identity,
+)
+from site_src.catalog.topics import Classifier
+from site_src.errors import Problems
+from site_src.inputs.yamldoc import did_you_mean
+from site_src.markup import code_links
+from site_src.pages.urls import SlugClaim, assign_slugs
 
 _T = TypeVar("_T")
 

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problems, Source
+from site_src.errors import Problems, Source
 
 DIGEST_SUFFIXES = (".txt", ".yaml", ".yml")
 

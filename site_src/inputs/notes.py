@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from .content import TextFile
-from .digest import ENTRY_SCHEMA
-from .errors import Problems
-from .model import Note
-from .topics import MAX_TOPICS, check_topics
-from .yamldoc import Field, read_fields, split_front_matter
+from site_src.catalog.model import Note
+from site_src.catalog.topics import MAX_TOPICS, check_topics
+from site_src.errors import Problems
+from site_src.inputs.digest import ENTRY_SCHEMA
+from site_src.inputs.reader import TextFile
+from site_src.inputs.yamldoc import Field, read_fields, split_front_matter
 
 NOTE_SCHEMA: dict[str, Field] = {
     "topics": Field("list", f"1 to {MAX_TOPICS} topic slugs that replace the automatic ones"),

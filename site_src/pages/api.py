@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .model import Catalog
-from .output import OutputFile
-from .pages import paper_links
-from .urls import SiteUrls, digest_path, paper_path, topic_path
+from site_src.build.output import OutputFile
+from site_src.catalog.model import Catalog
+from site_src.pages.maker import paper_links
+from site_src.pages.urls import SiteUrls, digest_path, paper_path, topic_path
 
 
 def dump_json(data: Any) -> bytes:

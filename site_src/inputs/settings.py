@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import Problems, Source
-from .yamldoc import Field, LineDict, load, read_fields
+from site_src.errors import Problems, Source
+from site_src.inputs.yamldoc import Field, LineDict, load, read_fields
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 """The project folder: templates and npm packages are found relative to it."""
 
 TEMPLATES_DIR = ROOT / "templates"

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import Source
+from site_src.errors import Source
 
 _NOT_WORD = re.compile(r"[\W_]+")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
-from .model import Catalog
+from site_src.catalog.model import Catalog
 
 CHART_DIGESTS = 30
 """The chart shows this many newest digests; older ones are on the digests page."""

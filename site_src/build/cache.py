@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .config import ROOT
+from site_src.inputs.settings import ROOT
 
 _T = TypeVar("_T")
 CACHE_FORMAT = 1
@@ -41,7 +41,7 @@ def fingerprint(*parts: str | bytes) -> str:
 
 def code_fingerprint() -> str:
     """The generator's own source: any change to it invalidates every cached result."""
-    sources = sorted((ROOT / "site_src").glob("*.py"))
+    sources = sorted((ROOT / "site_src").rglob("*.py"))
     return fingerprint(str(CACHE_FORMAT), *(p.read_bytes() for p in sources))
 
 

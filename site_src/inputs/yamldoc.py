@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems, Source
+from site_src.errors import Problems, Source
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .model import Paper, Related
-from .parallel import fork_map
-from .topics import stem, topical_text
+from site_src.build.parallel import fork_map
+from site_src.catalog.model import Paper, Related
+from site_src.catalog.topics import stem, topical_text
 
 RELATED_SHOWN = 5
 TITLE_WEIGHT = 3

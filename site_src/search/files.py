@@ -26,15 +26,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .api import dump_json
-from .assets import ASSETS_FOLDER, fingerprinted
-from .content import Package
-from .errors import Problems, Source
-from .lunrindex import LUNR_VERSION, Document, Field, build, split
-from .model import Catalog, Paper
-from .output import OutputFile
-from .pages import Page
-from .urls import SiteUrls, topic_path
+from site_src.build.output import OutputFile
+from site_src.catalog.model import Catalog, Paper
+from site_src.errors import Problems, Source
+from site_src.inputs.reader import Package
+from site_src.pages.api import dump_json
+from site_src.pages.assets import ASSETS_FOLDER, fingerprinted
+from site_src.pages.maker import Page
+from site_src.pages.urls import SiteUrls, topic_path
+from site_src.search.lunrindex import LUNR_VERSION, Document, Field, build, split
 
 FIELDS = (Field("title", 10), Field("abstract", 1), Field("topics", 3))
 """What is indexed; a word in a title weighs ten times one in an abstract."""

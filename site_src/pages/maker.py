@@ -13,14 +13,14 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote_plus
 
-from .content import TextFile
-from .errors import Problems
-from .markup import text_to_markdown
-from .model import Catalog, Digest, Paper, Topic
-from .text import shorten
-from .topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
-from .topics import SLUG_PATTERN
-from .urls import (
+from site_src.catalog.model import Catalog, Digest, Paper, Topic
+from site_src.catalog.topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
+from site_src.catalog.topics import SLUG_PATTERN
+from site_src.errors import Problems
+from site_src.inputs.reader import TextFile
+from site_src.inputs.yamldoc import Field, join_front_matter, read_fields, split_front_matter
+from site_src.markup import text_to_markdown
+from site_src.pages.urls import (
     OPML_PATH,
     SiteUrls,
     atom_feed_path,
@@ -30,7 +30,7 @@ from .urls import (
     topic_page_path,
     topic_path,
 )
-from .yamldoc import Field, join_front_matter, read_fields, split_front_matter
+from site_src.text import shorten
 
 SUMMARY_CHARS = 220
 """How much of an abstract a list shows."""

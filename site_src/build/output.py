@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache, FileRecord
-from .errors import BuildError, Problem, Source
-from .urls import checked_output_path
+from site_src.build.cache import BuildCache, FileRecord
+from site_src.errors import BuildError, Problem, Source
+from site_src.pages.urls import checked_output_path
 
 MARKER = ".paper-digest"
 """Marks a folder as a build of ours, so that a mistyped --out cannot wipe anything else."""

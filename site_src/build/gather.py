@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from . import content
-from .cache import BuildCache, fingerprint
-from .catalog import build_catalog
-from .config import BuildOptions, SiteSettings, parse_settings, with_overrides
-from .digest import parse_digest
-from .errors import Problem, Problems, Source
-from .model import Catalog, DigestFile, Note, Topic, TopicAssignment
-from .notes import parse_note
-from .pages import Page, parse_page
-from .parallel import fork_map
-from .topics import Classifier, parse_taxonomy
-from .urls import SiteUrls
+from site_src.build.cache import BuildCache, fingerprint
+from site_src.build.parallel import fork_map
+from site_src.catalog.merge import build_catalog
+from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssignment
+from site_src.catalog.topics import Classifier, parse_taxonomy
+from site_src.errors import Problem, Problems, Source
+from site_src.inputs import reader
+from site_src.inputs.digest import parse_digest
+from site_src.inputs.notes import parse_note
+from site_src.inputs.settings import BuildOptions, SiteSettings, parse_settings, with_overrides
+from site_src.pages.maker import Page, parse_page
+from site_src.pages.urls import SiteUrls
 
 _T = TypeVar("_T")
 
@@ -55,7 +55,7 @@ def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Pr
 
 def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -> Parsed:
     """Read every input and parse the ones that changed; raises BuildError after recording every problem."""
-    inputs = content.load(options.content_dir, problems)
+    inputs = reader.load(options.content_dir, problems)
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
     settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
     settings = with_overrides(settings, options)
@@ -63,7 +63,7 @@ def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -
     slugs = {t.slug for t in topics}
     context = fingerprint(str(settings.year), *sorted(slugs))
 
-    def key(file: content.TextFile) -> str:
+    def key(file: reader.TextFile) -> str:
         return fingerprint(context, str(file.source), file.text)
 
     digests = [

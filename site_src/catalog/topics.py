@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .content import TextFile
-from .errors import Problems, Source
-from .model import Topic, TopicAssignment
-from .yamldoc import Field, LineDict, LineList, did_you_mean, load, read_fields
+from site_src.catalog.model import Topic, TopicAssignment
+from site_src.errors import Problems, Source
+from site_src.inputs.reader import TextFile
+from site_src.inputs.yamldoc import Field, LineDict, LineList, did_you_mean, load, read_fields
 
 MAX_TOPICS = 3
 

@@ -15,12 +15,12 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from .content import TextFile
-from .errors import Problems, Source
-from .model import DigestFile, Entry, identity
-from .text import clean_text, shorten
-from .topics import check_topics
-from .yamldoc import Field, LineDict, LineList, check_url, load, read_fields
+from site_src.catalog.model import DigestFile, Entry, identity
+from site_src.catalog.topics import check_topics
+from site_src.errors import Problems, Source
+from site_src.inputs.reader import TextFile
+from site_src.inputs.yamldoc import Field, LineDict, LineList, check_url, load, read_fields
+from site_src.text import clean_text, shorten
 
 BOILERPLATE = frozenset(
     {

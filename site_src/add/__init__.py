@@ -1,0 +1,1 @@
+"""New digests for content/digests/: a pasted trending-papers page."""

@@ -1,0 +1,1 @@
+"""Running a build: inputs gathered, pages made in workers, files written once, results remembered."""

@@ -1,0 +1,1 @@
+"""Pages and files: the catalog as Markdown pages, rendered through Jinja, plus feeds, data and assets."""

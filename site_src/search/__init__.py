@@ -1,0 +1,1 @@
+"""Search, prebuilt: lunr index pieces, a result store and the /search/ page."""

@@ -1,0 +1,1 @@
+"""The preview server: build, serve, watch, rebuild, live reload."""
