@@ -11,10 +11,10 @@ from typing import Any
 
 from site_src.build.gather import load_catalog
 from site_src.build.pipeline import build
-from site_src.catalog.topic_report import topic_table
+from site_src.catalog.topic_stats import topic_table
 from site_src.errors import BuildError
+from site_src.inputs.schema import check_url
 from site_src.inputs.settings import ROOT, BuildOptions
-from site_src.inputs.yamldoc import check_url
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:

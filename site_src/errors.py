@@ -6,7 +6,8 @@ pipeline raises `BuildError` once a stage is done, so that one run reports every
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 
@@ -88,3 +89,12 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(name: str, choices: Collection[str]) -> str:
+    """A hint naming the closest valid choice, or listing them all when none is close."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    if close:
+        return f'did you mean "{close[0]}"?'
+    listed = ", ".join(sorted(choices))
+    return f"expected one of: {listed}"

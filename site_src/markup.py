@@ -1,4 +1,5 @@
-"""Markdown both ways: untrusted text into Markdown that shows it literally, Markdown into safe HTML.
+"""Untrusted text, shown safely: cleaned to one line, shortened, turned into Markdown that shows it
+literally, and Markdown into safe HTML.
 
 Titles and abstracts come from a web page and may contain anything, including Markdown or HTML
 syntax; they must show as the text they are. Web addresses in them become links. The renderer
@@ -13,7 +14,23 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from site_src.text import clean_text
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """One line of text: control characters removed (XML forbids them), whitespace collapsed."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """The start of a text, cut at a word boundary, with an ellipsis when anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return f"{cut}…"
+
 
 _URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
 """A web address: a scheme or www. followed by characters that may appear in one."""

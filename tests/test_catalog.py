@@ -7,9 +7,9 @@ from pathlib import Path
 
 from site_src.catalog.merge import build_catalog
 from site_src.catalog.model import DigestFile, Entry, Note
-from site_src.catalog.topics import parse_taxonomy
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import TextFile
+from site_src.inputs.taxonomy import parse_taxonomy
 
 from .helpers import ABSTRACT, SHIPPED_CONTENT, build_into, page, text_of, write_content
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_src.text import clean_text
+from site_src.markup import clean_text
 
 from .helpers import build_into, html, load_cases, page, text_of, write_content
 

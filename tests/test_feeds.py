@@ -11,7 +11,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from site_src.text import clean_text
+from site_src.markup import clean_text
 
 from .conftest import BuiltSite
 from .helpers import SHIPPED_CONTENT, build_into, load_cases, page, resolve, text_digest, write_content

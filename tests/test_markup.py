@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_src.markup import code_links, find_links, render_markdown, text_to_markdown
-from site_src.text import clean_text
+from site_src.markup import clean_text, code_links, find_links, render_markdown, text_to_markdown
 
 # Text made mostly of the characters that mean something in Markdown or HTML.
 HOSTILE = st.lists(st.sampled_from([*"ab 1.-+=#*_`[]()<>!&;~|\\:/\"'\t\n", "http://x.io/", "www.y.org"])).map("".join)

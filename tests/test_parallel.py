@@ -50,7 +50,7 @@ def test_workers_report_template_problems_once_and_write_nothing(in_workers: Non
 
 
 def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    from site_src import parallel
+    from site_src.build import parallel
 
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     offset = 7  # a closure: workers are forked, nothing is pickled but items and results
@@ -60,7 +60,8 @@ def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyPatch, sample_site: object) -> None:
-    from site_src import parallel, related
+    from site_src.build import parallel
+    from site_src.catalog import related
     from site_src.build.gather import load_catalog
 
     catalog = load_catalog(BuildOptions(content_dir=SHIPPED_CONTENT))

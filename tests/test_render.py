@@ -10,6 +10,7 @@ import pytest
 from site_src.build.pipeline import build
 from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
+from site_src.pages.kinds import SearchPage
 from site_src.pages.maker import Page
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls
@@ -17,15 +18,15 @@ from site_src.pages.urls import SiteUrls
 from .golden import GOLDEN
 
 SITE = SiteView("T", "D", "en", "A", "https://x.org/", "/", "/search/", (NavItem("Digests", "/digests/", "digests"),))
-PAGE = Page(path="papers/x/", template="paper.html", meta={"title": "<b>X</b>", "url": "/papers/x/"}, body="*hi*")
+PAGE = Page("papers/x/", SearchPage(title="<b>X</b>", url="/papers/x/"), body="*hi*")
 
 
 def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
-    (tmp_path / "paper.html").write_text("<h1>{{ page.title }}</h1>{{ content }}", encoding="utf-8")
+    (tmp_path / "search.html").write_text("<h1>{{ page.title }}</h1>{{ content }}", encoding="utf-8")
     html, markdown = Renderer(SITE, SiteUrls("https://x.org/"), tmp_path).render(PAGE)
     assert (html.path, markdown.path) == ("papers/x/index.html", "papers/x/index.md")
     assert html.data == b"<h1>&lt;b&gt;X&lt;/b&gt;</h1><p><em>hi</em></p>\n"
-    assert markdown.data.startswith(b'---\ntitle: "<b>X</b>"\nurl: "/papers/x/"\n---\n*hi*')
+    assert markdown.data.startswith(b'---\nkind: "search"\ntitle: "<b>X</b>"\nurl: "/papers/x/"\n---\n*hi*')
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
         (
             "<h1>{{ page.title }}</h1>",
             "<h1>{{ page.titel }}</h1>",
-            "templates/paper.html:8: 'dict object' has no attribute",
+            "templates/paper.html:8: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
         ),
         (
             "<h1>{{ page.title }}</h1>",

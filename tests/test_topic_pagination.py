@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.etree
 
-from site_src.pages.maker import TOPIC_PAGE_SIZE
+from site_src.pages.paginator import PAGE_SIZE as TOPIC_PAGE_SIZE
 
 from .helpers import build_into, internal_links, page, resolve, text_digest, text_of, write_content
 

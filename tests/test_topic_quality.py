@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from site_src.build.gather import load_catalog
-from site_src.catalog.model import Catalog, Paper
-from site_src.catalog.topics import MAX_TOPICS, Classifier, Tuning
+from site_src.catalog.model import MAX_TOPICS, Catalog, Paper
+from site_src.catalog.topics import Classifier, Tuning
 from site_src.inputs.settings import BuildOptions
 
 from .helpers import SHIPPED_CONTENT

@@ -16,14 +16,14 @@ from site_src.build.cache import BuildCache, fingerprint
 from site_src.build.parallel import fork_map
 from site_src.catalog.merge import build_catalog
 from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssignment
-from site_src.catalog.topics import Classifier, parse_taxonomy
+from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.digest import parse_digest
+from site_src.inputs.hand_pages import HandWritten, parse_page
 from site_src.inputs.notes import parse_note
 from site_src.inputs.settings import BuildOptions, SiteSettings, parse_settings, with_overrides
-from site_src.pages.maker import Page, parse_page
-from site_src.pages.urls import SiteUrls
+from site_src.inputs.taxonomy import parse_taxonomy
 
 _T = TypeVar("_T")
 
@@ -38,7 +38,7 @@ class Parsed:
     """A fingerprint of the taxonomy file: classifications are remembered per taxonomy."""
     digests: list[DigestFile]
     notes: list[Note]
-    hand_written: list[Page]
+    hand_written: list[HandWritten]
 
 
 def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Problems], _T], problems: Problems) -> _T:
@@ -72,8 +72,7 @@ def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -
         if (digest := _remembered(cache, "digest", key(f), partial(parse_digest, f, settings.year, slugs), problems))
     ]
     notes = [_remembered(cache, "note", key(f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
-    urls = SiteUrls(settings.base_url)
-    hand_written = [p for f in inputs.pages if (p := parse_page(f, urls, problems))]
+    hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
     problems.raise_if_errors()
     taxonomy = fingerprint(inputs.topics.text if inputs.topics else "")
     return Parsed(settings, topics, taxonomy, digests, notes, hand_written)

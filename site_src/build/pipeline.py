@@ -23,11 +23,12 @@ from site_src.catalog.model import Catalog, Paper
 from site_src.catalog.related import count_terms, related_papers
 from site_src.errors import BuildError, Problem, Problems
 from site_src.inputs import reader
+from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
 from site_src.pages.api import api_files, sitemap_files
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
 from site_src.pages.feeds import feed_files
-from site_src.pages.maker import Page, PageMaker, PageSpec
+from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls, output_file
 from site_src.search.files import lunr_asset, search_files, search_page
@@ -102,10 +103,10 @@ class BuildReport:
 
 
 def _site_view(
-    settings: SiteSettings, urls: SiteUrls, pages: list[Page], assets: dict[str, Asset], noindex: bool
+    settings: SiteSettings, urls: SiteUrls, pages: list[HandWritten], assets: dict[str, Asset], noindex: bool
 ) -> SiteView:
     """Site-wide template data: name, navigation, asset links."""
-    menu = [NavItem(p.meta["menu"], p.meta["url"], p.path.split("/")[0]) for p in pages if p.meta.get("menu")]
+    menu = [NavItem(p.menu, urls.link(f"{p.slug}/"), p.slug) for p in pages if p.menu]
     return SiteView(
         title=settings.title,
         description=settings.description,
@@ -258,8 +259,10 @@ def build(
                 texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
                 related = cache.memo("related", texts, lambda: related_papers(catalog.papers, _term_counter(cache)))
             catalog = replace(catalog, related=related)
-            pages = (*parsed.hand_written, search_page(urls))
-            maker = PageMaker(catalog, urls, parsed.settings.title, parsed.settings.description, pages)
+            settings = parsed.settings
+            maker = PageMaker(
+                catalog, urls, settings.title, settings.description, tuple(parsed.hand_written), (search_page(urls),)
+            )
             site = Site(parsed.settings, catalog, maker, maker.specs(), urls, assets)
             results = _pages(site, renderer, options, staging, timings, problems)
             with timings.stage("search"):

@@ -74,7 +74,7 @@ def process(job: PageJob, index: int) -> PageResult:
     page = job.maker.make(job.specs[index])
     key = job.renderer.key(page)
     paths = job.renderer.output_paths(page)
-    base = (page.path, key, page.meta.get("updated"), page.sitemap)
+    base = (page.path, key, page.data.updated, page.sitemap)
     made = time.perf_counter()
     if not job.cold and job.cache.pages.get(paths[0]) == key:
         kept = [(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]

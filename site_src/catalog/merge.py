@@ -20,8 +20,7 @@ from site_src.catalog.model import (
     identity,
 )
 from site_src.catalog.topics import Classifier
-from site_src.errors import Problems
-from site_src.inputs.yamldoc import did_you_mean
+from site_src.errors import Problems, did_you_mean
 from site_src.markup import code_links
 from site_src.pages.urls import SlugClaim, assign_slugs
 

@@ -14,6 +14,10 @@ from site_src.errors import Source
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+MAX_TOPICS = 3
+"""A paper has one to this many topics."""
+
+
 def identity(title: str) -> str:
     """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed."""
     folded = unicodedata.normalize("NFKC", title).casefold()

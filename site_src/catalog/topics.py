@@ -1,4 +1,4 @@
-"""The topic taxonomy (`content/topics.yaml`) and the automatic assignment of topics to papers."""
+"""The automatic assignment of topics to papers: TF-IDF over each topic's profile, with the words behind it."""
 
 from __future__ import annotations
 
@@ -6,80 +6,10 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from site_src.catalog.model import Topic, TopicAssignment
-from site_src.errors import Problems, Source
-from site_src.inputs.reader import TextFile
-from site_src.inputs.yamldoc import Field, LineDict, LineList, did_you_mean, load, read_fields
-
-MAX_TOPICS = 3
-
-SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-"""Use with fullmatch."""
-
-
-def _check_slug(value: str) -> str:
-    return "" if SLUG_PATTERN.fullmatch(value) else f'"{value}" is not a slug (lower-case letters, digits, hyphens)'
-
-
-TOPIC_SCHEMA: dict[str, Field] = {
-    "slug": Field("text", "the topic's address, e.g. continual-learning", required=True, check=_check_slug),
-    "name": Field("text", "how pages show the topic, e.g. Continual Learning", required=True),
-    "description": Field("text", "one line shown on the topic page", required=True),
-    "keywords": Field("list", "words and phrases that signal the topic", required=True),
-}
-
-
-def check_topics(
-    topics: tuple[str, ...], known: Collection[str], source: Source, problems: Problems
-) -> tuple[str, ...]:
-    """The curator's topic choice, keeping known slugs; unknown ones get the closest valid slug."""
-    for slug in topics:
-        if slug not in known:
-            problems.error(source, f'unknown topic "{slug}"', did_you_mean(slug, known))
-    if len(topics) > MAX_TOPICS:
-        problems.error(source, f"{len(topics)} topics given", f"choose at most {MAX_TOPICS}")
-    return tuple(slug for slug in topics if slug in known)[:MAX_TOPICS]
-
-
-def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
-    """Read topics.yaml: a list of topics, each with slug, name, description and keywords."""
-    data = load(file.text, file.source.at(1), problems)
-    if data is None:
-        return ()
-    if not isinstance(data, LineList) or not data:
-        problems.error(file.source.at(1), "the taxonomy must be a list of topics", "start each topic with - slug:")
-        return ()
-    topics: list[Topic] = []
-    for item, line in zip(data, data.item_lines, strict=True):
-        at = file.source.at(line)
-        if not isinstance(item, LineDict):
-            problems.error(at, "each topic must be a mapping", "give slug:, name:, description: and keywords:")
-            continue
-        values = read_fields(item, TOPIC_SCHEMA, file.source, "the topic", problems)
-        if len(values) < len(TOPIC_SCHEMA):
-            continue
-        clash = next((t for t in topics if t.slug == values["slug"]), None)
-        if clash is not None:
-            problems.error(
-                at,
-                f'topic "{values["slug"]}" is defined twice (first at line {clash.source.line})',
-                "give each topic its own slug",
-            )
-            continue
-        topics.append(
-            Topic(
-                slug=values["slug"],
-                name=values["name"],
-                description=values["description"],
-                keywords=values["keywords"],
-                source=at,
-            )
-        )
-    return tuple(topics)
-
+from site_src.catalog.model import MAX_TOPICS, Topic, TopicAssignment
 
 _WORD = re.compile(r"[a-z0-9]+")
 _DESCRIPTION_TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

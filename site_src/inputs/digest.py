@@ -16,11 +16,13 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from site_src.catalog.model import DigestFile, Entry, identity
-from site_src.catalog.topics import check_topics
 from site_src.errors import Problems, Source
+from site_src.inputs.paper_keys import PaperKeys
 from site_src.inputs.reader import TextFile
-from site_src.inputs.yamldoc import Field, LineDict, LineList, check_url, load, read_fields
-from site_src.text import clean_text, shorten
+from site_src.inputs.schema import key, read_keys
+from site_src.inputs.taxonomy import check_topics
+from site_src.inputs.yaml_lines import LineDict, LineList, load
+from site_src.markup import clean_text, shorten
 
 BOILERPLATE = frozenset(
     {
@@ -42,7 +44,6 @@ _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_ab
 _MONTHS["sept"] = 9
 _DATE_LINE = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:,?\s+(?P<year>\d{4}))?")
 _FILE_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
-_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?")
 
 
 @dataclass(frozen=True)
@@ -235,30 +236,26 @@ def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry
         yield entry
 
 
-def _check_arxiv(value: str) -> str:
-    return "" if _ARXIV_ID.fullmatch(value) else f'"{value}" is not an arXiv identifier like 2306.12345'
+@dataclass(frozen=True, kw_only=True)
+class DigestKeys:
+    """A hand-written YAML digest."""
+
+    date: datetime.date | None = key(
+        "date", "the digest's day, e.g. 2025-06-26; optional when the file is named by date"
+    )
+    title: str = key("text", "a heading for the digest page", default="")
+    note: str = key("text", "the curator's remarks on the day (Markdown)", default="")
+    papers: LineList = key("mappings", "a list of papers, each with title: and abstract:", required=True)
 
 
-def _check_urls(values: tuple[str, ...]) -> str:
-    return next((message for message in map(check_url, values) if message), "")
+@dataclass(frozen=True, kw_only=True)
+class EntryKeys(PaperKeys):
+    """One paper of a YAML digest."""
 
-
-DIGEST_SCHEMA: dict[str, Field] = {
-    "date": Field("date", "the digest's day, e.g. 2025-06-26; optional when the file is named by date"),
-    "title": Field("text", "a heading for the digest page"),
-    "note": Field("text", "the curator's remarks on the day (Markdown)"),
-    "papers": Field("mappings", "a list of papers, each with title: and abstract:", required=True),
-}
-
-ENTRY_SCHEMA: dict[str, Field] = {
-    "title": Field("text", "the paper's title", required=True),
-    "abstract": Field("text", "the paper's abstract", required=True),
-    "url": Field("url", "a page for the paper"),
-    "arxiv": Field("text", "the arXiv identifier, e.g. 2306.12345", check=_check_arxiv),
-    "code": Field("list", "links to the paper's code", check=_check_urls),
-    "note": Field("text", "the curator's remark on the paper (Markdown)"),
-    "topics": Field("list", "topic slugs from content/topics.yaml"),
-}
+    title: str = key("text", "the paper's title", required=True)
+    abstract: str = key("text", "the paper's abstract", required=True)
+    note: str = key("text", "the curator's remark on the paper (Markdown)", default="")
+    topics: tuple[str, ...] = key("list", "topic slugs from content/topics.yaml", default=())
 
 
 def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Problems) -> DigestFile | None:
@@ -269,7 +266,7 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
     if not isinstance(data, LineDict):
         problems.error(file.source.at(1), "a YAML digest must be a mapping", "start with date: and papers:")
         return None
-    values = read_fields(data, DIGEST_SCHEMA, file.source, "the digest", problems)
+    values = read_keys(data, DigestKeys, file.source, "the digest", problems)
     named = date_from_file_name(file, problems)
     date = values.get("date") or (named.date if named else None)
     if "date" in values and named is not None and values["date"] != named.date:
@@ -305,7 +302,7 @@ def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], prob
         problems.error(source, "each paper must be a mapping", "write title: and abstract: under a dash")
         return None
     before = len(problems.errors)
-    values = read_fields(item, ENTRY_SCHEMA, source, "the paper", problems)
+    values = read_keys(item, EntryKeys, source, "the paper", problems)
     topics = check_topics(values.get("topics", ()), topic_slugs, source.at(item.line_of("topics")), problems)
     if len(problems.errors) > before:
         return None

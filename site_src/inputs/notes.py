@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
-from site_src.catalog.model import Note
-from site_src.catalog.topics import MAX_TOPICS, check_topics
+from site_src.catalog.model import MAX_TOPICS, Note
 from site_src.errors import Problems
-from site_src.inputs.digest import ENTRY_SCHEMA
+from site_src.inputs.front_matter import split_front_matter
+from site_src.inputs.paper_keys import PaperKeys
 from site_src.inputs.reader import TextFile
-from site_src.inputs.yamldoc import Field, read_fields, split_front_matter
+from site_src.inputs.schema import key, read_keys
+from site_src.inputs.taxonomy import check_topics
 
-NOTE_SCHEMA: dict[str, Field] = {
-    "topics": Field("list", f"1 to {MAX_TOPICS} topic slugs that replace the automatic ones"),
-    "hidden": Field("bool", "true leaves the paper out of the site"),
-    "code": ENTRY_SCHEMA["code"],
-    "url": ENTRY_SCHEMA["url"],
-    "arxiv": ENTRY_SCHEMA["arxiv"],
-}
+
+@dataclass(frozen=True, kw_only=True)
+class NoteKeys(PaperKeys):
+    """The front matter of a note."""
+
+    topics: tuple[str, ...] = key("list", f"1 to {MAX_TOPICS} topic slugs that replace the automatic ones", default=())
+    hidden: bool = key("bool", "true leaves the paper out of the site", default=False)
 
 
 def parse_note(file: TextFile, topic_slugs: Collection[str], problems: Problems) -> Note:
     """Read one note; its file name (without .md) is the slug of the paper it is about."""
     document = split_front_matter(file.text, file.source, problems)
-    values = read_fields(document.meta, NOTE_SCHEMA, file.source, "the note", problems)
+    values = read_keys(document.meta, NoteKeys, file.source, "the note", problems)
     topics: tuple[str, ...] | None = None
     if "topics" in values:
         at = file.source.at(document.meta.line_of("topics"))

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_src.errors import Problems, Source
-from site_src.inputs.yamldoc import Field, LineDict, load, read_fields
+from site_src.inputs.schema import key, read_keys
+from site_src.inputs.yaml_lines import LineDict, load
 
 ROOT = Path(__file__).resolve().parents[2]
 """The project folder: templates and npm packages are found relative to it."""
@@ -24,31 +25,27 @@ def _check_year(value: int) -> str:
     return "" if 1900 <= value <= 9999 else f"{value} is not a plausible year"
 
 
-SITE_SCHEMA: dict[str, Field] = {
-    "title": Field("text", "the site's name, shown in every page header and feed"),
-    "description": Field("text", "one sentence shown on the home page and in search results of engines"),
-    "base_url": Field("url", "the address the site is published at, e.g. https://digest.example.org/"),
-    "language": Field("text", "the language of the pages, e.g. en", check=_check_language),
-    "author": Field("text", "who curates the digest, named in feeds"),
-    "year": Field(
-        "int",
-        "the year of digests whose file name carries no date (e.g. jun-26.txt)",
-        check=_check_year,
-    ),
-}
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SiteSettings:
-    """What `content/site.yaml` says; every key is optional."""
+    """What `content/site.yaml` says: each field is a key of the file, and every key is optional."""
 
-    title: str = "Paper Digest"
-    description: str = "Trending machine-learning papers, collected one digest at a time."
-    base_url: str = "http://localhost:8000/"
+    title: str = key("text", "the site's name, shown in every page header and feed", default="Paper Digest")
+    description: str = key(
+        "text",
+        "one sentence shown on the home page and in search results of engines",
+        default="Trending machine-learning papers, collected one digest at a time.",
+    )
+    base_url: str = key(
+        "url",
+        "the address the site is published at, e.g. https://digest.example.org/",
+        default="http://localhost:8000/",
+    )
     """Always ends with a slash."""
-    language: str = "en"
-    author: str = "Paper Digest"
-    year: int | None = None
+    language: str = key("text", "the language of the pages, e.g. en", default="en", check=_check_language)
+    author: str = key("text", "who curates the digest, named in feeds", default="Paper Digest")
+    year: int | None = key(
+        "int", "the year of digests whose file name carries no date (e.g. jun-26.txt)", check=_check_year
+    )
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,7 @@ def parse_settings(text: str | None, source: Source, problems: Problems) -> Site
     if not isinstance(data, LineDict):
         problems.error(source.at(1), "site settings must be a mapping of keys to values", "write key: value lines")
         return SiteSettings()
-    values = read_fields(data, SITE_SCHEMA, source, "site settings", problems)
+    values = read_keys(data, SiteSettings, source, "site settings", problems)
     if "base_url" in values:
         values["base_url"] = normalise_base_url(values["base_url"])
     return replace(SiteSettings(), **values)

@@ -29,7 +29,10 @@ def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
             "abstract": p.abstract,
             "topics": list(p.topic_slugs),
             "digests": [a.date.isoformat() for a in p.appearances],
-            "links": [*paper_links(p), *({"label": "Code", "url": u} for u in p.code)],
+            "links": [
+                *({"label": link.label, "url": link.url} for link in paper_links(p)),
+                *({"label": "Code", "url": u} for u in p.code),
+            ],
         }
         for p in catalog.papers.values()
     ]

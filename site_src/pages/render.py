@@ -90,7 +90,7 @@ class SiteView:
 def page_context(page: Page, site: SiteView, urls: SiteUrls) -> dict[str, Any]:
     """Everything a template may use, and nothing else."""
     return {
-        "page": page.meta,
+        "page": page.data,
         "content": Markup(render_markdown(page.body)),  # noqa: S704 - markdown-it output, raw HTML off
         "canonical": urls.absolute(page.path),
         "section": page.path.split("/", 1)[0],
@@ -145,7 +145,7 @@ def page_key(page: Page, template: str, site: str) -> str:
 
     `repr` of the front matter is deterministic (the same code builds the same dicts in the same
     order, and other code starts from an empty cache) and three times faster than sorted JSON."""
-    return fingerprint(template, site, repr((page.meta, page.body, page.publish_markdown)))
+    return fingerprint(template, site, repr((page.data, page.body, page.publish_markdown)))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from site_src.errors import Problems, Source
 from site_src.inputs.reader import Package
 from site_src.pages.api import dump_json
 from site_src.pages.assets import ASSETS_FOLDER, fingerprinted
+from site_src.pages.kinds import SearchPage
 from site_src.pages.maker import Page
 from site_src.pages.urls import SiteUrls, topic_path
 from site_src.search.lunrindex import LUNR_VERSION, Document, Field, build, split
@@ -171,9 +172,4 @@ def search_page(urls: SiteUrls) -> Page:
     """/search/: results for `?q=`, shown by the browser code (it needs JavaScript, and says so).
 
     Not in the sitemap: a search page has nothing of its own for search engines to index."""
-    return Page(
-        path="search/",
-        template="search.html",
-        meta={"kind": "search", "title": "Search", "url": urls.link("search/")},
-        sitemap=False,
-    )
+    return Page("search/", SearchPage(title="Search", url=urls.link("search/")), sitemap=False)

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from site_src.errors import Problems, Source
-from site_src.inputs.yamldoc import dump, join_front_matter, split_front_matter
+from site_src.inputs.front_matter import split_front_matter
+from site_src.pages.yaml_writer import dump, join_front_matter
 
 SCALARS = (
     st.none()

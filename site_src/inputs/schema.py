@@ -1,0 +1,129 @@
+"""Schemas of the curator's YAML: each kind of file (or entry) is a dataclass whose fields are its keys.
+
+A field made with `key()` carries what the key takes and what it is for, once, as mkdocs' config
+schema does: the dataclass is both the schema that validates a mapping and the typed result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from site_src.errors import Problems, Source, did_you_mean
+from site_src.inputs.yaml_lines import LineDict, LineList
+
+Kind = Literal["text", "int", "bool", "date", "url", "list", "mappings"]
+"""What a key takes: text, a whole number, true/false, a date, an http(s) address, a list of text
+(one text is accepted), or a list of mappings."""
+
+_KIND_NAMES: dict[Kind, str] = {
+    "text": "text",
+    "int": "a whole number",
+    "bool": "true or false",
+    "date": "a date like 2025-06-26",
+    "url": "an http(s) address",
+    "list": "a list of text",
+    "mappings": "a list of mappings",
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a schema: the kind of value it takes and what it is for (shown in error hints)."""
+
+    kind: Kind
+    doc: str
+    required: bool = False
+    check: Callable[[Any], str] | None = None
+    """Extra validation: returns an error message, or "" when the value is fine."""
+
+
+def key(
+    kind: Kind, doc: str, *, default: Any = None, required: bool = False, check: Callable[[Any], str] | None = None
+) -> Any:
+    """A dataclass field that is a schema key (typed `Any` so that it may stand for any field type)."""
+    return dataclasses.field(default=default, metadata={"key": Key(kind, doc, required, check)})
+
+
+@functools.cache
+def keys_of(schema: type) -> dict[str, Key]:
+    """A schema dataclass's keys, in declaration order."""
+    return {f.name: f.metadata["key"] for f in dataclasses.fields(schema) if "key" in f.metadata}
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#]\S*", re.IGNORECASE)
+
+
+def check_url(value: str) -> str:
+    """Only web addresses may become links: no javascript:, data: or relative tricks."""
+    if _WEB_ADDRESS.fullmatch(value):
+        return ""
+    return f'"{value}" is not a web address starting with https:// or http://'
+
+
+def check_urls(values: tuple[str, ...]) -> str:
+    """`check_url` for each of a list of addresses: the first problem."""
+    return next((message for message in map(check_url, values) if message), "")
+
+
+def _coerce(kind: Kind, value: Any) -> Any:
+    """The value in the key's kind, or None when it does not fit."""
+    if kind in ("text", "url"):
+        return value.strip() if isinstance(value, str) and value.strip() else None
+    if kind == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if kind == "bool":
+        return value if isinstance(value, bool) else None
+    if kind == "date":
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                return None
+        return value if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime) else None
+    if kind == "list":
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list) and all(isinstance(i, str) and i.strip() for i in items):
+            return tuple(i.strip() for i in items)
+        return None
+    return value if isinstance(value, LineList) else None  # "mappings"
+
+
+def read_keys(mapping: LineDict, schema: type, source: Source, what: str, problems: Problems) -> dict[str, Any]:
+    """Validate a mapping against a schema dataclass: unknown keys, missing keys and wrong kinds are errors.
+
+    Returns the valid values only, by field name (for `schema(**values)` once the required ones are
+    there); everything wrong is recorded on `problems` with its line.
+    """
+    keys = keys_of(schema)
+    values: dict[str, Any] = {}
+    for name in mapping:
+        if name not in keys:
+            problems.error(
+                source.at(mapping.line_of(name)), f'unknown key "{name}" in {what}', did_you_mean(name, keys)
+            )
+    for name, spec in keys.items():
+        if name not in mapping or mapping[name] is None:
+            if spec.required:
+                problems.error(
+                    source.at(mapping.line), f'{what} has no "{name}"', f'add a line "{name}: …" with {spec.doc}'
+                )
+            continue
+        at = source.at(mapping.line_of(name))
+        value = _coerce(spec.kind, mapping[name])
+        if value is None:
+            problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
+            continue
+        message = check_url(value) if spec.kind == "url" else ""
+        if not message and spec.check is not None:
+            message = spec.check(value)
+        if message:
+            problems.error(at, f'"{name}": {message}', spec.doc)
+            continue
+        values[name] = value
+    return values
