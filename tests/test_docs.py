@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from site_src.catalog.topics import parse_taxonomy
 from site_src.cli import make_parser
 from site_src.errors import Problems, Source
 from site_src.inputs.digest import parse_digest
 from site_src.inputs.notes import parse_note
 from site_src.inputs.reader import TextFile, read_text
 from site_src.inputs.settings import ROOT
+from site_src.inputs.taxonomy import parse_taxonomy
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PAGE_IDS = [page.relative_to(ROOT).as_posix() for page in PAGES]
