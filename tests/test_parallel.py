@@ -61,8 +61,8 @@ def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyPatch, sample_site: object) -> None:
     from site_src.build import parallel
-    from site_src.catalog import related
     from site_src.build.gather import load_catalog
+    from site_src.catalog import related
 
     catalog = load_catalog(BuildOptions(content_dir=SHIPPED_CONTENT))
     alone = related.related_papers(catalog.papers)

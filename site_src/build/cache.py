@@ -15,7 +15,6 @@ never correctness. The cache lives beside the output folder (`.public-cache/` fo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Callable, Sequence
@@ -23,26 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from site_src.inputs.settings import ROOT
+from site_src.build.keys import code_key
 
 _T = TypeVar("_T")
-CACHE_FORMAT = 1
-
-
-def fingerprint(*parts: str | bytes) -> str:
-    """A hash of some texts, as hex: the key of everything cached."""
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def code_fingerprint() -> str:
-    """The generator's own source: any change to it invalidates every cached result."""
-    sources = sorted((ROOT / "site_src").rglob("*.py"))
-    return fingerprint(str(CACHE_FORMAT), *(p.read_bytes() for p in sources))
 
 
 def cache_folder(out_dir: Path) -> Path:
@@ -76,7 +58,7 @@ class BuildCache:
     @classmethod
     def empty(cls) -> BuildCache:
         """A cache that knows nothing: the next build is a cold one."""
-        return cls(code=code_fingerprint())
+        return cls(code=code_key())
 
     @classmethod
     def from_bytes(cls, data: bytes | None) -> BuildCache:

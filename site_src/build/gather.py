@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from site_src.build.cache import BuildCache, fingerprint
+from site_src.build.cache import BuildCache
+from site_src.build.keys import classification_key, input_key, parse_context, taxonomy_key
 from site_src.build.parallel import fork_map
 from site_src.catalog.merge import build_catalog
 from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssignment
@@ -61,20 +62,23 @@ def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -
     settings = with_overrides(settings, options)
     topics = parse_taxonomy(inputs.topics, problems) if inputs.topics else ()
     slugs = {t.slug for t in topics}
-    context = fingerprint(str(settings.year), *sorted(slugs))
-
-    def key(file: reader.TextFile) -> str:
-        return fingerprint(context, str(file.source), file.text)
+    context = parse_context(settings.year, slugs)
 
     digests = [
         digest
         for f in inputs.digests
-        if (digest := _remembered(cache, "digest", key(f), partial(parse_digest, f, settings.year, slugs), problems))
+        if (
+            digest := _remembered(
+                cache, "digest", input_key(context, f), partial(parse_digest, f, settings.year, slugs), problems
+            )
+        )
     ]
-    notes = [_remembered(cache, "note", key(f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
+    notes = [
+        _remembered(cache, "note", input_key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes
+    ]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
     problems.raise_if_errors()
-    taxonomy = fingerprint(inputs.topics.text if inputs.topics else "")
+    taxonomy = taxonomy_key(inputs.topics.text if inputs.topics else "")
     return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
 
 
@@ -83,7 +87,7 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
     classifier = Classifier.for_topics(parsed.topics)
 
     def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
-        keys = [fingerprint(parsed.taxonomy, title, abstract) for title, abstract in pairs]
+        keys = [classification_key(parsed.taxonomy, title, abstract) for title, abstract in pairs]
         return cache.memo_many(
             "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
         )

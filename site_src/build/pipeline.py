@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_src.build import output
-from site_src.build.cache import BuildCache, FileRecord, cache_folder, fingerprint
+from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import make_catalog, parse_inputs
+from site_src.build.keys import related_key, search_key, terms_key
 from site_src.build.output import OutputFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
 from site_src.build.workers import PageJob, PageResult, PageWork
@@ -132,15 +133,6 @@ Staged = list[tuple[str, FileRecord, bool]]
 """Files made elsewhere: their paths, records, and whether new bytes were staged."""
 
 
-def _search_key(catalog: Catalog, urls: SiteUrls) -> str:
-    """Everything the search files are made from: each paper's text, topics and digests, the topics."""
-    papers = (
-        f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{[a.date for a in p.appearances]}"
-        for p in catalog.papers.values()
-    )
-    return fingerprint(urls.base_url, *(f"{t.slug}\0{t.name}" for t in catalog.topics), *papers)
-
-
 def search_staged(catalog: Catalog, urls: SiteUrls, folder: Path | None, unchanged: dict[str, FileRecord]) -> Staged:
     """The search files, staged (run in a side process: a top-level function, its arguments pickle)."""
     return [(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path))) for f in search_files(catalog, urls)]
@@ -149,7 +141,11 @@ def search_staged(catalog: Catalog, urls: SiteUrls, folder: Path | None, unchang
 def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Staged]:
     """The search files: kept from the last build when made from the same papers (the index cannot
     be updated in part: every new paper changes every weight), else made in a side process."""
-    kept = None if staging.cold else staging.cache.kept_group("search", _search_key(catalog, urls), staging.out_dir)
+    kept = (
+        None
+        if staging.cold
+        else staging.cache.kept_group("search", search_key(catalog, urls.base_url), staging.out_dir)
+    )
     if kept is not None:
         return SideWork(list, [(path, record, False) for path, record in kept], cheap=True)
     _, previous = staging.cache.groups.get("search", ("", ()))
@@ -162,7 +158,7 @@ def _term_counter(cache: BuildCache) -> Callable[[Sequence[Paper]], list[dict[st
     """Papers' term counts for related papers, remembered per paper: a new digest recounts its own."""
 
     def counted(papers: Sequence[Paper]) -> list[dict[str, int]]:
-        keys = [fingerprint(p.title, p.abstract) for p in papers]
+        keys = [terms_key(p) for p in papers]
         return cache.memo_many("terms", keys, lambda missing: count_terms([papers[i] for i in missing]))
 
     return counted
@@ -255,9 +251,9 @@ def build(
     try:
         with _search(catalog, urls, staging) as search:
             with timings.stage("related"):
-                # Related papers depend on every paper's text: remembered until a paper comes, goes or changes.
-                texts = fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
-                related = cache.memo("related", texts, lambda: related_papers(catalog.papers, _term_counter(cache)))
+                related = cache.memo(
+                    "related", related_key(catalog), lambda: related_papers(catalog.papers, _term_counter(cache))
+                )
             catalog = replace(catalog, related=related)
             settings = parsed.settings
             maker = PageMaker(
@@ -274,7 +270,7 @@ def build(
             with timings.stage("write"):
                 staging.publish()
                 cache.pages = {output_file(r.path): r.key for r in results}
-                cache.groups["search"] = (_search_key(catalog, urls), tuple(path for path, _, _ in searched))
+                cache.groups["search"] = (search_key(catalog, urls.base_url), tuple(path for path, _, _ in searched))
                 output.save_cache(cache_folder(options.out_dir), cache.to_bytes())
     finally:
         staging.discard()

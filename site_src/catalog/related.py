@@ -9,8 +9,6 @@ five per row one numpy sort picks, so no Python loop runs over pairs of papers. 
 
 from __future__ import annotations
 
-import functools
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from scipy import sparse
 
 from site_src.build.parallel import fork_map
 from site_src.catalog.model import Paper, Related
-from site_src.catalog.topics import stem, topical_text
+from site_src.catalog.terms import RELATED_WORD, related_term, topical_text
 
 RELATED_SHOWN = 5
 TITLE_WEIGHT = 3
@@ -36,48 +34,6 @@ about any two of them, and would make the products grow with the square of the c
 BLOCK_CELLS = 4_000_000
 """Rows per block times papers: bounds the memory of one block of similarities."""
 
-_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-STOPWORDS = frozenset(
-    "ability able about above achieve achieved achieves achieving across additional additionally address "  # noqa: SIM905 - words read best as words
-    "addresses addressing after again against aim aims all allow allows already also alternative "
-    "although among an analyze analyzed and another any applied apply applying approach approaches "
-    "appropriate are area areas around aspect aspects available based because been before being below "
-    "better between beyond both bring brings but called can case cases certain challenge challenges "
-    "challenging clear clearly close closer common commonly comparable compared comparison competitive "
-    "comprehensive conduct conducted consider considered consistently contrast contribute contributes "
-    "contribution contributions could critical critically current currently demonstrate demonstrated "
-    "demonstrates demonstrating depend depends describe described design designed despite detailed "
-    "develop developed different difficult directly discuss does doing due during each easily effect "
-    "effective effectively effects efficacy efforts either empirical empirically enable enables ensure "
-    "especially essential establish etc evaluate evaluated evaluation evaluations even every evidence "
-    "example examples existing explore explored explores exploring extensive extensively fact factor "
-    "factors far few find finding findings finds first focus focuses following for found four from fully "
-    "further furthermore general generally given good great greatly has have having help helps here high "
-    "higher highly hope how however idea identify important improve improved improvement improvements "
-    "improves improving include includes including increase increasing indeed instead interesting into "
-    "introduce introduced introduces investigate investigated investigates issue issues its itself just "
-    "key known lack large largely larger last lead leading leads learn learned learns least less level "
-    "levels like likely limited literature little long low lower main mainly make makes making manner "
-    "many may method methods might more moreover most mostly much must need needs new not notably novel "
-    "now number numerous observe observed obtain obtained off offer offers often once one only onto "
-    "order other others our ours out outperform outperforms over overall own paper papers particular "
-    "particularly per perform performance performs possible potential potentially practical practice "
-    "present previous previously primarily prior problem problems process promising property propose "
-    "proposed provide provides providing quality question questions range rather recent recently reduce "
-    "reduced reduces related relatively remain remains report reported require required requires "
-    "research respectively result results reveal reveals same second seek seen serve set sets setting "
-    "settings several shall should show showing shown shows significant significantly similar similarly "
-    "simple simply since single small so solution solutions some specific specifically standard state "
-    "still strong stronger studied studies study substantial substantially successful such suggest "
-    "suggests superior support system systems take takes task tasks technique techniques term terms than "
-    "that the their them then there these they this those three through thus time times together total "
-    "towards traditional true two type types typically under understand understanding unique until upon "
-    "use used uses using variety various varying version versus very via view was way ways well were "
-    "what when where whereas whether which while who whose why wide widely will with within without work "
-    "works would yet yield yields you your ".split()
-)
-"""English glue words and the boilerplate of abstracts ("we propose a novel approach")."""
-
 
 @dataclass(frozen=True)
 class _Vectors:
@@ -90,8 +46,8 @@ class _Vectors:
 
 def term_counts(title: str, abstract: str) -> dict[str, int]:
     """A paper's weighted term counts: title words count `TITLE_WEIGHT` times."""
-    counts = Counter(map(_term, _WORD.findall(topical_text(abstract).lower())))
-    for term in map(_term, _WORD.findall(title.lower())):
+    counts = Counter(map(related_term, RELATED_WORD.findall(topical_text(abstract).lower())))
+    for term in map(related_term, RELATED_WORD.findall(title.lower())):
         counts[term] += TITLE_WEIGHT
     counts.pop("", None)
     return counts
@@ -104,14 +60,6 @@ TermCounter = Callable[[Sequence[Paper]], list[dict[str, int]]]
 def count_terms(papers: Sequence[Paper]) -> list[dict[str, int]]:
     """Every paper's `term_counts`, in worker processes when there are many."""
     return fork_map(lambda i: term_counts(papers[i].title, papers[i].abstract), range(len(papers)), chunk=500)
-
-
-@functools.lru_cache(maxsize=1 << 18)
-def _term(word: str) -> str:
-    """The term a word counts for ("" for glue words): its parts' singulars, joined by hyphens."""
-    if len(word) <= 2 or word in STOPWORDS:
-        return ""
-    return "-".join(stem(part) for part in word.split("-"))
 
 
 def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:

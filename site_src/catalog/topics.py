@@ -2,52 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from site_src.catalog.model import MAX_TOPICS, Topic, TopicAssignment
-
-_WORD = re.compile(r"[a-z0-9]+")
-_DESCRIPTION_TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-"""A word of a description; hyphenated words such as fine-tuning stay one term."""
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_LINK = re.compile(r"https?://|www\.|github\.com", re.IGNORECASE)
-_DESCRIPTION_STOPWORDS = frozenset(
-    "a about an and are as at before by came for from how in into is it "  # noqa: SIM905 - words read best as words
-    "its of on or other over that the their them they this to what which with without".split()
-)
-"""Glue words of the topic descriptions, which say nothing about a topic."""
-
-
-@functools.lru_cache(maxsize=1 << 18)
-def stem(word: str) -> str:
-    """Plural to singular, crudely but symmetrically: keywords and texts go through the same rule.
-
-    Remembered: a corpus repeats few distinct words millions of times."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def words(text: str) -> list[str]:
-    """Lower-case word stems of a text, in order."""
-    return [stem(w) for w in _WORD.findall(text.lower())]
-
-
-def topical_text(abstract: str) -> str:
-    """The abstract without its sentences that hold links: "Our code is available at https://..." is
-    about where to find the code, not about what the paper studies."""
-    lowered = abstract.lower()
-    if "://" not in lowered and "www." not in lowered and "github.com" not in lowered:  # most abstracts
-        return abstract
-    return " ".join(s for s in _SENTENCE_END.split(abstract) if not _LINK.search(s))
-
+from site_src.catalog.terms import DESCRIPTION_TERM, GLUE_WORDS, topical_text, words
 
 Phrase = tuple[str, ...]
 
@@ -113,9 +74,9 @@ class Classifier:
         labels: dict[Phrase, str] = {}
         for topic in topics:
             profile: dict[Phrase, float] = {}
-            for term in _DESCRIPTION_TERM.findall(f"{topic.name} {topic.description}".lower()):
+            for term in DESCRIPTION_TERM.findall(f"{topic.name} {topic.description}".lower()):
                 phrase = tuple(words(term))
-                if phrase and term not in _DESCRIPTION_STOPWORDS:
+                if phrase and term not in GLUE_WORDS:
                     profile[phrase] = tuning.description_weight
                     labels.setdefault(phrase, term)
             for keyword in topic.keywords:

@@ -28,7 +28,8 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from site_src.build.cache import BuildCache, fingerprint
+from site_src.build.cache import BuildCache
+from site_src.build.keys import build_key
 from site_src.build.output import MARKER
 from site_src.build.pipeline import BuildReport, build, load_cache
 from site_src.errors import BuildError, Problem, Problems, Source
@@ -300,7 +301,7 @@ class Preview:
             self.channel.publish(LiveState(self.channel.state.build, lines))
             self.log("Build failed; still serving the last good build:\n  " + "\n  ".join(lines))
             return None
-        build_id = fingerprint(*(f"{path}:{record.sha}" for path, record in sorted(self.cache.files.items())))
+        build_id = build_key(self.cache.files)
         self.channel.publish(LiveState(build_id))
         for warning in report.warnings:
             self.log(str(warning))

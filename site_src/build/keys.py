@@ -1,0 +1,98 @@
+"""Every cache key, in one place: what each remembered result or output file is made from.
+
+A key is a hash of everything its result depends on, so that a key which did not change means a
+result that need not be remade (tests/test_incremental.py compares warm builds with clean ones).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from site_src.catalog.model import Catalog, Paper
+from site_src.inputs.reader import TextFile
+from site_src.inputs.settings import ROOT
+
+CACHE_FORMAT = 1
+"""Bumped when what the cache holds changes shape."""
+
+
+def fingerprint(*parts: str | bytes) -> str:
+    """A hash of some texts, as hex: the key of everything cached."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def code_key() -> str:
+    """The generator's own source: any change to it invalidates every cached result."""
+    sources = sorted((ROOT / "site_src").rglob("*.py"))
+    return fingerprint(str(CACHE_FORMAT), *(p.read_bytes() for p in sources))
+
+
+def parse_context(year: int | None, topic_slugs: Collection[str]) -> str:
+    """What every input file's parse depends on besides the file: the fallback year, the topic slugs."""
+    return fingerprint(str(year), *sorted(topic_slugs))
+
+
+def input_key(context: str, file: TextFile) -> str:
+    """One digest's or note's parse: the file's place and text, in its context."""
+    return fingerprint(context, str(file.source), file.text)
+
+
+def taxonomy_key(text: str) -> str:
+    """The taxonomy file: classifications are remembered per taxonomy."""
+    return fingerprint(text)
+
+
+def classification_key(taxonomy: str, title: str, abstract: str) -> str:
+    """One paper's topics: its text under one taxonomy."""
+    return fingerprint(taxonomy, title, abstract)
+
+
+def terms_key(paper: Paper) -> str:
+    """One paper's term counts for related papers."""
+    return fingerprint(paper.title, paper.abstract)
+
+
+def related_key(catalog: Catalog) -> str:
+    """Related papers depend on every paper's text: remembered until a paper comes, goes or changes."""
+    return fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
+
+
+def search_key(catalog: Catalog, base_url: str) -> str:
+    """Everything the search files are made from: each paper's text, topics and digests, the topics."""
+    papers = (
+        f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{[a.date for a in p.appearances]}"
+        for p in catalog.papers.values()
+    )
+    return fingerprint(base_url, *(f"{t.slug}\0{t.name}" for t in catalog.topics), *papers)
+
+
+def template_key(sources: Mapping[str, str], names: Iterable[str]) -> str:
+    """A template with every template it extends, includes or imports (their names and sources)."""
+    return fingerprint(*(f"{n}\0{sources[n]}" for n in sorted(names) if n in sources))
+
+
+def site_key(site: Any) -> str:
+    """The site-wide data every page shows (a dataclass of plain values)."""
+    return fingerprint(json.dumps(dataclasses.asdict(site), sort_keys=True))
+
+
+def page_key(data: Any, body: str, publish_markdown: bool, template: str, site: str) -> str:
+    """Everything a page's output depends on: its Markdown page, its templates, the site-wide data.
+
+    `repr` of the page data is deterministic (frozen dataclasses of plain values, built by the same
+    code in the same order; other code starts from an empty cache) and faster than sorted JSON."""
+    return fingerprint(template, site, repr((data, body, publish_markdown)))
+
+
+def build_key(files: Mapping[str, Any]) -> str:
+    """One build's output, from each file's recorded hash: the preview reloads when it changes."""
+    return fingerprint(*(f"{path}:{record.sha}" for path, record in sorted(files.items())))
