@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from site_src.build.cache import BuildCache, FileRecord
 from site_src.errors import BuildError, Problem, Source
@@ -35,6 +36,15 @@ class OutputFile:
     path: str
     """Relative to the output folder, with forward slashes."""
     data: bytes
+
+
+class StagedFile(NamedTuple):
+    """A file of the new site: staged by a worker or a side process, or kept from the last build."""
+
+    path: str
+    record: FileRecord
+    written: bool
+    """New bytes were staged (False: the output already holds them)."""
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,25 @@
 """The build, stage by stage: gather and validate everything, make everything, then write once.
 
-parse → catalog ─┬─ related → pages (worker processes) ─┬─ write
-                 │           + data, feeds (meanwhile)  │
-                 └─ search index (a side process) ──────┘
+parse → catalog → templates ─┬─ related → pages (worker processes) ─┬─ strict → write
+                             │           + data, feeds (meanwhile)  │
+                             └─ search index (a side process) ──────┘
+
+`STAGES` is the table of contents; `BuildRun` holds what the stages make.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_src.build import output
 from site_src.build.cache import BuildCache, FileRecord, cache_folder
-from site_src.build.gather import make_catalog, parse_inputs
+from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import related_key, search_key, terms_key
-from site_src.build.output import OutputFile, Staging, stage_bytes
+from site_src.build.output import OutputFile, StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.model import Catalog, Paper
@@ -129,13 +131,16 @@ def _site_view(
 SIDE_SEARCH_FROM = 2000
 """Papers from which the search index is worth a process of its own (starting one costs about 0.5 s)."""
 
-Staged = list[tuple[str, FileRecord, bool]]
-"""Files made elsewhere: their paths, records, and whether new bytes were staged."""
+Staged = list[StagedFile]
+"""Files made elsewhere (the search files)."""
 
 
 def search_staged(catalog: Catalog, urls: SiteUrls, folder: Path | None, unchanged: dict[str, FileRecord]) -> Staged:
     """The search files, staged (run in a side process: a top-level function, its arguments pickle)."""
-    return [(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path))) for f in search_files(catalog, urls)]
+    return [
+        StagedFile(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path)))
+        for f in search_files(catalog, urls)
+    ]
 
 
 def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Staged]:
@@ -147,7 +152,7 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Stag
         else staging.cache.kept_group("search", search_key(catalog, urls.base_url), staging.out_dir)
     )
     if kept is not None:
-        return SideWork(list, [(path, record, False) for path, record in kept], cheap=True)
+        return SideWork(list, [StagedFile(path, record, False) for path, record in kept], cheap=True)
     _, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
     small = len(catalog.papers) < SIDE_SEARCH_FROM
@@ -195,18 +200,12 @@ def _pages(
     timings.add("render", sum(r.rendering for r in results))
     problems.raise_if_errors()
     for result in results:
-        for path, record, written in result.files:
-            staging.record(path, record, written)
+        for staged in result.files:
+            staging.record(*staged)
     sitemap = [(r.path, r.updated) for r in results if r.sitemap]
     for file in [*extras, *sitemap_files(sitemap, site.urls, renderer.site.noindex)]:
         staging.add(file)
     return results
-
-
-def _finish(options: BuildOptions, problems: Problems) -> None:
-    """Under --strict, warnings stop the build as errors do."""
-    if options.strict and problems.warnings:
-        raise BuildError([Problem(p.source, p.message, p.hint) for p in problems.warnings])
 
 
 def load_cache(options: BuildOptions) -> BuildCache:
@@ -223,66 +222,139 @@ def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]
     return static
 
 
+class BuildRun:
+    """One build's state, filled in stage by stage: each stage reads what the earlier ones made."""
+
+    parsed: Parsed
+    static: dict[str, bytes]
+    catalog: Catalog
+    urls: SiteUrls
+    assets: dict[str, Asset]
+    renderer: Renderer
+    search: SideWork[Staged]
+    results: list[PageResult]
+    searched: Staged
+
+    def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings) -> None:
+        self.options, self.write, self.cache, self.timings = options, write, cache, timings
+        self.problems = Problems()
+        self.staging = Staging(options.out_dir, cache, write=write)
+        self.side_work = ExitStack()
+
+    def parse(self) -> None:
+        """Every input read and checked, and the static files; stops on any error."""
+        self.parsed = parse_inputs(self.options, self.problems, self.cache)
+        self.static = _static_files(self.options, self.problems)
+        self.problems.raise_if_errors()
+
+    def make_catalog(self) -> None:
+        """Digests merged into papers, topics assigned."""
+        self.catalog = make_catalog(self.parsed, self.problems, self.cache)
+
+    def check_templates(self) -> None:
+        """The site-wide template data, and every template parsed before any page is rendered."""
+        self.urls = SiteUrls(self.parsed.settings.base_url)
+        self.assets = fingerprint_all(self.static)
+        view = _site_view(self.parsed.settings, self.urls, self.parsed.hand_written, self.assets, self.options.noindex)
+        self.renderer = Renderer(view, self.urls, self.options.templates_dir)
+        self.problems.items.extend(self.renderer.check_templates())
+        self.problems.raise_if_errors()
+
+    def start_search(self) -> None:
+        """The search index, begun in a side process while the pages are made."""
+        self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging))
+
+    def relate(self) -> None:
+        """Related papers, remembered until a paper comes, goes or changes."""
+        counter = _term_counter(self.cache)
+        related = self.cache.memo(
+            "related", related_key(self.catalog), lambda: related_papers(self.catalog.papers, counter)
+        )
+        self.catalog = replace(self.catalog, related=related)
+
+    def make_pages(self) -> None:
+        """Every page made and rendered where it changed, the other files meanwhile; all staged."""
+        settings = self.parsed.settings
+        extra = (search_page(self.urls),)
+        maker = PageMaker(
+            self.catalog, self.urls, settings.title, settings.description, tuple(self.parsed.hand_written), extra
+        )
+        site = Site(settings, self.catalog, maker, maker.specs(), self.urls, self.assets)
+        self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems)
+
+    def collect_search(self) -> None:
+        """The search files, from the side process."""
+        self.searched = self.search.result()
+        for staged in self.searched:
+            self.staging.record(*staged)
+
+    def apply_strictness(self) -> None:
+        """Under --strict, warnings stop the build as errors do."""
+        if self.options.strict and self.problems.warnings:
+            raise BuildError([Problem(p.source, p.message, p.hint) for p in self.problems.warnings])
+
+    def publish(self) -> None:
+        """The staged site swapped in, and what it was made from remembered (nothing for a check)."""
+        if not self.write:
+            return
+        self.staging.publish()
+        self.cache.pages = {output_file(r.path): r.key for r in self.results}
+        self.cache.groups["search"] = (
+            search_key(self.catalog, self.urls.base_url),
+            tuple(s.path for s in self.searched),
+        )
+        output.save_cache(cache_folder(self.options.out_dir), self.cache.to_bytes())
+
+    def close(self) -> None:
+        """Side processes stopped and staged files removed, whether the build succeeded or not."""
+        self.side_work.close()
+        self.staging.discard()
+
+    def report(self, seconds: float) -> BuildReport:
+        """What the build did, for the summary line."""
+        return BuildReport(
+            digests=len(self.catalog.digests),
+            papers=len(self.catalog.papers),
+            topics=len(self.catalog.topics),
+            pages=len(self.results),
+            files=len(self.staging.records),
+            rendered=sum(r.rendered for r in self.results),
+            written=len(self.staging.written) if self.write else 0,
+            seconds=seconds,
+            timings=self.timings,
+            warnings=tuple(self.problems.warnings),
+        )
+
+
+STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (
+    ("parse", BuildRun.parse),
+    ("catalog", BuildRun.make_catalog),
+    ("templates", BuildRun.check_templates),
+    ("search", BuildRun.start_search),
+    ("related", BuildRun.relate),
+    ("pages", BuildRun.make_pages),
+    ("search", BuildRun.collect_search),
+    ("strict", BuildRun.apply_strictness),
+    ("write", BuildRun.publish),
+)
+"""The build, in order: a stage that finds errors raises BuildError, and nothing is written."""
+
+
 def build(
     options: BuildOptions, write: bool = True, cache: BuildCache | None = None, progress: Progress | None = None
 ) -> BuildReport:
     """Build the site, redoing only what changed since the last build of the same output folder;
     nothing is written unless every stage succeeds (`write=False` only checks)."""
     start = time.perf_counter()
-    timings, problems = Timings(progress=progress), Problems()
     if write:
         output.check_output_folder(
             options.out_dir, [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
         )
-    cache = cache if cache is not None else load_cache(options)
-    with timings.stage("parse"):
-        parsed = parse_inputs(options, problems, cache)
-        static = _static_files(options, problems)
-        problems.raise_if_errors()
-    with timings.stage("catalog"):
-        catalog = make_catalog(parsed, problems, cache)
-    urls = SiteUrls(parsed.settings.base_url)
-    assets = fingerprint_all(static)
-    view = _site_view(parsed.settings, urls, parsed.hand_written, assets, options.noindex)
-    renderer = Renderer(view, urls, options.templates_dir)
-    problems.items.extend(renderer.check_templates())
-    problems.raise_if_errors()
-    staging = Staging(options.out_dir, cache, write=write)
+    run = BuildRun(options, write, cache if cache is not None else load_cache(options), Timings(progress=progress))
     try:
-        with _search(catalog, urls, staging) as search:
-            with timings.stage("related"):
-                related = cache.memo(
-                    "related", related_key(catalog), lambda: related_papers(catalog.papers, _term_counter(cache))
-                )
-            catalog = replace(catalog, related=related)
-            settings = parsed.settings
-            maker = PageMaker(
-                catalog, urls, settings.title, settings.description, tuple(parsed.hand_written), (search_page(urls),)
-            )
-            site = Site(parsed.settings, catalog, maker, maker.specs(), urls, assets)
-            results = _pages(site, renderer, options, staging, timings, problems)
-            with timings.stage("search"):
-                searched = search.result()
-        for path, record, written in searched:
-            staging.record(path, record, written)
-        _finish(options, problems)
-        if write:
-            with timings.stage("write"):
-                staging.publish()
-                cache.pages = {output_file(r.path): r.key for r in results}
-                cache.groups["search"] = (search_key(catalog, urls.base_url), tuple(path for path, _, _ in searched))
-                output.save_cache(cache_folder(options.out_dir), cache.to_bytes())
+        for name, stage in STAGES:
+            with run.timings.stage(name):
+                stage(run)
     finally:
-        staging.discard()
-    return BuildReport(
-        digests=len(catalog.digests),
-        papers=len(catalog.papers),
-        topics=len(catalog.topics),
-        pages=len(results),
-        files=len(staging.records),
-        rendered=sum(r.rendered for r in results),
-        written=len(staging.written) if write else 0,
-        seconds=time.perf_counter() - start,
-        timings=timings,
-        warnings=tuple(problems.warnings),
-    )
+        run.close()
+    return run.report(time.perf_counter() - start)

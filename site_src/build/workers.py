@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from site_src.build.cache import BuildCache, FileRecord
-from site_src.build.output import stage_bytes
+from site_src.build.cache import BuildCache
+from site_src.build.output import StagedFile, stage_bytes
 from site_src.build.parallel import worker_count
 from site_src.errors import Problem
 from site_src.pages.maker import PageMaker, PageSpec
@@ -57,7 +57,7 @@ class PageResult:
     updated: datetime.date | None
     """The newest digest the page shows, for the sitemap."""
     sitemap: bool
-    files: tuple[tuple[str, FileRecord, bool], ...]
+    files: tuple[StagedFile, ...]
     """Each output path, its record, and whether it was staged (new bytes)."""
     rendered: bool
     template: str
@@ -77,7 +77,7 @@ def process(job: PageJob, index: int) -> PageResult:
     base = (page.path, key, page.data.updated, page.sitemap)
     made = time.perf_counter()
     if not job.cold and job.cache.pages.get(paths[0]) == key:
-        kept = [(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]
+        kept = [StagedFile(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]
         if len(kept) == len(paths):
             return PageResult(*base, tuple(kept), False, page.template, None, made - start)
     try:
@@ -88,7 +88,7 @@ def process(job: PageJob, index: int) -> PageResult:
     staged = []
     for file in outputs:
         previous = None if job.cold else job.cache.file_unchanged(file.path, job.out_dir)
-        staged.append((file.path, *stage_bytes(job.staging, file.path, file.data, previous)))
+        staged.append(StagedFile(file.path, *stage_bytes(job.staging, file.path, file.data, previous)))
     return PageResult(*base, tuple(staged), True, page.template, None, made - start, time.perf_counter() - made)
 
 
