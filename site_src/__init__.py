@@ -1,42 +1,54 @@
 """Paper Digest: a static site generator for a curated digest of machine-learning papers.
 
-The modules, in the order data flows through them:
+How data flows, one line per module (the folders are the stages):
 
-Reading and parsing
-- `content`   reads the curator's files (the only module that reads them), one encoding and newline policy
-- `config`    site.yaml settings and command-line options
-- `yamldoc`   YAML and front matter that keep source lines, checked against small schemas
-- `digest`    digest files (trending-page text or YAML) into dated lists of entries
-- `notes`     the curator's per-paper notes
-- `topics`    the taxonomy and topic assignment (TF-IDF over each topic's profile)
-- `inputs`    every input parsed where it changed, then merged into the catalog
+  content/ ──► inputs ──► catalog ──► pages ──► build.output ──► public/
+                             │                      ▲
+                             └──► search ───────────┘      serve: watch ► build ► reload
 
-The catalog
-- `model`     the frozen dataclasses everything above produces
-- `catalog`   digests merged into papers, with slugs, topics and notes applied
-- `related`   related papers (TF-IDF cosine over sparse matrices)
-- `topic_stats`, `topic_report`  per-topic charts and co-occurrence; the `topics` command's table
-
-Pages and files
-- `urls`      slugs, links and output paths
-- `markup`    untrusted text into safe Markdown, Markdown into HTML
-- `text`      plain-text helpers
-- `pages`     the catalog as Markdown pages (front matter + body), named by cheap specs
-- `render`    Markdown pages through Jinja templates into HTML
-- `pagework`  pages made, keyed, rendered and staged in forked worker processes
-- `assets`    fingerprinted static files
-- `api`       JSON API, sitemap and robots.txt
-- `feeds`     Atom and JSON Feed for the site, each topic and each digest; OPML of the topic feeds
-- `analysis`  words and search terms, as the browser's search code makes them
-- `lunrindex` a lunr index built in one pass, written whole or in pieces
-- `search`    the search's index pieces, result store, manifest and /search/ page
-
-Running a build
-- `cache`     what earlier builds computed, keyed by content hashes (incremental builds)
-- `parallel`  pure functions mapped over forked workers; one task in a side process
-- `output`    the only module that writes: staging, then a swap (cold) or renames (warm)
-- `pipeline`  the stages in order
-- `serve`     the preview server: watch, rebuild, live reload, error overlay, safe file serving
-- `add`       a pasted trending-papers page saved as a digest
-- `cli`       the command line
+inputs/    the curator's files decoded, parsed and checked, every problem with its file and line
+  reader        the only module that reads them: finds files, decodes UTF-8, one newline policy
+  yaml_lines    YAML whose mappings and sequences remember the line of each key and item
+  front_matter  Markdown files split into YAML front matter and body
+  schema        a file kind's keys declared once, as dataclass fields; mappings checked against them
+  settings      content/site.yaml (SiteSettings) and the command line's BuildOptions
+  taxonomy      content/topics.yaml, and the curator's choice of topics for a paper
+  paper_keys    what a digest entry or a note may say about a paper (url, arxiv, code)
+  digest        digest files (pasted trending-page text, or YAML) into dated lists of entries
+  notes         the curator's per-paper notes, content/notes/<slug>.md
+  hand_pages    hand-written pages, content/pages/<slug>.md
+catalog/   the site's data: no I/O, no HTML
+  model         frozen dataclasses: Entry, DigestFile, Note, Topic, Paper, Digest, Catalog
+  merge         digests merged into papers (one per identity), slugs, topics and notes applied
+  terms         words into terms for topics and related papers (and why search has its own)
+  topics        topic assignment: each topic's profile matched against a paper's words
+  related       related papers: TF-IDF cosine over sparse matrices
+  topic_stats   papers per digest, co-occurring topics, the `topics` command's table
+pages/     the catalog as Markdown pages, rendered to HTML, plus every other file of the site
+  urls          every slug, link and output path, and the guarantee that paths stay inside
+  kinds         a frozen dataclass per page kind: what its template sees and its front matter
+  paginator     a topic's papers cut into pages that stay put as papers arrive
+  maker         the catalog into Markdown pages (PageMaker), named by cheap PageSpecs
+  yaml_writer   the front matter written as deterministic YAML
+  render        Markdown pages through Jinja (autoescape, StrictUndefined) into HTML
+  assets        static files under fingerprinted names
+  api           JSON API, sitemap.xml and robots.txt
+  feeds         Atom and JSON Feed for the site, each topic and each digest; the OPML
+search/    the client-side search, prebuilt
+  analysis      words into lunr terms exactly as lunr.js makes them in the browser
+  lunrindex     a lunr index built in one pass, written whole or in pieces
+  files         the index pieces, result store, manifest and the /search/ page
+build/     running a build
+  keys          every cache key: what each remembered result is made from
+  cache         what earlier builds computed, for incremental builds
+  gather        every input parsed where it changed, then merged into the catalog
+  parallel      pure functions over forked workers; one task in a side process
+  workers       pages made, keyed, rendered and staged in worker processes
+  output        the only module that writes: staging, then the swap into the output folder
+  pipeline      the stages in order (STAGES), and the summary of a build
+serve/server    the preview server: build, serve, watch, rebuild, live reload, error overlay
+add/paste       a pasted trending-papers page saved as a digest
+markup          untrusted text cleaned, shortened, shown literally in Markdown; Markdown into safe HTML
+errors          Source (path, line), problems, BuildError, and "did you mean" hints
+cli             the command line: the one place that catches BuildError and picks an exit code
 """
