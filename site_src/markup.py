@@ -24,8 +24,19 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def clean_paragraphs(text: str) -> str:
+    """Text that may hold paragraphs (an abstract): each made one line (hard wraps undone by
+    `clean_text`), one blank line between them."""
+    return "\n\n".join(part for part in map(clean_text, _PARAGRAPH_BREAK.split(text)) if part)
+
+
 def shorten(text: str, limit: int) -> str:
-    """The start of a text, cut at a word boundary, with an ellipsis when anything was cut."""
+    """The start of a text (as one line), cut at a word boundary, with an ellipsis when anything was cut."""
+    if "\n" in text:
+        text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-")
@@ -127,8 +138,12 @@ def _link_target(url: str) -> str:
 
 
 def text_to_markdown(text: str) -> str:
-    """Markdown that renders as exactly `text` (one paragraph), with web addresses as links."""
-    text = clean_text(text)
+    """Markdown that renders as exactly `text` (its paragraphs, see `clean_paragraphs`), with web
+    addresses as links."""
+    return "\n\n".join(map(_paragraph_to_markdown, clean_paragraphs(text).split("\n\n")))
+
+
+def _paragraph_to_markdown(text: str) -> str:
     pieces: list[str] = []
     position = 0
     for link in find_links(text):

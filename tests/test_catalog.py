@@ -6,7 +6,7 @@ import datetime
 from pathlib import Path
 
 from site_src.catalog.merge import build_catalog
-from site_src.catalog.model import DigestFile, Entry, Note
+from site_src.catalog.model import DigestFile, Entry, Metadata, Note
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import TextFile
 from site_src.inputs.taxonomy import parse_taxonomy
@@ -65,13 +65,13 @@ def test_note_overrides_topics_and_adds_code_and_text() -> None:
         source=Source("notes/music-transformer.md"),
         body="Great *paper*.",
         topics=("code", "music"),
-        code=("https://github.com/x/y",),
+        meta=Metadata(code=("https://github.com/x/y",)),
     )
     catalog = build_catalog([_digest(26, ("Music Transformer", ABSTRACT))], TOPICS, [note], Problems())
     paper = catalog.papers["music-transformer"]
     assert paper.topic_slugs == ("code", "music")
     assert all(t.manual for t in paper.topics)
-    assert paper.code == ("https://github.com/x/y",)
+    assert paper.meta.code == ("https://github.com/x/y",)
     assert paper.note == "Great *paper*."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from site_src.catalog.model import (
@@ -13,6 +13,7 @@ from site_src.catalog.model import (
     Digest,
     DigestFile,
     Entry,
+    Metadata,
     Note,
     Paper,
     Topic,
@@ -51,18 +52,54 @@ def _check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> li
     return list(by_date.values())
 
 
-def _group_listings(digests: Iterable[DigestFile]) -> dict[str, list[_Listing]]:
+def paper_keys(digests: Iterable[DigestFile]) -> Callable[[Entry], str]:
+    """Each entry's paper: by arXiv identifier where any listing gives one (so a retitled or
+    mistyped listing of the same paper is still the same paper, and a listing without an
+    identifier joins one with it under the same title), else by normalised title."""
+    by_title: dict[str, str] = {}
+    for digest in sorted(digests, key=lambda d: d.date):
+        for entry in digest.entries:
+            if entry.meta.arxiv:
+                by_title.setdefault(identity(entry.title), entry.meta.arxiv)
+
+    def key(entry: Entry) -> str:
+        arxiv = entry.meta.arxiv or by_title.get(identity(entry.title))
+        return f"arxiv:{arxiv}" if arxiv else f"title:{identity(entry.title)}"
+
+    return key
+
+
+def _group_listings(digests: Iterable[DigestFile], key: Callable[[Entry], str]) -> dict[str, list[_Listing]]:
     """Every listing of every paper, grouped by identity, oldest digest first."""
     groups: dict[str, list[_Listing]] = defaultdict(list)
     for digest in sorted(digests, key=lambda d: d.date):
         for position, entry in enumerate(digest.entries, start=1):
-            groups[identity(entry.title)].append(_Listing(digest, position, entry))
+            groups[key(entry)].append(_Listing(digest, position, entry))
     return groups
+
+
+def _warn_retitled(listings: Sequence[_Listing], problems: Problems) -> None:
+    """Listings of one arXiv paper under different titles: the newest title is kept."""
+    latest = listings[-1]
+    for earlier in listings[:-1]:
+        if identity(earlier.entry.title) != identity(latest.entry.title):
+            problems.warn(
+                latest.entry.source,
+                f"arXiv {latest.entry.meta.arxiv or earlier.entry.meta.arxiv} is listed as "
+                f'"{earlier.entry.title}" in the {earlier.digest.date.isoformat()} digest ({earlier.entry.source})',
+                "the newest title is used; make the titles equal to silence this",
+            )
+            return
 
 
 def _newest(listings: Sequence[_Listing], field: str, empty: _T) -> _T:
     """The newest non-empty value of an entry field: a later digest corrects an earlier one."""
     return next((value for item in reversed(listings) if (value := getattr(item.entry, field))), empty)
+
+
+def _newest_code(listings: Sequence[_Listing]) -> tuple[str, ...]:
+    """The code links of the newest listing that gives any."""
+    return next((item.entry.meta.code for item in reversed(listings) if item.entry.meta.code), ())
 
 
 def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> None:
@@ -115,7 +152,13 @@ def _paper(
     """One paper from all its listings: the newest title and abstract, the note's word over the digest's."""
     latest = listings[-1].entry
     note = note or Note(slug=slug, source=latest.source, body="")
-    code = dict.fromkeys([*note.code, *_newest(listings, "code", ()), *code_links(latest.abstract)])
+    meta = Metadata()
+    for listing in listings:  # oldest first: a later digest corrects an earlier one
+        meta = listing.entry.meta.over(meta)
+    meta = note.meta.over(meta)
+    meta = replace(
+        meta, code=tuple(dict.fromkeys([*note.meta.code, *_newest_code(listings), *code_links(latest.abstract)]))
+    )
     return Paper(
         key=key,
         slug=slug,
@@ -123,9 +166,7 @@ def _paper(
         abstract=latest.abstract,
         appearances=tuple(Appearance(item.digest.date, item.position) for item in listings),
         topics=topics,
-        url=note.url or _newest(listings, "url", ""),
-        arxiv=note.arxiv or _newest(listings, "arxiv", ""),
-        code=tuple(code),
+        meta=meta,
         note="\n\n".join(text for text in (_newest(listings, "note", ""), note.body) if text),
         hidden=note.hidden,
     )
@@ -140,8 +181,10 @@ def build_catalog(
 ) -> Catalog:
     """Merge digests into papers (deduplicated across days) and apply topics and notes."""
     digests = _check_unique_dates(digest_files, problems)
-    groups = _group_listings(digests)
-    slugs = assign_slugs(SlugClaim(key, items[-1].entry.title, items[0].digest.date) for key, items in groups.items())
+    key_of = paper_keys(digests)
+    groups = _group_listings(digests, key_of)
+    # the first title a paper was listed under names it: its address never changes
+    slugs = assign_slugs(SlugClaim(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items())
     notes_by_slug = _apply_notes(notes, set(slugs.values()), problems)
     classify_all = classify_all or _classifier_of(topics)
     chosen = {key: _chosen_topics(listings, notes_by_slug.get(slugs[key])) for key, listings in groups.items()}
@@ -151,6 +194,7 @@ def build_catalog(
     papers: dict[str, Paper] = {}
     for key, listings in groups.items():
         _warn_changed_abstract(listings, problems)
+        _warn_retitled(listings, problems)
         papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), chosen[key])
     visible = {slug: papers[slug] for slug in sorted(papers) if not papers[slug].hidden}
     return Catalog(
@@ -158,7 +202,7 @@ def build_catalog(
         digests=tuple(
             Digest(
                 date=d.date,
-                slugs=tuple(s for s in (slugs[identity(e.title)] for e in d.entries) if s in visible),
+                slugs=tuple(s for s in (slugs[key_of(e)] for e in d.entries) if s in visible),
                 source=d.source,
                 title=d.title,
                 note=d.note,

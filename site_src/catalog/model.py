@@ -25,6 +25,38 @@ def identity(title: str) -> str:
 
 
 @dataclass(frozen=True)
+class Metadata:
+    """What identifies and describes a paper beyond its title and abstract; "" or () when unknown."""
+
+    arxiv: str = ""
+    """The arXiv identifier without version, e.g. 2306.12345 or hep-th/9901001: the paper's identity."""
+    arxiv_version: str = ""
+    """The version the curator named, e.g. v2 (not part of the identity)."""
+    authors: tuple[str, ...] = ()
+    """Names in order."""
+    published: str = ""
+    """When the first version appeared: an ISO date, or a bare year."""
+    url: str = ""
+    """A page for the paper."""
+    code: tuple[str, ...] = ()
+    """Links to the paper's code."""
+    project: str = ""
+    """The paper's project page."""
+
+    def over(self, older: Metadata) -> Metadata:
+        """These values where known, else the older ones."""
+        return Metadata(
+            arxiv=self.arxiv or older.arxiv,
+            arxiv_version=self.arxiv_version if self.arxiv else older.arxiv_version,
+            authors=self.authors or older.authors,
+            published=self.published or older.published,
+            url=self.url or older.url,
+            code=self.code or older.code,
+            project=self.project or older.project,
+        )
+
+
+@dataclass(frozen=True)
 class Entry:
     """One paper as one digest lists it."""
 
@@ -32,11 +64,8 @@ class Entry:
     abstract: str
     source: Source
     """Where the entry's title is."""
-    url: str = ""
-    """A page for the paper, from a YAML digest."""
-    arxiv: str = ""
-    """An arXiv identifier such as 2306.12345, from a YAML digest."""
-    code: tuple[str, ...] = ()
+    meta: Metadata = Metadata()
+    """Identifiers, authors and links, from a YAML digest."""
     note: str = ""
     """The curator's remark (Markdown), from a YAML digest."""
     topics: tuple[str, ...] = ()
@@ -78,9 +107,8 @@ class Note:
     """Replaces the automatic topics when given."""
     hidden: bool = False
     """Leaves the paper out of every page, list, feed and index."""
-    code: tuple[str, ...] = ()
-    url: str = ""
-    arxiv: str = ""
+    meta: Metadata = Metadata()
+    """Identifiers, authors and links; they win over the digests'."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +146,7 @@ class Paper:
     """One paper, however many digests listed it."""
 
     key: str
-    """Identity: the normalised title."""
+    """Identity: "arxiv:" and the arXiv identifier, or "title:" and the normalised title."""
     slug: str
     title: str
     abstract: str
@@ -126,10 +154,8 @@ class Paper:
     """Oldest first."""
     topics: tuple[TopicAssignment, ...]
     """Strongest first; 1 to 3 of them."""
-    url: str = ""
-    arxiv: str = ""
-    code: tuple[str, ...] = ()
-    """Links to the paper's code: the curator's, then those found in the abstract."""
+    meta: Metadata = Metadata()
+    """Identifiers, authors and links; code links: the curator's, then those found in the abstract."""
     note: str = ""
     hidden: bool = False
 

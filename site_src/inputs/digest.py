@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from site_src.catalog.model import DigestFile, Entry, identity
 from site_src.errors import Problems, Source
-from site_src.inputs.paper_keys import PaperKeys
+from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
 from site_src.inputs.taxonomy import check_topics
 from site_src.inputs.yaml_lines import LineDict, LineList, load
-from site_src.markup import clean_text, shorten
+from site_src.markup import clean_paragraphs, clean_text, shorten
 
 BOILERPLATE = frozenset(
     {
@@ -306,14 +306,11 @@ def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], prob
     topics = check_topics(values.get("topics", ()), topic_slugs, source.at(item.line_of("topics")), problems)
     if len(problems.errors) > before:
         return None
-    arxiv = values.get("arxiv", "")
     return Entry(
         title=clean_text(values["title"]),
-        abstract=clean_text(values["abstract"]),
+        abstract=clean_paragraphs(values["abstract"]),
         source=source.at(item.line_of("title")),
-        url=values.get("url", ""),
-        arxiv=arxiv,
-        code=values.get("code", ()),
+        meta=metadata_of(values),
         note=values.get("note", ""),
         topics=topics,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from site_src.catalog.model import MAX_TOPICS, Note
 from site_src.errors import Problems
 from site_src.inputs.front_matter import split_front_matter
-from site_src.inputs.paper_keys import PaperKeys
+from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
 from site_src.inputs.taxonomy import check_topics
@@ -36,7 +36,5 @@ def parse_note(file: TextFile, topic_slugs: Collection[str], problems: Problems)
         body=document.body.strip(),
         topics=topics,
         hidden=values.get("hidden", False),
-        code=values.get("code", ()),
-        url=values.get("url", ""),
-        arxiv=values.get("arxiv", ""),
+        meta=metadata_of(values),
     )

@@ -3,21 +3,59 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from site_src.inputs.schema import check_urls, key
+from site_src.catalog.model import Metadata
+from site_src.inputs.schema import check_urls, key, keys_of
 
-_ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+ARXIV_ID = re.compile(
+    r"(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?", re.IGNORECASE
+)
+"""An arXiv identifier, new (2306.12340) or old (hep-th/9901001, math.GT/0309136) style, maybe with
+a version (v2) and an "arXiv:" prefix; the version is not part of the paper's identity."""
 
 
 def _check_arxiv(value: str) -> str:
-    return "" if _ARXIV_ID.fullmatch(value) else f'"{value}" is not an arXiv identifier like 2306.12345'
+    if ARXIV_ID.fullmatch(value):
+        return ""
+    return f'"{value}" is not an arXiv identifier like 2306.12345 or hep-th/9901001'
+
+
+def _check_names(names: tuple[str, ...]) -> str:
+    return next((f'"{name}" is not a name' for name in names if len(name) > 300 or "\n" in name), "")
 
 
 @dataclass(frozen=True, kw_only=True)
 class PaperKeys:
-    """Links and identifiers of a paper; a note's values win over a digest's."""
+    """Identifiers, authors and links of a paper; a note's values win over a digest's."""
 
+    arxiv: str = key(
+        "text",
+        "the arXiv identifier, e.g. 2306.12345 (a version such as v2 may follow)",
+        default="",
+        check=_check_arxiv,
+    )
+    authors: tuple[str, ...] = key(
+        "list", "the authors' names in order, one per line under authors:", default=(), check=_check_names
+    )
+    published: str = key("day_or_year", "when the first version appeared: 2023-06-21, or a year", default="")
     url: str = key("url", "a page for the paper", default="")
-    arxiv: str = key("text", "the arXiv identifier, e.g. 2306.12345", default="", check=_check_arxiv)
     code: tuple[str, ...] = key("list", "links to the paper's code", default=(), check=check_urls)
+    project: str = key("url", "the paper's project page", default="")
+
+
+def metadata_of(values: Mapping[str, Any]) -> Metadata:
+    """The `PaperKeys` among checked values, as the catalog keeps them (the arXiv version apart)."""
+    keys = PaperKeys(**{name: values[name] for name in keys_of(PaperKeys) if name in values})
+    found = ARXIV_ID.fullmatch(keys.arxiv) if keys.arxiv else None
+    return Metadata(
+        arxiv=found["id"] if found else "",
+        arxiv_version=(found["version"] or "") if found else "",
+        authors=keys.authors,
+        published=keys.published,
+        url=keys.url,
+        code=keys.code,
+        project=keys.project,
+    )

@@ -17,15 +17,16 @@ from typing import Any, Literal
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.yaml_lines import LineDict, LineList
 
-Kind = Literal["text", "int", "bool", "date", "url", "list", "mappings"]
-"""What a key takes: text, a whole number, true/false, a date, an http(s) address, a list of text
-(one text is accepted), or a list of mappings."""
+Kind = Literal["text", "int", "bool", "date", "day_or_year", "url", "list", "mappings"]
+"""What a key takes: text, a whole number, true/false, a date, a date or a bare year (as ISO text), an
+http(s) address, a list of text (one text is accepted), or a list of mappings."""
 
 _KIND_NAMES: dict[Kind, str] = {
     "text": "text",
     "int": "a whole number",
     "bool": "true or false",
     "date": "a date like 2025-06-26",
+    "day_or_year": "a date like 2023-06-21 or a year like 2023",
     "url": "an http(s) address",
     "list": "a list of text",
     "mappings": "a list of mappings",
@@ -71,6 +72,22 @@ def check_urls(values: tuple[str, ...]) -> str:
     return next((message for message in map(check_url, values) if message), "")
 
 
+_YEAR = re.compile(r"\d{4}")
+
+
+def _day_or_year(value: Any) -> str | None:
+    """A real date or a plausible year, as ISO text ("2023-06-21", "2023"); None otherwise."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if _YEAR.fullmatch(text):
+        return text if 1900 <= int(text) <= 2100 else None
+    try:
+        return datetime.date.fromisoformat(text).isoformat() if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
 def _coerce(kind: Kind, value: Any) -> Any:
     """The value in the key's kind, or None when it does not fit."""
     if kind in ("text", "url"):
@@ -86,6 +103,8 @@ def _coerce(kind: Kind, value: Any) -> Any:
             except ValueError:
                 return None
         return value if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime) else None
+    if kind == "day_or_year":
+        return _day_or_year(value)
     if kind == "list":
         items = [value] if isinstance(value, str) else value
         if isinstance(items, list) and all(isinstance(i, str) and i.strip() for i in items):

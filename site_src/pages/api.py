@@ -31,7 +31,7 @@ def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
             "digests": [a.date.isoformat() for a in p.appearances],
             "links": [
                 *({"label": link.label, "url": link.url} for link in paper_links(p)),
-                *({"label": "Code", "url": u} for u in p.code),
+                *({"label": "Code", "url": u} for u in p.meta.code),
             ],
         }
         for p in catalog.papers.values()

@@ -102,11 +102,11 @@ def lookup_links(title: str) -> tuple[Link, ...]:
 def paper_links(paper: Paper) -> tuple[Link, ...]:
     """Direct links the curator or the abstract gave: the paper's page, arXiv, code."""
     links = []
-    if paper.url:
-        links.append(Link("Paper", paper.url))
-    if paper.arxiv:
-        links.append(Link(f"arXiv {paper.arxiv}", f"https://arxiv.org/abs/{paper.arxiv}"))
-        links.append(Link("PDF", f"https://arxiv.org/pdf/{paper.arxiv}"))
+    if paper.meta.url:
+        links.append(Link("Paper", paper.meta.url))
+    if paper.meta.arxiv:
+        links.append(Link(f"arXiv {paper.meta.arxiv}", f"https://arxiv.org/abs/{paper.meta.arxiv}"))
+        links.append(Link("PDF", f"https://arxiv.org/pdf/{paper.meta.arxiv}"))
     return tuple(links)
 
 
@@ -269,7 +269,7 @@ class PageMaker:
             last_seen=paper.last_seen,
             updated=paper.last_seen,
             links=paper_links(paper),
-            code=paper.code,
+            code=paper.meta.code,
             lookup=lookup_links(paper.title),
             related=tuple(
                 RelatedRef(self.catalog.papers[r.slug].title, self.urls.link(paper_path(r.slug)), r.terms)
