@@ -33,7 +33,7 @@ class PaperKeys:
 
     arxiv: str = key(
         "text",
-        "the arXiv identifier, e.g. 2306.12345 (a version such as v2 may follow)",
+        "the arXiv identifier, e.g. 2306.12345 or 2306.12345v2",
         default="",
         check=_check_arxiv,
     )
