@@ -26,7 +26,7 @@ Pages and files
 - `pagework`  pages made, keyed, rendered and staged in forked worker processes
 - `assets`    fingerprinted static files
 - `api`       JSON API, sitemap and robots.txt
-- `feeds`     Atom and JSON Feed for the site, each topic and each digest; OPML of the topic feeds
+- `feeds`     Atom and JSON Feed for the site, each topic and each digest; OPML of them all
 - `analysis`  words and search terms, as the browser's search code makes them
 - `lunrindex` a lunr index built in one pass, written whole or in pieces
 - `search`    the search's index pieces, result store, manifest and /search/ page

@@ -88,7 +88,7 @@ def digest_path(date: datetime.date) -> str:
 
 
 OPML_PATH = "feeds.opml"
-"""The OPML list of every topic feed."""
+"""The OPML list of every feed: the site feed, then folders of digest feeds and topic feeds."""
 
 
 def atom_feed_path(folder: str) -> str:
