@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: serve test build check lint golden bench weight browser
+.PHONY: serve test build check lint golden bench weight browser feed-reader
 
 serve: $(VENV)/.runtime node_modules/.installed
 	$(PY) build.py serve
@@ -21,7 +21,7 @@ build: $(VENV)/.runtime node_modules/.installed
 check: $(VENV)/.runtime node_modules/.installed
 	$(PY) build.py check
 
-test: $(VENV)/.dev node_modules/.installed browser
+test: $(VENV)/.dev node_modules/.installed browser feed-reader
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
@@ -57,13 +57,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Browser tests drive Debian's Chromium (never a downloaded browser). Installed here when we can
-# (root with apt-get, as on CI and the project's machines); otherwise those tests are skipped.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Some tests drive Debian's own programs, never downloaded ones: Chromium (the browser tests) and
+# newsboat (a real feed reader). Each is installed here when we can (root with apt-get, as on CI and
+# the project's machines); otherwise the tests that need it are skipped.
+define debian_package
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian's $(1) for $(2)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	  else \
-	    echo "chromium not found: browser tests will be skipped (install it: apt-get install chromium)"; \
+	    echo "$(1) not found: $(2) will be skipped (install it: apt-get install $(1))"; \
 	  fi; }
+endef
+
+browser:
+	$(call debian_package,chromium,the browser tests)
+
+feed-reader:
+	$(call debian_package,newsboat,the feed reader tests)

@@ -33,7 +33,7 @@ pages/     the catalog as Markdown pages, rendered to HTML, plus every other fil
   render        Markdown pages through Jinja (autoescape, StrictUndefined) into HTML
   assets        static files under fingerprinted names
   api           JSON API, sitemap.xml and robots.txt
-  feeds         Atom and JSON Feed for the site, each topic and each digest; the OPML
+  feeds         Atom and JSON Feed for the site, each topic and each digest; an OPML of them all
 search/    the client-side search, prebuilt
   analysis      words into lunr terms exactly as lunr.js makes them in the browser
   lunrindex     a lunr index built in one pass, written whole or in pieces

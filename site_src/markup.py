@@ -9,10 +9,12 @@ has raw HTML off, and markdown-it's link validation drops `javascript:` and simi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -165,7 +167,24 @@ def code_links(text: str) -> list[str]:
     return found
 
 
-def render_markdown(source: str) -> str:
-    """HTML for a Markdown body: raw HTML is shown as text and unsafe link schemes are dropped."""
-    html: str = _RENDERER.render(source)
+def _relink(tokens: Sequence[Token], relink: Callable[[str], str]) -> None:
+    """Pass every link's and image's address through `relink`, nested tokens included."""
+    for token in tokens:
+        attribute = {"link_open": "href", "image": "src"}.get(token.type)
+        address = token.attrGet(attribute) if attribute else None
+        if attribute and isinstance(address, str):
+            token.attrSet(attribute, relink(address))
+        if token.children:
+            _relink(token.children, relink)
+
+
+def render_markdown(source: str, relink: Callable[[str], str] | None = None) -> str:
+    """HTML for a Markdown body: raw HTML is shown as text and unsafe link schemes are dropped.
+
+    `relink` rewrites each link and image address (after markdown-it has checked and normalised
+    it): the site passes `SiteUrls.site_link`, so that "/x" works on a site published below a folder."""
+    tokens = _RENDERER.parse(source)
+    if relink is not None:
+        _relink(tokens, relink)
+    html: str = _RENDERER.renderer.render(tokens, _RENDERER.options, {})
     return html

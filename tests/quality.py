@@ -117,7 +117,9 @@ def broken_links(out: Path, base_url: str) -> list[str]:
 
     Relative, root-relative and absolute links under `base_url` must name a file of the site (a
     folder only with its trailing slash, as the site links to folders), and a #fragment must name an
-    id on the page it points at. Links to other sites are not followed.
+    id on the page it points at. A relative or root-relative link must stay below the base URL's
+    folder: on a site published below one, "/x" is someone else's page. Links to other sites are
+    not followed.
     """
     site = urlsplit(base_url)
     ids: dict[Path, set[str]] = {}
@@ -127,11 +129,15 @@ def broken_links(out: Path, base_url: str) -> list[str]:
         for link in links_in(file, base_url):
             target, fragment = urldefrag(urljoin(page_url, link))
             parts = urlsplit(target)
-            if (parts.scheme, parts.netloc) != (site.scheme, site.netloc) or not parts.path.startswith(site.path):
+            where = f"{file.relative_to(out).as_posix()}: {link}"
+            if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+                continue
+            if not parts.path.startswith(site.path):
+                if not urlsplit(link).scheme and not link.startswith("//"):
+                    problems.append(f"{where} (outside the site's folder {site.path})")
                 continue
             relative = unquote(parts.path[len(site.path) :])
             served = out / relative / "index.html" if relative == "" or relative.endswith("/") else out / relative
-            where = f"{file.relative_to(out).as_posix()}: {link}"
             if not served.is_file():
                 problems.append(f"{where} (no such file)")
             elif fragment and served.suffix == ".html" and fragment not in _ids(served, ids):

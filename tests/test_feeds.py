@@ -1,5 +1,5 @@
 """Feeds: valid Atom (RFC 4287's schema) and JSON Feed 1.1 for the site, each topic and each digest, an OPML
-list of the topic feeds, autodiscovery links, escaped text and entry ids that stay the same between builds."""
+list of them all, autodiscovery links, escaped text and entry ids that stay the same between builds."""
 
 from __future__ import annotations
 
@@ -75,13 +75,49 @@ def test_entries_carry_title_link_abstract_topics_and_digest_date(sample_site: B
         assert entry.id == paper["url"]
 
 
+def _digest_links(out: Path) -> list[list[str]]:
+    """Each digest's paper links, newest digest first, as the JSON API lists them."""
+    urls = {p["slug"]: p["url"] for p in json.loads((out / "api/papers.json").read_text(encoding="utf-8"))}
+    digests = json.loads((out / "api/digests.json").read_text(encoding="utf-8"))
+    return [[urls[slug] for slug in digest["papers"]] for digest in digests]
+
+
+def _site_feed_links(out: Path) -> tuple[list[str], list[str]]:
+    """The site feed's entry links as a feed reader reads the Atom feed, and as the JSON Feed lists them
+    (feedparser 6 reads no JSON Feed)."""
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    items = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]
+    return [e.link for e in parsed.entries], [i["url"] for i in items]
+
+
 def test_site_feed_holds_the_newest_digest_first(sample_site: BuiltSite) -> None:
     parsed = feedparser.parse((sample_site.out / "feed.xml").read_bytes())
     newest = page(sample_site.out, "digests/2025-06-26/")
     first_titles = [e.title for e in parsed.entries[:3]]
     assert first_titles == [a.text_content() for a in newest.xpath("//ol[@class='paper-list']//h2/a")][:3]
     assert parsed.feed.updated == "2025-06-26T00:00:00Z"
-    assert len(parsed.entries) == len({e.id for e in parsed.entries}) <= 50
+    assert len(parsed.entries) == len({e.id for e in parsed.entries})
+
+
+def test_site_feed_holds_every_paper_of_the_newest_digest(sample_site: BuiltSite) -> None:
+    newest = _digest_links(sample_site.out)[0]
+    assert len(newest) > 50  # the shipped newest digest is larger than the other feeds' 50
+    for links in _site_feed_links(sample_site.out):
+        assert links[: len(newest)] == newest
+
+
+def test_site_feed_holds_whole_digests_until_it_has_fifty_papers(tmp_path: Path) -> None:
+    """A small newest digest: the feed goes on with the next digest, whole, not cut at 50 papers."""
+    shipped = {f"digests/{d.name}": d.read_bytes() for d in (SHIPPED_CONTENT / "digests").iterdir()}
+    small = text_digest("Jul 1", [(f"A Small Digest Paper {n}", "We study small digests. " * 5) for n in "ABC"])
+    out = tmp_path / "public"
+    build_into(write_content(tmp_path, {**shipped, "digests/2025-07-01.txt": small}), out)
+    digests = _digest_links(out)
+    expected = list(dict.fromkeys(digests[0] + digests[1]))  # each paper once, where it was listed last
+    assert len(digests[0]) == 3 and len(expected) > 50
+    for links in _site_feed_links(out):
+        assert links == expected
 
 
 def test_topic_feed_lists_the_topic_papers(sample_site: BuiltSite) -> None:
@@ -106,16 +142,27 @@ def test_json_feed_twins_hold_the_same_entries(sample_site: BuiltSite) -> None:
             assert item["tags"] == [t.label for t in entry.tags]
 
 
-def test_opml_lists_every_topic_feed(sample_site: BuiltSite) -> None:
+def test_opml_lists_the_site_feed_then_the_digest_and_topic_feeds_in_folders(sample_site: BuiltSite) -> None:
+    """Readers import a top-level outline as a feed and an outline holding outlines as a folder."""
     out = sample_site.out
     opml = etree.parse(str(out / "feeds.opml")).getroot()
     assert opml.get("version") == "2.0" and opml.findtext("head/title")
-    urls = [o.get("xmlUrl") for o in opml.iter("outline")]
+    home = page(out, "").xpath("//link[@rel='canonical']/@href")[0]
+    digests = json.loads((out / "api/digests.json").read_text(encoding="utf-8"))
     topics = json.loads((out / "api/topics.json").read_text(encoding="utf-8"))
-    assert urls == [t["url"] + "feed.xml" for t in topics]
-    base = topics[0]["url"].split("/topics/")[0] + "/"
-    for url in urls:
-        assert (out / url.removeprefix(base)).is_file()
+    body = opml.find("body")
+    assert [(o.get("text"), o.get("xmlUrl")) for o in body] == [
+        (feedparser.parse((out / "feed.xml").read_bytes()).feed.title, home + "feed.xml"),
+        ("Digests", None),
+        ("Topics", None),
+    ]
+    assert [o.get("xmlUrl") for o in body[1]] == [d["url"] + "feed.xml" for d in digests]
+    assert [o.get("xmlUrl") for o in body[2]] == [t["url"] + "feed.xml" for t in topics]
+    for outline in opml.iter("outline"):
+        if outline.get("xmlUrl"):
+            assert outline.get("type") == "rss" and outline.get("text") and outline.get("htmlUrl")
+            feed = feedparser.parse((out / outline.get("xmlUrl").removeprefix(home)).read_bytes())
+            assert feed.feed.title == outline.get("title") and feed.feed.link == outline.get("htmlUrl")
 
 
 @pytest.mark.parametrize("site_path", ["", "topics/vision/", "digests/2025-03-18/"])

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from site_src.markup import clean_text, code_links, find_links, render_markdown, text_to_markdown
+from site_src.pages.urls import SiteUrls
 
 # Text made mostly of the characters that mean something in Markdown or HTML.
 HOSTILE = st.lists(st.sampled_from([*"ab 1.-+=#*_`[]()<>!&;~|\\:/\"'\t\n", "http://x.io/", "www.y.org"])).map("".join)
@@ -61,3 +62,29 @@ def test_curator_markdown_renders_but_raw_html_and_script_links_do_not() -> None
     assert '<a href="https://example.org/">this</a>' in rendered
     assert html.escape("<b>bold</b>", quote=False) in rendered
     assert "javascript:" not in rendered.replace("[bad](javascript:alert(1))", "")
+
+
+def test_site_links_in_curator_markdown_move_below_the_base_path() -> None:
+    """A curator writes /api/papers.json meaning the site's own; published below /digest/, the link
+    must say so. Links to other sites, anchors and page-relative links stay as written."""
+    source = (
+        "[api](/api/papers.json) [home](/) [tag](/topics/music/#latest) [ref][r] ![logo](/assets/logo.svg)\n"
+        "[web](https://example.org/api/) [cdn](//cdn.example.org/x.js) [top](#top) [near](notes/) "
+        "<https://example.com/>\n\n[r]: /digests/"
+    )
+    rendered = render_markdown(source, SiteUrls("https://example.org/digest/").site_link)
+    fragment = lxml.html.fragment_fromstring(rendered, create_parent="div")
+    assert fragment.xpath("//a/@href") == [
+        "/digest/api/papers.json",
+        "/digest/",
+        "/digest/topics/music/#latest",
+        "/digest/digests/",
+        "https://example.org/api/",
+        "//cdn.example.org/x.js",
+        "#top",
+        "notes/",
+        "https://example.com/",
+    ]
+    assert fragment.xpath("//img/@src") == ["/digest/assets/logo.svg"]
+    at_root = render_markdown(source, SiteUrls("https://example.org/").site_link)
+    assert at_root == render_markdown(source)  # a site at a domain's root keeps every link as written

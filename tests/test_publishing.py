@@ -223,8 +223,39 @@ def test_workflow_gives_netlify_secrets_only_to_the_steps_that_talk_to_netlify()
 
 
 def test_workflow_scripts_take_data_through_the_environment_and_actions_are_pinned() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
     for step in _steps():
         # ${{ }} inside a script is pasted in before the shell runs: a branch name could inject code
         assert "${{" not in step.get("run", ""), step.get("name")
         if "uses" in step:
-            assert re.fullmatch(r"actions/[\w-]+@v\d+", step["uses"]), step["uses"]
+            # a commit, not a tag someone can move; the release it was is written beside it
+            assert re.fullmatch(r"actions/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            assert re.search(rf"uses: {step['uses']} # v\d+\.\d+\.\d+\n", text), step["uses"]
+    checkout = next(s for s in _steps() if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+
+
+def _zizmor_findings(*options: str) -> list[str]:
+    """zizmor's findings on the workflow as "audit (line: text)", offline audits only (no GitHub here)."""
+    zizmor = Path(sys.executable).with_name("zizmor")
+    command = [str(zizmor), "--offline", "--no-config", "--format=json", *options, str(WORKFLOW)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0 or result.returncode >= 10, result.stderr  # 10-14: findings, by severity
+    findings = []
+    for finding in json.loads(result.stdout):
+        where = finding["locations"][0]["concrete"]
+        line, text = where["location"]["start_point"]["row"] + 1, where["feature"].strip().splitlines()[0]
+        findings.append(f"{finding['ident']} ({line}: {text})")
+    return sorted(findings)
+
+
+def test_zizmor_finds_nothing_in_the_workflow() -> None:
+    assert _zizmor_findings() == []
+
+
+def test_zizmor_as_auditor_finds_only_the_container_tag_the_workflow_explains() -> None:
+    """The image is pinned by tag: no registry reachable from here can confirm a digest (the
+    workflow's comment at `image:` says so). Any other finding of the strictest persona fails."""
+    findings = _zizmor_findings("--persona=auditor")
+    assert [f.split(" ")[0] for f in findings] == ["unpinned-images"], findings
+    assert "image: python:3.11-bookworm" in findings[0]

@@ -101,6 +101,19 @@ def test_link_checker_finds_missing_pages_assets_and_fragments(tmp_path: Path) -
     ]
 
 
+def test_link_checker_finds_links_that_leave_the_sites_folder(tmp_path: Path) -> None:
+    base = "https://example.org/digest/"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/index.html").write_text('<a href="../../x/">up and out</a><a href="../">home</a>')
+    (tmp_path / "index.html").write_text(
+        '<a href="/digest/a/">ok</a><a href="/api/papers.json">root</a><a href="https://example.org/blog/">blog</a>'
+    )
+    assert broken_links(tmp_path, base) == [
+        "a/index.html: ../../x/ (outside the site's folder /digest/)",
+        "index.html: /api/papers.json (outside the site's folder /digest/)",
+    ]
+
+
 def test_no_page_but_search_loads_more_than_the_search_box_script(sample_site: BuiltSite) -> None:
     """Every page may load one deferred script, the header search box's (it only adds results as you
     type; the box is a plain form without it); only the search page may load more; no page has

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import lxml.etree
+import pytest
 import yaml
 
 from site_src.build.pipeline import build
@@ -158,13 +159,31 @@ def test_two_builds_are_byte_identical(sample_site: BuiltSite, tmp_path: Path) -
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_base_url_with_a_path_prefix_keeps_links_working(tmp_path: Path) -> None:
-    out = tmp_path / "public"
+@pytest.fixture(scope="module")
+def site_below_a_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped digests built for https://example.org/digest/ (as `build --base-url` does)."""
+    out = tmp_path_factory.mktemp("below-a-folder") / "public"
     build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=out, base_url="https://example.org/digest/"))
-    links = [(f, link) for f, link in internal_links(out) if not link.startswith("/api/")]
+    return out
+
+
+def test_base_url_with_a_path_prefix_keeps_links_working(site_below_a_folder: Path) -> None:
+    out = site_below_a_folder
+    links = list(internal_links(out))
     assert links
-    assert [link for _, link in links if resolve(out, link, prefix="/digest/") is None] == []
+    assert [f"{f.relative_to(out)}: {link}" for f, link in links if resolve(out, link, prefix="/digest/") is None] == []
     assert page(out, "").xpath("//link[@rel='canonical']/@href") == ["https://example.org/digest/"]
+
+
+def test_hand_written_page_links_carry_the_base_path(site_below_a_folder: Path) -> None:
+    """about.md links to /api/papers.json: below /digest/ that must become /digest/api/papers.json."""
+    about = page(site_below_a_folder, "about/")
+    links = [link for link in about.xpath("//@href | //@src") if link.startswith("/") and not link.startswith("//")]
+    written = about.xpath("//main//a/@href")
+    assert {"/digest/api/papers.json", "/digest/api/topics.json", "/digest/api/digests.json"} <= set(written)
+    for link in links:
+        assert link.startswith("/digest/"), link
+        assert resolve(site_below_a_folder, link, prefix="/digest/") is not None, link
 
 
 def test_published_build_has_no_preview_script(sample_site: BuiltSite) -> None:

@@ -1,5 +1,5 @@
 """Feeds to subscribe to: Atom and JSON Feed 1.1 for the whole site, each topic and each digest, and an OPML
-file listing every topic feed.
+file listing them all.
 
 Atom is rendered from `templates/feed.xml` by the same Jinja environment as the pages (autoescape on, so
 titles and abstracts are escaped as XML text); JSON Feed is plain data. Every timestamp is a digest's date
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ from site_src.pages.render import make_environment
 from site_src.pages.urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
 
 FEED_ENTRIES = 50
-"""The site feed and topic feeds carry this many newest papers; a digest feed carries all of its papers."""
+"""A topic feed carries this many newest papers; the site feed at least this many, in whole digests; a digest
+feed carries all of its papers."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -62,14 +63,18 @@ class Feed:
 
 
 def site_feed(catalog: Catalog, settings: SiteSettings) -> Feed:
-    """The newest digests' papers, newest digest first and in the curator's order, each paper once."""
+    """The newest digests, whole, newest first and in the curator's order, until the feed holds at least
+    FEED_ENTRIES papers; each paper once, dated by the newest digest that lists it.
+
+    Digests are never cut, so a subscriber gets every paper of the newest digest however large it is,
+    and of every other digest the feed shows."""
     entries: dict[str, tuple[Paper, datetime.date]] = {}
     for digest in catalog.digests:
-        for slug in digest.slugs:
-            entries.setdefault(slug, (catalog.papers[slug], digest.date))
         if len(entries) >= FEED_ENTRIES:
             break
-    return Feed("", settings.title, settings.description, tuple(entries.values())[:FEED_ENTRIES])
+        for slug in digest.slugs:
+            entries.setdefault(slug, (catalog.papers[slug], digest.date))
+    return Feed("", settings.title, settings.description, tuple(entries.values()))
 
 
 def topic_feeds(catalog: Catalog, settings: SiteSettings) -> Iterator[Feed]:
@@ -169,25 +174,30 @@ class FeedWriter:
 
 
 def feed_files(catalog: Catalog, settings: SiteSettings, urls: SiteUrls, templates_dir: Path) -> list[OutputFile]:
-    """Every feed as Atom and JSON Feed, and feeds.opml listing every topic feed."""
+    """Every feed as Atom and JSON Feed, and feeds.opml listing them all."""
     env = make_environment(templates_dir)
     atom = env.get_template("feed.xml")
     writer = FeedWriter(catalog, settings, urls)
-    topics = list(topic_feeds(catalog, settings))
-    feeds: Iterable[Feed] = [site_feed(catalog, settings), *topics, *digest_feeds(catalog, settings)]
+    site = site_feed(catalog, settings)
+    digests, topics = list(digest_feeds(catalog, settings)), list(topic_feeds(catalog, settings))
     files = []
-    for feed in feeds:
+    for feed in [site, *topics, *digests]:
         context = writer.context(feed)
         files.append(OutputFile(feed.atom_path, atom.render(feed=context).encode("utf-8")))
         files.append(OutputFile(feed.json_path, dump_json(writer.json_feed(context))))
-    outlines = [
-        {
-            "title": xml_safe(t.title),
-            "xml_url": urls.absolute(t.atom_path),
-            "html_url": urls.absolute(t.folder),
-        }
-        for t in topics
-    ]
-    opml = env.get_template("feeds.opml").render(title=xml_safe(f"{settings.title}: topic feeds"), topics=outlines)
+    opml = env.get_template("feeds.opml").render(
+        title=xml_safe(f"{settings.title}: feeds"),
+        site=_outline(site, urls),
+        folders=[("Digests", [_outline(f, urls) for f in digests]), ("Topics", [_outline(f, urls) for f in topics])],
+    )
     files.append(OutputFile(OPML_PATH, opml.encode("utf-8")))
     return files
+
+
+def _outline(feed: Feed, urls: SiteUrls) -> dict[str, str]:
+    """A feed as an OPML outline: its title, its Atom feed and its page."""
+    return {
+        "title": xml_safe(feed.title),
+        "xml_url": urls.absolute(feed.atom_path),
+        "html_url": urls.absolute(feed.folder),
+    }

@@ -90,7 +90,7 @@ def page_context(page: Page, site: SiteView, urls: SiteUrls) -> dict[str, Any]:
     """Everything a template may use, and nothing else."""
     return {
         "page": page.data,
-        "content": Markup(render_markdown(page.body)),  # noqa: S704 - markdown-it output, raw HTML off
+        "content": Markup(render_markdown(page.body, urls.site_link)),  # noqa: S704 - markdown-it output, raw HTML off
         "canonical": urls.absolute(page.path),
         "section": page.path.split("/", 1)[0],
         "site": site,

@@ -88,7 +88,7 @@ def digest_path(date: datetime.date) -> str:
 
 
 OPML_PATH = "feeds.opml"
-"""The OPML list of every topic feed."""
+"""The OPML list of every feed: the site feed, then folders of digest feeds and topic feeds."""
 
 
 def atom_feed_path(folder: str) -> str:
@@ -144,6 +144,14 @@ class SiteUrls:
     def link(self, site_path: str) -> str:
         """A root-relative link that works on any host serving the site (previews included)."""
         return self.prefix + site_path
+
+    def site_link(self, href: str) -> str:
+        """A link as a curator wrote it in Markdown: "/x" means the site's own x, so it moves below
+        the base URL's path; other sites' addresses ("https:", "//host"), anchors and page-relative
+        links stay as written."""
+        if href.startswith("/") and not href.startswith("//"):
+            return self.link(href[1:])
+        return href
 
     def absolute(self, site_path: str) -> str:
         """A full address, for feeds, sitemaps and canonical links."""
