@@ -30,6 +30,7 @@ from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
 from site_src.pages.api import api_files, sitemap_files
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
+from site_src.pages.citations import bibtex_files
 from site_src.pages.feeds import feed_files
 from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
@@ -175,7 +176,9 @@ def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[Out
         api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
         feeds = feed_files(site.catalog, site.settings, site.urls, options.templates_dir)
-    return [*api, *feeds, *asset_files(site.assets)]
+    with timings.stage("citations"):
+        citations = bibtex_files(site.catalog, site.maker.citations)
+    return [*api, *feeds, *citations, *asset_files(site.assets)]
 
 
 def _pages(

@@ -10,8 +10,9 @@ from xml.sax.saxutils import escape
 
 from site_src.build.output import OutputFile
 from site_src.catalog.model import Catalog
+from site_src.pages.citations import doi
 from site_src.pages.maker import paper_links
-from site_src.pages.urls import SiteUrls, digest_path, paper_path, topic_path
+from site_src.pages.urls import SiteUrls, bibtex_file, digest_path, paper_path, topic_path
 
 
 def dump_json(data: Any) -> bytes:
@@ -33,6 +34,13 @@ def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
                 *({"label": link.label, "url": link.url} for link in paper_links(p)),
                 *({"label": "Code", "url": u} for u in p.meta.code),
             ],
+            "arxiv": p.meta.arxiv or None,
+            "authors": list(p.meta.authors),
+            "published": p.meta.published or None,
+            "doi": doi(p) or None,
+            "code": list(p.meta.code),
+            "project": p.meta.project or None,
+            "bibtex": urls.absolute(bibtex_file(paper_path(p.slug))),
         }
         for p in catalog.papers.values()
     ]

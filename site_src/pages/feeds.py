@@ -121,6 +121,8 @@ class FeedWriter:
             "url": link,
             "title": xml_safe(paper.title),
             "summary": xml_safe(paper.abstract),
+            "authors": [xml_safe(name) for name in paper.meta.authors],
+            "related": f"https://arxiv.org/abs/{paper.meta.arxiv}" if paper.meta.arxiv else "",
             "published": timestamp(paper.first_seen),
             "updated": timestamp(updated),
             "categories": [
@@ -167,6 +169,8 @@ class FeedWriter:
                     "date_published": item["published"],
                     "date_modified": item["updated"],
                     "tags": [c["label"] for c in item["categories"]],
+                    **({"authors": [{"name": name} for name in item["authors"]]} if item["authors"] else {}),
+                    **({"external_url": item["related"]} if item["related"] else {}),
                 }
                 for item in context["entries"]
             ],

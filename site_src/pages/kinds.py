@@ -103,6 +103,10 @@ class PaperRef:
     topics: tuple[TopicRef, ...]
     summary: str
     dates: tuple[datetime.date, ...]
+    byline: str
+    """The first authors ("A, B, C et al."), or "" when unknown."""
+    coins: str
+    """The paper for citation managers (COinS)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,16 @@ class PaperPage(PageData):
     template = "paper.html"
     slug: str
     summary: str
+    abstract: str
+    """In full, for citation managers."""
+    authors: tuple[str, ...]
+    published: str
+    """When the first version appeared: an ISO date, a year, or "" when unknown (never a digest's date)."""
+    arxiv: str
+    doi: str
+    bibtex: str
+    """The paper's citation, as published in index.bib beside the page."""
+    bib_url: str
     topics: tuple[PaperTopic, ...]
     digests: tuple[Listed, ...]
     first_seen: datetime.date
@@ -178,6 +192,7 @@ class DigestPage(PageData):
 
     kind = "digest"
     template = "digest.html"
+    bib_url: str
     date: datetime.date
     count: int
     papers: tuple[PaperRef, ...]
@@ -193,6 +208,8 @@ class TopicPage(PageData):
 
     kind = "topic"
     template = "topic.html"
+    bib_url: str
+    """The citations of every paper of the topic."""
     slug: str
     description: str
     count: int | None = _omitted_when_none()

@@ -17,6 +17,7 @@ from site_src.catalog.model import Catalog, Digest, Paper, Topic
 from site_src.catalog.topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
 from site_src.inputs.hand_pages import HandWritten
 from site_src.markup import shorten, text_to_markdown
+from site_src.pages.citations import Citations, citation_keys, coins, doi
 from site_src.pages.kinds import (
     ChartBar,
     DigestPage,
@@ -48,6 +49,7 @@ from site_src.pages.urls import (
     OPML_PATH,
     SiteUrls,
     atom_feed_path,
+    bibtex_file,
     digest_path,
     json_feed_path,
     paper_path,
@@ -100,14 +102,31 @@ def lookup_links(title: str) -> tuple[Link, ...]:
 
 
 def paper_links(paper: Paper) -> tuple[Link, ...]:
-    """Direct links the curator or the abstract gave: the paper's page, arXiv, code."""
-    links = []
-    if paper.meta.url:
-        links.append(Link("Paper", paper.meta.url))
-    if paper.meta.arxiv:
-        links.append(Link(f"arXiv {paper.meta.arxiv}", f"https://arxiv.org/abs/{paper.meta.arxiv}"))
-        links.append(Link("PDF", f"https://arxiv.org/pdf/{paper.meta.arxiv}"))
+    """Where the paper is: its arXiv abstract page and PDF, its Hugging Face page, its DOI, its
+    project page and a page the curator gave (code links are listed apart)."""
+    meta, links = paper.meta, []
+    if meta.arxiv:
+        links += [
+            Link(f"arXiv {meta.arxiv}", f"https://arxiv.org/abs/{meta.arxiv}"),
+            Link("PDF", f"https://arxiv.org/pdf/{meta.arxiv}"),
+            Link("Hugging Face", f"https://huggingface.co/papers/{meta.arxiv}"),
+            Link(f"DOI {doi(paper)}", f"https://doi.org/{doi(paper)}"),
+        ]
+    if meta.project:
+        links.append(Link("Project page", meta.project))
+    if meta.url:
+        links.append(Link("Paper", meta.url))
     return tuple(links)
+
+
+BYLINE_AUTHORS = 3
+"""Lists name this many authors of a paper, then "et al."."""
+
+
+def byline(authors: Sequence[str]) -> str:
+    """The first authors, as lists show them."""
+    shown = ", ".join(authors[:BYLINE_AUTHORS])
+    return f"{shown} et al." if len(authors) > BYLINE_AUTHORS else shown
 
 
 PageKind = Literal["listing", "digest", "topic", "paper", "page"]
@@ -136,6 +155,11 @@ class PageMaker:
     hand_written: tuple[HandWritten, ...] = ()
     extra: tuple[Page, ...] = ()
     """Pages made elsewhere (the search page), published as they are."""
+
+    @cached_property
+    def citations(self) -> Citations:
+        """The papers' BibTeX, with keys unique across the site."""
+        return Citations(citation_keys(self.catalog.papers.values()), self.urls, self.site_title)
 
     @cached_property
     def listings(self) -> list[Page]:
@@ -220,6 +244,8 @@ class PageMaker:
             topics=tuple(self.topic_ref(s) for s in paper.topic_slugs),
             summary=shorten(paper.abstract, SUMMARY_CHARS),
             dates=tuple(a.date for a in paper.appearances),
+            byline=byline(paper.meta.authors),
+            coins=coins(paper, self.urls.absolute(paper_path(paper.slug))),
         )
 
     def _neighbour(self, slugs: Sequence[str], index: int) -> Neighbour | None:
@@ -263,6 +289,13 @@ class PageMaker:
             slug=paper.slug,
             url=self.urls.link(paper_path(paper.slug)),
             summary=shorten(paper.abstract, SUMMARY_CHARS),
+            abstract=paper.abstract,
+            authors=paper.meta.authors,
+            published=paper.meta.published,
+            arxiv=paper.meta.arxiv,
+            doi=doi(paper),
+            bibtex=self.citations.entry(paper),
+            bib_url=self.urls.link(bibtex_file(paper_path(paper.slug))),
             topics=topics,
             digests=self._listed(paper),
             first_seen=paper.first_seen,
@@ -286,6 +319,7 @@ class PageMaker:
         older = digests[index + 1] if index + 1 < len(digests) else None
         ref = self.digest_ref(digest)
         data = DigestPage(
+            bib_url=self.urls.link(bibtex_file(digest_path(digest.date))),
             date=ref.date,
             title=ref.title,
             url=ref.url,
@@ -310,6 +344,7 @@ class PageMaker:
             return None if number is None else self.urls.link(topic_page_path(topic.slug, number))
 
         data = TopicPage(
+            bib_url=self.urls.link(bibtex_file(topic_path(topic.slug))),
             title=topic.name if page.own else f"{topic.name}, papers {page.first} to {page.last}",
             slug=topic.slug,
             url=self.urls.link(topic_page_path(topic.slug, number)),

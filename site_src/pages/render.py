@@ -35,6 +35,16 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun if number == 1 else noun + 's'}"
 
 
+def day_or_year(value: str) -> str:
+    """How pages name a publication date that may be a bare year: 26 June 2025, or 2025."""
+    return value if len(value) == 4 else long_date(datetime.date.fromisoformat(value))
+
+
+def person(name: str) -> dict[str, str]:
+    """An author as schema.org describes one."""
+    return {"@type": "Person", "name": name}
+
+
 def make_environment(templates_dir: Path) -> Environment:
     """The one Jinja environment: escaping everything unless told otherwise, failing on typos."""
     env = Environment(
@@ -49,6 +59,8 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
     env.filters["count"] = count
+    env.filters["day_or_year"] = day_or_year
+    env.filters["person"] = person
     return env
 
 

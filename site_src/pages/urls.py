@@ -111,6 +111,11 @@ def markdown_file(site_path: str) -> str:
     return f"{site_path}index.md"
 
 
+def bibtex_file(site_path: str) -> str:
+    """The citations of a folder page's papers, published next to its index.html."""
+    return f"{site_path}index.bib"
+
+
 class UnsafePathError(ValueError):
     """A path that would land outside the output folder."""
 

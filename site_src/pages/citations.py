@@ -1,0 +1,209 @@
+"""Citations: BibTeX in the form arXiv recommends (a `@misc` with `eprint`, `archivePrefix`, `doi` and
+`url` for a paper with an arXiv identifier, a `@misc` pointing at its page for one without), and
+COinS, which lets a citation manager save every paper of a list at once.
+
+Titles and names are untrusted text: TeX's special characters are written as commands and accented
+Latin letters as TeX accents, so that BibTeX (8-bit) and biber both read every entry; other scripts
+stay UTF-8, which both pass through. Braces are always balanced, whatever the text holds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from slugify import slugify
+
+from site_src.build.output import OutputFile
+from site_src.catalog.model import Catalog, Paper
+from site_src.pages.urls import SiteUrls, bibtex_file, digest_path, paper_path, topic_path
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0327": "c",
+    "\u0328": "k",
+}
+"""Combining marks and the TeX accent commands that make them."""
+_LETTERS = {
+    "ß": r"{\ss}",
+    "æ": r"{\ae}",
+    "Æ": r"{\AE}",
+    "œ": r"{\oe}",
+    "Œ": r"{\OE}",
+    "ø": r"{\o}",
+    "Ø": r"{\O}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ı": r"{\i}",
+    "đ": r"{\dj}",
+    "Đ": r"{\DJ}",
+}
+_NEEDS_WORK = re.compile(r"[\\{}$&%#_^~<>]|[^\x00-\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _character(char: str) -> str:
+    """One character as TeX: a command, a letter with its accent, or itself."""
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    if char in _LETTERS:
+        return _LETTERS[char]
+    base, marks = (decomposed := unicodedata.normalize("NFD", char))[0], decomposed[1:]
+    if marks and base.isascii() and all(mark in _ACCENTS for mark in marks):
+        text = "\\i" if base == "i" else base  # a dotless i takes the accent
+        for mark in marks:
+            text = f"\\{_ACCENTS[mark]}{{{text}}}" if _ACCENTS[mark].isalpha() else f"\\{_ACCENTS[mark]}{text}"
+        return "{" + text + "}"
+    return char
+
+
+def tex(text: str) -> str:
+    """Untrusted text as the value of a BibTeX field."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if not _NEEDS_WORK.search(text):
+        return text
+    return "".join(_character(char) if _NEEDS_WORK.match(char) else char for char in text)
+
+
+def _name(name: str) -> str:
+    """An author: "First Last" as BibTeX reads it; a name holding the word "and" kept whole."""
+    written = tex(name)
+    return f"{{{written}}}" if re.search(r"(?i)(?:^|\s)and(?:\s|$)", written) else written
+
+
+def _ascii_word(text: str) -> str:
+    return slugify(text, separator="")
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+_SMALL_WORDS = frozenset(
+    {"the", "and", "for", "with", "from", "into", "towards", "toward", "via", "are", "how", "what"}
+)
+
+
+def _base_key(paper: Paper) -> str:
+    """Surname, year and first title word, as arXiv's and Google Scholar's keys are: smith2022closer."""
+    surname = _ascii_word(paper.meta.authors[0].split()[-1]) if paper.meta.authors else ""
+    year = paper.meta.published[:4]
+    words = [w for w in (_ascii_word(w) for w in _TITLE_WORD.findall(paper.title)) if w and w not in _SMALL_WORDS]
+    key = f"{surname}{year}{words[0] if words else ''}"
+    return key or f"paper{paper.slug.replace('-', '')[:20]}"
+
+
+def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
+    """Each paper's key, unique across the site: papers with the same key are numbered in the order
+    they were first listed (the first keeps the plain key), so a new digest never renames a key."""
+    by_base: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        by_base[_base_key(paper)].append(paper)
+    keys: dict[str, str] = {}
+    for base, group in by_base.items():
+        for number, paper in enumerate(sorted(group, key=lambda p: (p.first_seen, p.slug)), start=1):
+            keys[paper.slug] = base if number == 1 else f"{base}{number}"
+    return keys
+
+
+def doi(paper: Paper) -> str:
+    """The DOI arXiv registers for every paper: 10.48550/arXiv.<identifier>."""
+    return f"10.48550/arXiv.{paper.meta.arxiv}" if paper.meta.arxiv else ""
+
+
+def coins(paper: Paper, page_url: str) -> str:
+    """The paper as an OpenURL ContextObject (COinS: the `title` of a `<span class="Z3988">`)."""
+    fields = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+        ("rft.genre", "preprint"),
+        ("rft.atitle", paper.title),
+        *(("rft.au", name) for name in paper.meta.authors),
+    ]
+    if paper.meta.published:
+        fields.append(("rft.date", paper.meta.published))
+    if paper.meta.arxiv:
+        fields += [
+            ("rft.jtitle", "arXiv"),
+            ("rft_id", f"info:arxiv/{paper.meta.arxiv}"),
+            ("rft_id", f"info:doi/{doi(paper)}"),
+        ]
+    fields.append(("rft_id", page_url))
+    return urlencode(fields)
+
+
+@dataclass(frozen=True)
+class Citations:
+    """BibTeX for the papers of one site: its keys, its addresses, and what it calls itself."""
+
+    keys: Mapping[str, str]
+    urls: SiteUrls
+    site_title: str
+
+    def entry(self, paper: Paper) -> str:
+        """One paper's entry."""
+        fields = [("title", tex(paper.title))]
+        if paper.meta.authors:
+            fields.append(("author", " and ".join(_name(n) for n in paper.meta.authors)))
+        if paper.meta.published:
+            fields.append(("year", paper.meta.published[:4]))
+        if paper.meta.arxiv:
+            fields += [
+                ("eprint", paper.meta.arxiv),
+                ("archivePrefix", "arXiv"),
+                ("doi", doi(paper)),
+                ("url", f"https://arxiv.org/abs/{paper.meta.arxiv}"),
+            ]
+        else:
+            listed = paper.first_seen
+            fields += [
+                ("url", self.urls.absolute(paper_path(paper.slug))),
+                ("note", tex(f"Listed in {self.site_title} on {listed.day} {listed:%B %Y}")),
+            ]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        return f"@misc{{{self.keys[paper.slug]},\n{body}\n}}\n"
+
+    def listing(self, papers: Iterable[Paper]) -> bytes:
+        """Several papers' entries, one blank line apart."""
+        return "\n".join(self.entry(p) for p in papers).encode("utf-8")
+
+
+def bibtex_files(catalog: Catalog, citations: Citations) -> list[OutputFile]:
+    """`index.bib` beside every paper, digest and topic page."""
+    papers = catalog.papers
+    return [
+        *(OutputFile(bibtex_file(paper_path(slug)), citations.listing([p])) for slug, p in papers.items()),
+        *(
+            OutputFile(bibtex_file(digest_path(d.date)), citations.listing(papers[s] for s in d.slugs))
+            for d in catalog.digests
+        ),
+        *(
+            OutputFile(bibtex_file(topic_path(t.slug)), citations.listing(catalog.papers_by_topic[t.slug]))
+            for t in catalog.topics
+        ),
+    ]
