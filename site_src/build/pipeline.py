@@ -245,7 +245,7 @@ def build(
     with timings.stage("catalog"):
         catalog = make_catalog(parsed, problems, cache)
     urls = SiteUrls(parsed.settings.base_url)
-    assets = fingerprint_all(static)
+    assets = fingerprint_all(static, problems, reader.display_path(options.templates_dir / "static"))
     view = _site_view(parsed.settings, urls, parsed.hand_written, assets, options.noindex)
     renderer = Renderer(view, urls, options.templates_dir)
     problems.items.extend(renderer.check_templates())
