@@ -7,6 +7,8 @@ import posixpath
 import re
 
 from site_src.errors import Problems
+from site_src.inputs import reader
+from site_src.inputs.settings import ROOT
 from site_src.pages.assets import Asset, fingerprint_all
 
 FOLDER = "templates/static"
@@ -90,3 +92,13 @@ def test_an_import_cycle_is_an_error() -> None:
         f"{FOLDER}/b.js:2: import cycle a.js → b.js → a.js (a fingerprint cannot cover itself: break the cycle)",
         f"{FOLDER}/c.js:1: import cycle c.js → c.js (a fingerprint cannot cover itself: break the cycle)",
     ]
+
+
+def test_the_shipped_scripts_link_up() -> None:
+    problems = Problems()
+    static = reader.load_static(ROOT / "templates" / "static", problems)
+    assets = fingerprint_all(static, problems, FOLDER)
+    assert problems.items == []
+    ui = assets["search-ui.js"].data.decode()
+    for module in ("search-data.js", "search-results.js", "search-query.js", "search-plan.js", "search-score.js"):
+        assert f'import("./{assets[module].path.removeprefix("assets/")}")' in ui, module
