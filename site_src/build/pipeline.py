@@ -257,7 +257,9 @@ class BuildRun:
     def check_templates(self) -> None:
         """The site-wide template data, and every template parsed before any page is rendered."""
         self.urls = SiteUrls(self.parsed.settings.base_url)
-        self.assets = fingerprint_all(self.static)
+        self.assets = fingerprint_all(
+            self.static, self.problems, reader.display_path(self.options.templates_dir / "static")
+        )
         view = _site_view(self.parsed.settings, self.urls, self.parsed.hand_written, self.assets, self.options.noindex)
         self.renderer = Renderer(view, self.urls, self.options.templates_dir)
         self.problems.items.extend(self.renderer.check_templates())

@@ -2,7 +2,7 @@
 
 lunr.js analyses queries in the browser and this module analyses titles and abstracts at build
 time; a word is findable only if both sides turn it into the same term. `words` is mirrored in
-`templates/static/search-core.js` (`PaperSearch.words`), and the terms come from lunr's own
+`templates/static/search-query.js` (`words`), and the terms come from lunr's own
 pipeline (trimmer, stop words, Porter stemmer) with lunr.py's stemmer corrected to stem as
 lunr.js does. tests/test_search_parity.py runs both sides on the whole corpus vocabulary.
 """

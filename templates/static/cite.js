@@ -1,7 +1,5 @@
 /* "Copy citation" on paper pages: copies the BibTeX the page shows. The button stays hidden where
    it cannot work (no JavaScript, no clipboard); the BibTeX is on the page and in index.bib anyway. */
-"use strict";
-
 for (const button of document.querySelectorAll("button[data-copy]")) {
   const source = document.getElementById(button.dataset.copy);
   const status = button.parentElement.querySelector(".copy-status");

@@ -4,19 +4,27 @@
 //   {"op": "scores", "site": "<path>", "words": [...]}
 //       -> [{"word", "piece", "ours": {ref: score}, "lunr": {ref: score}}...]: the browser code's
 //          score of each word on each piece it plans to search, and lunr.Index.query's
-"use strict";
-const fs = require("fs");
-const path = require("path");
-const root = path.resolve(__dirname, "..", "..");
-globalThis.lunr = require(path.join(root, "node_modules", "lunr"));
-const core = require(path.join(root, "templates", "static", "search-core.js"));
+// An ES module (package.json: "type": "module") that imports the browser's own modules. They read
+// the global `lunr` only when called, as in the browser, where lunr.js is a classic script.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { plan } from "../../templates/static/search-plan.js";
+import { parse, term, words } from "../../templates/static/search-query.js";
+import { prepare, run } from "../../templates/static/search-score.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const lunr = createRequire(import.meta.url)(path.join(root, "node_modules", "lunr"));
+globalThis.lunr = lunr;
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 let answer;
 if (request.op === "analyse") {
   answer = {
-    words: request.texts.map(core.words),
-    terms: request.words.map(core.term),
+    words: request.texts.map(words),
+    terms: request.words.map(term),
     stems: request.words.map((w) => lunr.stemmer(new lunr.Token(w, {})).toString()),
   };
 } else if (request.op === "search") {
@@ -30,20 +38,20 @@ if (request.op === "analyse") {
     const key = g + ":" + n;
     if (!pieces.has(key)) {
       const file = path.join(request.site, manifest.groups[g].pieces[n].url.slice(prefix.length));
-      pieces.set(key, core.prepare(lunr.Index.load(JSON.parse(fs.readFileSync(file, "utf8"))), manifest.groups[g].fields));
+      pieces.set(key, prepare(lunr.Index.load(JSON.parse(fs.readFileSync(file, "utf8"))), manifest.groups[g].fields));
     }
     return pieces.get(key);
   };
   answer = [];
   for (const word of request.words) {
-    const query = core.parse(word);
-    const planned = core.plan(query, manifest, true);
+    const query = parse(word);
+    const planned = plan(query, manifest, true);
     planned.words[0].forEach((look, g) => {
       const numbers = new Set(look.flatMap((entry) => entry.pieces));
       for (const n of numbers) {
         const only = (gg, nn) => (gg === g && nn === n ? piece(g, n) : null);
         const ours = {};
-        for (const hit of core.run(query, planned, only, null, manifest.count).hits) ours[hit.ref] = hit.score;
+        for (const hit of run(query, planned, only, null, manifest.count).hits) ours[hit.ref] = hit.score;
         const clauses = look.filter((entry) => entry.pieces.includes(n)).map((entry) => entry.clause);
         const theirs = {};
         const p = piece(g, n);

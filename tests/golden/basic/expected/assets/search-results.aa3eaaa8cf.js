@@ -1,0 +1,147 @@
+/* Paper Digest search, results: what one result shows — its title with the words the query matched
+   marked, its topics and dates, and the part of its abstract where most of those words are — and
+   the status line above the results. `marks` and `snippet` are pure (text in, runs out); the rest
+   makes DOM nodes, filled with textContent only (titles and abstracts are never read as markup).
+   Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
+
+import { term, words } from "./search-query.4d5d50e6c3.js";
+
+const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const SNIPPET = 220; // about this many characters of the abstract
+
+/** A text cut into runs, marking the words whose terms matched: [{text, mark, terms}]. */
+export function marks(text, terms) {
+  const runs = [];
+  let last = 0;
+  let match;
+  RAW_WORD.lastIndex = 0;
+  while ((match = RAW_WORD.exec(text)) !== null) {
+    const matched = words(match[0])
+      .map(term)
+      .filter((t) => t !== null && terms.has(t));
+    if (!matched.length) continue;
+    if (match.index > last) runs.push({ text: text.slice(last, match.index), mark: false });
+    runs.push({ text: match[0], mark: true, terms: matched });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) runs.push({ text: text.slice(last), mark: false });
+  return runs;
+}
+
+/** About `length` characters of a text where most of the matched terms are (those the title
+    does not already show counting most), cut at spaces, as runs: [{text, mark}]. */
+export function snippet(text, terms, length, title) {
+  const shown = new Set();
+  for (const run of marks(title || "", terms)) for (const t of run.terms || []) shown.add(t);
+  const runs = marks(text, terms);
+  const found = [];
+  let at = 0;
+  for (const run of runs) {
+    if (run.mark) found.push({ at, terms: run.terms });
+    at += run.text.length;
+  }
+  const lead = Math.floor(length / 5);
+  let start = 0;
+  let best = 0;
+  for (const f of found) {
+    const from = Math.max(0, f.at - lead);
+    const seen = new Set();
+    let worth = 0;
+    for (const g of found) {
+      if (g.at >= from && g.at < from + length - lead) for (const t of g.terms) seen.add(t);
+    }
+    for (const t of seen) worth += shown.has(t) ? 1 : 3;
+    if (worth > best) {
+      best = worth;
+      start = from;
+    }
+  }
+  if (start > 0) {
+    const space = text.indexOf(" ", start);
+    if (space >= 0 && space < start + lead) start = space + 1;
+  }
+  let end = Math.min(text.length, start + length);
+  if (end < text.length) {
+    const cut = text.lastIndexOf(" ", end);
+    end = cut > start ? cut : end;
+  }
+  const out = [];
+  let pos = 0;
+  for (const run of runs) {
+    const from = Math.max(start, pos);
+    const to = Math.min(end, pos + run.text.length);
+    if (from < to) out.push({ text: run.text.slice(from - pos, to - pos), mark: run.mark });
+    pos += run.text.length;
+  }
+  if (start > 0) out.unshift({ text: "…", mark: false });
+  if (end < text.length) out.push({ text: "…", mark: false });
+  return out;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function plural(count, one, many) {
+  return count + " " + (count === 1 ? one : many);
+}
+
+/** The status line for a result: how many papers match, and topics the query names that none is called. */
+export function describe(result, manifest) {
+  const text = "“" + result.query.text.trim() + "”";
+  const count = result.hits.length;
+  const where = result.partial ? " in titles" : "";
+  let message =
+    count === 0
+      ? "No papers match " + text + where + "."
+      : plural(count, "paper matches ", "papers match ") +
+        text +
+        where +
+        (result.forgiven ? ", allowing one typo." : ".");
+  if (result.unknownTopics.length) {
+    const names = manifest.topics.map((t) => t.slug);
+    const unknown = result.unknownTopics.join("”, “");
+    message += " No topic is called “" + unknown + "” (topics: " + names.join(", ") + ").";
+  }
+  return message;
+}
+
+function runs(target, parts) {
+  for (const part of parts) {
+    target.append(part.mark ? element("mark", "", part.text) : document.createTextNode(part.text));
+  }
+  return target;
+}
+
+function shortDate(iso) {
+  const [year, month, day] = iso.split("-");
+  const date = element("time", "", +day + " " + MONTHS[+month - 1] + " " + year);
+  date.dateTime = iso;
+  return date;
+}
+
+/** One result: its linked title (a heading on the search page), topics and dates, and snippet. */
+export function resultItem(terms, record, manifest, onSearchPage) {
+  const li = element("li", "search-result");
+  const heading = element(onSearchPage ? "h2" : "p", "search-result-title");
+  const link = element("a");
+  link.href = manifest.papers + record.slug + "/";
+  heading.append(runs(link, marks(record.title, terms)));
+  const meta = element("p", "search-result-meta");
+  const names = record.topics.map((slug) => {
+    const topic = manifest.topics.find((t) => t.slug === slug);
+    return topic ? topic.name : slug;
+  });
+  meta.append(element("span", "search-result-topics", names.join(" · ")), " · ");
+  record.dates.forEach((iso, i) => {
+    if (i) meta.append(", ");
+    meta.append(shortDate(iso));
+  });
+  const cut = snippet(record.abstract, terms, SNIPPET, record.title);
+  li.append(heading, meta, runs(element("p", "search-result-snippet"), cut));
+  return li;
+}

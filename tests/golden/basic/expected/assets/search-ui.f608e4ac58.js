@@ -1,0 +1,247 @@
+/* Paper Digest search, the box: the search box in every page's header. Without JavaScript the box
+   submits to /search/?q=…; with it, results appear as you type. This module is the only script a
+   page loads (type="module", so deferred); the search code and index load on first focus (or at
+   once when the address has ?q=, as /search/ links do). Keys: / focuses the box, arrows move
+   through results, Enter opens one, Esc clears. The query lives in the address (?q=), so a link
+   reproduces it and Back restores it. Loading and searching is search-data.js, what a result
+   shows search-results.js. */
+
+const form = document.querySelector("form.site-search");
+if (form) searchBox(form);
+
+/** The search code, fetched on first use, resolving to [search-data.js, search-results.js].
+
+    lunr.js (from npm) stays a classic script, added as a <script> element: its UMD wrapper sets a
+    global through `this`, which is undefined in a module, so it cannot be imported. The modules
+    read that global only when they run a search, so everything loads in parallel. The modules are
+    all asked for at once, so that the browser fetches them in parallel rather than each only when
+    the module importing it has arrived. The build rewrites these "./…" specifiers to the modules'
+    fingerprinted names (site_src/pages/assets.py). */
+function searchCode(lunrUrl) {
+  const lunr = new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = lunrUrl;
+    script.onload = resolve;
+    script.onerror = () => {
+      reject(new Error("could not load " + lunrUrl));
+    };
+    document.head.append(script);
+  });
+  const modules = Promise.all([
+    import("./search-data.92db4241a1.js"),
+    import("./search-results.aa3eaaa8cf.js"),
+    import("./search-query.4d5d50e6c3.js"),
+    import("./search-plan.4353b9ad1b.js"),
+    import("./search-score.5c3d235f1f.js"),
+  ]).catch(() => {
+    throw new Error("could not load the search code");
+  });
+  return Promise.all([lunr, modules]).then(([, [data, results]]) => [data, results]);
+}
+
+function searchBox(form) {
+  const input = form.querySelector("input[name=q]");
+  const page = document.getElementById("search-results");
+  const onSearchPage = page !== null;
+  const PAGE = onSearchPage ? 20 : 8;
+
+  const container = page || panel();
+  const status = element("p", "search-status");
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  const list = element("ol", "search-results");
+  const more = element("p", "search-more");
+  container.append(status, list, more);
+
+  let searcher = null;
+  let view = null; // search-results.js, once loaded
+  let loading = null;
+  let latest = 0;
+  let current = null;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Results on pages other than /search/: a section right below the header. */
+  function panel() {
+    const section = element("section", "search-panel");
+    section.id = "search-panel";
+    section.setAttribute("aria-label", "Search results");
+    section.hidden = true;
+    const wrap = element("div", "wrap");
+    section.append(wrap);
+    document.querySelector(".site-header").after(section);
+    return wrap;
+  }
+
+  function show(visible) {
+    if (!onSearchPage) container.parentNode.hidden = !visible;
+  }
+
+  /** The search code and the manifest, fetched once, in parallel; resolves to a Searcher. */
+  function load() {
+    if (!loading) {
+      const manifest = fetch(form.dataset.index).then((response) => {
+        if (!response.ok) throw new Error("search index answered " + response.status);
+        return response.json();
+      });
+      loading = searchCode(form.dataset.lunr).then(([data, results]) => {
+        view = results;
+        searcher = new data.Searcher(new data.Loader(manifest));
+        return searcher.loader.ready.then(() => searcher);
+      });
+      loading.catch(() => {
+        loading = null;
+      });
+    }
+    return loading;
+  }
+
+  function setAddress(text) {
+    const params = new URLSearchParams(location.search);
+    if (text) params.set("q", text);
+    else params.delete("q");
+    const search = params.toString();
+    history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+  }
+
+  function clear() {
+    latest++;
+    input.value = "";
+    setAddress("");
+    list.replaceChildren();
+    more.replaceChildren();
+    status.textContent = "";
+    current = null;
+    show(false);
+  }
+
+  function update(text) {
+    const number = ++latest;
+    const started = performance.now();
+    setAddress(text.trim() ? text : "");
+    if (!text.trim()) {
+      clear();
+      return;
+    }
+    show(true);
+    list.setAttribute("aria-busy", "true");
+    if (!searcher) status.textContent = "Loading search…";
+    load()
+      .then((s) =>
+        s.search(text, PAGE, (early) => {
+          if (number === latest) render(early);
+        })
+      )
+      .then((result) => {
+        if (number !== latest) return;
+        render(result);
+        list.removeAttribute("aria-busy");
+        performance.measure("paper-search", { start: started, detail: { query: text, results: result.hits.length } });
+      })
+      .catch((error) => {
+        if (number !== latest) return;
+        status.textContent = "Search is unavailable right now (" + error.message + ").";
+      });
+  }
+
+  function render(result) {
+    const focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+    current = result;
+    const described = view.describe(result, searcher.loader.manifest);
+    status.textContent = result.partial ? described + " Searching abstracts…" : described;
+    list.replaceChildren();
+    append(result, 0, result.records);
+    if (focused) {
+      const again = list.querySelector('a[href="' + CSS.escape(focused) + '"]');
+      (again || input).focus();
+    }
+  }
+
+  function append(result, start, records) {
+    const hits = result.hits.slice(start, start + PAGE);
+    for (const hit of hits) {
+      list.append(view.resultItem(result.terms(hit), records.get(hit.ref), searcher.loader.manifest, onSearchPage));
+    }
+    more.replaceChildren();
+    const shown = start + hits.length;
+    if (shown >= result.hits.length) return;
+    if (onSearchPage) {
+      const button = element("button", "search-more-button", "Show more results");
+      button.type = "button";
+      button.addEventListener("click", () => {
+        searcher.more(result, shown, PAGE).then((next) => {
+          if (current !== result) return;
+          const focusAt = list.children.length;
+          append(result, shown, next);
+          const link = list.children[focusAt] && list.children[focusAt].querySelector("a");
+          if (link) link.focus();
+        });
+      });
+      more.append(button);
+    } else {
+      const all = element("a", "search-all", "All " + result.hits.length + " results");
+      all.href = form.action + "?q=" + encodeURIComponent(result.query.text);
+      more.append(all);
+    }
+  }
+
+  function links() {
+    return Array.from(list.querySelectorAll(".search-result-title a"));
+  }
+
+  input.addEventListener("focus", () => {
+    load().catch(() => {});
+  });
+  input.addEventListener("input", () => {
+    update(input.value);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && links().length) {
+      event.preventDefault();
+      links()[0].focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      clear();
+    }
+  });
+  container.addEventListener("keydown", (event) => {
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      clear();
+      input.focus();
+    } else if (at >= 0 && event.key === "ArrowDown") {
+      event.preventDefault();
+      if (at + 1 < all.length) all[at + 1].focus();
+    } else if (at >= 0 && event.key === "ArrowUp") {
+      event.preventDefault();
+      (at > 0 ? all[at - 1] : input).focus();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    if (onSearchPage) event.preventDefault(); // results are already here
+  });
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+
+  const asked = new URLSearchParams(location.search).get("q");
+  if (asked) {
+    input.value = asked;
+    update(asked);
+  } else if (onSearchPage) {
+    input.focus();
+  }
+}
