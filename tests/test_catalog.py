@@ -90,3 +90,85 @@ def test_hidden_paper_is_left_out_everywhere(tmp_path: Path) -> None:
     digest = page(out, "digests/2025-06-26/")
     assert len(digest.xpath("//li[@class='paper-item']")) == 1
     assert "1 paper" in text_of(digest)
+
+
+def _listed(day: int, *entries: Entry) -> DigestFile:
+    return DigestFile(date=datetime.date(2025, 6, day), entries=entries, source=Source(f"2025-06-{day:02}.yaml"))
+
+
+def _entry(title: str, arxiv: str = "", line: int = 3) -> Entry:
+    return Entry(title, ABSTRACT, Source("digest.yaml", line), meta=Metadata(arxiv=arxiv))
+
+
+def test_one_arxiv_id_is_one_paper_whatever_its_titles() -> None:
+    """A typo or a retitled v2 under the same id is the same paper: the newest title shows, the
+    address stays the first title's, and a warning names both."""
+    problems = Problems()
+    catalog = build_catalog(
+        [
+            _listed(1, _entry("Music Tranformer", "1809.04281")),
+            _listed(26, _entry("Music Transformer: Generating Music with Long-Term Structure", "1809.04281")),
+        ],
+        TOPICS,
+        [],
+        problems,
+    )
+    assert list(catalog.papers) == ["music-tranformer"]
+    paper = catalog.papers["music-tranformer"]
+    assert paper.title == "Music Transformer: Generating Music with Long-Term Structure"
+    assert [a.date.day for a in paper.appearances] == [1, 26]
+    assert [d.slugs for d in catalog.digests] == [("music-tranformer",), ("music-tranformer",)]
+    assert [str(p) for p in problems] == [
+        'digest.yaml:3: warning: arXiv 1809.04281 is listed as "Music Tranformer" in the 2025-06-01 digest '
+        "(digest.yaml:3) (the newest title is used; make the titles equal to silence this)"
+    ]
+
+
+def test_an_entry_without_an_id_joins_the_paper_with_its_title_and_id() -> None:
+    catalog = build_catalog(
+        [
+            _listed(1, _entry("Pointer Networks")),
+            _listed(26, _entry("Pointer networks", "1506.03134"), _entry("Music Transformer", "1809.04281")),
+            _listed(27, _entry("Music Transformer")),
+        ],
+        TOPICS,
+        [],
+        Problems(),
+    )
+    assert sorted(catalog.papers) == ["music-transformer", "pointer-networks"]
+    assert catalog.papers["pointer-networks"].meta.arxiv == "1506.03134"
+    assert [a.date.day for a in catalog.papers["pointer-networks"].appearances] == [1, 26]
+    assert [a.date.day for a in catalog.papers["music-transformer"].appearances] == [26, 27]
+
+
+def test_two_papers_with_different_ids_stay_two_papers_even_with_one_title() -> None:
+    catalog = build_catalog(
+        [
+            _listed(1, _entry("Attention Is All You Need", "1706.03762")),
+            _listed(2, _entry("Attention is all you need", "2501.00001")),
+        ],
+        TOPICS,
+        [],
+        Problems(),
+    )
+    assert len(catalog.papers) == 2
+    assert sorted(p.meta.arxiv for p in catalog.papers.values()) == ["1706.03762", "2501.00001"]
+
+
+def test_adding_an_id_later_never_moves_a_paper(tmp_path: Path) -> None:
+    paper = "  - title: Pointer Networks\n    abstract: " + ABSTRACT + "\n"
+    before = write_content(tmp_path / "a", {"digests/2025-06-01.yaml": "papers:\n" + paper})
+    after = write_content(
+        tmp_path / "b",
+        {
+            "digests/2025-06-01.yaml": "papers:\n" + paper + '    arxiv: "1506.03134"\n',
+            "digests/2025-06-02.yaml": "papers:\n  - title: Pointer Networks (v2)\n    abstract: "
+            + ABSTRACT
+            + '\n    arxiv: "1506.03134v2"\n',
+        },
+    )
+    build_into(before, tmp_path / "a/public")
+    build_into(after, tmp_path / "b/public")
+    assert sorted(p.name for p in (tmp_path / "a/public/papers").iterdir()) == ["pointer-networks"]
+    assert sorted(p.name for p in (tmp_path / "b/public/papers").iterdir()) == ["pointer-networks"]
+    assert text_of(page(tmp_path / "b/public", "papers/pointer-networks/").xpath("//h1")[0]) == "Pointer Networks (v2)"

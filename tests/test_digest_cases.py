@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 
 import pytest
 
@@ -41,3 +42,11 @@ def test_digest_case(case: dict[str, object]) -> None:
         assert isinstance(case["date"], datetime.date)
     # Papers around a broken block still parse, with their pairing intact.
     assert titles == case["titles"]
+    if "meta" in case:
+        assert digest is not None
+        assert [
+            {**asdict(e.meta), "authors": list(e.meta.authors), "code": list(e.meta.code)} for e in digest.entries
+        ] == [
+            {"url": "", **m}
+            for m in case["meta"]  # type: ignore[attr-defined]
+        ]

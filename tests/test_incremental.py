@@ -106,7 +106,7 @@ def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[
     _replace(templates / "macros.html", "In the digest of", "Listed on")
     # Every page that imports the macros (home, digests, topics and papers), not the topic index,
     # the about page or the 404 page.
-    assert _build(content, templates, site).rendered == 10
+    assert _build(content, templates, site).rendered == 11
 
 
 def test_a_file_changed_by_hand_in_the_output_is_written_again(workspace: tuple[Path, Path], tmp_path: Path) -> None:

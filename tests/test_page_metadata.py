@@ -56,13 +56,17 @@ def test_every_page_has_link_preview_tags_that_agree_with_the_page(sample_site: 
 
 
 def test_paper_page_has_citation_tags_and_scholarly_article(sample_site: BuiltSite) -> None:
+    """A paper listed in 2025 and published in 2024 is dated 2024: the date its metadata gives,
+    never a digest's (the shipped notes carry the sourced metadata)."""
     tree = page(sample_site.out, MIDIBERT)
     title = text_of(tree.find(".//h1"))
     canonical = "https://paper-digest.netlify.app/" + MIDIBERT
     assert _meta(tree, "citation_title") == [title]
-    assert _meta(tree, "citation_publication_date") == ["2025/03/18"]  # the first digest that listed it
-    assert _meta(tree, "article:published_time") == ["2025-03-18"]
-    assert _meta(tree, "article:modified_time") == ["2025-06-26"]  # the last one
+    assert _meta(tree, "citation_author") == ["Zijian Zhao"]
+    assert _meta(tree, "citation_publication_date") == ["2024/07/11"]
+    assert _meta(tree, "article:published_time") == ["2024-07-11"]
+    assert _meta(tree, "article:modified_time") == []
+    assert _meta(tree, "citation_arxiv_id") == ["2407.08306"]
     chips = [text_of(a) for a in tree.xpath("//header//a[@class='chip']")]
     assert _meta(tree, "article:tag") == chips
     [article] = _json_ld(tree)
@@ -71,11 +75,17 @@ def test_paper_page_has_citation_tags_and_scholarly_article(sample_site: BuiltSi
         "@type": "ScholarlyArticle",
         "headline": title,
         "name": title,
+        "abstract": _meta(tree, "citation_abstract")[0],
         "description": _meta(tree, "description")[0],
+        "author": [{"@type": "Person", "name": "Zijian Zhao"}],
         "url": canonical,
         "mainEntityOfPage": canonical,
-        "datePublished": "2025-03-18",
-        "dateModified": "2025-06-26",
+        "datePublished": "2024-07-11",
+        "identifier": [
+            {"@type": "PropertyValue", "propertyID": "arXiv", "value": "2407.08306"},
+            {"@type": "PropertyValue", "propertyID": "DOI", "value": "10.48550/arXiv.2407.08306"},
+        ],
+        "sameAs": ["https://arxiv.org/abs/2407.08306", "https://doi.org/10.48550/arXiv.2407.08306"],
         "keywords": chips,
         "isPartOf": {"@type": "WebSite", "name": "Paper Digest", "url": "https://paper-digest.netlify.app/"},
     }
@@ -84,7 +94,7 @@ def test_paper_page_has_citation_tags_and_scholarly_article(sample_site: BuiltSi
 def test_scholarly_article_names_the_papers_own_pages() -> None:
     tree = html(GOLDEN / "basic/expected/papers/music-transformer/index.html")
     [article] = _json_ld(tree)
-    assert article["sameAs"] == ["https://arxiv.org/abs/1809.04281", "https://arxiv.org/pdf/1809.04281"]
+    assert article["sameAs"] == ["https://arxiv.org/abs/1809.04281", "https://doi.org/10.48550/arXiv.1809.04281"]
 
 
 def test_only_paper_pages_carry_citation_tags_and_json_ld(sample_site: BuiltSite) -> None:
@@ -125,8 +135,12 @@ def test_hand_written_page_gets_lastmod_from_its_front_matter(tmp_path: Path) ->
     assert "faq/</loc></url>" in sitemap
 
 
-def test_every_date_on_the_site_is_a_digests_own(sample_site: BuiltSite) -> None:
-    days = {"2025-03-18", "2025-05-30", "2025-06-26"}
+def test_every_date_on_the_site_is_a_digests_own_or_a_papers_publication(sample_site: BuiltSite) -> None:
+    """No wall-clock time: a date is a digest's, or a paper's first version's from its metadata."""
+    papers = json.loads((sample_site.out / "api/papers.json").read_text(encoding="utf-8"))
+    days = {"2025-03-18", "2025-05-30", "2025-06-26"} | {
+        p["published"] for p in papers if len(p["published"] or "") == 10
+    }
     found = set()
     for file in sorted(p for p in sample_site.out.rglob("*") if p.is_file()):
         text = file.read_bytes().decode("utf-8", "replace")

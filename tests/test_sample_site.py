@@ -127,7 +127,12 @@ def test_json_api(sample_site: BuiltSite) -> None:
     papers = json.loads((sample_site.out / "api/papers.json").read_text(encoding="utf-8"))
     assert len(papers) == 144
     assert [p["slug"] for p in papers] == sorted(p["slug"] for p in papers)
-    assert set(papers[0]) == {"slug", "title", "url", "abstract", "topics", "digests", "links"}
+    assert set(papers[0]) == {
+        *("slug", "title", "url", "abstract", "topics", "digests", "links"),
+        *("arxiv", "authors", "published", "doi", "code", "project", "bibtex"),
+    }
+    assert sum(1 for p in papers if p["arxiv"]) == 143, "the sourced metadata of the samples is shipped"
+    assert sum(1 for p in papers if p["authors"]) == 136
     assert sum(len(p["digests"]) for p in papers) == 164
     topics = json.loads((sample_site.out / "api/topics.json").read_text(encoding="utf-8"))
     assert len(topics) == 15 and all(t["count"] > 0 for t in topics)

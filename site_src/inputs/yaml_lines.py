@@ -70,6 +70,18 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
+    """A date, or the text as written when it is no real day (2023-02-30): the schema then says
+    which key wants a date, at its line, instead of the loader failing on the whole file."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def load(text: str, source: Source, problems: Problems) -> Any:
     """Parse YAML text that starts at `source.line` (0 or 1: the top of the file).
 

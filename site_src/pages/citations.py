@@ -24,8 +24,8 @@ from site_src.pages.urls import SiteUrls, bibtex_file, digest_path, paper_path, 
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
+    "{": r"\{",
+    "}": r"\}",
     "$": r"\$",
     "&": r"\&",
     "%": r"\%",
@@ -72,8 +72,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def _character(char: str) -> str:
     """One character as TeX: a command, a letter with its accent, or itself."""
-    if char in _SPECIAL:
-        return _SPECIAL[char]
     if char in _LETTERS:
         return _LETTERS[char]
     base, marks = (decomposed := unicodedata.normalize("NFD", char))[0], decomposed[1:]
@@ -85,12 +83,26 @@ def _character(char: str) -> str:
     return char
 
 
+_UNBALANCED = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+"""BibTeX counts every brace, escaped or not: braces that do not pair up are written as commands."""
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def tex(text: str) -> str:
     """Untrusted text as the value of a BibTeX field."""
     text = " ".join(_CONTROL.sub(" ", text).split())
     if not _NEEDS_WORK.search(text):
         return text
-    return "".join(_character(char) if _NEEDS_WORK.match(char) else char for char in text)
+    special = _SPECIAL if _balanced(text) else {**_SPECIAL, **_UNBALANCED}
+    return "".join((special.get(char) or _character(char)) if _NEEDS_WORK.match(char) else char for char in text)
 
 
 def _name(name: str) -> str:

@@ -1,0 +1,251 @@
+"""Every paper can be cited: BibTeX files read by a real BibTeX parser, JSON-LD read by a real metadata
+extractor, COinS read as citation managers read them, and authors in feeds and the JSON API.
+Zotero's own translator reads the pages in tests/browser/test_citation_managers.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import bibtexparser
+import extruct
+import feedparser
+import pytest
+from bibtexparser.middlewares import SeparateCoAuthors
+from pylatexenc.latex2text import LatexNodes2Text
+
+from site_src.pages.citations import tex
+
+from .conftest import BuiltSite
+from .golden import GOLDEN
+from .helpers import build_into, page, write_content
+
+STRESS = "papers/escaping-braces-100-tex-in-citations-a-stress-test/"
+STRESS_AUTHORS = [
+    "Zoë Ç. Ñúñez",
+    "A. {B} \\ C",
+    "李飞飞",
+    "Jürgen Schmidhuber",
+    "Tom and Jerry",
+    "Łukasz Øyvind Smørgrav",
+    *(f"Author {n}" for n in ("Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve")),
+]
+
+
+@pytest.fixture(scope="module")
+def golden_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    out = tmp_path_factory.mktemp("golden") / "public"
+    return BuiltSite(out, build_into(GOLDEN / "basic/content", out))
+
+
+def _decode(value: str) -> str:
+    return " ".join(LatexNodes2Text().latex_to_text(value).split())
+
+
+def _bib_entries(path: Path) -> list[dict[str, object]]:
+    """A .bib file as a BibTeX parser reads it: each entry's key, type and decoded fields."""
+    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"), append_middleware=[SeparateCoAuthors()])
+    assert library.failed_blocks == [], path
+    entries = []
+    for entry in library.entries:
+        fields: dict[str, object] = {"key": entry.key, "type": entry.entry_type}
+        for field in entry.fields:
+            value = field.value
+            fields[field.key] = [_decode(v) for v in value] if isinstance(value, list) else _decode(value)
+        entries.append(fields)
+    return entries
+
+
+def _api_papers(site: BuiltSite) -> dict[str, dict[str, object]]:
+    papers = json.loads((site.out / "api/papers.json").read_text(encoding="utf-8"))
+    return {p["slug"]: p for p in papers}
+
+
+@pytest.mark.parametrize("which", ["sample_site", "golden_site"])
+def test_every_bib_file_parses_and_says_what_the_paper_is(which: str, request: pytest.FixtureRequest) -> None:
+    site: BuiltSite = request.getfixturevalue(which)
+    papers = _api_papers(site)
+    keys: dict[str, str] = {}
+    for slug, paper in papers.items():
+        [entry] = _bib_entries(site.out / "papers" / slug / "index.bib")
+        assert entry["type"] == "misc"
+        # "--" stays "--": arXiv titles write an en dash so, and TeX typesets it so
+        assert entry["title"] == paper["title"].replace("---", "—").replace("--", "–")
+        assert entry.get("author", []) == paper["authors"]
+        assert entry.get("year") == (paper["published"][:4] if paper["published"] else None)
+        if paper["arxiv"]:
+            assert (entry["eprint"], entry["archivePrefix"], entry["doi"]) == (
+                paper["arxiv"],
+                "arXiv",
+                f"10.48550/arXiv.{paper['arxiv']}",
+            )
+            assert entry["url"] == f"https://arxiv.org/abs/{paper['arxiv']}"
+        else:
+            assert "eprint" not in entry and entry["url"] == paper["url"]
+        assert keys.setdefault(str(entry["key"]), slug) == slug, "citation keys are unique across the site"
+    lists = [*site.out.glob("digests/*/index.bib"), *site.out.glob("topics/*/index.bib")]
+    assert len(lists) == site.report.digests + site.report.topics
+    for path in lists:
+        assert {str(e["key"]) for e in _bib_entries(path)} <= keys.keys(), path
+
+
+def test_a_digest_bib_holds_its_papers_in_order_and_a_topic_bib_all_its_papers(golden_site: BuiltSite) -> None:
+    digests = {d["date"]: d for d in json.loads((golden_site.out / "api/digests.json").read_text(encoding="utf-8"))}
+    for date, digest in digests.items():
+        entries = _bib_entries(golden_site.out / "digests" / date / "index.bib")
+        assert [e["title"] for e in entries] == [_api_papers(golden_site)[s]["title"] for s in digest["papers"]]
+    topics = json.loads((golden_site.out / "api/topics.json").read_text(encoding="utf-8"))
+    for topic in topics:
+        entries = _bib_entries(golden_site.out / "topics" / topic["slug"] / "index.bib")
+        assert len(entries) == topic["count"]
+
+
+def test_hostile_names_and_titles_survive_the_round_trip(golden_site: BuiltSite) -> None:
+    [entry] = _bib_entries(golden_site.out / STRESS / "index.bib")
+    assert entry["title"] == "Escaping {Braces} & 100% $TeX_ in Citations: A Stress Test"
+    assert entry["author"] == STRESS_AUTHORS
+    text = (golden_site.out / STRESS / "index.bib").read_text(encoding="utf-8")
+    assert "{Tom and Jerry}" in text, "a name holding the word 'and' stays one author"
+    assert 'Zo{\\"e}' in text, "accented Latin letters are TeX accents (8-bit BibTeX reads them)"
+
+
+@pytest.mark.parametrize("text", ["a { b", "x } y {", "}{", "\\", "50% of #1 & $x^2_i$ ~ <b>"])
+def test_any_text_makes_a_field_a_bibtex_parser_reads(text: str) -> None:
+    library = bibtexparser.parse_string(f"@misc{{k,\n  title = {{{tex(text)}}}\n}}\n@misc{{next, title = {{ok}}}}")
+    assert library.failed_blocks == []
+    assert [e.key for e in library.entries] == ["k", "next"], "an unbalanced brace must not swallow what follows"
+
+
+def test_citation_keys_stay_put_when_a_newer_paper_shares_one(tmp_path: Path) -> None:
+    content = GOLDEN / "basic/content"
+    before = build_into(content, tmp_path / "before")
+    assert before.pages
+    keys_before = {p.parent.name: _bib_entries(p)[0]["key"] for p in (tmp_path / "before/papers").glob("*/index.bib")}
+    newer = (
+        "papers:\n"
+        "  - title: Music Transformers Revisited\n"
+        "    abstract: We revisit relative attention for music, with longer pieces and more data than before.\n"
+        "    authors: [Chen Huang]\n"
+        "    published: 2018-10-01\n"
+    )
+    files = {str(p.relative_to(content)): p.read_text(encoding="utf-8") for p in content.rglob("*") if p.is_file()}
+    root = write_content(tmp_path, {**files, "digests/2025-07-08.yaml": newer}, defaults=False)
+    build_into(root, tmp_path / "after")
+    keys_after = {p.parent.name: _bib_entries(p)[0]["key"] for p in (tmp_path / "after/papers").glob("*/index.bib")}
+    assert {slug: keys_after[slug] for slug in keys_before} == keys_before
+    assert keys_before["music-transformer"] == "huang2018music"
+    assert keys_after["music-transformers-revisited"] == "huang2018music2"
+
+
+def _json_ld(site: BuiltSite, path: str) -> dict[str, object]:
+    html = (site.out / path / "index.html").read_text(encoding="utf-8")
+    found = extruct.extract(html, base_url="https://digest.example.org/", syntaxes=["json-ld"], uniform=True)
+    [article] = [item for item in found["json-ld"] if item.get("@type") == "ScholarlyArticle"]
+    return article
+
+
+def test_json_ld_names_the_authors_ids_and_only_a_known_publication_date(golden_site: BuiltSite) -> None:
+    article = _json_ld(golden_site, STRESS)
+    assert [a["name"] for a in article["author"]] == STRESS_AUTHORS
+    assert all(a["@type"] == "Person" for a in article["author"])
+    assert article["datePublished"] == "1999"
+    assert {i["propertyID"]: i["value"] for i in article["identifier"]} == {
+        "arXiv": "hep-th/9901001",
+        "DOI": "10.48550/arXiv.hep-th/9901001",
+    }
+    assert "A second paragraph, kept as a paragraph." in article["abstract"], "the whole abstract"
+    unknown = _json_ld(golden_site, "papers/pretraining-language-models-with-human-preferences/")
+    assert "datePublished" not in unknown and "author" not in unknown and "dateModified" not in unknown
+
+
+def test_a_digest_date_is_never_stated_as_a_publication_date(golden_site: BuiltSite) -> None:
+    """The digests' dates say when a paper was listed here; a paper published in 2018 listed in 2025
+    must not be dated 2025 by Google Scholar or Zotero, and one without a known date gets none."""
+    for slug, paper in _api_papers(golden_site).items():
+        head = page(golden_site.out, f"papers/{slug}/")
+        dates = head.xpath(
+            "//meta[@name='citation_publication_date' or @name='citation_date' or @property='article:published_time']"
+            "/@content"
+        )
+        expected = [paper["published"].replace("-", "/"), paper["published"]] if paper["published"] else []
+        assert sorted(dates) == sorted(expected), slug
+
+
+def test_citation_tags_carry_every_author_the_id_pdf_doi_and_the_whole_abstract(golden_site: BuiltSite) -> None:
+    head = page(golden_site.out, STRESS)
+    assert head.xpath("//meta[@name='citation_author']/@content") == STRESS_AUTHORS
+    assert head.xpath("//meta[@name='citation_arxiv_id']/@content") == ["hep-th/9901001"]
+    assert head.xpath("//meta[@name='citation_pdf_url']/@content") == ["https://arxiv.org/pdf/hep-th/9901001"]
+    assert head.xpath("//meta[@name='citation_doi']/@content") == ["10.48550/arXiv.hep-th/9901001"]
+    abstract = head.xpath("//meta[@name='citation_abstract']/@content")[0]
+    assert abstract.endswith("A second paragraph, kept as a paragraph.")
+
+
+def test_lists_carry_coins_for_every_paper_in_order(golden_site: BuiltSite) -> None:
+    papers = _api_papers(golden_site)
+    for date in ("2025-07-01", "2025-06-26"):
+        spans = page(golden_site.out, f"digests/{date}/").xpath("//span[@class='Z3988']/@title")
+        digest = next(
+            d
+            for d in json.loads((golden_site.out / "api/digests.json").read_text(encoding="utf-8"))
+            if d["date"] == date
+        )
+        assert len(spans) == len(digest["papers"])
+        for span, slug in zip(spans, digest["papers"], strict=True):
+            fields = parse_qs(span, strict_parsing=True)
+            assert fields["ctx_ver"] == ["Z39.88-2004"]
+            assert fields["rft.atitle"] == [papers[slug]["title"]]
+            assert fields.get("rft.au", []) == papers[slug]["authors"]
+            ids = fields["rft_id"]
+            assert papers[slug]["url"] in ids
+            assert (f"info:arxiv/{papers[slug]['arxiv']}" in ids) == bool(papers[slug]["arxiv"])
+
+
+def test_feeds_name_each_papers_authors_and_link_its_arxiv_page(golden_site: BuiltSite) -> None:
+    atom = feedparser.parse((golden_site.out / "digests/2025-07-01/feed.xml").read_bytes())
+    assert not atom.bozo
+    by_title = {e.title: e for e in atom.entries}
+    stress = by_title["Escaping {Braces} & 100% $TeX_ in Citations: A Stress Test"]
+    assert [a["name"] for a in stress.authors] == STRESS_AUTHORS
+    assert {link.rel: link.href for link in stress.links}["related"] == "https://arxiv.org/abs/hep-th/9901001"
+    json_feed = json.loads((golden_site.out / "digests/2025-07-01/feed.json").read_text(encoding="utf-8"))
+    item = next(i for i in json_feed["items"] if i["title"] == stress.title)
+    assert [a["name"] for a in item["authors"]] == STRESS_AUTHORS
+    assert item["external_url"] == "https://arxiv.org/abs/hep-th/9901001"
+    unknown = next(i for i in json_feed["items"] if i["title"].startswith("Pretraining"))
+    assert "authors" not in unknown and "external_url" not in unknown
+
+
+def test_the_paper_page_shows_authors_links_doi_and_two_different_dates(golden_site: BuiltSite) -> None:
+    tree = page(golden_site.out, "papers/music-transformer/")
+    assert tree.xpath("normalize-space(//div[@class='authors'])") == (
+        "Cheng-Zhi Anna Huang, Ashish Vaswani, Jakob Uszkoreit, Noam Shazeer"
+    )
+    eyebrow = tree.xpath("normalize-space(//p[@class='eyebrow'])")
+    assert "published 12 September 2018" in eyebrow and "first listed in the digest of 26 June 2025" in eyebrow
+    links = dict(
+        zip(
+            tree.xpath("//ul[@class='link-list']/li/a/text()"),
+            tree.xpath("//ul[@class='link-list']/li/a/@href"),
+            strict=True,
+        )
+    )
+    assert links["arXiv 1809.04281"] == "https://arxiv.org/abs/1809.04281"
+    assert links["PDF"] == "https://arxiv.org/pdf/1809.04281"
+    assert links["Hugging Face"] == "https://huggingface.co/papers/1809.04281"
+    assert links["DOI 10.48550/arXiv.1809.04281"] == "https://doi.org/10.48550/arXiv.1809.04281"
+    assert links["Project page"] == "https://magenta.tensorflow.org/music-transformer"
+    assert links["Code: https://github.com/example/music-transformer"] == "https://github.com/example/music-transformer"
+    long_list = page(golden_site.out, STRESS)
+    assert long_list.xpath("normalize-space(//details[@class='more-authors']/summary)") == "and 4 more"
+
+
+def test_the_json_api_carries_the_new_fields(golden_site: BuiltSite) -> None:
+    paper = _api_papers(golden_site)["music-transformer"]
+    assert paper["arxiv"] == "1809.04281"
+    assert paper["authors"][:2] == ["Cheng-Zhi Anna Huang", "Ashish Vaswani"]
+    assert paper["published"] == "2018-09-12"
+    assert paper["doi"] == "10.48550/arXiv.1809.04281"
+    assert paper["project"] == "https://magenta.tensorflow.org/music-transformer"
+    assert paper["bibtex"].endswith("/papers/music-transformer/index.bib")
