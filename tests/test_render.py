@@ -35,17 +35,17 @@ def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
         (
             "<h1>{{ page.title }}</h1>",
             "{% if page.title %}",
-            "templates/paper.html:83: Encountered unknown tag 'endblock'",
+            "templates/paper.html:85: Encountered unknown tag 'endblock'",
         ),
         (
             "<h1>{{ page.title }}</h1>",
             "<h1>{{ page.titel }}</h1>",
-            "templates/paper.html:9: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
+            "templates/paper.html:11: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
         ),
         (
             "<h1>{{ page.title }}</h1>",
             "<h1>{{ site.asset('missing.css') }}</h1>",
-            'templates/paper.html:9: no static asset "missing.css" in templates/static/',
+            'templates/paper.html:11: no static asset "missing.css" in templates/static/',
         ),
     ],
 )
