@@ -7,6 +7,7 @@ pipeline raises `BuildError` once a stage is done, so that one run reports every
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +29,9 @@ class Source:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*")
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the inputs: where, what, and how to fix it."""
@@ -40,7 +44,8 @@ class Problem:
     def __str__(self) -> str:
         kind = "warning: " if self.warning else ""
         text = f"{self.source}: {kind}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return _LINE_BREAKS.sub(" ", text)  # one problem, one line, whatever a quoted value holds
 
 
 @dataclass
