@@ -30,7 +30,7 @@ class Added:
 
 def _site_year(content_dir: Path, problems: Problems) -> int | None:
     settings_path = content_dir / "site.yaml"
-    text = reader.read_text(settings_path, problems) if settings_path.is_file() else None
+    text = reader.read_optional(settings_path, problems)
     return parse_settings(text.text if text else None, Source(display_path(settings_path)), problems).year
 
 

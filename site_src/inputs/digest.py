@@ -260,11 +260,8 @@ class EntryKeys(PaperKeys):
 
 def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Problems) -> DigestFile | None:
     """Parse a hand-written YAML digest; None when the file cannot give a digest."""
-    data = load(file.text, file.source.at(1), problems)
+    data = load(LineDict, file.text, file.source.at(1), problems, "the digest", "start with date: and papers:")
     if data is None:
-        return None
-    if not isinstance(data, LineDict):
-        problems.error(file.source.at(1), "a YAML digest must be a mapping", "start with date: and papers:")
         return None
     values = read_keys(data, DigestKeys, file.source, "the digest", problems)
     named = date_from_file_name(file, problems)
@@ -284,8 +281,6 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
         entry = _yaml_entry(item, file.source.at(line), topic_slugs, problems)
         if entry is not None:
             entries.append(entry)
-    if "papers" in values and not papers:
-        problems.error(file.source.at(data.line_of("papers")), "papers: is empty", "list at least one paper")
     if date is None or not entries:
         return None
     return DigestFile(

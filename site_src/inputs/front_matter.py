@@ -43,10 +43,8 @@ def split_front_matter(text: str, source: Source, problems: Problems) -> FrontMa
     yaml_text = text[first_line_end + 1 : closing.start()]
     body_start = closing.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
-    meta = load(yaml_text, source.at(2), problems) if yaml_text.strip() else empty
+    hint = "write key: value lines"
+    meta = load(LineDict, yaml_text, source.at(2), problems, "front matter", hint, may_be_empty=True)
     if meta is None:
-        return FrontMatterDocument(empty, text[body_start:], body_line, readable=False)
-    if not isinstance(meta, LineDict):
-        problems.error(source.at(2), "front matter must be a mapping of keys to values", "write key: value lines")
         return FrontMatterDocument(empty, text[body_start:], body_line, readable=False)
     return FrontMatterDocument(meta, text[body_start:], body_line)

@@ -119,6 +119,9 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
         if value is None:
             problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
             continue
+        if spec.required and not value:  # an empty list is as good as no list
+            problems.error(at, f'"{name}" is empty', spec.doc)
+            continue
         message = check_url(value) if spec.kind == "url" else ""
         if not message and spec.check is not None:
             message = spec.check(value)

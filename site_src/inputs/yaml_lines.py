@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -152,11 +152,12 @@ def _check_characters(text: str) -> None:
         )
 
 
-def load(text: str, source: Source, problems: Problems) -> Any:
-    """Parse YAML text that starts at `source.line` (0 or 1: the top of the file).
+class _Invalid(Exception):
+    """The text is not YAML the build accepts; the problem is recorded."""
 
-    Returns None, after recording the problem, when the text is not valid YAML or is past a limit.
-    """
+
+def _load(text: str, source: Source, problems: Problems) -> Any:
+    """The document (None when it is empty), or _Invalid raised after recording why there is none."""
     offset = max(source.line - 1, 0)
     try:
         _check_characters(text)
@@ -164,19 +165,51 @@ def load(text: str, source: Source, problems: Problems) -> Any:
         value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except _Refused as refused:
         problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
-        return None
+        raise _Invalid from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         what = exc.problem or exc.context or "cannot be read"
         problems.error(source.at(line), f"invalid YAML: {what}", "check the indentation and quoting")
-        return None
+        raise _Invalid from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         problems.error(source.at(max(source.line, 1)), f"invalid YAML: {str(exc).splitlines()[0]}")
-        return None
+        raise _Invalid from None
     if offset:
         _shift_lines(value, offset)
     return value
+
+
+_Document = TypeVar("_Document", LineDict, LineList)
+_KINDS = {LineDict: "a mapping of keys to values", LineList: "a list"}
+
+
+def load(
+    kind: type[_Document],
+    text: str,
+    source: Source,
+    problems: Problems,
+    what: str,
+    hint: str,
+    may_be_empty: bool = False,
+) -> _Document | None:
+    """Parse YAML text that starts at `source.line` (0 or 1: the top of the file) into a mapping or a list.
+
+    Returns None, after recording the problem, when the text is not valid YAML, is past a limit, is
+    not of the `kind` expected, or is empty (comments only, or `{}` or `[]`) unless it `may_be_empty`.
+    """
+    try:
+        value = _load(text, source, problems)
+    except _Invalid:
+        return None
+    at = source.at(max(source.line, 1))
+    if value is None or isinstance(value, kind):
+        if value or may_be_empty:
+            return value or kind(line=at.line)
+        problems.error(at, f"{what} is empty", hint)
+    else:
+        problems.error(at, f"{what} must be {_KINDS[kind]}", hint)
+    return None
 
 
 def _shift_lines(value: Any, offset: int) -> None:
