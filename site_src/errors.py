@@ -96,10 +96,26 @@ class BuildError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+LISTED_IN_FULL = 8
+"""Choices a hint lists in full when none is close (every schema's keys); past this, the closest 3."""
+
+
 def did_you_mean(name: str, choices: Collection[str]) -> str:
-    """A hint naming the closest valid choice, or listing them all when none is close."""
-    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    """A hint naming the closest valid choices: up to 3 close ones; else all of a few, or the 3
+    nearest of many (a note's slug is one of thousands: listing them all would bury the message)."""
+    ordered = sorted(choices)
+    close = difflib.get_close_matches(name, ordered, n=3, cutoff=0.6)
     if close:
-        return f'did you mean "{close[0]}"?'
-    listed = ", ".join(sorted(choices))
-    return f"expected one of: {listed}"
+        return f"did you mean {_listed(close, 'or')}?"
+    if not ordered:
+        return "there is nothing to choose from yet"
+    if len(ordered) <= LISTED_IN_FULL:
+        return f"expected one of: {', '.join(ordered)}"
+    nearest = difflib.get_close_matches(name, ordered, n=3, cutoff=0.0)
+    return f"the closest of {len(ordered)} are {_listed(nearest, 'and')}"
+
+
+def _listed(names: list[str], conjunction: str) -> str:
+    """Quoted names in a sentence: "a", "b" and "c"."""
+    quoted = [f'"{name}"' for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {conjunction} {quoted[-1]}"

@@ -22,7 +22,7 @@ from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
 from site_src.inputs.taxonomy import check_topics
 from site_src.inputs.yaml_lines import LineDict, LineList, load
-from site_src.markup import clean_text, shorten
+from site_src.markup import clean_text, quoted
 
 BOILERPLATE = frozenset(
     {
@@ -78,11 +78,6 @@ def blocks(text: str) -> Iterator[Block]:
             lines = []
     if lines:
         yield Block(start, clean_text(" ".join(lines)), len(lines))
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    """A piece of text short enough to quote in a message."""
-    return f'"{shorten(text, limit)}"'
 
 
 @dataclass(frozen=True)
@@ -208,13 +203,13 @@ def _pair(body: list[Block], source: Source, problems: Problems) -> Iterator[Ent
         if block.is_title:
             problems.error(
                 source.at(block.line),
-                f"title {_quote(block.text)} has no abstract",
+                f"title {quoted(block.text)} has no abstract",
                 "expected a paragraph after the title; add the abstract or delete the title",
             )
         else:
             problems.error(
                 source.at(block.line),
-                f"paragraph {_quote(block.text)} has no title",
+                f"paragraph {quoted(block.text)} has no title",
                 "expected the paper's title on its own line before its abstract",
             )
         index += 1
@@ -228,7 +223,7 @@ def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry
         if key in seen:
             problems.warn(
                 entry.source,
-                f"paper {_quote(entry.title)} is listed twice in this digest (first at line {seen[key].source.line})",
+                f"paper {quoted(entry.title)} is listed twice in this digest (first at line {seen[key].source.line})",
                 "delete the repeat; only the first listing is used",
             )
             continue
