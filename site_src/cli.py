@@ -118,7 +118,7 @@ def _print_problems(error: BuildError, command: str) -> None:
     warnings = len(error.problems) - errors
     noun = "error" if errors == 1 else "errors"
     extra = f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-    what = {"add": "Not added", "serve": "Not serving"}.get(command, "Build failed")
+    what = {"add": "Not added", "serve": "Not serving", "topics": "No topics table"}.get(command, "Build failed")
     print(f"{what}: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
 
 

@@ -242,13 +242,13 @@ class BuildRun:
         self.side_work = ExitStack()
 
     def parse(self) -> None:
-        """Every input read and checked, and the static files; stops on any error."""
+        """Every input read and checked, and the static files; stops when the catalog cannot be made
+        (the catalog stage stops on the rest, with what it finds added)."""
         self.parsed = parse_inputs(self.options, self.problems, self.cache)
         self.static = _static_files(self.options, self.problems)
-        self.problems.raise_if_errors()
 
     def make_catalog(self) -> None:
-        """Digests merged into papers, topics assigned."""
+        """Digests merged into papers, topics assigned, notes matched to papers; stops on any error so far."""
         self.catalog = make_catalog(self.parsed, self.problems, self.cache)
 
     def check_templates(self) -> None:
