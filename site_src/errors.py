@@ -76,10 +76,12 @@ class Problems:
         """The problems that the build survives."""
         return [p for p in self.items if p.warning]
 
-    def raise_if_errors(self) -> None:
-        """End the stage: abort with every error found so far, if any."""
+    def raise_if_errors(self, strict: bool = False) -> None:
+        """End the stage: abort with every error found so far, if any (with `strict`, warnings too, as errors)."""
         if self.errors:
             raise BuildError(self.items)
+        if strict and self.warnings:
+            raise BuildError([Problem(p.source, p.message, p.hint) for p in self.warnings])
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.items)

@@ -38,7 +38,7 @@ def test_build_is_the_default_command(tmp_path: Path) -> None:
 
 def test_bad_input_exits_1_with_located_messages_and_no_traceback(tmp_path: Path) -> None:
     write_content(tmp_path, {"digests/2025-06-26.txt": f"Jun 26\n\nA Title\n\n{ABSTRACT}\n\nOrphan\n"})
-    result = _run("build", "--content", "content", "--out", "public", cwd=tmp_path)
+    result = _run("build", "--strict", "--content", "content", "--out", "public", cwd=tmp_path)  # "Orphan": a warning
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [

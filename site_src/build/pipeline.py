@@ -24,7 +24,7 @@ from site_src.build.parallel import SideWork
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.model import Catalog, Paper
 from site_src.catalog.related import count_terms, related_papers
-from site_src.errors import BuildError, Problem, Problems
+from site_src.errors import Problem, Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
@@ -290,8 +290,7 @@ class BuildRun:
 
     def apply_strictness(self) -> None:
         """Under --strict, warnings stop the build as errors do."""
-        if self.options.strict and self.problems.warnings:
-            raise BuildError([Problem(p.source, p.message, p.hint) for p in self.problems.warnings])
+        self.problems.raise_if_errors(strict=self.options.strict)
 
     def publish(self) -> None:
         """The staged site swapped in, and what it was made from remembered (nothing for a check)."""
