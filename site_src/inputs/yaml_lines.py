@@ -152,34 +152,6 @@ def _check_characters(text: str) -> None:
         )
 
 
-class _Invalid(Exception):
-    """The text is not YAML the build accepts; the problem is recorded."""
-
-
-def _load(text: str, source: Source, problems: Problems) -> Any:
-    """The document (None when it is empty), or _Invalid raised after recording why there is none."""
-    offset = max(source.line - 1, 0)
-    try:
-        _check_characters(text)
-        _check_bounds(text)
-        value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except _Refused as refused:
-        problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
-        raise _Invalid from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + offset
-        what = exc.problem or exc.context or "cannot be read"
-        problems.error(source.at(line), f"invalid YAML: {what}", "check the indentation and quoting")
-        raise _Invalid from None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        problems.error(source.at(max(source.line, 1)), f"invalid YAML: {str(exc).splitlines()[0]}")
-        raise _Invalid from None
-    if offset:
-        _shift_lines(value, offset)
-    return value
-
-
 _Document = TypeVar("_Document", LineDict, LineList)
 _KINDS = {LineDict: "a mapping of keys to values", LineList: "a list"}
 
@@ -198,18 +170,36 @@ def load(
     Returns None, after recording the problem, when the text is not valid YAML, is past a limit, is
     not of the `kind` expected, or is empty (comments only, or `{}` or `[]`) unless it `may_be_empty`.
     """
+    offset = max(source.line - 1, 0)
     try:
-        value = _load(text, source, problems)
-    except _Invalid:
+        _check_characters(text)
+        _check_bounds(text)
+        value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except _Refused as refused:
+        problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        problems.error(
+            source.at(line),
+            f"invalid YAML: {exc.problem or exc.context or 'cannot be read'}",
+            "check the indentation and quoting",
+        )
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        problems.error(source.at(max(source.line, 1)), f"invalid YAML: {str(exc).splitlines()[0]}")
         return None
     at = source.at(max(source.line, 1))
-    if value is None or isinstance(value, kind):
-        if value or may_be_empty:
-            return value or kind(line=at.line)
-        problems.error(at, f"{what} is empty", hint)
-    else:
+    if value is not None and not isinstance(value, kind):
         problems.error(at, f"{what} must be {_KINDS[kind]}", hint)
-    return None
+        return None
+    if not value and not may_be_empty:
+        problems.error(at, f"{what} is empty", hint)
+        return None
+    if offset:
+        _shift_lines(value, offset)
+    return value or kind(line=at.line)
 
 
 def _shift_lines(value: Any, offset: int) -> None:
