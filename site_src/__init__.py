@@ -14,6 +14,7 @@ inputs/    the curator's files decoded, parsed and checked, every problem with i
   settings      content/site.yaml (SiteSettings) and the command line's BuildOptions
   taxonomy      content/topics.yaml, and the curator's choice of topics for a paper
   paper_keys    what a digest entry or a note may say about a paper (url, arxiv, code)
+  page_text     a pasted page's blocks told apart by shape (title, abstract, page text) and paired
   digest        digest files (pasted trending-page text, or YAML) into dated lists of entries
   notes         the curator's per-paper notes, content/notes/<slug>.md
   hand_pages    hand-written pages, content/pages/<slug>.md

@@ -75,6 +75,9 @@ def make_parser() -> argparse.ArgumentParser:
     add_parser.add_argument("page", type=Path, metavar="PAGE.txt", help="the page, copied as text")
     add_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the digest's day (else its date line)")
     add_parser.add_argument("--force", action="store_true", help="replace an existing digest for that day")
+    add_parser.add_argument(
+        "--strict", action="store_true", help="treat warnings (such as skipped page text) as errors"
+    )
     topics_parser = commands.add_parser("topics", help="print each paper's topics, scores and the words behind them")
     topics_parser.add_argument("--topic", metavar="SLUG", help="only the papers that have this topic")
     for parser_with_content in (add_parser, topics_parser):
@@ -118,7 +121,7 @@ def _print_problems(error: BuildError, command: str) -> None:
     warnings = len(error.problems) - errors
     noun = "error" if errors == 1 else "errors"
     extra = f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-    what = {"add": "Not added", "serve": "Not serving"}.get(command, "Build failed")
+    what = {"add": "Not added", "serve": "Not serving", "topics": "No topics table"}.get(command, "Build failed")
     print(f"{what}: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
 
 
@@ -132,7 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "add":
             from site_src.add.paste import add_digest, describe  # imported on use: a build does not need them
 
-            print(describe(add_digest(args.page, Path(args.content), args.date, args.force)))
+            added = add_digest(args.page, Path(args.content), args.date, args.force, strict=args.strict)
+            for warning in added.warnings:
+                print(warning, file=sys.stderr)
+            print(describe(added))
             return 0
         if args.command == "serve":
             from site_src.serve.server import serve

@@ -7,6 +7,7 @@ pipeline raises `BuildError` once a stage is done, so that one run reports every
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +29,9 @@ class Source:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*")
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the inputs: where, what, and how to fix it."""
@@ -40,7 +44,8 @@ class Problem:
     def __str__(self) -> str:
         kind = "warning: " if self.warning else ""
         text = f"{self.source}: {kind}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return _LINE_BREAKS.sub(" ", text)  # one problem, one line, whatever a quoted value holds
 
 
 @dataclass
@@ -71,10 +76,12 @@ class Problems:
         """The problems that the build survives."""
         return [p for p in self.items if p.warning]
 
-    def raise_if_errors(self) -> None:
-        """End the stage: abort with every error found so far, if any."""
+    def raise_if_errors(self, strict: bool = False) -> None:
+        """End the stage: abort with every error found so far, if any (with `strict`, warnings too, as errors)."""
         if self.errors:
             raise BuildError(self.items)
+        if strict and self.warnings:
+            raise BuildError([Problem(p.source, p.message, p.hint) for p in self.warnings])
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.items)
@@ -91,10 +98,26 @@ class BuildError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+LISTED_IN_FULL = 8
+"""Choices a hint lists in full when none is close (every schema's keys); past this, the closest 3."""
+
+
 def did_you_mean(name: str, choices: Collection[str]) -> str:
-    """A hint naming the closest valid choice, or listing them all when none is close."""
-    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    """A hint naming the closest valid choices: up to 3 close ones; else all of a few, or the 3
+    nearest of many (a note's slug is one of thousands: listing them all would bury the message)."""
+    ordered = sorted(choices)
+    close = difflib.get_close_matches(name, ordered, n=3, cutoff=0.6)
     if close:
-        return f'did you mean "{close[0]}"?'
-    listed = ", ".join(sorted(choices))
-    return f"expected one of: {listed}"
+        return f"did you mean {_listed(close, 'or')}?"
+    if not ordered:
+        return "there is nothing to choose from yet"
+    if len(ordered) <= LISTED_IN_FULL:
+        return f"expected one of: {', '.join(ordered)}"
+    nearest = difflib.get_close_matches(name, ordered, n=3, cutoff=0.0)
+    return f"the closest of {len(ordered)} are {_listed(nearest, 'and')}"
+
+
+def _listed(names: list[str], conjunction: str) -> str:
+    """Quoted names in a sentence: "a", "b" and "c"."""
+    quoted = [f'"{name}"' for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {conjunction} {quoted[-1]}"

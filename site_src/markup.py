@@ -45,6 +45,11 @@ def shorten(text: str, limit: int) -> str:
     return f"{cut}…"
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """A value quoted in a message: one line, at most `limit` characters, whatever the value holds."""
+    return f'"{shorten(clean_text(text), limit)}"'
+
+
 _URL = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
 """A web address: a scheme or www. followed by characters that may appear in one."""
 _TRAILING = ".,;:!?*'\""

@@ -37,9 +37,13 @@ def load_cases(name: str) -> list[dict[str, object]]:
     return cases
 
 
+NESTED = "[" * 5000 + "]" * 5000
+"""A YAML list nested 5,000 levels deep: case files write NESTED where they need one."""
+
+
 def expand(text: str) -> str:
-    """Case text with its ABSTRACT placeholders filled in."""
-    return text.replace("ABSTRACT", ABSTRACT)
+    """Case text with its ABSTRACT and NESTED placeholders filled in."""
+    return text.replace("ABSTRACT", ABSTRACT).replace("NESTED", NESTED)
 
 
 def write_content(root: Path, files: Mapping[str, str | bytes], defaults: bool = True) -> Path:

@@ -73,7 +73,7 @@ def test_existing_digest_is_replaced_only_when_asked(site: Path) -> None:
 
 def test_page_with_problems_gets_the_messages_of_check_and_is_not_saved(site: Path) -> None:
     (site / "pasted.txt").write_text(f"Jul 1\n\nPointer Networks\n\n{ABSTRACT}\n\nAn orphan title\n", encoding="utf-8")
-    code, _, err = _add("pasted.txt")
+    code, _, err = _add("pasted.txt", "--strict")  # a title without its abstract is a warning, as in check
     assert code == 1
     assert err.splitlines()[0] == (
         'pasted.txt:7: title "An orphan title" has no abstract (expected a paragraph after the title; '
@@ -86,3 +86,27 @@ def test_year_comes_from_site_settings(site: Path) -> None:
     (site / "content/site.yaml").write_text("year: 2024\n", encoding="utf-8")
     (site / "pasted.txt").write_text(text_digest("Mar 3", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
     assert _add("pasted.txt")[1] == "Added content/digests/2024-03-03.txt: 1 paper, dated 2024-03-03\n"
+
+
+def test_page_text_is_never_a_paper_and_fails_a_strict_add(site: Path) -> None:
+    pasted = text_digest(
+        "Jul 1", [("Pointer Networks", ABSTRACT), ("Submitted by akhaliq", "· 12 authors\n42\nUpvote")]
+    )
+    (site / "pasted.txt").write_text(pasted, encoding="utf-8")
+    warnings = [
+        'pasted.txt:15: warning: skipped page text "Submitted by akhaliq" (not part of a paper; delete it to silence '
+        "this warning)",
+        'pasted.txt:17: warning: skipped page text "· 12 authors 42 Upvote" (not part of a paper; delete it to silence '
+        "this warning)",
+    ]
+    code, out, err = _add("pasted.txt", "--strict")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [w.replace("warning: ", "") for w in warnings] + [
+        "Not added: 2 errors; nothing was written."
+    ]
+    assert not (site / "content/digests/2025-07-01.txt").exists()
+    assert _add("pasted.txt") == (
+        0,
+        "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
+        "\n".join(warnings) + "\n",
+    )

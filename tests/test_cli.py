@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from site_src.inputs.settings import ROOT
 
 from .helpers import ABSTRACT, write_content
@@ -36,7 +38,7 @@ def test_build_is_the_default_command(tmp_path: Path) -> None:
 
 def test_bad_input_exits_1_with_located_messages_and_no_traceback(tmp_path: Path) -> None:
     write_content(tmp_path, {"digests/2025-06-26.txt": f"Jun 26\n\nA Title\n\n{ABSTRACT}\n\nOrphan\n"})
-    result = _run("build", "--content", "content", "--out", "public", cwd=tmp_path)
+    result = _run("build", "--strict", "--content", "content", "--out", "public", cwd=tmp_path)  # "Orphan": a warning
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -47,10 +49,17 @@ def test_bad_input_exits_1_with_located_messages_and_no_traceback(tmp_path: Path
     assert not (tmp_path / "public").exists()
 
 
-def test_bad_usage_exits_2(tmp_path: Path) -> None:
-    result = _run("build", "--base-url", "javascript:alert(1)")
+@pytest.mark.parametrize(
+    ("base_url", "problem"),
+    [
+        ("javascript:alert(1)", '"javascript:alert(1)" is not a web address starting with https:// or http://'),
+        ("https://digest example.org/", '"https://digest example.org/" is not a web address: it contains a space'),
+    ],
+)
+def test_bad_usage_exits_2(base_url: str, problem: str) -> None:
+    result = _run("build", "--base-url", base_url)
     assert result.returncode == 2
-    assert "not a web address" in result.stderr
+    assert result.stderr.splitlines()[-1].endswith(f"argument --base-url: {problem}")
 
 
 def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:

@@ -6,7 +6,11 @@ nothing is written. Refresh the expected messages with `make golden`, then revie
 
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +27,26 @@ def test_invalid_site_reports_every_problem(name: str, tmp_path: Path, monkeypat
     assert "Traceback" not in stderr
     assert stderr == (INVALID / name / "expected.txt").read_text(encoding="utf-8")
     assert not (tmp_path / "public").exists()
+
+
+def test_a_folder_that_cannot_be_read_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """chmod 000 stops nothing for root (whom the tests run as here), so the refusal is simulated."""
+
+    notes = tmp_path / "content" / "notes"
+
+    def refuse(real: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def listing(path: Any) -> Any:
+            if isinstance(path, str | os.PathLike) and Path(path).absolute() == notes:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path)
+
+        return listing
+
+    monkeypatch.setattr(os, "listdir", refuse(os.listdir))
+    monkeypatch.setattr(os, "scandir", refuse(os.scandir))
+    code, stdout, stderr = run_invalid_site(INVALID / "unknown-note-slug", tmp_path, monkeypatch)
+    assert (code, stdout) == (1, "")
+    assert stderr.splitlines() == [
+        "content/notes: cannot be read: Permission denied (check the folder's permissions)",
+        "Build failed: 1 error; nothing was written.",
+    ]

@@ -107,15 +107,15 @@ def test_broken_input_keeps_the_last_good_site_and_reports_problems(preview: Pre
     digest = preview.options.content_dir / "digests/2025-06-26.txt"
     good = preview.channel.state
     page = (preview.options.out_dir / "index.html").read_bytes()
-    digest.write_text(digest.read_text(encoding="utf-8") + "\nAn orphan title\n", encoding="utf-8")
+    text = digest.read_text(encoding="utf-8")
+    digest.write_text(text.replace("\nJun 26\n", "\nJun 27\n"), encoding="utf-8")
     assert preview.rebuild() is None
     assert preview.channel.state.build == good.build
     assert [p.split(": ", 1)[1] for p in preview.channel.state.problems] == [
-        'title "An orphan title" has no abstract '
-        "(expected a paragraph after the title; add the abstract or delete the title)"
+        "the date line says 2025-06-27 but the file name says 2025-06-26 (rename the file or correct the date line)"
     ]
     assert (preview.options.out_dir / "index.html").read_bytes() == page
-    digest.write_text(digest.read_text(encoding="utf-8").replace("\nAn orphan title\n", ""), encoding="utf-8")
+    digest.write_text(text, encoding="utf-8")
     assert preview.rebuild() is not None
     assert preview.channel.state == good  # the same site as before: tabs clear the overlay, no reload
 

@@ -41,3 +41,17 @@ def test_topics_table_filters_by_topic(tmp_path: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "Symbolic Music Generation" in out
     assert "Rehearsal-Free" not in out and "Untitled Thing" not in out
+
+
+def test_an_unknown_topic_is_an_error_that_suggests_the_closest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_content(tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", PAPERS)})
+    assert main(["topics", "--content", "content", "--topic", "musik"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        'content/topics.yaml: no topic has the slug "musik" (did you mean "music"?)',
+        "No topics table: 1 error; nothing was written.",
+    ]

@@ -26,11 +26,13 @@ class Added:
     path: Path
     date: datetime.date
     papers: int
+    warnings: tuple[Problem, ...] = ()
+    """Blocks of the page that are not part of a paper, and the like: shown, not fatal."""
 
 
 def _site_year(content_dir: Path, problems: Problems) -> int | None:
     settings_path = content_dir / "site.yaml"
-    text = reader.read_text(settings_path, problems) if settings_path.is_file() else None
+    text = reader.read_optional(settings_path, problems)
     return parse_settings(text.text if text else None, Source(display_path(settings_path)), problems).year
 
 
@@ -40,8 +42,10 @@ def add_digest(
     date: datetime.date | None = None,
     force: bool = False,
     today: datetime.date | None = None,
+    strict: bool = False,
 ) -> Added:
-    """Validate a pasted page and save it as the digest of its day; raises BuildError on any problem."""
+    """Validate a pasted page and save it as the digest of its day; raises BuildError on any error
+    (and, when `strict`, on any warning)."""
     problems = Problems()
     pasted = reader.read_text(page, problems)
     problems.raise_if_errors()
@@ -49,7 +53,7 @@ def add_digest(
     given = GivenDate(date, "--date", "change --date") if date else None
     year = _site_year(content_dir, problems) or (today or datetime.date.today()).year
     digest = parse_text_digest(pasted, year, problems, given)
-    problems.raise_if_errors()
+    problems.raise_if_errors(strict)
     assert digest is not None
     target = content_dir / "digests" / f"{digest.date.isoformat()}.txt"
     existing = [target.with_suffix(s) for s in DIGEST_SUFFIXES if target.with_suffix(s).exists()]
@@ -57,7 +61,7 @@ def add_digest(
         hint = "pass --force to replace it" if existing == [target] else "remove it first"
         raise BuildError([Problem(Source(display_path(existing[0])), "a digest for this day exists already", hint)])
     output.save_digest(target, pasted.text if pasted.text.endswith("\n") else pasted.text + "\n")
-    return Added(path=target, date=digest.date, papers=len(digest.entries))
+    return Added(path=target, date=digest.date, papers=len(digest.entries), warnings=tuple(problems.warnings))
 
 
 def describe(added: Added) -> str:

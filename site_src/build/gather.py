@@ -55,7 +55,11 @@ def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Pr
 
 
 def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -> Parsed:
-    """Read every input and parse the ones that changed; raises BuildError after recording every problem."""
+    """Read every input and parse the ones that changed, recording every problem.
+
+    Raises BuildError when the settings, taxonomy or digests have errors: the catalog is made from
+    them. Problems of notes and pages alone wait for the catalog, which checks a note's slug too,
+    so that one run reports everything wrong with a note."""
     inputs = reader.load(options.content_dir, problems)
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
     settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
@@ -73,11 +77,13 @@ def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -
             )
         )
     ]
+    catalog_inputs_failed = bool(problems.errors)
     notes = [
         _remembered(cache, "note", input_key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes
     ]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
-    problems.raise_if_errors()
+    if catalog_inputs_failed:
+        problems.raise_if_errors()
     taxonomy = taxonomy_key(inputs.topics.text if inputs.topics else "")
     return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
 
@@ -99,5 +105,5 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
 
 def load_catalog(options: BuildOptions) -> Catalog:
     """The validated catalog alone, for commands that report on it (`build.py topics`); raises BuildError."""
-    cache = BuildCache.empty()
-    return make_catalog(parse_inputs(options, Problems(), cache), Problems(), cache)
+    cache, problems = BuildCache.empty(), Problems()
+    return make_catalog(parse_inputs(options, problems, cache), problems, cache)

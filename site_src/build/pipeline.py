@@ -24,7 +24,7 @@ from site_src.build.parallel import SideWork
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.model import Catalog, Paper
 from site_src.catalog.related import count_terms, related_papers
-from site_src.errors import BuildError, Problem, Problems
+from site_src.errors import Problem, Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
@@ -245,13 +245,13 @@ class BuildRun:
         self.side_work = ExitStack()
 
     def parse(self) -> None:
-        """Every input read and checked, and the static files; stops on any error."""
+        """Every input read and checked, and the static files; stops when the catalog cannot be made
+        (the catalog stage stops on the rest, with what it finds added)."""
         self.parsed = parse_inputs(self.options, self.problems, self.cache)
         self.static = _static_files(self.options, self.problems)
-        self.problems.raise_if_errors()
 
     def make_catalog(self) -> None:
-        """Digests merged into papers, topics assigned."""
+        """Digests merged into papers, topics assigned, notes matched to papers; stops on any error so far."""
         self.catalog = make_catalog(self.parsed, self.problems, self.cache)
 
     def check_templates(self) -> None:
@@ -295,8 +295,7 @@ class BuildRun:
 
     def apply_strictness(self) -> None:
         """Under --strict, warnings stop the build as errors do."""
-        if self.options.strict and self.problems.warnings:
-            raise BuildError([Problem(p.source, p.message, p.hint) for p in self.problems.warnings])
+        self.problems.raise_if_errors(strict=self.options.strict)
 
     def publish(self) -> None:
         """The staged site swapped in, and what it was made from remembered (nothing for a check)."""

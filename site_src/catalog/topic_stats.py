@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from site_src.catalog.model import Catalog, Paper, TopicAssignment
+from site_src.errors import BuildError, Problem, Source, did_you_mean
 from site_src.markup import shorten
 
 CHART_DIGESTS = 30
@@ -59,8 +60,19 @@ def topic_rows(catalog: Catalog, papers: Iterable[Paper]) -> list[tuple[str, str
     return rows
 
 
+def _check_topic(catalog: Catalog, slug: str) -> None:
+    """A topic asked for by slug must be one of the taxonomy's: else an error with the closest."""
+    slugs = [t.slug for t in catalog.topics]
+    if slug not in slugs:
+        where = Source(catalog.topics[0].source.path) if catalog.topics else Source("topics.yaml")
+        raise BuildError([Problem(where, f'no topic has the slug "{slug}"', did_you_mean(slug, slugs))])
+
+
 def topic_table(catalog: Catalog, only_topic: str | None = None) -> str:
-    """The table, then each topic's paper count; `only_topic` keeps the papers that have that topic."""
+    """The table, then each topic's paper count; `only_topic` keeps the papers that have that topic
+    (raises BuildError when there is no such topic)."""
+    if only_topic is not None:
+        _check_topic(catalog, only_topic)
     papers = [p for p in catalog.papers.values() if only_topic is None or only_topic in p.topic_slugs]
     header = ("Paper", "Topic", "Score", "Decided by")
     lines = [

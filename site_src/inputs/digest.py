@@ -1,10 +1,8 @@
 """Digest files into dated lists of entries: the trending-page text format and hand-written YAML.
 
 The text format is what a browser copies from a trending-papers page: blocks separated by blank
-lines, page boilerplate, a date line such as "Jun 26", then title and abstract blocks in turn.
-Blocks are classified by shape (a title is a short single line, an abstract a long paragraph),
-never by position alone, so that one missing title or abstract cannot shift the pairing of
-every paper after it.
+lines, the page's header, a date line such as "Jun 26", then each paper's title and abstract
+(`page_text` tells the blocks apart, and pairs them).
 """
 
 from __future__ import annotations
@@ -17,72 +15,19 @@ from dataclasses import dataclass
 
 from site_src.catalog.model import DigestFile, Entry, identity
 from site_src.errors import Problems, Source
+from site_src.inputs.page_text import BOILERPLATE, Block, blocks, pair
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
 from site_src.inputs.taxonomy import check_topics
 from site_src.inputs.yaml_lines import LineDict, LineList, load
-from site_src.markup import clean_paragraphs, clean_text, shorten
-
-BOILERPLATE = frozenset(
-    {
-        "new",
-        "get trending papers in your email inbox!",
-        "subscribe",
-        "byak and the research community",
-    }
-)
-"""Lines of the trending-papers page that are not part of the digest (compared case-folded)."""
-
-TITLE_MAX_CHARS = 300
-TITLE_MAX_WORDS = 40
-SENTENCE_MIN_WORDS = 12
-"""A single line ending in a full stop with at least this many words reads as a sentence."""
+from site_src.markup import clean_paragraphs, clean_text, quoted
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
 _DATE_LINE = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:,?\s+(?P<year>\d{4}))?")
 _FILE_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
-
-
-@dataclass(frozen=True)
-class Block:
-    """A run of non-blank lines, joined into one line of text."""
-
-    line: int
-    text: str
-    line_count: int
-
-    @property
-    def is_title(self) -> bool:
-        """Titles are short single lines that do not read as a sentence."""
-        if self.line_count != 1:
-            return False
-        words = len(self.text.split())
-        if len(self.text) > TITLE_MAX_CHARS or words > TITLE_MAX_WORDS:
-            return False
-        return not (self.text.endswith(".") and words >= SENTENCE_MIN_WORDS)
-
-
-def blocks(text: str) -> Iterator[Block]:
-    """Split text into blocks separated by blank lines (lines of only spaces count as blank)."""
-    start, lines = 0, list[str]()
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if not lines:
-                start = number
-            lines.append(line)
-        elif lines:
-            yield Block(start, clean_text(" ".join(lines)), len(lines))
-            lines = []
-    if lines:
-        yield Block(start, clean_text(" ".join(lines)), len(lines))
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    """A piece of text short enough to quote in a message."""
-    return f'"{shorten(text, limit)}"'
 
 
 @dataclass(frozen=True)
@@ -160,31 +105,29 @@ def resolve_date(
     return dated
 
 
+def _date_of(block: Block) -> tuple[int, int, int | None] | None:
+    """The month, day and maybe year of a date line such as "Jun 26"; None for any other block."""
+    match = _DATE_LINE.fullmatch(block.text) if block.line_count == 1 else None
+    return _parse_date_line(match) if match else None
+
+
 def parse_text_digest(
     file: TextFile, fallback_year: int | None, problems: Problems, given: GivenDate | None = None
 ) -> DigestFile | None:
     """Parse the trending-page text format; None when the file cannot give a digest.
 
-    The date comes from `given` when the caller knows it, else from the file name."""
+    The date comes from `given` when the caller knows it, else from the file name; the date line is
+    the first before any abstract (the site's navigation may come first)."""
     given = given or date_from_file_name(file, problems)
     impossible_name = given is None and _FILE_DATE.match(file.name) is not None  # reported already
-    pending = list(blocks(file.text))
-    line_date: tuple[int, int, int | None] | None = None
-    date_line = 1
-    body: list[Block] = []
-    for index, block in enumerate(pending):
-        if block.text.casefold() in BOILERPLATE:
-            continue
-        match = _DATE_LINE.fullmatch(block.text)
-        parsed = _parse_date_line(match) if match and block.line_count == 1 else None
-        if parsed is not None and line_date is None:
-            line_date, date_line = parsed, block.line
-            continue
-        body = [b for b in pending[index:] if b.text.casefold() not in BOILERPLATE or b.line_count != 1]
-        break
+    body = [b for b in blocks(file.text) if b.text.casefold() not in BOILERPLATE]
+    first_abstract = next((i for i, b in enumerate(body) if b.is_abstract), len(body))
+    at = next((i for i, b in enumerate(body[:first_abstract]) if _date_of(b)), None)
+    date_block = body.pop(at) if at is not None else None
+    line_date, date_line = (_date_of(date_block), date_block.line) if date_block else (None, 1)
     date = None if impossible_name else resolve_date(file, line_date, date_line, fallback_year, given, problems)
-    entries = list(_pair(body, file.source, problems))
-    if not entries and not body:
+    entries = list(pair(body, file.source, problems))
+    if not entries:
         problems.error(
             file.source.at(1),
             "no papers found",
@@ -195,31 +138,6 @@ def parse_text_digest(
     return DigestFile(date=date, entries=tuple(_without_repeats(entries, problems)), source=file.source)
 
 
-def _pair(body: list[Block], source: Source, problems: Problems) -> Iterator[Entry]:
-    """Pair each title with the abstract after it; report every block that has no partner."""
-    index = 0
-    while index < len(body):
-        block = body[index]
-        following = body[index + 1] if index + 1 < len(body) else None
-        if block.is_title and following is not None and not following.is_title:
-            yield Entry(title=block.text, abstract=following.text, source=source.at(block.line))
-            index += 2
-            continue
-        if block.is_title:
-            problems.error(
-                source.at(block.line),
-                f"title {_quote(block.text)} has no abstract",
-                "expected a paragraph after the title; add the abstract or delete the title",
-            )
-        else:
-            problems.error(
-                source.at(block.line),
-                f"paragraph {_quote(block.text)} has no title",
-                "expected the paper's title on its own line before its abstract",
-            )
-        index += 1
-
-
 def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry]:
     """The first listing of each paper in a digest; later repeats are warned about and dropped."""
     seen: dict[str, Entry] = {}
@@ -228,7 +146,7 @@ def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry
         if key in seen:
             problems.warn(
                 entry.source,
-                f"paper {_quote(entry.title)} is listed twice in this digest (first at line {seen[key].source.line})",
+                f"paper {quoted(entry.title)} is listed twice in this digest (first at line {seen[key].source.line})",
                 "delete the repeat; only the first listing is used",
             )
             continue
@@ -260,11 +178,8 @@ class EntryKeys(PaperKeys):
 
 def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Problems) -> DigestFile | None:
     """Parse a hand-written YAML digest; None when the file cannot give a digest."""
-    data = load(file.text, file.source.at(1), problems)
+    data = load(LineDict, file.text, file.source.at(1), problems, "the digest", "start with date: and papers:")
     if data is None:
-        return None
-    if not isinstance(data, LineDict):
-        problems.error(file.source.at(1), "a YAML digest must be a mapping", "start with date: and papers:")
         return None
     values = read_keys(data, DigestKeys, file.source, "the digest", problems)
     named = date_from_file_name(file, problems)
@@ -284,8 +199,6 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
         entry = _yaml_entry(item, file.source.at(line), topic_slugs, problems)
         if entry is not None:
             entries.append(entry)
-    if "papers" in values and not papers:
-        problems.error(file.source.at(data.line_of("papers")), "papers: is empty", "list at least one paper")
     if date is None or not entries:
         return None
     return DigestFile(

@@ -19,12 +19,14 @@ class FrontMatterDocument:
     body: str
     body_line: int
     """The file line on which the body starts, for messages about the body."""
+    readable: bool = True
+    """False when the front matter could not be read (the problem is recorded): its keys are unknown,
+    so callers check none of them rather than report each as missing."""
 
 
 def split_front_matter(text: str, source: Source, problems: Problems) -> FrontMatterDocument:
     """Split `---` fenced YAML front matter from a Markdown body; no fence means no front matter."""
     empty = LineDict()
-    empty.key_lines = {}
     if not text.startswith("---"):
         return FrontMatterDocument(empty, text, 1)
     first_line_end = text.find("\n")
@@ -37,14 +39,12 @@ def split_front_matter(text: str, source: Source, problems: Problems) -> FrontMa
             "front matter has no closing line",
             'add a line "---" after the last YAML line',
         )
-        return FrontMatterDocument(empty, "", 1)
+        return FrontMatterDocument(empty, "", 1, readable=False)
     yaml_text = text[first_line_end + 1 : closing.start()]
     body_start = closing.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
-    meta = load(yaml_text, source.at(2), problems) if yaml_text.strip() else empty
+    hint = "write key: value lines"
+    meta = load(LineDict, yaml_text, source.at(2), problems, "front matter", hint, may_be_empty=True)
     if meta is None:
-        meta = empty
-    elif not isinstance(meta, LineDict):
-        problems.error(source.at(2), "front matter must be a mapping of keys to values", "write key: value lines")
-        meta = empty
+        return FrontMatterDocument(empty, text[body_start:], body_line, readable=False)
     return FrontMatterDocument(meta, text[body_start:], body_line)

@@ -30,7 +30,7 @@ class HandWritten:
 def parse_page(file: TextFile, problems: Problems) -> HandWritten | None:
     """A hand-written page; None (with the problems recorded) when it cannot be published."""
     document = split_front_matter(file.text, file.source, problems)
-    values = read_keys(document.meta, HandWritten, file.source, "the page", problems)
+    values = read_keys(document.meta, HandWritten, file.source, "the page", problems) if document.readable else {}
     slug = file.stem
     if not SLUG_PATTERN.fullmatch(slug) or slug in RESERVED_PAGE_SLUGS:
         problems.error(

@@ -6,8 +6,10 @@ so that the parsers downstream see one kind of text and report lines as an edito
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +48,11 @@ class Inputs:
 
 
 def display_path(path: Path) -> str:
-    """A path as the curator would type it: relative to the working folder when inside it."""
+    """A path as the curator would type it: relative to the working folder when inside it.
+
+    A link keeps its own name (only its folder is resolved): a message about a link names the link."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -71,9 +75,32 @@ def decode(data: bytes, source: Source, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _not_a_file(path: Path) -> tuple[str, str] | None:
+    """Why an input path is no regular file (message and hint), or None when it is one or when
+    only reading it can tell (the read then reports it). A pipe or device would block the read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if not path.is_symlink():
+            return None
+        target = os.readlink(path)
+        if exc.errno == errno.ELOOP:
+            return f"a link that loops (it points to {target})", "point it at a real file, or delete the link"
+        return f"a link to nothing (it points to {target})", "restore the file it points to, or delete the link"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file", "move its files out, or rename it"
+    if not stat.S_ISREG(mode):
+        return "not a regular file", "replace it with a text file"
+    return None
+
+
 def read_text(path: Path, problems: Problems) -> TextFile | None:
     """Read and decode one file, recording a problem when it cannot be read."""
     source = Source(display_path(path))
+    unusable = _not_a_file(path)
+    if unusable:
+        problems.error(source, *unusable)
+        return None
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -83,18 +110,29 @@ def read_text(path: Path, problems: Problems) -> TextFile | None:
     return None if text is None else TextFile(source, text)
 
 
-def _visible_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
-    """Files in `folder` (with one of `suffixes`, if given), sorted, skipping hidden and backup files."""
-    if not folder.is_dir():
+def read_optional(path: Path, problems: Problems) -> TextFile | None:
+    """A file that may be absent (None), read when it is there, a problem when it is there but no file."""
+    return read_text(path, problems) if os.path.lexists(path) else None
+
+
+def _entries(folder: Path, problems: Problems) -> list[Path]:
+    """Everything in `folder`, sorted, but hidden and backup files; none when it is absent.
+
+    Entries are not filtered by kind: a folder or a broken link named like an input is reported
+    when it is read, never skipped in silence."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
         return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith((".", "~", "#"))
-        and not p.name.endswith("~")
-        and (suffixes is None or p.suffix.lower() in suffixes)
-    )
+    except OSError as exc:
+        where = Source(display_path(folder))
+        problems.error(where, f"cannot be read: {exc.strerror}", "check the folder's permissions")
+        return []
+    return sorted(folder / name for name in names if not name.startswith((".", "~", "#")) and not name.endswith("~"))
+
+
+def _with_suffix(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    return [p for p in paths if p.suffix.lower() in suffixes]
 
 
 def _read_all(paths: list[Path], problems: Problems) -> tuple[TextFile, ...]:
@@ -149,14 +187,15 @@ def load(content_dir: Path, problems: Problems) -> Inputs:
         problems.error(where, "content folder not found", "pass --content DIR or run from the project folder")
         return Inputs(None, None, (), (), ())
     digest_dir = content_dir / "digests"
-    digest_paths = _visible_files(digest_dir, DIGEST_SUFFIXES)
+    in_digests = _entries(digest_dir, problems)
+    digest_paths = _with_suffix(in_digests, DIGEST_SUFFIXES)
     if not digest_paths:
         problems.error(
             Source(display_path(digest_dir)),
             "no digests found",
             "add a digest such as 2025-06-26.txt (copied from a trending-papers page) or 2025-06-26.yaml",
         )
-    for other in sorted(set(_visible_files(digest_dir)) - set(digest_paths)):
+    for other in sorted(set(in_digests) - set(digest_paths)):
         problems.warn(
             Source(display_path(other)),
             "ignored: not a digest",
@@ -164,16 +203,16 @@ def load(content_dir: Path, problems: Problems) -> Inputs:
         )
     settings_path = content_dir / "site.yaml"
     topics_path = content_dir / "topics.yaml"
-    if not topics_path.is_file():
+    if not os.path.lexists(topics_path):
         problems.error(
             Source(display_path(topics_path)),
             "topic taxonomy not found",
             "create it with one entry per topic: slug, name, description, keywords",
         )
     return Inputs(
-        settings=read_text(settings_path, problems) if settings_path.is_file() else None,
-        topics=read_text(topics_path, problems) if topics_path.is_file() else None,
+        settings=read_optional(settings_path, problems),
+        topics=read_optional(topics_path, problems),
         digests=_read_all(digest_paths, problems),
-        notes=_read_all(_visible_files(content_dir / "notes", (".md",)), problems),
-        pages=_read_all(_visible_files(content_dir / "pages", (".md",)), problems),
+        notes=_read_all(_with_suffix(_entries(content_dir / "notes", problems), (".md",)), problems),
+        pages=_read_all(_with_suffix(_entries(content_dir / "pages", problems), (".md",)), problems),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.yaml_lines import LineDict, LineList
+from site_src.markup import quoted
 
 Kind = Literal["text", "int", "bool", "date", "day_or_year", "url", "list", "mappings"]
 """What a key takes: text, a whole number, true/false, a date, a date or a bare year (as ISO text), an
@@ -57,14 +59,54 @@ def keys_of(schema: type) -> dict[str, Key]:
     return {f.name: f.metadata["key"] for f in dataclasses.fields(schema) if "key" in f.metadata}
 
 
-_WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#]\S*", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://(?P<netloc>[^/?#]*)(?:[/?#].*)?", re.IGNORECASE | re.DOTALL)
+_NETLOC = re.compile(r"(?P<host>\[[0-9a-f:.]+\]|[^:\[\]]*)(?::(?P<port>.*))?", re.IGNORECASE)
+_HOST_LABEL = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?")
+"""Letters (of any script) and digits, with hyphens inside: one part of a host name."""
+_NOT_IN_ADDRESS = {"'": "a quote", '"': "a quote", "<": '"<"', ">": '">"', "\\": "a backslash", "`": "a backtick"}
+
+
+def _is_host(host: str) -> bool:
+    """A host a published link can reach: a dotted name whose last part is not a number, localhost, or an IP."""
+    try:
+        ipaddress.ip_address(host[1:-1] if host.startswith("[") else host)
+        return True
+    except ValueError:
+        labels = host.removesuffix(".").split(".")
+    if labels == ["localhost"]:
+        return True
+    return len(labels) > 1 and not labels[-1].isdigit() and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def _address_problem(address: re.Match[str]) -> str:
+    """What keeps an http(s) address from being one a link may point to, or "" when nothing does."""
+    for character in address.group():
+        if character.isspace():
+            return "it contains a space"
+        if not character.isprintable():
+            return "it contains a control character"
+        if character in _NOT_IN_ADDRESS:
+            return f"it contains {_NOT_IN_ADDRESS[character]}"
+    netloc = _NETLOC.fullmatch(address["netloc"])
+    host = netloc["host"] if netloc else address["netloc"]
+    if not host:
+        return "it has no host name"
+    if netloc is None or not _is_host(host):
+        return f'"{host}" is not a host name like example.org'
+    port = netloc["port"]
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        return f'"{port}" is not a port'
+    return ""
 
 
 def check_url(value: str) -> str:
-    """Only web addresses may become links: no javascript:, data: or relative tricks."""
-    if _WEB_ADDRESS.fullmatch(value):
-        return ""
-    return f'"{value}" is not a web address starting with https:// or http://'
+    """Only web addresses may become links: no javascript:, data: or relative tricks, nothing that could
+    break out of an HTML attribute, and a host a reader can reach."""
+    address = _WEB_ADDRESS.fullmatch(value)
+    if address is None:
+        return f"{quoted(value)} is not a web address starting with https:// or http://"
+    problem = _address_problem(address)
+    return f"{quoted(value)} is not a web address: {problem}" if problem else ""
 
 
 def check_urls(values: tuple[str, ...]) -> str:
@@ -137,6 +179,9 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
         value = _coerce(spec.kind, mapping[name])
         if value is None:
             problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
+            continue
+        if spec.required and not value:  # an empty list is as good as no list
+            problems.error(at, f'"{name}" is empty', spec.doc)
             continue
         message = check_url(value) if spec.kind == "url" else ""
         if not message and spec.check is not None:

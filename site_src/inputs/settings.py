@@ -73,11 +73,8 @@ def parse_settings(text: str | None, source: Source, problems: Problems) -> Site
     """Read site.yaml text (None when the file is absent: every key has a default)."""
     if text is None or not text.strip():
         return SiteSettings()
-    data = load(text, source.at(1), problems)
+    data = load(LineDict, text, source.at(1), problems, "site settings", "write key: value lines", may_be_empty=True)
     if data is None:
-        return SiteSettings()
-    if not isinstance(data, LineDict):
-        problems.error(source.at(1), "site settings must be a mapping of keys to values", "write key: value lines")
         return SiteSettings()
     values = read_keys(data, SiteSettings, source, "site settings", problems)
     if "base_url" in values:

@@ -44,11 +44,9 @@ def check_topics(
 
 def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
     """Read topics.yaml: a list of topics, each with slug, name, description and keywords."""
-    data = load(file.text, file.source.at(1), problems)
+    hint = "start each topic with - slug:, then name:, description: and keywords:"
+    data = load(LineList, file.text, file.source.at(1), problems, "the taxonomy", hint)
     if data is None:
-        return ()
-    if not isinstance(data, LineList) or not data:
-        problems.error(file.source.at(1), "the taxonomy must be a list of topics", "start each topic with - slug:")
         return ()
     topics: list[Topic] = []
     for item, line in zip(data, data.item_lines, strict=True):

@@ -1,10 +1,17 @@
 """YAML that remembers its source lines: every curator file is YAML or has YAML front matter, and
 every error must name a line, so mappings and sequences loaded here carry the line of each key and
-item; duplicate keys are errors, not silently merged."""
+item; duplicate keys are errors, not silently merged.
+
+Every document is also bounded before it is built, once here for every caller: an alias bomb
+("billion laughs") or a list nested thousands deep would otherwise hang or crash whatever walks
+the result, and a control character would make the parser's message point at the wrong line.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import yaml
 
@@ -16,8 +23,10 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 class LineDict(dict[str, Any]):
     """A YAML mapping that knows the line of each key (1-based, in the YAML text)."""
 
-    line: int = 0
-    key_lines: dict[str, int]
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
 
     def line_of(self, key: str) -> int:
         """The line of `key`, or of the mapping itself when the key is absent."""
@@ -27,8 +36,11 @@ class LineDict(dict[str, Any]):
 class LineList(list[Any]):
     """A YAML sequence that knows the line of each item."""
 
-    line: int = 0
-    item_lines: list[int]
+    def __init__(self, items: Iterable[tuple[Any, int]] = (), line: int = 0) -> None:
+        pairs = list(items)
+        super().__init__(item for item, _ in pairs)
+        self.line = line
+        self.item_lines = [item_line for _, item_line in pairs]
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -36,9 +48,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
+    result = LineDict(node.start_mark.line + 1)
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -54,10 +64,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
+    items = ((loader.construct_object(child, deep=True), child.start_mark.line + 1) for child in node.value)
+    return LineList(items, node.start_mark.line + 1)
 
 
 # Curator files never need floats, and an unquoted arXiv identifier such as 2306.12340 must keep
@@ -82,26 +90,128 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def load(text: str, source: Source, problems: Problems) -> Any:
-    """Parse YAML text that starts at `source.line` (0 or 1: the top of the file).
+MAX_DEPTH = 50
+"""Levels of lists and mappings one document may nest (curator files need three or four)."""
+MAX_VALUES = 100_000
+"""Values one document may hold, each alias counted as everything it repeats (a digest of a
+thousand papers holds about 20,000)."""
 
-    Returns None, after recording the problem, when the text is not valid YAML.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters the YAML specification allows nowhere in a file, not even quoted."""
+
+
+class _Refused(Exception):
+    """A document refused before it is built: where (0-based line), what, and how to fix it."""
+
+    def __init__(self, line: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
+def _line_of(event: yaml.Event) -> int:
+    return event.start_mark.line if event.start_mark else 0
+
+
+def _check_bounds(text: str) -> None:
+    """Walk the parser's events once, counting depth and values (an alias as all it repeats).
+
+    Events stream without recursion and without expanding aliases, so this stops at the first
+    value past a limit however the document is built."""
+    depth = values = 0
+    sizes: dict[str, int] = {}  # per anchor, the values it stands for
+    opened: list[tuple[str | None, int]] = []
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            depth = values = 0
+            sizes.clear()
+        elif isinstance(event, yaml.AliasEvent):
+            values += sizes.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            values, depth = values + 1, depth + 1
+            opened.append((event.anchor, values))
+            if depth > MAX_DEPTH:
+                raise _Refused(
+                    _line_of(event),
+                    f"YAML nested more than {MAX_DEPTH} levels deep",
+                    "curator files need a few levels; check the brackets and indentation",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            anchor, start = opened.pop()
+            if anchor:
+                sizes[anchor] = values - start + 1
+        if values > MAX_VALUES:
+            raise _Refused(
+                _line_of(event),
+                f"YAML expands to more than {MAX_VALUES} values",
+                "an alias such as *name repeats a whole part each time it is used; write the values out",
+            )
+
+
+def _check_characters(text: str) -> None:
+    """A control character is an error at its own line (the parser would name the file's first)."""
+    found = _FORBIDDEN.search(text)
+    if found:
+        column = found.start() - text.rfind("\n", 0, found.start())
+        raise _Refused(
+            text.count("\n", 0, found.start()),
+            f"control character U+{ord(found.group()):04X} at column {column}",
+            "delete it: YAML allows no control characters, not even in quotes",
+        )
+
+
+_Document = TypeVar("_Document", LineDict, LineList)
+_KINDS = {LineDict: "a mapping of keys to values", LineList: "a list"}
+
+
+def load(
+    kind: type[_Document],
+    text: str,
+    source: Source,
+    problems: Problems,
+    what: str,
+    hint: str,
+    may_be_empty: bool = False,
+) -> _Document | None:
+    """Parse YAML text that starts at `source.line` (0 or 1: the top of the file) into a mapping or a list.
+
+    Returns None, after recording the problem, when the text is not valid YAML, is past a limit, is
+    not of the `kind` expected, or is empty (comments only, or `{}` or `[]`) unless it `may_be_empty`.
     """
     offset = max(source.line - 1, 0)
     try:
+        _check_characters(text)
+        _check_bounds(text)
         value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except _Refused as refused:
+        problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
-        what = exc.problem or exc.context or "cannot be read"
-        problems.error(source.at(line), f"invalid YAML: {what}", "check the indentation and quoting")
+        problems.error(
+            source.at(line),
+            f"invalid YAML: {exc.problem or exc.context or 'cannot be read'}",
+            "check the indentation and quoting",
+        )
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        problems.error(source, f"invalid YAML: {exc}")
+        problems.error(source.at(max(source.line, 1)), f"invalid YAML: {str(exc).splitlines()[0]}")
+        return None
+    at = source.at(max(source.line, 1))
+    if value is not None and not isinstance(value, kind):
+        problems.error(at, f"{what} must be {_KINDS[kind]}", hint)
+        return None
+    if not value and not may_be_empty:
+        problems.error(at, f"{what} is empty", hint)
         return None
     if offset:
         _shift_lines(value, offset)
-    return value
+    return value or kind(line=at.line)
 
 
 def _shift_lines(value: Any, offset: int) -> None:

@@ -43,10 +43,10 @@ def test_edit_reloads_every_tab_and_problems_show_until_fixed(
     expect(other.locator(".home-latest")).to_contain_text("Music Transformer", timeout=WAIT_MS)
 
     good = digest.read_text(encoding="utf-8")
-    digest.write_text(good + "\nA title that lost its abstract\n", encoding="utf-8")
+    digest.write_text(good.replace("\nJun 26\n", "\nJun 27\n"), encoding="utf-8")
     overlay = page.locator(".preview-overlay")
     expect(overlay).to_be_visible(timeout=WAIT_MS)
-    expect(overlay).to_contain_text('2025-06-26.txt:19: title "A title that lost its abstract" has no abstract')
+    expect(overlay).to_contain_text("the date line says 2025-06-27 but the file name says 2025-06-26")
     expect(overlay).to_have_attribute("role", "alert")
     expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited")  # last good site
 
