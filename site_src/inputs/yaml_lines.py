@@ -70,6 +70,16 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+_RESOLVER = _Loader("")
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+def reads_as_text(plain: str) -> bool:
+    """Whether `plain`, written unquoted, is read back as text rather than as a number, a date, a
+    boolean or null (the loader's own rule, so a writer of plain scalars need not guess)."""
+    return bool(_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) == _TEXT_TAG)
+
+
 def load(text: str, source: Source, problems: Problems) -> Any:
     """Parse YAML text that starts at `source.line` (0 or 1: the top of the file).
 
