@@ -13,7 +13,7 @@ inputs/    the curator's files decoded, parsed and checked, every problem with i
   schema        a file kind's keys declared once, as dataclass fields; mappings checked against them
   settings      content/site.yaml (SiteSettings) and the command line's BuildOptions
   taxonomy      content/topics.yaml, and the curator's choice of topics for a paper
-  paper_keys    what a digest entry or a note may say about a paper (url, arxiv, code)
+  paper_keys    what a digest entry or a note may say about a paper (arxiv, authors, links, ...)
   page_text     a pasted page's blocks told apart by shape (title, abstract, page text) and paired
   digest        digest files (pasted trending-page text, or YAML) into dated lists of entries
   notes         the curator's per-paper notes, content/notes/<slug>.md
@@ -48,7 +48,13 @@ build/     running a build
   output        the only module that writes: staging, then the swap into the output folder
   pipeline      the stages in order (STAGES), and the summary of a build
 serve/server    the preview server: build, serve, watch, rebuild, live reload, error overlay
-add/paste       a pasted trending-papers page saved as a digest
+add/       new digests: `build.py add`
+  saving        the day's file, never replacing a digest unasked, the line that says what was added
+  paste         a pasted trending-papers page saved as a digest
+  daily_papers  the Hugging Face daily-papers API's answer (JSON) as entries, problems at JSON places
+  fetch         the tool's one network access: a GET, each failure one problem
+  yaml_digest   entries written as a YAML digest a curator reads, edits and diffs
+  hf_import     a saved or fetched answer into a checked YAML digest
 markup          untrusted text cleaned, shortened, shown literally in Markdown; Markdown into safe HTML
 errors          Source (path, line), problems, BuildError, and "did you mean" hints
 cli             the command line: the one place that catches BuildError and picks an exit code

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_src.build.gather import load_catalog
 from site_src.build.pipeline import build
@@ -15,6 +16,9 @@ from site_src.catalog.topic_stats import topic_table
 from site_src.errors import BuildError
 from site_src.inputs.schema import check_url
 from site_src.inputs.settings import ROOT, BuildOptions
+
+if TYPE_CHECKING:
+    from site_src.add.saving import Added
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -39,6 +43,16 @@ def _base_url(value: str) -> str:
     if message:
         raise argparse.ArgumentTypeError(message)
     return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 3600:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds, such as 20 or 2.5")
+    return seconds
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -71,12 +85,32 @@ def make_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve_parser.add_argument("--open", action="store_true", help="open the site in the browser")
-    add_parser = commands.add_parser("add", help="add a pasted trending-papers page as a digest")
-    add_parser.add_argument("page", type=Path, metavar="PAGE.txt", help="the page, copied as text")
-    add_parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the digest's day (else its date line)")
+    add_parser = commands.add_parser(
+        "add", help="add a digest: a pasted trending-papers page, or a day of Hugging Face daily papers"
+    )
+    what = add_parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "page",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="a pasted page (.txt), or a saved answer of the daily-papers API (.json)",
+    )
+    what.add_argument(
+        "--from-hf", type=_date, metavar="YYYY-MM-DD", help="fetch that day's daily papers from Hugging Face"
+    )
+    add_parser.add_argument(
+        "--date", type=_date, metavar="YYYY-MM-DD", help="the digest's day (else the file's name or date line)"
+    )
     add_parser.add_argument("--force", action="store_true", help="replace an existing digest for that day")
     add_parser.add_argument(
         "--strict", action="store_true", help="treat warnings (such as skipped page text) as errors"
+    )
+    add_parser.add_argument(
+        "--api", type=_base_url, metavar="URL", help="with --from-hf: the API (default: import_api in site.yaml)"
+    )
+    add_parser.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS", help="with --from-hf: how long to wait (default 20)"
     )
     topics_parser = commands.add_parser("topics", help="print each paper's topics, scores and the words behind them")
     topics_parser.add_argument("--topic", metavar="SLUG", help="only the papers that have this topic")
@@ -125,17 +159,44 @@ def _print_problems(error: BuildError, command: str) -> None:
     print(f"{what}: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
 
 
+def _check_add_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that only make sense together (argparse cannot say so); exits 2 like argparse."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    add_parser: argparse.ArgumentParser = commands.choices["add"]
+    if args.from_hf and args.date:
+        add_parser.error("--from-hf names the day itself; --date goes with a FILE")
+    if not args.from_hf and (args.api or args.timeout is not None):
+        add_parser.error("--api and --timeout go with --from-hf")
+
+
+def _add(args: argparse.Namespace) -> Added:
+    """Add a digest as the arguments say: fetched, imported from JSON, or pasted."""
+    from site_src.add import hf_import, paste  # imported on use: a build does not need them
+
+    content = Path(args.content)
+    if args.from_hf:
+        timeout = hf_import.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+        say = functools.partial(print, file=sys.stderr)
+        return hf_import.add_from_hf(args.from_hf, content, args.force, args.api, timeout, log=say)
+    if args.page.suffix.lower() == ".json":
+        return hf_import.add_answer_file(args.page, content, args.date, args.force)
+    return paste.add_digest(args.page, content, args.date, args.force, strict=args.strict)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 success, 1 bad input, 2 bad usage)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
         arguments.insert(0, "build")
-    args = make_parser().parse_args(arguments)
+    parser = make_parser()
+    args = parser.parse_args(arguments)
+    if args.command == "add":
+        _check_add_usage(parser, args)
     try:
         if args.command == "add":
-            from site_src.add.paste import add_digest, describe  # imported on use: a build does not need them
+            from site_src.add.saving import describe  # imported on use: a build does not need it
 
-            added = add_digest(args.page, Path(args.content), args.date, args.force, strict=args.strict)
+            added = _add(args)
             for warning in added.warnings:
                 print(warning, file=sys.stderr)
             print(describe(added))

@@ -7,12 +7,21 @@ pipeline raises `BuildError` once a stage is done, so that one run reports every
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
+_DIGITS = re.compile(r"(\d+)")
 
-@dataclass(frozen=True, order=True)
+
+def _natural(text: str) -> tuple[str | int, ...]:
+    """A sort key that puts "[2]" before "[10]": digit runs compare as numbers."""
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(_DIGITS.split(text)))
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
 class Source:
     """A place in an input file; every parsed value and every problem points back to one."""
 
@@ -20,12 +29,26 @@ class Source:
     """The file as the curator would type it (relative to the working folder when inside it)."""
     line: int = 0
     """1-based line number, or 0 when the problem concerns the whole file."""
+    place: str = ""
+    """Where in a JSON document, which keeps no lines: a path such as `[3].paper.authors[1].name`
+    (indexes count from 0, as jq's do), shown instead of the line."""
 
     def at(self, line: int) -> Source:
         """The same file at another line."""
         return Source(self.path, line)
 
+    def at_place(self, place: str) -> Source:
+        """The same file at a place in its JSON."""
+        return Source(self.path, place=place)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Source):
+            return NotImplemented
+        return (self.path, self.line, _natural(self.place)) < (other.path, other.line, _natural(other.place))
+
     def __str__(self) -> str:
+        if self.place:
+            return f"{self.path}: {self.place}"
         return f"{self.path}:{self.line}" if self.line else self.path
 
 

@@ -155,6 +155,15 @@ def _coerce(kind: Kind, value: Any) -> Any:
     return value if isinstance(value, LineList) else None  # "mappings"
 
 
+def check_value(spec: Key, value: Any) -> str:
+    """What is wrong with a value already in the key's kind (an address that is no web address, a
+    failed extra check), or "" when nothing is; for values that come from elsewhere than YAML too."""
+    message = check_url(value) if spec.kind == "url" else ""
+    if not message and spec.check is not None:
+        message = spec.check(value)
+    return message
+
+
 def read_keys(mapping: LineDict, schema: type, source: Source, what: str, problems: Problems) -> dict[str, Any]:
     """Validate a mapping against a schema dataclass: unknown keys, missing keys and wrong kinds are errors.
 
@@ -183,9 +192,7 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
         if spec.required and not value:  # an empty list is as good as no list
             problems.error(at, f'"{name}" is empty', spec.doc)
             continue
-        message = check_url(value) if spec.kind == "url" else ""
-        if not message and spec.check is not None:
-            message = spec.check(value)
+        message = check_value(spec, value)
         if message:
             problems.error(at, f'"{name}": {message}', spec.doc)
             continue

@@ -46,6 +46,12 @@ class SiteSettings:
     year: int | None = key(
         "int", "the year of digests whose file name carries no date (e.g. jun-26.txt)", check=_check_year
     )
+    import_api: str = key(
+        "url",
+        "the Hugging Face API that `build.py add --from-hf` fetches daily papers from",
+        default="https://huggingface.co/api/",
+    )
+    """Always ends with a slash; tests point it at a local server."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,9 @@ def parse_settings(text: str | None, source: Source, problems: Problems) -> Site
     if data is None:
         return SiteSettings()
     values = read_keys(data, SiteSettings, source, "site settings", problems)
-    if "base_url" in values:
-        values["base_url"] = normalise_base_url(values["base_url"])
+    for name in ("base_url", "import_api"):
+        if name in values:
+            values[name] = normalise_base_url(values[name])
     return replace(SiteSettings(), **values)
 
 

@@ -89,6 +89,15 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+_RESOLVER = _Loader("")
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+def reads_as_text(plain: str) -> bool:
+    """Whether `plain`, written unquoted, is read back as text rather than as a number, a date, a
+    boolean or null (the loader's own rule, so a writer of plain scalars need not guess)."""
+    return bool(_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) == _TEXT_TAG)
+
 
 MAX_DEPTH = 50
 """Levels of lists and mappings one document may nest (curator files need three or four)."""

@@ -21,7 +21,7 @@ _NEEDS_ESCAPES = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uf
 """Characters a double-quoted scalar cannot hold as they are (most texts have none)."""
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """A YAML double-quoted scalar: a JSON string, with what YAML cannot read raw escaped too."""
     if not _NEEDS_ESCAPES.search(text):
         return f'"{text}"'
@@ -31,7 +31,7 @@ def _quoted(text: str) -> str:
 def _scalar(value: Any) -> str:
     """One value as a YAML scalar that reads back as the same value and type."""
     if type(value) is str:  # the common case first: most front matter is text
-        return _quoted(value)
+        return quoted(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -46,7 +46,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value.isoformat()
     if isinstance(value, str):
-        return _quoted(value)
+        return quoted(value)
     raise TypeError(f"cannot write {type(value).__name__} as front matter")
 
 
@@ -55,7 +55,7 @@ _YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
 
 
 def _key(key: str) -> str:
-    return key if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS else _quoted(key)
+    return key if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS else quoted(key)
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), datetime.date})

@@ -1,0 +1,63 @@
+"""What every way of adding a digest shares: the site's settings, the day's file, never replacing a
+digest unasked, and the one line that says what was added.
+
+A day has one digest whatever its format (.txt, .yaml or .yml), so a digest of that day in any of
+them stops `add`; `--force` replaces only a file of the same name, never one of another format
+(two files for one day would be an error at the next build).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_src.build import output
+from site_src.errors import BuildError, Problem, Problems, Source
+from site_src.inputs import reader
+from site_src.inputs.reader import DIGEST_SUFFIXES, display_path
+from site_src.inputs.settings import SiteSettings, parse_settings
+
+
+@dataclass(frozen=True)
+class Added:
+    """What `add` saved, and the warnings it survived (printed before the summary)."""
+
+    path: Path
+    date: datetime.date
+    papers: int
+    warnings: tuple[Problem, ...] = ()
+
+
+def site_settings(content_dir: Path, problems: Problems) -> SiteSettings:
+    """`content/site.yaml` (the defaults when there is none); its problems go on `problems`."""
+    path = content_dir / "site.yaml"
+    text = reader.read_optional(path, problems)
+    return parse_settings(text.text if text else None, Source(display_path(path)), problems)
+
+
+def free_target(content_dir: Path, date: datetime.date, suffix: str, force: bool) -> Path:
+    """Where the day's new digest goes; raises BuildError when a digest of that day exists and may
+    not be replaced (checked before any slow work, such as a download, and again when saving)."""
+    target = content_dir / "digests" / f"{date.isoformat()}{suffix}"
+    existing = [target.with_suffix(s) for s in DIGEST_SUFFIXES if target.with_suffix(s).exists()]
+    if existing and not (force and existing == [target]):
+        hint = "pass --force to replace it" if existing == [target] else "remove it first"
+        raise BuildError([Problem(Source(display_path(existing[0])), "a digest for this day exists already", hint)])
+    return target
+
+
+def save_new_digest(
+    content_dir: Path, date: datetime.date, suffix: str, text: str, papers: int, force: bool, problems: Problems
+) -> Added:
+    """Save a checked digest as the day's file (UTF-8, LF, one final newline); `problems` holds
+    only warnings by now, and they are handed back to be shown."""
+    target = free_target(content_dir, date, suffix, force)
+    output.save_digest(target, text if text.endswith("\n") else text + "\n")
+    return Added(path=target, date=date, papers=papers, warnings=tuple(problems.warnings))
+
+
+def describe(added: Added) -> str:
+    """The line `add` prints."""
+    papers = f"{added.papers} paper{'' if added.papers == 1 else 's'}"
+    return f"Added {display_path(added.path)}: {papers}, dated {added.date.isoformat()}"
