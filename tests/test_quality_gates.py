@@ -115,10 +115,9 @@ def test_link_checker_finds_links_that_leave_the_sites_folder(tmp_path: Path) ->
 
 
 def test_no_page_but_search_loads_more_than_the_search_box_script(sample_site: BuiltSite) -> None:
-    """Every page may load one script, the header search box's module (deferred, as modules are; it
-    only adds results as you type; the box is a plain form without it), and a paper page the "Copy
-    citation" button's (hidden without it); only the search page may load more; no page has inline
-    code or handlers. That pages work without it is checked in
+    """Every page may load one script, `site.js`, a module (deferred, as modules are) that imports the
+    features: the header search box's results as you type (the box is a plain form without it), the
+    "Copy citation" button (hidden without it), and so on; no page has inline code or handlers. That pages work without it is checked in
     Chromium with JavaScript off."""
     allowed = {kind.file(sample_site.out) for kind in PAGE_KINDS if kind.javascript}
     for file in sorted(sample_site.out.rglob("*.html")):
@@ -127,10 +126,6 @@ def test_no_page_but_search_loads_more_than_the_search_box_script(sample_site: B
         handlers = [name for element in tree.iter() for name in element.attrib if name.lower().startswith("on")]
         assert handlers == [] and all(s.get("src") and not (s.text or "").strip() for s in scripts), file
         if file not in allowed:
-            search_box = page(sample_site.out, "").xpath("//script[@type='module']/@src")[0]
-            expected = [(search_box, "module")]
-            if file.parent.parent.name == "papers":
-                expected.append((scripts[-1].get("src"), "module"))
-                assert re.fullmatch(r"/assets/cite\.[0-9a-f]{10}\.js", scripts[-1].get("src")), file
-            assert [(s.get("src"), s.get("type")) for s in scripts] == expected, file
-            assert re.fullmatch(r"/assets/search-ui\.[0-9a-f]{10}\.js", scripts[0].get("src")), file
+            entry = page(sample_site.out, "").xpath("//script[@type='module']/@src")[0]
+            assert [(s.get("src"), s.get("type")) for s in scripts] == [(entry, "module")], file
+            assert re.fullmatch(r"/assets/site\.[0-9a-f]{10}\.js", scripts[0].get("src")), file

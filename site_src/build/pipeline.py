@@ -122,6 +122,7 @@ def _site_view(
         nav=(
             NavItem("Digests", urls.link("digests/"), "digests"),
             NavItem("Topics", urls.link("topics/"), "topics"),
+            NavItem("Reading list", urls.link("reading-list/"), "reading-list"),
             *menu,
         ),
         assets={name: urls.link(a.path) for name, a in assets.items()},

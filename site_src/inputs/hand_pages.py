@@ -11,7 +11,7 @@ from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
 from site_src.inputs.taxonomy import SLUG_PATTERN
 
-RESERVED_PAGE_SLUGS = frozenset({"api", "assets", "digests", "papers", "search", "topics"})
+RESERVED_PAGE_SLUGS = frozenset({"api", "assets", "digests", "papers", "reading-list", "search", "topics"})
 """Hand-written pages may not take the address of a generated section."""
 
 

@@ -98,6 +98,7 @@ class Listed(DigestRef):
 class PaperRef:
     """A paper as lists show it."""
 
+    slug: str
     title: str
     url: str
     topics: tuple[TopicRef, ...]
@@ -264,6 +265,14 @@ class NotFoundPage(PageData):
 
     kind = "not-found"
     template = "404.html"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadingListPage(PageData):
+    """/reading-list/: the papers the reader saved, kept in their browser and shown by the browser."""
+
+    kind = "reading-list"
+    template = "reading-list.html"
 
 
 @dataclass(frozen=True, kw_only=True)

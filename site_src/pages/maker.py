@@ -36,6 +36,7 @@ from site_src.pages.kinds import (
     PaperPage,
     PaperRef,
     PaperTopic,
+    ReadingListPage,
     RelatedRef,
     TopicCount,
     TopicPage,
@@ -239,6 +240,7 @@ class PageMaker:
     def paper_ref(self, paper: Paper) -> PaperRef:
         """A paper as lists show it."""
         return PaperRef(
+            slug=paper.slug,
             title=paper.title,
             url=self.urls.link(paper_path(paper.slug)),
             topics=tuple(self.topic_ref(s) for s in paper.topic_slugs),
@@ -417,6 +419,11 @@ class PageMaker:
                     updated=self.newest,
                     opml=self.urls.link(OPML_PATH),
                 ),
+            ),
+            Page(
+                "reading-list/",
+                ReadingListPage(title="Reading list", url=self.urls.link("reading-list/")),
+                sitemap=False,
             ),
             Page(
                 "404.html",
