@@ -75,3 +75,20 @@ def test_curator_choice_is_explained_as_such(tmp_path: Path) -> None:
     build_into(content, tmp_path / "public")
     items = page(tmp_path / "public", "papers/music-transformer/").xpath("//details[@class='why-topics']//li")
     assert [text_of(i) for i in items] == ["Music: chosen by the curator", "Code: chosen by the curator"]
+
+
+def test_all_digests_are_grouped_by_year_and_month_newest_first(tmp_path: Path) -> None:
+    digest = "papers:\n  - title: {title}\n    abstract: " + ABSTRACT + "\n"
+    files = {
+        f"digests/{day}.yaml": digest.format(title=f"Paper of {day}")
+        for day in ("2024-11-05", "2024-12-30", "2025-01-02", "2025-01-20", "2025-06-26")
+    }
+    out = tmp_path / "public"
+    build_into(write_content(tmp_path, files), out)
+    tree = page(out, "digests/")
+    years = tree.xpath("//details[@class='digest-year']")
+    assert [y.xpath("normalize-space(summary/h2/text())") for y in years] == ["2025", "2024"]
+    assert [y.get("open") is not None for y in years] == [True, False], "the newest year open, older ones folded"
+    assert [y.xpath("h3/text()") for y in years] == [["June 2025", "January 2025"], ["December 2024", "November 2024"]]
+    january = years[0].xpath("ul[@class='plain-list digest-month']")[1]
+    assert january.xpath("li/a/text()") == ["20 January 2025", "2 January 2025"]
