@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
@@ -16,6 +17,7 @@ import lxml.html
 import yaml
 
 from site_src.build.pipeline import BuildReport, build
+from site_src.cli import main
 from site_src.inputs.settings import ROOT, TEMPLATES_DIR, BuildOptions
 from site_src.serve.server import Preview
 
@@ -156,3 +158,11 @@ def serve_folder(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHa
     finally:
         server.shutdown()
         server.server_close()
+
+
+def run_add(*arguments: str) -> tuple[int, str, str]:
+    """`build.py add …` on the working folder's content/: its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["add", *arguments, "--content", "content"])
+    return code, out.getvalue(), err.getvalue()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pytest
 
 from site_src.cli import main
 
-from .helpers import ABSTRACT, text_digest, write_content
+from .helpers import ABSTRACT, run_add, text_digest, write_content
 
 
 @pytest.fixture
@@ -21,25 +19,18 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _add(*arguments: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["add", *arguments, "--content", "content"])
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_pasted_page_is_saved_as_the_digest_of_its_day(site: Path) -> None:
     pasted = text_digest("Jul 1", [("Pointer Networks", ABSTRACT), ("Attention Is All You Need", ABSTRACT)])
     (site / "pasted.txt").write_bytes(b"\xef\xbb\xbf" + pasted.replace("\n", "\r\n").encode("utf-8"))
-    assert _add("pasted.txt") == (0, "Added content/digests/2025-07-01.txt: 2 papers, dated 2025-07-01\n", "")
+    assert run_add("pasted.txt") == (0, "Added content/digests/2025-07-01.txt: 2 papers, dated 2025-07-01\n", "")
     assert (site / "content/digests/2025-07-01.txt").read_text(encoding="utf-8") == pasted  # UTF-8, LF, no BOM
     assert main(["check", "--content", "content"]) == 0
 
 
 def test_date_option_dates_a_page_without_a_date_line(site: Path) -> None:
     (site / "pasted.txt").write_text(f"Pointer Networks\n\n{ABSTRACT}\n", encoding="utf-8")
-    assert _add("pasted.txt")[0] == 1  # no date anywhere
-    assert _add("pasted.txt", "--date", "2025-07-02") == (
+    assert run_add("pasted.txt")[0] == 1  # no date anywhere
+    assert run_add("pasted.txt", "--date", "2025-07-02") == (
         0,
         "Added content/digests/2025-07-02.txt: 1 paper, dated 2025-07-02\n",
         "",
@@ -48,7 +39,7 @@ def test_date_option_dates_a_page_without_a_date_line(site: Path) -> None:
 
 def test_date_option_that_disagrees_with_the_date_line_is_refused(site: Path) -> None:
     (site / "pasted.txt").write_text(text_digest("Jul 1", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
-    code, out, err = _add("pasted.txt", "--date", "2025-07-02")
+    code, out, err = run_add("pasted.txt", "--date", "2025-07-02")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "pasted.txt:9: the date line says 2025-07-01 but --date says 2025-07-02 "
@@ -61,19 +52,19 @@ def test_date_option_that_disagrees_with_the_date_line_is_refused(site: Path) ->
 def test_existing_digest_is_replaced_only_when_asked(site: Path) -> None:
     (site / "pasted.txt").write_text(text_digest("Jun 26", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
     before = (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")
-    code, _, err = _add("pasted.txt")
+    code, _, err = run_add("pasted.txt")
     assert code == 1
     assert err.splitlines()[0] == (
         "content/digests/2025-06-26.txt: a digest for this day exists already (pass --force to replace it)"
     )
     assert (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8") == before
-    assert _add("pasted.txt", "--force")[0] == 0
+    assert run_add("pasted.txt", "--force")[0] == 0
     assert "Pointer Networks" in (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")
 
 
 def test_page_with_problems_gets_the_messages_of_check_and_is_not_saved(site: Path) -> None:
     (site / "pasted.txt").write_text(f"Jul 1\n\nPointer Networks\n\n{ABSTRACT}\n\nAn orphan title\n", encoding="utf-8")
-    code, _, err = _add("pasted.txt", "--strict")  # a title without its abstract is a warning, as in check
+    code, _, err = run_add("pasted.txt", "--strict")  # a title without its abstract is a warning, as in check
     assert code == 1
     assert err.splitlines()[0] == (
         'pasted.txt:7: title "An orphan title" has no abstract (expected a paragraph after the title; '
@@ -85,7 +76,7 @@ def test_page_with_problems_gets_the_messages_of_check_and_is_not_saved(site: Pa
 def test_year_comes_from_site_settings(site: Path) -> None:
     (site / "content/site.yaml").write_text("year: 2024\n", encoding="utf-8")
     (site / "pasted.txt").write_text(text_digest("Mar 3", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
-    assert _add("pasted.txt")[1] == "Added content/digests/2024-03-03.txt: 1 paper, dated 2024-03-03\n"
+    assert run_add("pasted.txt")[1] == "Added content/digests/2024-03-03.txt: 1 paper, dated 2024-03-03\n"
 
 
 def test_page_text_is_never_a_paper_and_fails_a_strict_add(site: Path) -> None:
@@ -99,13 +90,13 @@ def test_page_text_is_never_a_paper_and_fails_a_strict_add(site: Path) -> None:
         'pasted.txt:17: warning: skipped page text "· 12 authors 42 Upvote" (not part of a paper; delete it to silence '
         "this warning)",
     ]
-    code, out, err = _add("pasted.txt", "--strict")
+    code, out, err = run_add("pasted.txt", "--strict")
     assert (code, out) == (1, "")
     assert err.splitlines() == [w.replace("warning: ", "") for w in warnings] + [
         "Not added: 2 errors; nothing was written."
     ]
     assert not (site / "content/digests/2025-07-01.txt").exists()
-    assert _add("pasted.txt") == (
+    assert run_add("pasted.txt") == (
         0,
         "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
         "\n".join(warnings) + "\n",

@@ -30,7 +30,7 @@ from site_src.inputs.digest import parse_yaml_digest
 from site_src.inputs.reader import TextFile, read_text
 from site_src.markup import clean_paragraphs, clean_text
 
-from .helpers import build_into, page, text_of, write_content
+from .helpers import build_into, page, run_add, text_of, write_content
 
 DATA = Path(__file__).parent / "data" / "daily_papers"
 DAY = "2025-06-26"
@@ -43,13 +43,6 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_content(tmp_path, {})
     (tmp_path / "content" / "digests").mkdir()
     return tmp_path
-
-
-def _add(*arguments: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["add", *arguments, "--content", "content"])
-    return code, out.getvalue(), err.getvalue()
 
 
 def _digests(site: Path) -> dict[str, bytes]:
@@ -91,7 +84,7 @@ def _expected(answer: list[dict[str, Any]]) -> list[tuple[str, str, Metadata]]:
 
 def test_saved_answer_becomes_a_digest_that_reads_back_as_the_json_says(site: Path) -> None:
     shutil.copy(DATA / f"{DAY}.json", site / f"{DAY}.json")
-    assert _add(f"{DAY}.json") == (0, f"Added content/digests/{DAY}.yaml: 4 papers, dated {DAY}\n", "")
+    assert run_add(f"{DAY}.json") == (0, f"Added content/digests/{DAY}.yaml: 4 papers, dated {DAY}\n", "")
     answer = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))
     papers = _read_back(site / "content" / "digests" / f"{DAY}.yaml")
     assert papers == _expected(answer)
@@ -104,7 +97,7 @@ def test_saved_answer_becomes_a_digest_that_reads_back_as_the_json_says(site: Pa
 
 
 def test_the_digest_reads_well_title_then_abstract_block_then_metadata(site: Path) -> None:
-    assert _add(str(DATA / f"{DAY}.json"))[0] == 0
+    assert run_add(str(DATA / f"{DAY}.json"))[0] == 0
     text = (site / "content" / "digests" / f"{DAY}.yaml").read_text(encoding="utf-8")
     assert text.startswith(f"# Hugging Face daily papers, imported with build.py add; edit freely.\ndate: {DAY}\n")
     assert text.split("\n  - ")[1].splitlines() == [
@@ -130,8 +123,8 @@ def test_the_digest_reads_well_title_then_abstract_block_then_metadata(site: Pat
 
 
 def test_one_paper_under_two_titles_on_two_days_is_one_page(site: Path) -> None:
-    assert _add(str(DATA / "2025-06-26.json"))[0] == 0
-    assert _add(str(DATA / "2025-06-27.json"))[0] == 0
+    assert run_add(str(DATA / "2025-06-26.json"))[0] == 0
+    assert run_add(str(DATA / "2025-06-27.json"))[0] == 0
     out = site / "public"
     report = build_into(site / "content", out)
     assert report.papers == 5  # six listings, one paper twice
@@ -143,7 +136,7 @@ def test_one_paper_under_two_titles_on_two_days_is_one_page(site: Path) -> None:
 
 def test_every_problem_of_a_malformed_answer_is_reported_at_its_place_and_nothing_is_written(site: Path) -> None:
     shutil.copy(DATA / "malformed.json", site / "2025-06-28.json")
-    code, out, err = _add("2025-06-28.json")
+    code, out, err = run_add("2025-06-28.json")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         '2025-06-28.json: [1].paper: has no "title" (expected the paper\'s title as text)',
@@ -176,13 +169,13 @@ def test_problems_come_in_the_order_of_the_json(site: Path) -> None:
         item["paper"]["id"] = f"2506.{10000 + index}"
     del answer[11]["paper"]["title"], answer[2]["paper"]["title"]
     (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
-    assert [line.split(":")[1] for line in _add(f"{DAY}.json")[2].splitlines()[:2]] == [" [2].paper", " [11].paper"]
+    assert [line.split(":")[1] for line in run_add(f"{DAY}.json")[2].splitlines()[:2]] == [" [2].paper", " [11].paper"]
 
 
 def test_a_paper_listed_twice_is_imported_once_with_a_warning(site: Path) -> None:
     answer = json.loads((DATA / "2025-06-27.json").read_text(encoding="utf-8"))
     (site / "2025-06-27.json").write_text(json.dumps([*answer, answer[0]]), encoding="utf-8")
-    assert _add("2025-06-27.json") == (
+    assert run_add("2025-06-27.json") == (
         0,
         "Added content/digests/2025-06-27.yaml: 2 papers, dated 2025-06-27\n",
         "2025-06-27.json: [2].paper: warning: the same paper as [0].paper (only the first listing is imported)\n",
@@ -191,17 +184,17 @@ def test_a_paper_listed_twice_is_imported_once_with_a_warning(site: Path) -> Non
 
 def test_the_day_comes_from_date_or_the_file_name_else_an_error_asks_for_date(site: Path) -> None:
     shutil.copy(DATA / f"{DAY}.json", site / "papers.json")
-    assert _add("papers.json") == (
+    assert run_add("papers.json") == (
         1,
         "",
         "papers.json: cannot tell the digest's day (pass --date YYYY-MM-DD, or name the file by it)\n"
         "Not added: 1 error; nothing was written.\n",
     )
-    assert _add("papers.json", "--date", "2025-07-01")[1] == (
+    assert run_add("papers.json", "--date", "2025-07-01")[1] == (
         "Added content/digests/2025-07-01.yaml: 4 papers, dated 2025-07-01\n"
     )
     shutil.copy(DATA / f"{DAY}.json", site / f"{DAY}.json")
-    assert _add(f"{DAY}.json", "--date", "2025-07-02")[2].splitlines()[0] == (
+    assert run_add(f"{DAY}.json", "--date", "2025-07-02")[2].splitlines()[0] == (
         f"{DAY}.json: the file name says {DAY} but --date says 2025-07-02 (rename the file or change --date)"
     )
     assert sorted(_digests(site)) == ["2025-07-01.yaml"]
@@ -209,19 +202,19 @@ def test_the_day_comes_from_date_or_the_file_name_else_an_error_asks_for_date(si
 
 def test_an_existing_digest_of_the_day_is_replaced_only_with_force(site: Path) -> None:
     (site / "content" / "digests" / f"{DAY}.yaml").write_text("edited by the curator\n", encoding="utf-8")
-    code, _, err = _add(str(DATA / f"{DAY}.json"))
+    code, _, err = run_add(str(DATA / f"{DAY}.json"))
     assert (code, err.splitlines()[0]) == (
         1,
         f"content/digests/{DAY}.yaml: a digest for this day exists already (pass --force to replace it)",
     )
     assert _digests(site) == {f"{DAY}.yaml": b"edited by the curator\n"}
-    assert _add(str(DATA / f"{DAY}.json"), "--force")[0] == 0
+    assert run_add(str(DATA / f"{DAY}.json"), "--force")[0] == 0
     assert _digests(site)[f"{DAY}.yaml"].startswith(b"# Hugging Face daily papers")
 
 
 def test_a_pasted_day_in_another_format_is_never_replaced(site: Path) -> None:
     (site / "content" / "digests" / f"{DAY}.txt").write_text("pasted\n", encoding="utf-8")
-    assert _add(str(DATA / f"{DAY}.json"), "--force")[2].splitlines()[0] == (
+    assert run_add(str(DATA / f"{DAY}.json"), "--force")[2].splitlines()[0] == (
         f"content/digests/{DAY}.txt: a digest for this day exists already (remove it first)"
     )
 
@@ -232,7 +225,7 @@ def test_a_digest_that_would_not_read_back_is_not_saved(site: Path, monkeypatch:
 
     monkeypatch.setattr(hf_import, "digest_yaml", lambda day, made, comment: digest_yaml(day, made[:-1], comment))
     shutil.copy(DATA / f"{DAY}.json", site / f"{DAY}.json")
-    assert _add(f"{DAY}.json") == (
+    assert run_add(f"{DAY}.json") == (
         1,
         "",
         f"{DAY}.json: the digest made from {DAY}.json does not read back as it was written "
@@ -385,7 +378,7 @@ def api() -> Iterator[FakeApi]:
 
 def test_from_hf_fetches_the_day_and_saves_what_add_file_json_saves(site: Path, api: FakeApi) -> None:
     (site / "content" / "site.yaml").write_text(f"import_api: {api.url}/api\n", encoding="utf-8")
-    assert _add("--from-hf", DAY) == (
+    assert run_add("--from-hf", DAY) == (
         0,
         f"Added content/digests/{DAY}.yaml: 4 papers, dated {DAY}\n",
         f"Fetching {api.url}/api/daily_papers?date={DAY}\n",
@@ -393,13 +386,13 @@ def test_from_hf_fetches_the_day_and_saves_what_add_file_json_saves(site: Path, 
     assert api.requests == [(f"/api/daily_papers?date={DAY}", "application/json")]
     fetched = _digests(site)
     (site / "content" / "digests" / f"{DAY}.yaml").unlink()
-    assert _add(str(DATA / f"{DAY}.json"))[0] == 0
+    assert run_add(str(DATA / f"{DAY}.json"))[0] == 0
     assert _digests(site) == fetched
 
 
 def test_from_hf_refuses_an_existing_day_before_fetching(site: Path, api: FakeApi) -> None:
     (site / "content" / "digests" / f"{DAY}.yaml").write_text("kept\n", encoding="utf-8")
-    code, _, err = _add("--from-hf", DAY, "--api", f"{api.url}/api/")
+    code, _, err = run_add("--from-hf", DAY, "--api", f"{api.url}/api/")
     assert (code, api.requests) == (1, [])
     assert (
         err.splitlines()[0]
@@ -446,7 +439,7 @@ def test_from_hf_failures_are_one_line_and_write_nothing(
     base = f"http://127.0.0.1:{_closed_port()}/api/" if kind == "refused" else f"{api.url}/{kind}/"
     url = f"{base}daily_papers?date={day}"
     before = _digests(site)
-    code, out, err = _add("--from-hf", day, "--api", base, "--timeout", "0.2")
+    code, out, err = run_add("--from-hf", day, "--api", base, "--timeout", "0.2")
     api.release.set()
     separator = ":" if message[0].isdigit() else ": "
     assert (code, out) == (1, "")
