@@ -10,6 +10,9 @@ import pytest
 import yaml
 
 from site_src.build.pipeline import build
+from site_src.errors import Problems
+from site_src.inputs.digest import parse_digest
+from site_src.inputs.reader import read_text
 from site_src.inputs.settings import BuildOptions
 
 from .conftest import BuiltSite
@@ -39,6 +42,20 @@ def test_digest_pages_list_164_entries_in_curator_order(sample_site: BuiltSite) 
     assert sum(counts.values()) == 164
     first = page(sample_site.out, "digests/2025-06-26/").xpath("//ol[@class='paper-list']/li[1]//h2")[0]
     assert text_of(first) == "Towards General Purpose Medical AI: Continual Learning Medical Foundation Model"
+
+
+@pytest.mark.parametrize("day", ["2025-03-18", "2025-05-30", "2025-06-26"])
+def test_a_digest_page_lists_every_paper_in_the_order_of_its_file(sample_site: BuiltSite, day: str) -> None:
+    titles = [text_of(h2) for h2 in page(sample_site.out, f"digests/{day}/").xpath("//ol[@class='paper-list']/li//h2")]
+    file = SHIPPED_CONTENT / f"digests/{day}.txt"
+    lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]
+    # Each title is a line of the file, and the page follows the file from top to bottom...
+    where = [lines.index(title) for title in titles]
+    assert where == sorted(where) and len(set(where)) == len(where)
+    # ...leaving none of the file's papers out.
+    digest = parse_digest(read_text(file, Problems()), None, (), Problems())
+    assert digest is not None
+    assert titles == [entry.title for entry in digest.entries]
 
 
 def test_one_page_per_paper_and_16_in_several_digests(sample_site: BuiltSite) -> None:
