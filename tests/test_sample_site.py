@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.etree
@@ -13,7 +16,7 @@ from site_src.build.pipeline import build
 from site_src.errors import Problems
 from site_src.inputs.digest import parse_digest
 from site_src.inputs.reader import read_text
-from site_src.inputs.settings import BuildOptions
+from site_src.inputs.settings import ROOT, BuildOptions
 
 from .conftest import BuiltSite
 from .helpers import SHIPPED_CONTENT, html, internal_links, page, resolve, text_of
@@ -177,6 +180,26 @@ def test_two_builds_are_byte_identical(sample_site: BuiltSite, tmp_path: Path) -
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     first, second = tree(sample_site.out), tree(again)
+    assert list(first) == list(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_builds_in_processes_with_different_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    # Each process hashes strings its own way: a set's order, for one, may differ between them.
+    def built(seed: str) -> dict[str, bytes]:
+        out = tmp_path / f"seed-{seed}"
+        subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    first, second = built("1"), built("2")
+    assert len(first) > 300
     assert list(first) == list(second)
     assert [name for name in first if first[name] != second[name]] == []
 
