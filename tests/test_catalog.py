@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 from site_src.catalog.merge import build_catalog
@@ -172,3 +173,28 @@ def test_adding_an_id_later_never_moves_a_paper(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "a/public/papers").iterdir()) == ["pointer-networks"]
     assert sorted(p.name for p in (tmp_path / "b/public/papers").iterdir()) == ["pointer-networks"]
     assert text_of(page(tmp_path / "b/public", "papers/pointer-networks/").xpath("//h1")[0]) == "Pointer Networks (v2)"
+
+
+def test_a_notes_topics_url_and_arxiv_win_over_the_yaml_digests(tmp_path: Path) -> None:
+    digest = (
+        "date: 2025-06-26\npapers:\n"
+        f"  - title: Music Transformer\n    abstract: {ABSTRACT}\n"
+        '    arxiv: "1809.04281"\n    url: https://example.org/from-the-digest\n    topics: [music]\n'
+    )
+    note = '---\ntopics: [code]\nurl: https://example.org/from-the-note\narxiv: "2101.00001"\n---\nMine.\n'
+    content = write_content(tmp_path, {"digests/2025-06-26.yaml": digest, "notes/music-transformer.md": note})
+    out = tmp_path / "public"
+    build_into(content, out)
+    [paper] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
+    assert (paper["slug"], paper["topics"], paper["arxiv"]) == ("music-transformer", ["code"], "2101.00001")
+    links = [link["url"] for link in paper["links"]]
+    assert "https://example.org/from-the-note" in links and "https://arxiv.org/abs/2101.00001" in links
+    shown = page(out, "papers/music-transformer/")
+    hrefs = shown.xpath("//main//a/@href")
+    assert "https://example.org/from-the-note" in hrefs and "https://arxiv.org/abs/2101.00001" in hrefs
+    assert "/topics/code/" in hrefs and "/topics/music/" not in hrefs
+    for file in [*out.rglob("*.html"), *out.rglob("*.json"), *out.rglob("*.xml")]:
+        text = file.read_text(encoding="utf-8")
+        assert "from-the-digest" not in text and "1809.04281" not in text, file
+    assert "music-transformer" in (out / "topics/code/index.html").read_text(encoding="utf-8")
+    assert "music-transformer" not in (out / "topics/music/index.html").read_text(encoding="utf-8")

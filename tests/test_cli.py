@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from site_src.inputs.settings import ROOT
+from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, TEMPLATES_DIR
 
+from .golden import GOLDEN
 from .helpers import ABSTRACT, write_content
 
 
@@ -73,3 +75,51 @@ def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
     pages = [(done, total) for stage, done, total in seen if stage == "pages" and total]
     assert pages[-1] == (report.pages, report.pages)
     assert [done for done, _ in pages] == list(range(1, report.pages + 1))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "<h1>{{ page.title }}</h1>",
+            "{% if page.title %}",
+            "templates/paper.html:85: Encountered unknown tag 'endblock'",
+        ),
+        (
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.titel }}</h1>",
+            "templates/paper.html:11: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
+        ),
+    ],
+    ids=["syntax", "undefined"],
+)
+def test_check_reports_a_broken_template_as_build_does(tmp_path: Path, old: str, new: str, message: str) -> None:
+    # A project of its own (the generator finds its templates beside its code), with paper.html broken.
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "site_src", project / "site_src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "build.py", project / "build.py")
+    (project / "node_modules").symlink_to(NODE_MODULES_DIR.resolve())
+    shutil.copytree(TEMPLATES_DIR, project / "templates")
+    paper = project / "templates/paper.html"
+    text = paper.read_text(encoding="utf-8")
+    assert old in text
+    paper.write_text(text.replace(old, new), encoding="utf-8")
+    content = str(GOLDEN / "basic/content")
+    results = {
+        command: subprocess.run(
+            [sys.executable, "build.py", command, "--content", content, "--out", "public"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for command in ("build", "check")
+    }
+    for command, result in results.items():
+        assert result.returncode == 1, (command, result.stderr)
+        lines = result.stderr.splitlines()
+        assert len(lines) == 2 and lines[0].startswith(message), (command, result.stderr)
+        assert lines[1] == "Build failed: 1 error; nothing was written."
+        assert result.stdout == ""
+    assert results["check"].stderr == results["build"].stderr
+    assert not (project / "public").exists()

@@ -123,3 +123,27 @@ def test_a_file_changed_by_hand_in_the_output_is_written_again(workspace: tuple[
     assert (site / "about/index.md").is_file()
     assert not (site / "junk.html").exists()
     assert report.written == 2
+
+
+def _front_matter_topics(markdown: Path) -> str:
+    """The `topics:` of a page's front matter (its topics, their scores and the words behind them)."""
+    return markdown.read_text(encoding="utf-8").split("\ntopics:", 1)[1].split("\n---", 1)[0]
+
+
+def test_an_edit_to_an_abstract_alone_re_renders_its_page(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    paper = site / "papers/a-closer-look-at-rehearsal-free-continual-learning"
+    topics = _front_matter_topics(paper / "index.md")
+    # Words that are in no topic's keywords: the paper's topics stay exactly as they were.
+    _replace(content / "digests/2025-06-26.txt", "comes at a cost to memory", "is paid for in memory")
+    report = _build(content, templates, site)
+    html = (paper / "index.html").read_text(encoding="utf-8")
+    assert "is paid for in memory" in html
+    assert "cost to memory" not in html
+    assert _front_matter_topics(paper / "index.md") == topics
+    assert 0 < report.rendered < report.pages
+    clean = tmp_path / "clean"
+    _build(content, templates, clean)
+    assert files_of(site) == files_of(clean)

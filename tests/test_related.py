@@ -11,7 +11,9 @@ from site_src.catalog.model import Appearance, Paper
 from site_src.catalog.related import related_papers
 
 from .conftest import BuiltSite
-from .helpers import page, resolve, text_of
+from .helpers import load_cases, page, resolve, text_of
+
+PAIRS = load_cases("related.yaml")
 
 
 def _paper(slug: str, title: str, abstract: str) -> Paper:
@@ -82,3 +84,15 @@ def test_paper_page_lists_related_papers_with_shared_terms(sample_site: BuiltSit
         assert resolve(sample_site.out, link.get("href")) is not None
         assert text_of(item.find("span")).startswith("related through: ")
     assert any("continual" in text_of(item) for item in items)
+
+
+def _related_on_page(site: BuiltSite, slug: str) -> list[str]:
+    links = page(site.out, f"papers/{slug}/").xpath("//ul[@class='related-list']/li/a/@href")
+    return [link.removeprefix("/papers/").rstrip("/") for link in links]
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[f"{p['a'][:24]}~{p['b'][:24]}" for p in PAIRS])
+def test_hand_checked_pairs_of_sample_papers(sample_site: BuiltSite, pair: dict[str, object]) -> None:
+    a, b = str(pair["a"]), str(pair["b"])
+    listed = (b in _related_on_page(sample_site, a), a in _related_on_page(sample_site, b))
+    assert listed == ((True, True) if pair["related"] else (False, False)), pair["why"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.etree
@@ -10,7 +13,10 @@ import pytest
 import yaml
 
 from site_src.build.pipeline import build
-from site_src.inputs.settings import BuildOptions
+from site_src.errors import Problems
+from site_src.inputs.digest import parse_digest
+from site_src.inputs.reader import read_text
+from site_src.inputs.settings import ROOT, BuildOptions
 
 from .conftest import BuiltSite
 from .helpers import SHIPPED_CONTENT, html, internal_links, page, resolve, text_of
@@ -39,6 +45,20 @@ def test_digest_pages_list_164_entries_in_curator_order(sample_site: BuiltSite) 
     assert sum(counts.values()) == 164
     first = page(sample_site.out, "digests/2025-06-26/").xpath("//ol[@class='paper-list']/li[1]//h2")[0]
     assert text_of(first) == "Towards General Purpose Medical AI: Continual Learning Medical Foundation Model"
+
+
+@pytest.mark.parametrize("day", ["2025-03-18", "2025-05-30", "2025-06-26"])
+def test_a_digest_page_lists_every_paper_in_the_order_of_its_file(sample_site: BuiltSite, day: str) -> None:
+    titles = [text_of(h2) for h2 in page(sample_site.out, f"digests/{day}/").xpath("//ol[@class='paper-list']/li//h2")]
+    file = SHIPPED_CONTENT / f"digests/{day}.txt"
+    lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]
+    # Each title is a line of the file, and the page follows the file from top to bottom...
+    where = [lines.index(title) for title in titles]
+    assert where == sorted(where) and len(set(where)) == len(where)
+    # ...leaving none of the file's papers out.
+    digest = parse_digest(read_text(file, Problems()), None, (), Problems())
+    assert digest is not None
+    assert titles == [entry.title for entry in digest.entries]
 
 
 def test_one_page_per_paper_and_16_in_several_digests(sample_site: BuiltSite) -> None:
@@ -160,6 +180,26 @@ def test_two_builds_are_byte_identical(sample_site: BuiltSite, tmp_path: Path) -
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     first, second = tree(sample_site.out), tree(again)
+    assert list(first) == list(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_builds_in_processes_with_different_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    # Each process hashes strings its own way: a set's order, for one, may differ between them.
+    def built(seed: str) -> dict[str, bytes]:
+        out = tmp_path / f"seed-{seed}"
+        subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "build", "--out", str(out)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    first, second = built("1"), built("2")
+    assert len(first) > 300
     assert list(first) == list(second)
     assert [name for name in first if first[name] != second[name]] == []
 

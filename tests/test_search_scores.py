@@ -1,5 +1,6 @@
 """The browser scores a word on a piece of the index exactly as lunr.Index.query would (it only skips
-the match metadata lunr builds for every posting), on an index cut into many pieces."""
+the match metadata lunr builds for every posting), on an index cut into many pieces; and its whole
+search forgives a typo only when the words as typed find too little."""
 
 from __future__ import annotations
 
@@ -27,3 +28,20 @@ def test_scores_equal_lunr_index_query(split_site: Path) -> None:
         assert answer["ours"].keys() == answer["lunr"].keys(), where
         for ref, score in answer["lunr"].items():
             assert answer["ours"][ref] == pytest.approx(score, rel=1e-9), where
+
+
+def test_a_typo_is_forgiven_only_when_the_words_as_typed_find_little(split_site: Path) -> None:
+    plenty = ["model", "learning", "diffusion", "music", "language models"]
+    little = ["pointr networks", "lotery ticket"]
+    answers = {a["query"]: a for a in node({"op": "searcher", "site": str(split_site), "queries": plenty + little})}
+    for query in plenty:  # many papers have these words: nothing one typo away joins them
+        answer = answers[query]
+        assert len(answer["exact"]["hits"]) >= 10, query
+        assert not answer["forgiven"], query
+        assert sorted(answer["hits"]) == sorted(answer["exact"]["hits"]), query
+        assert answer["terms"] == answer["exact"]["terms"], query
+    assert answers["model"]["terms"] == ["model"]  # not "mode", "modal" or "modul"
+    for query, title in zip(little, ["Pointer Networks", "The Lottery Ticket Hypothesis"], strict=True):
+        answer = answers[query]
+        assert answer["exact"]["hits"] == [] and answer["forgiven"], query
+        assert answer["titles"][0].startswith(title), query

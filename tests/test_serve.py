@@ -20,11 +20,13 @@ REQUESTS = load_cases("requests.yaml")
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
-    """A preview that the tests only read from, with a symbolic link out of the site planted in it."""
+    """A preview that the tests only read from, with a symbolic link out of the site planted in it
+    and a file far outside it (in the folder above the test's own) that a climbing path could reach."""
     root = tmp_path_factory.mktemp("served")
     running = start_preview(root)
     (root / "outside").mkdir()
     (root / "outside/secret.txt").write_text("not for the web", encoding="utf-8")
+    (root.parent / "served-secret.txt").write_text("not for the web either", encoding="utf-8")
     (running.options.out_dir / "outside-link").symlink_to(root / "outside")
     yield running
     running.stop()
@@ -64,6 +66,42 @@ def test_request_paths(served: Preview, case: dict[str, object]) -> None:
     else:
         assert body == expected
     assert b"not for the web" not in body
+
+
+def _climbing_paths(site: Path, target: Path) -> list[str]:
+    """Request paths that climb far above `site` (past the file system's root) and come down to
+    `target`: plain, percent-encoded, with doubled slashes, with backslashes."""
+    up = len(site.parts) + 5  # more `..` than there are folders above the site
+    down = target.parts[1:]
+    return [
+        "/.." * up + "/" + "/".join(down),
+        "/%2e%2e" * up + "/" + "/".join(down),
+        "/" + "%2E%2E%2F" * up + "%2F".join(down),
+        "//..//" * up + "//".join(down),
+        "/papers/" + "../" * up + "/".join(down),
+        "/" + "..\\" * up + "\\".join(down),
+        "/" + "..%5c" * up + "%5c".join(down),
+    ]
+
+
+def test_paths_that_climb_far_above_the_site_are_refused(served: Preview) -> None:
+    site = served.options.out_dir
+    secret = site.parent.parent / "served-secret.txt"
+    assert secret.is_file() and not secret.resolve().is_relative_to(site.resolve())
+    passwd = Path("/etc/passwd")
+    requests = [
+        *_climbing_paths(site, secret),
+        "/../../served-secret.txt",  # the short way up: site/ is in served<N>/, next to the secret
+        *(_climbing_paths(site, passwd) if passwd.is_file() else []),
+    ]
+    not_found = (site / "404.html").read_bytes()
+    not_found = not_found[: not_found.rfind(b"</body>")]  # the site's own 404 page, as served
+    served_instead: dict[str, tuple[int, bytes]] = {}
+    for path in requests:
+        status, _, body = _get(served, path)
+        if status != 404 or not body.startswith(not_found) or b"not for the web" in body or b"root:" in body:
+            served_instead[path] = (status, body[:40])
+    assert served_instead == {}
 
 
 @pytest.mark.parametrize(

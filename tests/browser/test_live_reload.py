@@ -1,5 +1,5 @@
-"""The preview in Chromium: a saved edit reloads every open tab, a broken edit shows its problem
-over the page, and fixing the file clears it, all without touching the browser."""
+"""The preview in Chromium: a saved edit reloads every open tab, each at its scroll position, a broken
+edit shows its problem over the page, and fixing the file clears it, all without touching the browser."""
 
 from __future__ import annotations
 
@@ -34,13 +34,14 @@ def test_edit_reloads_every_tab_and_problems_show_until_fixed(
 ) -> None:
     digest = preview.options.content_dir / "digests/2025-06-26.txt"
     page.goto(preview.url + "digests/2025-06-26/")
-    other = context.new_page()
-    other.goto(preview.url)
+    other = context.new_page()  # a tab on another page, that the edit changes too
+    other.goto(preview.url + "topics/music/")
     expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer")
+    expect(other.locator("h2.paper-title", has_text="Revisited")).to_have_count(0)
 
     _edit(digest, "Music Transformer", "Music Transformer, Revisited")
     expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
-    expect(other.locator(".home-latest")).to_contain_text("Music Transformer", timeout=WAIT_MS)
+    expect(other.locator("h2.paper-title", has_text="Music Transformer, Revisited")).to_have_count(1, timeout=WAIT_MS)
 
     good = digest.read_text(encoding="utf-8")
     digest.write_text(good.replace("\nJun 26\n", "\nJun 27\n"), encoding="utf-8")
@@ -61,3 +62,15 @@ def test_note_and_template_edits_reload_the_page(preview: Preview, page: Page) -
     expect(page.locator(".prose")).to_contain_text("made relative attention famous and popular", timeout=WAIT_MS)
     _edit(preview.options.templates_dir / "paper.html", "Find this paper", "Look this paper up")
     expect(page.locator("#lookup-heading")).to_have_text("Look this paper up", timeout=WAIT_MS)
+
+
+def test_reload_keeps_the_scroll_position(preview: Preview, page: Page) -> None:
+    page.set_viewport_size({"width": 480, "height": 300})  # a phone: the digest page is several screens long
+    page.goto(preview.url + "digests/2025-06-26/")
+    assert page.evaluate("document.documentElement.scrollHeight") > 700 + 300
+    page.evaluate("window.scrollTo(0, 700)")
+    page.wait_for_function("window.scrollY === 700")
+
+    _edit(preview.options.content_dir / "digests/2025-06-26.txt", "Music Transformer", "Music Transformer, Revisited")
+    expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
+    page.wait_for_function("window.scrollY === 700", timeout=WAIT_MS)  # the site scrolls smoothly: wait for it

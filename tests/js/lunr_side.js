@@ -4,6 +4,11 @@
 //   {"op": "scores", "site": "<path>", "words": [...]}
 //       -> [{"word", "piece", "ours": {ref: score}, "lunr": {ref: score}}...]: the browser code's
 //          score of each word on each piece it plans to search, and lunr.Index.query's
+//   {"op": "searcher", "site": "<path>", "queries": [...]}
+//       -> [{"query", "forgiven", "hits": [ref...], "titles": [...], "terms": [...], "exact": {"hits", "terms"}}...]:
+//          the browser's whole search (search-data.js Searcher, the site's files read instead of
+//          fetched): its hits, the titles of the first ten, the index terms the hits matched; and
+//          the same for the hits that match every word as typed, without forgiving a typo
 // An ES module (package.json: "type": "module") that imports the browser's own modules. They read
 // the global `lunr` only when called, as in the browser, where lunr.js is a classic script.
 import fs from "node:fs";
@@ -11,6 +16,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Loader, Searcher } from "../../templates/static/search-data.js";
 import { plan } from "../../templates/static/search-plan.js";
 import { parse, term, words } from "../../templates/static/search-query.js";
 import { prepare, run } from "../../templates/static/search-score.js";
@@ -67,6 +73,29 @@ if (request.op === "analyse") {
           .forEach((r) => (theirs[r.ref] = r.score));
         answer.push({ word, piece: g + ":" + n, ours, lunr: theirs });
       }
+    });
+  }
+} else if (request.op === "searcher") {
+  const manifest = JSON.parse(fs.readFileSync(path.join(request.site, "search", "index.json"), "utf8"));
+  const prefix = manifest.papers.slice(0, -"papers/".length);
+  globalThis.fetch = (url) => {
+    const data = JSON.parse(fs.readFileSync(path.join(request.site, url.slice(prefix.length)), "utf8"));
+    return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve(data) });
+  };
+  const searcher = new Searcher(new Loader(manifest));
+  answer = [];
+  for (const text of request.queries) {
+    const result = await searcher.search(text, 10);
+    const typed = await searcher.stage(result.query, null, false);
+    const exact = typed.hits.filter((hit) => typed.exact(hit));
+    const termsOf = (hits, found) => Array.from(new Set(hits.flatMap((hit) => Array.from(found.terms(hit))))).sort();
+    answer.push({
+      query: text,
+      forgiven: result.forgiven,
+      hits: result.hits.map((hit) => hit.ref),
+      titles: result.hits.slice(0, 10).map((hit) => result.records.get(hit.ref).title),
+      terms: termsOf(result.hits, result),
+      exact: { hits: exact.map((hit) => hit.ref), terms: termsOf(exact, typed) },
     });
   }
 } else {
