@@ -15,7 +15,8 @@
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
-    window.scrollTo(0, Number(saved));
+    // "instant": the site scrolls smoothly, which would slide the page down from the top on every reload
+    window.scrollTo({ top: Number(saved), behavior: "instant" });
   }
 
   function showProblems(problems) {
