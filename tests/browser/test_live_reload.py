@@ -73,4 +73,4 @@ def test_reload_keeps_the_scroll_position(preview: Preview, page: Page) -> None:
 
     _edit(preview.options.content_dir / "digests/2025-06-26.txt", "Music Transformer", "Music Transformer, Revisited")
     expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
-    page.wait_for_function("window.scrollY === 700", timeout=WAIT_MS)  # the site scrolls smoothly: wait for it
+    page.wait_for_function("window.scrollY === 700", timeout=WAIT_MS)  # restored once the page has loaded

@@ -15,8 +15,11 @@
   const saved = sessionStorage.getItem(scrollKey);
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
-    // "instant": the site scrolls smoothly, which would slide the page down from the top on every reload
-    window.scrollTo({ top: Number(saved), behavior: "instant" });
+    // Once the page is laid out (its stylesheet loaded), and "instant": the site scrolls smoothly,
+    // which would slide the page down from the top on every reload.
+    const restore = () => window.scrollTo({ top: Number(saved), behavior: "instant" });
+    if (document.readyState === "complete") restore();
+    else window.addEventListener("load", restore, { once: true });
   }
 
   function showProblems(problems) {
@@ -51,6 +54,7 @@
       showProblems(state.problems);
     } else if (state.build !== shownBuild) {
       sessionStorage.setItem(scrollKey, String(window.scrollY));
+      history.scrollRestoration = "manual"; // ours, not the browser's, which lands near it
       location.reload();
     } else {
       clearProblems();
