@@ -35,17 +35,17 @@ def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
         (
             "<h1>{{ page.title }}</h1>",
             "{% if page.title %}",
-            "templates/paper.html:85: Encountered unknown tag 'endblock'",
+            "templates/paper.html:{endblock}: Encountered unknown tag 'endblock'",
         ),
         (
             "<h1>{{ page.title }}</h1>",
             "<h1>{{ page.titel }}</h1>",
-            "templates/paper.html:11: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
+            "templates/paper.html:{edited}: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
         ),
         (
             "<h1>{{ page.title }}</h1>",
             "<h1>{{ site.asset('missing.css') }}</h1>",
-            'templates/paper.html:11: no static asset "missing.css" in templates/static/',
+            'templates/paper.html:{edited}: no static asset "missing.css" in templates/static/',
         ),
     ],
 )
@@ -57,7 +57,13 @@ def test_template_errors_name_the_template_line_once(
     paper = templates / "paper.html"
     text = paper.read_text(encoding="utf-8")
     assert old in text
-    paper.write_text(text.replace(old, new), encoding="utf-8")
+    edited = text.replace(old, new)
+    paper.write_text(edited, encoding="utf-8")
+    lines = edited.splitlines()
+    message = message.format(  # the line of the edit, or of the block it left open
+        edited=next(n for n, line in enumerate(lines, 1) if new in line),
+        endblock=max(n for n, line in enumerate(lines, 1) if "{% endblock %}" in line),
+    )
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "public"
     with pytest.raises(BuildError) as caught:

@@ -164,8 +164,10 @@ def test_sitemap_robots_and_404(sample_site: BuiltSite) -> None:
     sitemap = lxml.etree.parse(str(sample_site.out / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = sitemap.xpath("//s:loc/text()", namespaces=ns)
-    assert len(locations) == len(list(sample_site.out.rglob("index.html"))) - 1  # all but /search/
+    # all but /search/ and /reading-list/, which show what the browser finds or keeps
+    assert len(locations) == len(list(sample_site.out.rglob("index.html"))) - 2
     assert "https://paper-digest.netlify.app/search/" not in locations
+    assert "https://paper-digest.netlify.app/reading-list/" not in locations
     assert "https://paper-digest.netlify.app/papers/pointer-networks/" in locations
     robots = (sample_site.out / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://paper-digest.netlify.app/sitemap.xml" in robots
