@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -183,13 +183,44 @@ def _relink(tokens: Sequence[Token], relink: Callable[[str], str]) -> None:
             _relink(token.children, relink)
 
 
+BARE_URL_CLASS = "bare-url"
+"""The class of a link whose text is its own address (print shows the address after every other)."""
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def _shows_its_address(text: str, href: str) -> bool:
+    """Whether a link's text is its address, give or take the scheme and a final slash."""
+
+    def bare(url: str) -> str:
+        return _SCHEME.sub("", unquote(url.strip())).rstrip("/").lower()
+
+    return bare(text) == bare(href)
+
+
+def _mark_bare_links(tokens: Sequence[Token]) -> None:
+    """Give every link whose whole text is its address the class `BARE_URL_CLASS`."""
+    for token in tokens:
+        children = token.children or []
+        for opening, text, closing in zip(children, children[1:], children[2:], strict=False):
+            href = opening.attrGet("href") if opening.type == "link_open" else None
+            if (
+                isinstance(href, str)
+                and text.type == "text"
+                and closing.type == "link_close"
+                and _shows_its_address(text.content, href)
+            ):
+                opening.attrJoin("class", BARE_URL_CLASS)
+
+
 def render_markdown(source: str, relink: Callable[[str], str] | None = None) -> str:
     """HTML for a Markdown body: raw HTML is shown as text and unsafe link schemes are dropped.
 
     `relink` rewrites each link and image address (after markdown-it has checked and normalised
-    it): the site passes `SiteUrls.site_link`, so that "/x" works on a site published below a folder."""
+    it): the site passes `SiteUrls.site_link`, so that "/x" works on a site published below a folder.
+    A link whose text is its address gets the class "bare-url", so that print does not repeat it."""
     tokens = _RENDERER.parse(source)
     if relink is not None:
         _relink(tokens, relink)
+    _mark_bare_links(tokens)
     html: str = _RENDERER.renderer.render(tokens, _RENDERER.options, {})
     return html

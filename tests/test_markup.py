@@ -88,3 +88,19 @@ def test_site_links_in_curator_markdown_move_below_the_base_path() -> None:
     assert fragment.xpath("//img/@src") == ["/digest/assets/logo.svg"]
     at_root = render_markdown(source, SiteUrls("https://example.org/").site_link)
     assert at_root == render_markdown(source)  # a site at a domain's root keeps every link as written
+
+
+def test_links_whose_text_is_their_address_are_marked_so_print_does_not_repeat_it() -> None:
+    source = text_to_markdown("Code: https://github.com/a/b, demo www.example.org/x/ and https://x.org/a%20b.")
+    source += (
+        "\n\n[the demo](https://example.org/demo) and <https://example.com/> and [example.com](https://example.com)"
+    )
+    fragment = lxml.html.fragment_fromstring(render_markdown(source), create_parent="div")
+    assert [(a.text, a.get("class")) for a in fragment.iter("a")] == [
+        ("https://github.com/a/b", "bare-url"),
+        ("www.example.org/x/", "bare-url"),
+        ("https://x.org/a%20b", "bare-url"),
+        ("the demo", None),
+        ("https://example.com/", "bare-url"),
+        ("example.com", "bare-url"),
+    ]

@@ -3,3 +3,4 @@
    works without any of them: they add to pages, they never hold their content. */
 import "./search-ui.js";
 import "./cite.js";
+import "./keyboard.js";

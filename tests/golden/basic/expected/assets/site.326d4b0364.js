@@ -3,3 +3,4 @@
    works without any of them: they add to pages, they never hold their content. */
 import "./search-ui.f608e4ac58.js";
 import "./cite.78878894be.js";
+import "./keyboard.806b4f0ff8.js";
