@@ -61,3 +61,18 @@ def test_every_kind_of_page_works_without_javascript(browser: Browser, site_url:
     page.locator("main .paper-title a").first.click()
     expect(page).to_have_url(re.compile(r"/papers/[a-z0-9-]+/$"))
     context.close()
+
+
+def test_a_long_author_list_opens_into_one_list_of_names(page: Page, site_url: str) -> None:
+    """58 authors show their first eight and "and 50 more"; opened, the names simply go on."""
+    page.goto(site_url + "/papers/yue-scaling-open-foundation-models-for-long-form-music-generation/")
+    authors = page.locator(".paper-header .authors")
+    more = authors.get_by_text("and 50 more")
+    expect(more).to_be_visible()
+    assert " ".join(authors.inner_text().split()).endswith("Haohe Liu, Yiming Liang and 50 more")
+    more.click()
+    expect(more).to_be_hidden()
+    names = " ".join(authors.inner_text().split()).split(", ")
+    assert len(names) == 58, " | ".join(names)
+    assert all(" more" not in name for name in names)
+    assert names[6:9] == ["Haohe Liu", "Yiming Liang", "Wenye Ma"]
