@@ -166,3 +166,13 @@ def run_add(*arguments: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["add", *arguments, "--content", "content"])
     return code, out.getvalue(), err.getvalue()
+
+
+def at_template_line(message: str, template: str, edit: str) -> str:
+    """An expected template error with its line filled in: {edited}, the line holding `edit`, or
+    {endblock}, the template's last block end (where an unclosed tag is noticed)."""
+    lines = template.splitlines()
+    return message.format(
+        edited=next(n for n, line in enumerate(lines, 1) if edit in line),
+        endblock=max(n for n, line in enumerate(lines, 1) if "{% endblock %}" in line),
+    )

@@ -13,7 +13,7 @@ import pytest
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, TEMPLATES_DIR
 
 from .golden import GOLDEN
-from .helpers import ABSTRACT, write_content
+from .helpers import ABSTRACT, at_template_line, write_content
 
 
 def _run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -83,12 +83,12 @@ def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
         (
             "<h1>{{ page.title }}</h1>",
             "{% if page.title %}",
-            "templates/paper.html:85: Encountered unknown tag 'endblock'",
+            "templates/paper.html:{endblock}: Encountered unknown tag 'endblock'",
         ),
         (
             "<h1>{{ page.title }}</h1>",
             "<h1>{{ page.titel }}</h1>",
-            "templates/paper.html:11: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
+            "templates/paper.html:{edited}: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
         ),
     ],
     ids=["syntax", "undefined"],
@@ -103,7 +103,9 @@ def test_check_reports_a_broken_template_as_build_does(tmp_path: Path, old: str,
     paper = project / "templates/paper.html"
     text = paper.read_text(encoding="utf-8")
     assert old in text
-    paper.write_text(text.replace(old, new), encoding="utf-8")
+    edited = text.replace(old, new)
+    paper.write_text(edited, encoding="utf-8")
+    message = at_template_line(message, edited, new)
     content = str(GOLDEN / "basic/content")
     results = {
         command: subprocess.run(

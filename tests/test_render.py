@@ -16,6 +16,7 @@ from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls
 
 from .golden import GOLDEN
+from .helpers import at_template_line
 
 SITE = SiteView("T", "D", "en", "A", "https://x.org/", "/", "/search/", (NavItem("Digests", "/digests/", "digests"),))
 PAGE = Page("papers/x/", SearchPage(title="<b>X</b>", url="/papers/x/"), body="*hi*")
@@ -59,11 +60,7 @@ def test_template_errors_name_the_template_line_once(
     assert old in text
     edited = text.replace(old, new)
     paper.write_text(edited, encoding="utf-8")
-    lines = edited.splitlines()
-    message = message.format(  # the line of the edit, or of the block it left open
-        edited=next(n for n, line in enumerate(lines, 1) if new in line),
-        endblock=max(n for n, line in enumerate(lines, 1) if "{% endblock %}" in line),
-    )
+    message = at_template_line(message, edited, new)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "public"
     with pytest.raises(BuildError) as caught:

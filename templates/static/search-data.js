@@ -8,6 +8,15 @@ import { plan } from "./search-plan.js";
 import { matchTopics, parse } from "./search-query.js";
 import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.js";
 
+/** Resolves in a later task: the browser may paint and handle input in between. */
+function nextTask() {
+  const scheduler = globalThis.scheduler;
+  if (scheduler && typeof scheduler.yield === "function") return scheduler.yield();
+  return new Promise((resolve) => {
+    setTimeout(resolve, 0);
+  });
+}
+
 /** Fetches the search's files, each once; a failed fetch may be retried. */
 export class Loader {
   constructor(manifest) {
@@ -17,11 +26,17 @@ export class Loader {
     this.manifest = null;
     this.ready = Promise.resolve(manifest).then((data) => {
       this.manifest = data;
-      // an index of one piece per group is fetched whole at once, so the first query answers at once
-      data.groups.forEach((group, g) => {
-        if (group.pieces.length === 1) this.piece(g, 0).catch(() => {});
-      });
+      this.prefetch(1); // the titles, which answer first
       return data;
+    });
+  }
+
+  /** Fetches at once the groups (of the first `groups`, when given) held in one piece each, so
+      that queries answer at once. The titles come first; the abstracts, much larger, when the box
+      is focused or the first results show (search-ui.js), so as not to slow those down. */
+  prefetch(groups) {
+    this.manifest.groups.forEach((group, g) => {
+      if (group.pieces.length === 1 && (groups === undefined || g < groups)) this.piece(g, 0).catch(() => {});
     });
   }
 
@@ -48,10 +63,14 @@ export class Loader {
     if (!this.pieces.has(key)) {
       const group = this.manifest.groups[g];
       const { pieces, loaded } = this;
-      const loading = this.json(group.pieces[n].url).then((data) => {
-        loaded.add(key);
-        return prepare(globalThis.lunr.Index.load(data), group.fields);
-      });
+      // reading a piece into lunr takes tens of milliseconds: a task of its own, apart from the
+      // JSON's parsing and from preparing it, so that the page stays responsive meanwhile
+      const loading = this.json(group.pieces[n].url)
+        .then((data) => {
+          loaded.add(key);
+          return nextTask().then(() => globalThis.lunr.Index.load(data));
+        })
+        .then((index) => nextTask().then(() => prepare(index, group.fields)));
       loading.catch(() => {
         pieces.delete(key);
       });
@@ -90,7 +109,9 @@ export class Searcher {
 
   /** Resolves to {query, hits, terms(hit), records (by ref, for the first hits), forgiven,
       unknownTopics, partial}. When abstracts the query needs are still to be fetched, `early`
-      is first called with the results from titles and topic names alone (partial: true). */
+      is first called with the results from titles and topic names alone (partial: true), and
+      the abstracts are asked for once those have what they show: the first results then do not
+      share the network with the largest pieces. */
   search(text, first, early) {
     const loader = this.loader;
     const query = parse(text);
@@ -110,15 +131,16 @@ export class Searcher {
         const waiting = plan(query, loader.manifest, false).pieces.some(
           (p) => p.group > 0 && !loader.loaded.has(p.group + ":" + p.number)
         );
+        let titlesFirst = Promise.resolve();
         if (early && waiting) {
-          this.stage(query, topicRefs, false, 1)
+          titlesFirst = this.stage(query, topicRefs, false, 1)
             .then((found) => this.finish({ ...result, partial: true }, found, first))
             .then((partial) => {
               if (!result.done) early(partial);
             })
             .catch(() => {}); // the whole search reports what went wrong
         }
-        return this.stage(query, topicRefs, false).then((found) => {
+        return titlesFirst.then(() => this.stage(query, topicRefs, false)).then((found) => {
           if (!wantsForgiveness(query, found)) return found;
           return this.stage(query, topicRefs, true).then((forgiven) => {
             result.forgiven = forgiven.hits.length > found.hits.length;

@@ -4,7 +4,8 @@
    makes DOM nodes, filled with textContent only (titles and abstracts are never read as markup).
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
-import { term, words } from "./search-query.js";
+import { asks } from "./search-plan.js";
+import { term, termsOf, words } from "./search-query.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -124,8 +125,20 @@ function shortDate(iso) {
   return date;
 }
 
+/** The terms a result marks: those it matched, and those of its abstract that a word of the query
+    asks for, found in the text itself. Its snippet is then the same whether the abstracts' index
+    has been searched yet or not: results from titles do not change when abstracts arrive. */
+export function markedTerms(matched, query, abstract) {
+  const terms = new Set(matched);
+  for (const t of termsOf(abstract)) {
+    if (!terms.has(t) && query.words.some((w) => asks(w, t))) terms.add(t);
+  }
+  return terms;
+}
+
 /** One result: its linked title (a heading on the search page), topics and dates, and snippet. */
-export function resultItem(terms, record, manifest, onSearchPage) {
+export function resultItem(matched, query, record, manifest, onSearchPage) {
+  const terms = markedTerms(matched, query, record.abstract);
   const li = element("li", "search-result");
   const heading = element(onSearchPage ? "h2" : "p", "search-result-title");
   const link = element("a");

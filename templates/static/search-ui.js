@@ -138,6 +138,7 @@ function searchBox(form) {
         })
       )
       .then((result) => {
+        searcher.loader.prefetch(); // the rest of the index, for the next query
         if (number !== latest) return;
         render(result);
         list.removeAttribute("aria-busy");
@@ -154,21 +155,39 @@ function searchBox(form) {
     current = result;
     const described = view.describe(result, searcher.loader.manifest);
     status.textContent = result.partial ? described + " Searching abstracts…" : described;
-    list.replaceChildren();
-    append(result, 0, result.records);
+    // a result shown just as it was (those from titles, once abstracts are searched too) keeps its
+    // element in place: it is not drawn again, and keeps the focus
+    const shown = Array.from(list.children);
+    const items = resultItems(result, 0, result.records);
+    items.forEach((item, i) => {
+      if (!shown[i]) list.append(item);
+      else if (!shown[i].isEqualNode(item)) shown[i].replaceWith(item);
+    });
+    for (const extra of shown.slice(items.length)) extra.remove();
+    moreButton(result, items.length);
     if (focused) {
       const again = list.querySelector('a[href="' + CSS.escape(focused) + '"]');
       (again || input).focus();
     }
   }
 
+  /** The elements of the results from `start` on (a page of them), whose records are given. */
+  function resultItems(result, start, records) {
+    const manifest = searcher.loader.manifest;
+    return result.hits
+      .slice(start, start + PAGE)
+      .map((hit) => view.resultItem(result.terms(hit), result.query, records.get(hit.ref), manifest, onSearchPage));
+  }
+
   function append(result, start, records) {
-    const hits = result.hits.slice(start, start + PAGE);
-    for (const hit of hits) {
-      list.append(view.resultItem(result.terms(hit), records.get(hit.ref), searcher.loader.manifest, onSearchPage));
-    }
+    const items = resultItems(result, start, records);
+    list.append(...items);
+    moreButton(result, start + items.length);
+  }
+
+  /** "Show more results" (on /search/) or a link to all of them, when more than `shown` match. */
+  function moreButton(result, shown) {
     more.replaceChildren();
-    const shown = start + hits.length;
     if (shown >= result.hits.length) return;
     if (onSearchPage) {
       const button = element("button", "search-more-button", "Show more results");
@@ -195,7 +214,9 @@ function searchBox(form) {
   }
 
   input.addEventListener("focus", () => {
-    load().catch(() => {});
+    load()
+      .then((s) => s.loader.prefetch())
+      .catch(() => {});
   });
   input.addEventListener("input", () => {
     update(input.value);

@@ -7,11 +7,36 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from site_src.build import parallel
 from site_src.search import files as search
 from tests.helpers import SHIPPED_CONTENT, build_into, load_cases, write_content
+
+
+class Gate:
+    """Holds back requests for some addresses until opened; after that, lets them through."""
+
+    def __init__(self, page: Page, pattern: str) -> None:
+        self.held: list[Route] = []
+        self.open = False
+        page.route(pattern, self.handle)
+
+    def handle(self, route: Route) -> None:
+        if self.open:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def release(self) -> None:
+        self.open = True
+        for route in self.held:
+            route.continue_()
+
+    def wait_until_holding(self, page: Page) -> None:
+        """Until the page has asked for one of these addresses."""
+        while not self.held:
+            page.wait_for_timeout(10)
 
 
 def shown(page: Page) -> list[str]:

@@ -16,6 +16,7 @@ from tests.netlify import NetlifyHandler
 from tests.quality import PAGE_KINDS, PageKind
 
 from .conftest import serve_folder
+from .search_page import search_for
 
 AXE = NODE_MODULES_DIR / "axe-core/axe.min.js"
 RECORD_VIOLATIONS = """
@@ -84,15 +85,43 @@ def _serious_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("kind", PAGE_KINDS, ids=KIND_IDS)
-def test_no_serious_accessibility_violations_in_light_or_dark(page: Page, site_url: str, kind: PageKind) -> None:
-    page.goto(site_url + kind.url)
+def _serious_violations_in_both_schemes(page: Page) -> dict[str, list[dict[str, Any]]]:
     found = {}
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)  # restyles the loaded page: no second load
         assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
         found[scheme] = _serious_violations(page)
-    assert found == {"light": [], "dark": []}
+    return found
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS, ids=KIND_IDS)
+def test_no_serious_accessibility_violations_in_light_or_dark(page: Page, site_url: str, kind: PageKind) -> None:
+    page.goto(site_url + kind.url)
+    assert _serious_violations_in_both_schemes(page) == {"light": [], "dark": []}
+
+
+def _results_shown_with_highlights(page: Page) -> None:
+    """Results are on the page, with highlighted words in linked titles and in snippets."""
+    page.wait_for_function("!document.querySelector('.search-results').hasAttribute('aria-busy')")
+    assert page.locator(".search-result").count() > 1
+    assert page.locator(".search-result-title a mark").count() > 0
+    assert page.locator(".search-result-snippet mark").count() > 0
+
+
+def test_no_serious_accessibility_violations_on_search_results(page: Page, site_url: str) -> None:
+    """The search page with results shown: highlighted words in titles (links) and snippets."""
+    page.goto(site_url + "/search/?q=music")
+    _results_shown_with_highlights(page)
+    assert _serious_violations_in_both_schemes(page) == {"light": [], "dark": []}
+
+
+def test_no_serious_accessibility_violations_in_the_header_results_panel(page: Page, site_url: str) -> None:
+    """The results panel below the header of another page, opened by typing into its box."""
+    page.goto(site_url + "/topics/")
+    assert search_for(page, "music")
+    _results_shown_with_highlights(page)
+    assert page.locator("#search-panel").is_visible()
+    assert _serious_violations_in_both_schemes(page) == {"light": [], "dark": []}
 
 
 def test_axe_finds_what_it_should(page: Page) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from .conftest import serve_folder
-from .search_page import build_hostile_site, every_result, search_for
+from .search_page import Gate, build_hostile_site, every_result, search_for
 
 LOTTERY = "the-lottery-ticket-hypothesis-finding-sparse-trainable-neural-networks"
 
@@ -76,6 +76,22 @@ def test_titles_answer_first_while_abstracts_load(page: Page, split_site_url: st
     expect(page.locator(".search-results")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator(".search-status")).to_have_text(re.compile(r"^\d+ papers? match(es)? “lottery ticket”\.$"))
     expect(page.locator(".search-result-title").first).to_contain_text("The Lottery Ticket Hypothesis")
+
+
+def test_the_abstracts_are_asked_for_once_results_from_titles_have_what_they_show(page: Page, site_url: str) -> None:
+    """On a cold /search/?q=…, the first results do not share the network with the abstracts' piece,
+    the largest file: it is asked for only once the results from titles have their records."""
+    abstracts = Gate(page, "**/assets/search/abstracts*.json")
+    records = Gate(page, "**/assets/search/papers*.json")
+    page.goto(site_url + "/search/?q=music")
+    records.wait_until_holding(page)
+    assert not abstracts.held
+    records.release()
+    expect(page.locator(".search-status")).to_contain_text("in titles. Searching abstracts…")
+    expect(page.locator(".search-result").first).to_be_visible()
+    abstracts.wait_until_holding(page)
+    abstracts.release()
+    expect(page.locator(".search-status")).to_have_text("28 papers match “music”.")
 
 
 def test_search_files_have_fingerprinted_addresses(page: Page, site_url: str) -> None:

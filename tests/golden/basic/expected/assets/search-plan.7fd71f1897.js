@@ -47,6 +47,14 @@ function shorterStems(word, cut) {
   return stems;
 }
 
+/** Whether a word of a query asks for a term, as its clauses below do (typos aside): its own term,
+    a word it begins, or a stem it may begin with. */
+export function asks(word, t) {
+  if (t === word.term) return true;
+  if (!word.prefix) return false;
+  return t.indexOf(word.word) === 0 || shorterStems(word.word, SHORTER).indexOf(t) >= 0;
+}
+
 /** For each word of a query and each group of pieces, the lunr clauses to run and the pieces
     to run them on: the word's term (weighing most), the words it begins, stems it may begin
     with, and, when forgiving, terms one typo away. */
