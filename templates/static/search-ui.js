@@ -165,7 +165,9 @@ function searchBox(form) {
   function append(result, start, records) {
     const hits = result.hits.slice(start, start + PAGE);
     for (const hit of hits) {
-      list.append(view.resultItem(result.terms(hit), records.get(hit.ref), searcher.loader.manifest, onSearchPage));
+      const record = records.get(hit.ref);
+      const manifest = searcher.loader.manifest;
+      list.append(view.resultItem(result.terms(hit), record, manifest, onSearchPage, result.authorTerms(hit)));
     }
     more.replaceChildren();
     const shown = start + hits.length;

@@ -4,6 +4,11 @@
 //   {"op": "scores", "site": "<path>", "words": [...]}
 //       -> [{"word", "piece", "ours": {ref: score}, "lunr": {ref: score}}...]: the browser code's
 //          score of each word on each piece it plans to search, and lunr.Index.query's
+//   {"op": "parse", "queries": [...]} -> [{what parse() read: required items, exclusions, filters}...]
+//   {"op": "find", "site": "<path>", "queries": [...]}
+//       -> [{"slugs": [...], "unknown": {...}, "status": "...", "bylines": [...]}...]: each query searched
+//          as the search box searches it (search-data.js's Searcher, the built site's files read from
+//          disk), every result's slug in order, and the status line
 // An ES module (package.json: "type": "module") that imports the browser's own modules. They read
 // the global `lunr` only when called, as in the browser, where lunr.js is a classic script.
 import fs from "node:fs";
@@ -11,8 +16,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Loader, Searcher } from "../../templates/static/search-data.js";
 import { plan } from "../../templates/static/search-plan.js";
 import { parse, term, words } from "../../templates/static/search-query.js";
+import { byline, describe } from "../../templates/static/search-results.js";
 import { prepare, run } from "../../templates/static/search-score.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -67,6 +74,35 @@ if (request.op === "analyse") {
           .forEach((r) => (theirs[r.ref] = r.score));
         answer.push({ word, piece: g + ":" + n, ours, lunr: theirs });
       }
+    });
+  }
+} else if (request.op === "parse") {
+  const items = (list) => list.map((it) => ({ text: it.text, phrase: it.phrase, fields: it.fields || null, words: it.tokens.map((t) => t.word) }));
+  answer = request.queries.map((q) => {
+    const query = parse(q);
+    const read = { required: items(query.required), excluded: items(query.excluded), empty: query.empty };
+    for (const key of ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas"]) read[key] = query[key];
+    read.prefix = query.words.filter((w) => w.prefix).map((w) => w.word);
+    read.excludedPrefix = query.excluded.flatMap((it) => it.words.filter((w) => w.prefix).map((w) => w.word));
+    return read;
+  });
+} else if (request.op === "find") {
+  const prefix = JSON.parse(fs.readFileSync(path.join(request.site, "search", "index.json"), "utf8")).papers.slice(0, -"papers/".length);
+  globalThis.fetch = async (url) => {
+    const body = fs.readFileSync(path.join(request.site, url.slice(prefix.length)), "utf8");
+    return { ok: true, status: 200, json: async () => JSON.parse(body) };
+  };
+  const loader = new Loader(JSON.parse(fs.readFileSync(path.join(request.site, "search", "index.json"), "utf8")));
+  const searcher = new Searcher(loader);
+  answer = [];
+  for (const q of request.queries) {
+    const result = await searcher.search(q, 20);
+    const records = await loader.records(result.hits.map((h) => h.ref));
+    answer.push({
+      slugs: result.hits.map((h) => records.get(h.ref).slug),
+      bylines: result.hits.map((h) => byline(records.get(h.ref))),
+      unknown: result.unknown,
+      status: describe(result, loader.manifest),
     });
   }
 } else {

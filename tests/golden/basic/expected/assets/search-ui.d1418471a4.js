@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.92db4241a1.js"),
-    import("./search-results.aa3eaaa8cf.js"),
-    import("./search-query.4d5d50e6c3.js"),
-    import("./search-plan.4353b9ad1b.js"),
-    import("./search-score.5c3d235f1f.js"),
+    import("./search-data.b05010b095.js"),
+    import("./search-results.8ea287fc7a.js"),
+    import("./search-query.a4136ce998.js"),
+    import("./search-plan.32aed92f55.js"),
+    import("./search-score.b2f61c3a74.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
@@ -165,7 +165,9 @@ function searchBox(form) {
   function append(result, start, records) {
     const hits = result.hits.slice(start, start + PAGE);
     for (const hit of hits) {
-      list.append(view.resultItem(result.terms(hit), records.get(hit.ref), searcher.loader.manifest, onSearchPage));
+      const record = records.get(hit.ref);
+      const manifest = searcher.loader.manifest;
+      list.append(view.resultItem(result.terms(hit), record, manifest, onSearchPage, result.authorTerms(hit)));
     }
     more.replaceChildren();
     const shown = start + hits.length;
