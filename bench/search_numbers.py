@@ -3,7 +3,8 @@ Chromium, what a reader downloads before the first result and how long a query t
 
     python bench/search_numbers.py SITE      (bench/run.py measures every size it builds)
 
-Sizes are of the files a build writes: index pieces, store chunks, topic lists and the manifest;
+Sizes are of the files a build writes: index pieces, store chunks, the paper lists the filters
+read (topics, months, has:code) and the manifest;
 gzip at level 6, as web servers compress. The browser numbers come from known-item queries made
 from the corpus (three words of a paper's title, chosen with a fixed seed), typed into /search/
 of the built site served on 127.0.0.1: cold (a fresh browser, nothing cached: bytes and time to
@@ -31,7 +32,7 @@ import make_corpus  # noqa: F401 - puts the project on the import path
 from site_src.search.analysis import term_of, words
 
 QUERIES = 20
-KINDS = {"index": ("titles", "abstracts"), "store": ("papers",), "topics": ("topic-",)}
+KINDS = {"index": ("titles", "abstracts"), "store": ("papers",), "lists": ("topic-", "month-", "has-")}
 
 
 @dataclass
@@ -159,13 +160,13 @@ def report(rows: list[tuple[int, SearchNumbers]]) -> str:
     """Two tables: sizes (KB, raw / gzip), then the browser's numbers (medians, with maxima)."""
     lines = [
         "search files, KB raw / gzip -6 (index = lunr pieces, store = result chunks)",
-        "papers    index raw      gz   store raw      gz   topics gz  manifest gz  code gz  pieces  largest piece gz",
+        "papers    index raw      gz   store raw      gz    lists gz  manifest gz  code gz  pieces  largest piece gz",
     ]
     for papers, n in rows:
         s = n.sizes
         lines.append(
             f"{papers:>6} {_kb(s.raw['index'])} {_kb(s.gz['index'])} {_kb(s.raw['store'])} {_kb(s.gz['store'])}"
-            f"  {_kb(s.gz['topics'])}    {_kb(s.gz['manifest'])} {_kb(s.gz['code'])} {s.pieces:>7}"
+            f"  {_kb(s.gz['lists'])}    {_kb(s.gz['manifest'])} {_kb(s.gz['code'])} {s.pieces:>7}"
             f"          {_kb(s.largest_piece_gz)}"
         )
     lines += [

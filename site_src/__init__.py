@@ -38,7 +38,7 @@ pages/     the catalog as Markdown pages, rendered to HTML, plus every other fil
 search/    the client-side search, prebuilt
   analysis      words into lunr terms exactly as lunr.js makes them in the browser
   lunrindex     a lunr index built in one pass, written whole or in pieces
-  files         the index pieces, result store, manifest and the /search/ page
+  files         the index pieces, result store, filter lists, manifest and the /search/ page
 build/     running a build
   keys          every cache key: what each remembered result is made from
   cache         what earlier builds computed, for incremental builds

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from site_src.search.files import FIELDS, GROUPS, documents, search_order
+from site_src.search.files import FIELDS, GROUPS, documents, ref_of, search_order
 from site_src.search.lunrindex import _weight_texts, build, serialize, split
 
 from .search_helpers import reference_index, sample_catalog
@@ -72,3 +72,23 @@ def test_weights_are_written_with_pythons_rounding_even_next_to_a_half() -> None
     halves = (np.arange(1, 20_000) + 0.5) / 1000  # 0.0015, 0.0025, ...: most are not exact in binary
     weights = np.concatenate([rng.uniform(0, 40, 50_000), halves, np.nextafter(halves, 0), [0.0625, 2.675, 0.0]])
     assert _weight_texts(weights) == ["," + repr(round(w, 3)) for w in weights.tolist()]
+
+
+def test_authors_are_indexed_as_words_with_accents_folded_and_no_phrase_across_two_names(
+    sample_documents: list[Any],
+) -> None:
+    catalog = sample_catalog()
+    refs = {p.slug: ref_of(n) for n, p in enumerate(search_order(catalog))}
+    postings, _ = _entries(serialize(build(sample_documents, FIELDS, positions=True)))
+    vinyals = postings["vinyal"]["authors"]  # Oriol Vinyals, stemmed as lunr stems every word
+    assert set(vinyals) == {refs["pointer-networks"], refs["order-matters-sequence-to-sequence-for-sets"]}
+    assert postings["schroder"]["authors"].keys() == {
+        refs["self-training-for-sample-efficient-active-learning-for-text-classification-with"]
+    }
+    assert "schröder" not in postings and "muller" in postings  # Christopher Schröder, Meinard Müller
+    # "Oriol Vinyals and Samy Bengio and ...": the "and" (a stop word) keeps a place between names
+    order_matters = refs["order-matters-sequence-to-sequence-for-sets"]
+    assert postings["oriol"]["authors"][order_matters]["index"] == [0]
+    assert postings["vinyal"]["authors"][order_matters]["index"] == [1]
+    assert postings["sami"]["authors"][order_matters]["index"] == [3]
+    assert not postings["vinyal"]["title"] and not postings["vinyal"]["abstract"]

@@ -30,7 +30,8 @@ def catalog() -> Catalog:
 
 def _texts(catalog: Catalog) -> list[str]:
     papers = [text for p in catalog.papers.values() for text in (p.title, p.abstract)]
-    return papers + [t.name for t in catalog.topics]
+    authors = [name for p in catalog.papers.values() for name in p.meta.authors]
+    return papers + authors + [t.name for t in catalog.topics]
 
 
 @pytest.mark.parametrize("case", WORD_CASES, ids=[str(c["text"]) for c in WORD_CASES])

@@ -12,7 +12,20 @@ from tests.browser.search_page import build_split_site
 
 from .search_helpers import node
 
-WORDS = ["learning", "music", "transcri", "lotery", "memoriz", "networks", "surveys", "diffusion", "tweedie", "key"]
+WORDS = [
+    "learning",
+    "music",
+    "transcri",
+    "lotery",
+    "memoriz",
+    "networks",
+    "surveys",
+    "diffusion",
+    "tweedie",
+    "key",
+    "vinyals",  # a name: the authors field scores as the others
+    "herrem",
+]
 
 
 @pytest.fixture(scope="module")

@@ -32,9 +32,21 @@ def _store_links(manifest: dict[str, object]) -> list[str]:
     ]
 
 
+def _lists(manifest: dict[str, object]) -> dict[str, str]:
+    """The paper lists the filters read, by the filter that reads each: topic:music, month:2025-06, has:code."""
+    lists = {f"topic:{t['slug']}": t["members"] for t in manifest["topics"]}  # type: ignore[attr-defined]
+    lists |= {f"month:{m['month']}": m["members"] for m in manifest["months"]}  # type: ignore[attr-defined]
+    return lists | {f"has:{h['name']}": h["members"] for h in manifest["has"]}  # type: ignore[attr-defined]
+
+
 def _links(manifest: dict[str, object]) -> list[str]:
     pieces = [p["url"] for g in manifest["groups"] for p in g["pieces"]]  # type: ignore[attr-defined]
-    return pieces + _store_links(manifest) + [t["members"] for t in manifest["topics"]]  # type: ignore[attr-defined]
+    return pieces + _store_links(manifest) + list(_lists(manifest).values())
+
+
+def _numbers(runs: list[int | list[int]]) -> list[int]:
+    """A paper list's runs read back: a number alone, or [first, last]."""
+    return [n for run in runs for n in ([run] if isinstance(run, int) else range(run[0], run[1] + 1))]
 
 
 def test_every_search_file_is_named_by_its_content(sample_site: BuiltSite) -> None:
@@ -60,6 +72,37 @@ def test_store_holds_what_results_show(sample_site: BuiltSite) -> None:
         paper = by_slug[record["slug"]]
         assert record["title"] == paper["title"] and record["abstract"] == paper["abstract"]
         assert record["topics"] == paper["topics"] and sorted(record["dates"]) == sorted(paper["digests"])
+        assert record.get("authors", []) == paper["authors"][:3]
+        assert record.get("authorCount") == (len(paper["authors"]) if len(paper["authors"]) > 3 else None)
+    assert sum("authors" in r for r in records) == 136 and sum("authorCount" in r for r in records) > 60
+
+
+def test_filter_lists_hold_the_papers_each_filter_keeps(sample_site: BuiltSite) -> None:
+    """topic:, month: (and year:, its months together) and has:code read these lists: a month's holds
+    every paper a digest of that month listed (the listing date, not the publication date), has:code's
+    every paper with a code link."""
+    manifest = _manifest(sample_site.out)
+    papers = json.loads((sample_site.out / "api" / "papers.json").read_text(encoding="utf-8"))
+    records = []
+    for link in _store_links(manifest):
+        records += json.loads(resolve(sample_site.out, link).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    slug_of = [r["slug"] for r in records]
+    found = {}
+    for name, link in _lists(manifest).items():
+        runs = json.loads(resolve(sample_site.out, link).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+        numbers = _numbers(runs)
+        assert numbers == sorted(set(numbers)), name
+        found[name] = {slug_of[n] for n in numbers}
+    assert [m["month"] for m in manifest["months"]] == ["2025-03", "2025-05", "2025-06"]  # type: ignore[attr-defined]
+    for month in ("2025-03", "2025-05", "2025-06"):
+        assert found[f"month:{month}"] == {p["slug"] for p in papers if any(d.startswith(month) for d in p["digests"])}
+    assert found["has:code"] == {p["slug"] for p in papers if p["code"]}
+    assert len(found["has:code"]) == 26
+    for topic in manifest["topics"]:  # type: ignore[attr-defined]
+        assert found[f"topic:{topic['slug']}"] == {p["slug"] for p in papers if topic["slug"] in p["topics"]}
+    # papers first listed together are numbered together: the first digest's month is one run
+    first = json.loads(resolve(sample_site.out, _lists(manifest)["month:2025-03"]).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    assert first == [[0, len(found["month:2025-03"]) - 1]]
 
 
 def test_search_files_are_the_same_from_build_to_build() -> None:

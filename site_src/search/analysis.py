@@ -22,16 +22,21 @@ _MARKS = re.compile("[\u0300-\u036f]")
 _POSSESSIVE = re.compile("['\u2019]s(?![a-z0-9])")
 _APOSTROPHES = re.compile("['\u2019]")
 _WORD = re.compile("[a-z0-9]+")
+LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+"""Latin letters that NFKD leaves whole (they are not a letter and an accent), as their usual ASCII
+spelling: Søren → soren, Łukasz → lukasz, Straße → strasse. Mirrored in search-query.js."""
+_LETTER_TABLE = str.maketrans(LETTERS)
 
 
 def words(text: str) -> list[str]:
     """A text as lower-case ASCII words: accents dropped, possessives and apostrophes removed,
     every other character a separator (Tweedie's → tweedie, don't → dont, GPT-4o → gpt 4o,
-    naïve → naive; letters without an ASCII form, such as Greek or CJK, separate words)."""
+    naïve → naive, Zoë → zoe, Łukasz → lukasz; letters without an ASCII form, such as Greek or
+    CJK, separate words)."""
     if text.isascii():
         folded = text.lower()
     else:
-        folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower()).replace("ß", "ss")
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower()).translate(_LETTER_TABLE)
     return _WORD.findall(_APOSTROPHES.sub("", _POSSESSIVE.sub("", folded)))
 
 

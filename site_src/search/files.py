@@ -6,23 +6,29 @@ address, which names everything else:
 - index pieces, `assets/search/<group><n>.<hash>.json`: each a lunr 2.3.9 index (`lunr.Index.load`)
   holding one group of fields (titles and topic names; abstracts) for one range of terms, with the
   weights of the whole index. A query fetches only the pieces its words fall in.
-- store chunks, `assets/search/papers<n>.<hash>.json`: what a result shows (title, slug, digest
-  dates, topics, and the abstract the snippet is cut from), `CHUNK_PAPERS` papers a file in ref
-  order, so results render without fetching pages and a page of results fetches a few chunks.
-  The manifest lists their hashes only (2,500 chunks at 50,000 papers).
-- topic lists, `assets/search/topic-<slug>.<hash>.json`: the refs of a topic's papers, which
-  `topic:` filters on.
+- store chunks, `assets/search/papers<n>.<hash>.json`: what a result shows (title, slug, the
+  first authors and how many there are, digest dates, topics, and the abstract the snippet is
+  cut from), `CHUNK_PAPERS` papers a file in ref order, so results render without fetching pages
+  and a page of results fetches a few chunks. The manifest lists their hashes only (2,500 chunks
+  at 50,000 papers).
+- paper lists, which the filters read: `assets/search/topic-<slug>.<hash>.json` (a topic's
+  papers, for `topic:`), `month-<yyyy-mm>.<hash>.json` (the papers a digest of that month listed,
+  for `month:` and `year:`) and `has-code.<hash>.json` (papers with code links, for `has:code`),
+  each as `runs` of paper numbers.
 
 Refs are papers' numbers in base 36, in the order papers were first listed (oldest digest
 first), so a paper keeps its ref as digests are added and the store chunks of older papers keep
 their bytes and addresses; ties rank the higher number (the paper listed more recently) first.
 The store maps refs to slugs. Word positions are kept for phrase queries.
+
+`author:` needs no list: authors are a field of the index (in the titles group), which the browser
+asks alone.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,17 +43,25 @@ from site_src.pages.maker import Page
 from site_src.pages.urls import SiteUrls, topic_path
 from site_src.search.lunrindex import LUNR_VERSION, Document, Field, build, split
 
-FIELDS = (Field("title", 10), Field("abstract", 1), Field("topics", 3))
-"""What is indexed; a word in a title weighs ten times one in an abstract."""
-GROUPS = {"titles": ("title", "topics"), "abstracts": ("abstract",)}
-"""How the fields are grouped into pieces: titles (small, fetched first) and abstracts."""
+FIELDS = (Field("title", 10), Field("abstract", 1), Field("topics", 3), Field("authors", 3))
+"""What is indexed; a word in a title weighs ten times one in an abstract. An author's name weighs
+as a topic's: enough to bring their papers to the top, not enough to outrank a paper that has the
+word in its title (tests/data/relevance.yaml, kind `author`)."""
+GROUPS = {"titles": ("title", "topics", "authors"), "abstracts": ("abstract",)}
+"""How the fields are grouped into pieces: titles, topic names and authors (small, fetched first),
+and abstracts."""
+BYLINE = 3
+"""A result shows this many authors, then "et al.": the store holds no more."""
+HAS: dict[str, Callable[[Paper], bool]] = {"code": lambda paper: bool(paper.meta.code)}
+"""What `has:` knows, and which papers have it."""
 PIECE_POSTINGS = 16_000
 """A piece holds at most about this many postings: about 120 KB gzip with word positions."""
 CHUNK_PAPERS = 20
 """Papers per store chunk: about 10 KB gzip."""
 MANIFEST = "search/index.json"
-VERSION = 1
-"""The manifest's format, for the browser code that reads it."""
+VERSION = 2
+"""The manifest's format, for the browser code that reads it (2: paper lists as runs of numbers,
+months and has:)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -67,14 +81,36 @@ def search_order(catalog: Catalog) -> list[Paper]:
     return sorted(catalog.papers.values(), key=lambda p: (p.first_seen.toordinal(), p.appearances[0].position, p.slug))
 
 
+def authors_text(paper: Paper) -> str:
+    """A paper's authors as one text to index: the names joined by "and", a stop word, which is not
+    indexed but takes a word's place, so that no phrase spans two names ("hinton yann")."""
+    return " and ".join(paper.meta.authors)
+
+
 def documents(catalog: Catalog, papers: Sequence[Paper]) -> list[Document]:
     """What is indexed of each paper, added in the order of their refs as strings (lunr's
     JSON lists postings in that order, so the builder never has to sort them)."""
     docs = []
     for number, paper in enumerate(papers):
         topics = " ".join(catalog.topic(s).name for s in paper.topic_slugs)
-        docs.append(Document(ref_of(number), (paper.title, paper.abstract, topics)))
+        docs.append(Document(ref_of(number), (paper.title, paper.abstract, topics, authors_text(paper))))
     return sorted(docs, key=lambda d: d.ref)
+
+
+def runs(numbers: Iterable[int]) -> list[int | list[int]]:
+    """Ascending paper numbers, written short: a number alone, or [first, last] for consecutive
+    ones (papers first listed together are numbered together, so a month is mostly one run)."""
+    written: list[int | list[int]] = []
+    start = end = -2
+    for number in numbers:
+        if number != end + 1:
+            if end >= 0:
+                written.append(start if start == end else [start, end])
+            start = number
+        end = number
+    if end >= 0:
+        written.append(start if start == end else [start, end])
+    return written
 
 
 def _asset(name: str, data: bytes, urls: SiteUrls) -> tuple[OutputFile, str]:
@@ -85,18 +121,25 @@ def _asset(name: str, data: bytes, urls: SiteUrls) -> tuple[OutputFile, str]:
 
 def _store_chunk(catalog: Catalog, papers: Sequence[Paper]) -> bytes:
     """What results show of each paper, in ref order."""
-    return dump_json(
-        [
-            {
-                "abstract": p.abstract,
-                "dates": [a.date.isoformat() for a in reversed(p.appearances)],
-                "slug": p.slug,
-                "title": p.title,
-                "topics": list(p.topic_slugs),
-            }
-            for p in papers
-        ]
-    )
+    return dump_json([_record(p) for p in papers])
+
+
+def _record(paper: Paper) -> dict[str, Any]:
+    """What a result shows of one paper: no more than BYLINE authors, and their number when there
+    are more (keys left out when empty, to keep the store small)."""
+    record: dict[str, Any] = {
+        "abstract": paper.abstract,
+        "dates": [a.date.isoformat() for a in reversed(paper.appearances)],
+        "slug": paper.slug,
+        "title": paper.title,
+        "topics": list(paper.topic_slugs),
+    }
+    authors = paper.meta.authors
+    if authors:
+        record["authors"] = list(authors[:BYLINE])
+    if len(authors) > BYLINE:
+        record["authorCount"] = len(authors)
+    return record
 
 
 @contextmanager
@@ -134,17 +177,34 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> Iterator[OutputFile]:
         )
         yield OutputFile(chunk.path, chunk.data)
         hashes.append(chunk.path.rsplit(".", 2)[1])
-    members: dict[str, list[str]] = {t.slug: [] for t in catalog.topics}
+    members: dict[str, list[int]] = {t.slug: [] for t in catalog.topics}
+    months: dict[str, list[int]] = {}
+    having: dict[str, list[int]] = {name: [] for name in HAS}
     for number, paper in enumerate(papers):
         for slug in paper.topic_slugs:
-            members[slug].append(ref_of(number))
+            members[slug].append(number)
+        for month in sorted({a.date.isoformat()[:7] for a in paper.appearances}):
+            months.setdefault(month, []).append(number)
+        for name, has in HAS.items():
+            if has(paper):
+                having[name].append(number)
     topics = []
     for topic in catalog.topics:
-        file, link = _asset(f"search/topic-{topic.slug}.json", dump_json(members[topic.slug]), urls)
+        file, link = _asset(f"search/topic-{topic.slug}.json", dump_json(runs(members[topic.slug])), urls)
         yield file
         topics.append(
             {"members": link, "name": topic.name, "slug": topic.slug, "url": urls.link(topic_path(topic.slug))}
         )
+    month_lists = []
+    for month in sorted(months):
+        file, link = _asset(f"search/month-{month}.json", dump_json(runs(months[month])), urls)
+        yield file
+        month_lists.append({"members": link, "month": month})
+    has_lists = []
+    for name in HAS:
+        file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
+        yield file
+        has_lists.append({"members": link, "name": name})
     manifest = {
         "version": VERSION,
         "count": len(papers),
@@ -153,6 +213,8 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> Iterator[OutputFile]:
         "store": {"url": urls.link(f"{ASSETS_FOLDER}search/papers{{n}}.{{hash}}.json"), "hashes": hashes},
         "papers": urls.link("papers/"),
         "topics": topics,
+        "months": month_lists,
+        "has": has_lists,
     }
     yield OutputFile(MANIFEST, dump_json(manifest))
 

@@ -1,11 +1,11 @@
-/* Paper Digest search, data: the manifest, lunr index pieces, topic lists and store chunks, each
+/* Paper Digest search, data: the manifest, lunr index pieces, paper lists and store chunks, each
    fetched once per page (fingerprinted files, which the browser may cache for good), and one search
    from typed text to ranked results with what they show. Reading the query is search-query.js,
    choosing pieces search-plan.js, scoring search-score.js, showing results search-results.js and
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.js";
-import { matchTopics, parse } from "./search-query.js";
+import { matchHas, matchMonths, matchTopics, parse } from "./search-query.js";
 import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
@@ -21,6 +21,7 @@ function nextTask() {
 export class Loader {
   constructor(manifest) {
     this.files = new Map();
+    this.lists = new Map();
     this.pieces = new Map();
     this.loaded = new Set();
     this.manifest = null;
@@ -79,6 +80,27 @@ export class Loader {
     return this.pieces.get(key);
   }
 
+  /** A paper list (a topic's, a month's, has:'s) as a Set of paper numbers. Lists are written as
+      runs: a number alone, or [first, last] for consecutive numbers. */
+  list(url) {
+    if (!this.lists.has(url)) {
+      const lists = this.lists;
+      const loading = this.json(url).then((runs) => {
+        const numbers = new Set();
+        for (const run of runs) {
+          if (typeof run === "number") numbers.add(run);
+          else for (let n = run[0]; n <= run[1]; n++) numbers.add(n);
+        }
+        return numbers;
+      });
+      loading.catch(() => {
+        lists.delete(url);
+      });
+      lists.set(url, loading);
+    }
+    return this.lists.get(url);
+  }
+
   /** What results show of some papers, by ref, from their store chunks. */
   records(refs) {
     const manifest = this.manifest;
@@ -107,11 +129,12 @@ export class Searcher {
     this.loader = loader;
   }
 
-  /** Resolves to {query, hits, terms(hit), records (by ref, for the first hits), forgiven,
-      unknownTopics, partial}. When abstracts the query needs are still to be fetched, `early`
-      is first called with the results from titles and topic names alone (partial: true), and
-      the abstracts are asked for once those have what they show: the first results then do not
-      share the network with the largest pieces. */
+  /** Resolves to {query, hits, terms(hit), authorTerms(hit), records (by ref, for the first
+      hits), forgiven, unknown (the filter values that name nothing: {topics, authors, dates,
+      has}), partial}. When abstracts the query needs are still to be fetched, `early` is first
+      called with the results from titles, topic names and authors alone (partial: true), and the
+      abstracts are asked for once those have what they show: the first results then do not share
+      the network with the largest pieces. */
   search(text, first, early) {
     const loader = this.loader;
     const query = parse(text);
@@ -119,30 +142,31 @@ export class Searcher {
       query,
       hits: [],
       terms: () => new Set(),
+      authorTerms: () => new Set(),
       records: new Map(),
       forgiven: false,
-      unknownTopics: [],
+      unknown: { topics: [], authors: [], dates: [], has: [] },
       partial: false,
     };
     if (query.empty) return loader.ready.then(() => result);
     return loader.ready
-      .then((manifest) => this.topicRefs(query, manifest, result))
-      .then((topicRefs) => {
+      .then((manifest) => this.listRefs(query, manifest, result.unknown))
+      .then((lists) => {
         const waiting = plan(query, loader.manifest, false).pieces.some(
           (p) => p.group > 0 && !loader.loaded.has(p.group + ":" + p.number)
         );
         let titlesFirst = Promise.resolve();
         if (early && waiting) {
-          titlesFirst = this.stage(query, topicRefs, false, 1)
+          titlesFirst = this.stage(query, lists, false, 1)
             .then((found) => this.finish({ ...result, partial: true }, found, first))
             .then((partial) => {
               if (!result.done) early(partial);
             })
             .catch(() => {}); // the whole search reports what went wrong
         }
-        return titlesFirst.then(() => this.stage(query, topicRefs, false)).then((found) => {
+        return titlesFirst.then(() => this.stage(query, lists, false)).then((found) => {
           if (!wantsForgiveness(query, found)) return found;
-          return this.stage(query, topicRefs, true).then((forgiven) => {
+          return this.stage(query, lists, true).then((forgiven) => {
             result.forgiven = forgiven.hits.length > found.hits.length;
             return forgiven;
           });
@@ -160,6 +184,8 @@ export class Searcher {
     const hits = found.hits;
     const top = hits.slice(0, first);
     result.terms = found.terms;
+    result.authorTerms = found.authorTerms;
+    result.unknown = { ...result.unknown, authors: found.unknownAuthors };
     return this.loader
       .records(top.map((h) => h.ref))
       .then((records) => {
@@ -171,7 +197,7 @@ export class Searcher {
   }
 
   /** The query run on the pieces it needs (of the first `groups` groups only, when given). */
-  stage(query, topicRefs, forgive, groups) {
+  stage(query, lists, forgive, groups) {
     const loader = this.loader;
     const planned = plan(query, loader.manifest, forgive);
     const pieces = planned.pieces.filter((p) => groups === undefined || p.group < groups);
@@ -181,34 +207,54 @@ export class Searcher {
         byKey.set(p.group + ":" + p.number, loaded[i]);
       });
       const lookup = (g, n) => byKey.get(g + ":" + n) || null;
-      return run(query, planned, lookup, topicRefs, loader.manifest.count);
+      return run(query, planned, lookup, lists, loader.manifest.count);
     });
   }
 
-  /** The refs of the papers in the topics each value names. */
-  members(values, manifest, result) {
+  /** For each value of one kind of filter, the numbers of the papers in the lists it names
+      (the union of them); `named(value)` gives those lists' addresses, and a value that names
+      none is noted in `unknown`. */
+  members(values, named, unknown) {
     const loader = this.loader;
     return Promise.all(
       values.map((value) => {
-        const topics = matchTopics(value, manifest.topics);
-        if (!topics.length) result.unknownTopics.push(value);
-        return Promise.all(topics.map((t) => loader.json(t.members))).then((lists) => new Set(lists.flat()));
+        const urls = named(value);
+        if (!urls.length) unknown.push(value);
+        return Promise.all(urls.map((url) => loader.list(url))).then((sets) => {
+          if (sets.length === 1) return sets[0];
+          const union = new Set();
+          for (const set of sets) for (const n of set) union.add(n);
+          return union;
+        });
       })
     );
   }
 
-  /** What `topic:` filters allow (each narrows; null for any) and `-topic:` ones leave out. */
-  topicRefs(query, manifest, result) {
-    if (!query.topics.length && !query.notTopics.length) return Promise.resolve(null);
-    return Promise.all([
-      this.members(query.topics, manifest, result),
-      this.members(query.notTopics, manifest, result),
-    ]).then(([allowing, leaving]) => {
+  /** What the list filters allow (`allowed`: in every list a filter names, null for any) and
+      leave out (`left`: in any list a negated filter names), as paper numbers: topic:, year:,
+      month:, has: and their negations. */
+  listRefs(query, manifest, unknown) {
+    const months = (manifest.months || []).map((m) => m.month);
+    const monthUrl = new Map((manifest.months || []).map((m) => [m.month, m.members]));
+    const hasUrl = new Map((manifest.has || []).map((h) => [h.name, h.members]));
+    const kinds = [
+      [query.topics, query.notTopics, (v) => matchTopics(v, manifest.topics).map((t) => t.members), unknown.topics],
+      [query.years, query.notYears, (v) => matchMonths(v, months).map((m) => monthUrl.get(m)), unknown.dates],
+      [query.months, query.notMonths, (v) => matchMonths(v, months).map((m) => monthUrl.get(m)), unknown.dates],
+      [query.has, query.notHas, (v) => matchHas(v, Array.from(hasUrl.keys())).map((h) => hasUrl.get(h)), unknown.has],
+    ];
+    if (kinds.every(([keep, leave]) => !keep.length && !leave.length)) return Promise.resolve(null);
+    return Promise.all(
+      kinds.map(([keep, leave, named, notes]) =>
+        Promise.all([this.members(keep, named, notes), this.members(leave, named, notes)])
+      )
+    ).then((found) => {
+      const allowing = found.flatMap(([keeping]) => keeping);
       const allowed = allowing.length
-        ? allowing.reduce((kept, set) => new Set(Array.from(kept).filter((ref) => set.has(ref))))
+        ? allowing.reduce((kept, set) => new Set(Array.from(kept).filter((n) => set.has(n))))
         : null;
       const left = new Set();
-      for (const set of leaving) for (const ref of set) left.add(ref);
+      for (const [, leaving] of found) for (const set of leaving) for (const n of set) left.add(n);
       return { allowed, left };
     });
   }

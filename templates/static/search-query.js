@@ -10,6 +10,9 @@ const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
 const ASCII = /^[\x00-\x7f]*$/;
+// Latin letters NFKD leaves whole, as site_src/search/analysis.py LETTERS spells them
+const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
+const WHOLE_LETTERS = /[ßæœøłđðþıħ]/g;
 
 const PREFIX_MIN = 3; // shorter words match only themselves
 const FUZZY_MIN = 4; // a typo is forgiven in words at least this long
@@ -18,7 +21,11 @@ const FUZZY_MIN = 4; // a typo is forgiven in words at least this long
 export function words(text) {
   const folded = ASCII.test(text)
     ? text.toLowerCase()
-    : text.normalize("NFKD").toLowerCase().replace(MARKS, "").replace(/\u00df/g, "ss");
+    : text
+        .normalize("NFKD")
+        .toLowerCase()
+        .replace(MARKS, "")
+        .replace(WHOLE_LETTERS, (letter) => LETTERS[letter]);
   return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").match(WORD) || [];
 }
 
@@ -43,40 +50,104 @@ export function termsOf(text) {
 
 /* ---- The query language ------------------------------------------------------------------
 
-   words            every word must match, in a title, abstract or topic name
+   words            every word must match, in a title, abstract, topic name or author's name
    transcri         a word of three letters or more also matches the words it begins
    "a phrase"       the words in this order, next to each other
    topic:music      only papers in a topic (slug or name; a prefix is enough)
-   -word -"a b"     leave out papers that have the word or phrase (-topic:music, of a topic)
-   Anything else (lunr's own syntax, stray quotes, colons) is read as plain words. */
+   author:hinton    only papers with an author of that name (author:"geoffrey hinton"; a word
+                    of three letters or more also matches the names it begins; no typo forgiven)
+   year:2025        only papers a digest of that year listed (the listing date, not publication)
+   month:2025-06    only papers a digest of that month listed
+   has:code         only papers with a link to their code
+   -word -"a b"     leave out papers that have the word or phrase (-topic:music, -author:hinton,
+                    -year:2024, -month:2025-06, -has:code: those the filter would keep)
+   Anything else (lunr's own syntax, stray quotes, colons, a year: or month: that is no date) is
+   read as plain words. A filter being typed (year:20, month:2025-0) waits until it is whole. */
+
+const FILTER = /(-?)(?:(topics?|authors?|year|month|has):)?(?:"([^"]*)("?)|([^\s"]+))/gi;
+const YEAR = /^\d{4}$/;
+const MONTH = /^(\d{4})-(\d\d?)$/;
+const YEAR_TYPED = /^\d{0,3}$/; // the beginnings of a year
+const MONTH_TYPED = /^\d{0,4}(-[01]?)?$/; // the beginnings of a month
+const HAS = /^[a-z]+$/;
 
 function item(text, phrase) {
   const tokens = words(text).map((w) => ({ word: w, term: term(w) }));
   return { text, phrase, tokens };
 }
 
-/** A typed query, read into required items (words and phrases), exclusions and topic filters. */
+/** A filter's value as the query keeps it, "" to read it as plain words, null to skip it (being
+    typed, or empty). */
+function filterValue(field, text, open) {
+  const value = text.trim().toLowerCase();
+  if (!value) return null;
+  if (field === "year") {
+    if (YEAR.test(value)) return value;
+    return open && YEAR_TYPED.test(value) ? null : "";
+  }
+  if (field === "month") {
+    if (open && MONTH_TYPED.test(value)) return null; // 2025-1 may become 2025-12
+    const month = MONTH.exec(value);
+    if (month && +month[2] >= 1 && +month[2] <= 12) return month[1] + "-" + month[2].padStart(2, "0");
+    return "";
+  }
+  if (field === "has") return HAS.test(value) ? value : "";
+  return value;
+}
+
+/** A typed query, read into required items (words and phrases, some of them author filters),
+    exclusions, and the filters that keep or leave out lists of papers (topics, years, months,
+    has:). Items that must match in one field only carry `fields`. */
 export function parse(input) {
-  const query = { text: input, required: [], excluded: [], topics: [], notTopics: [] };
-  const pattern = /(-?)(?:(topics?):)?(?:"([^"]*)("?)|([^\s"]+))/gi;
+  const query = {
+    text: input,
+    required: [],
+    excluded: [],
+    topics: [],
+    notTopics: [],
+    years: [],
+    notYears: [],
+    months: [],
+    notMonths: [],
+    has: [],
+    notHas: [],
+  };
   let match;
-  while ((match = pattern.exec(input)) !== null) {
-    const [whole, sign, field, quoted, closed, bare] = match;
+  FILTER.lastIndex = 0;
+  while ((match = FILTER.exec(input)) !== null) {
+    const [whole, sign, named, quoted, closed, bare] = match;
     const negated = sign === "-";
     const text = quoted !== undefined ? quoted : bare;
-    if (field) {
+    // the word being typed (no space after it yet, or an unclosed quote) may be unfinished
+    const open = match.index + whole.length === input.length && !/\s$/.test(input) && !(quoted !== undefined && closed);
+    const field = named ? { topics: "topic", authors: "author" }[named.toLowerCase()] || named.toLowerCase() : "";
+    let it;
+    if (field === "topic") {
       if (text.trim()) (negated ? query.notTopics : query.topics).push(text.trim());
       continue;
+    } else if (field === "year" || field === "month" || field === "has") {
+      const value = filterValue(field, text, open);
+      if (value === null) continue;
+      if (value) {
+        const lists = { year: ["years", "notYears"], month: ["months", "notMonths"], has: ["has", "notHas"] }[field];
+        query[lists[negated ? 1 : 0]].push(value);
+        continue;
+      }
+      it = item(named + ":" + text, false); // no date: plain words
+    } else {
+      it = item(text, quoted !== undefined);
+      if (field === "author") {
+        it.fields = ["authors"];
+        it.filter = true;
+      }
     }
-    const it = item(text, quoted !== undefined);
     if (!it.tokens.length) continue;
     if (negated) {
       query.excluded.push(it);
       continue;
     }
-    // the word being typed (no space after it yet, or an unclosed quote) may be unfinished
-    it.open = match.index + whole.length === input.length && !/\s$/.test(input) && !(quoted !== undefined && closed);
-    if (it.phrase || it.tokens.length === 1) {
+    it.open = open;
+    if (it.phrase || it.tokens.length === 1 || it.filter) {
       query.required.push(it);
     } else {
       for (const t of it.tokens) query.required.push({ text: t.word, phrase: false, tokens: [t] });
@@ -93,11 +164,27 @@ export function parse(input) {
         item: i,
         offset: j,
         prefix: t.word.length >= PREFIX_MIN && (!it.phrase || (it.open && last)),
-        fuzzy: t.word.length >= FUZZY_MIN,
+        // names one letter apart are other people (Wang, Yang, Tang): an author filter forgives no typo
+        fuzzy: t.word.length >= FUZZY_MIN && !it.filter,
+        fields: it.fields,
+        filter: Boolean(it.filter),
       });
     });
   });
-  query.empty = query.words.length === 0 && query.topics.length === 0;
+  // what an exclusion leaves out: the word itself, or for a name also the names it begins
+  query.excluded.forEach((it) => {
+    it.words = it.tokens
+      .filter((t) => t.term !== null)
+      .map((t) => ({
+        word: t.word,
+        term: t.term,
+        prefix: Boolean(it.filter) && t.word.length >= PREFIX_MIN,
+        fuzzy: false,
+        fields: it.fields,
+      }));
+  });
+  const lists = query.topics.length + query.years.length + query.months.length + query.has.length;
+  query.empty = query.words.length === 0 && lists === 0;
   return query;
 }
 
@@ -110,4 +197,14 @@ export function matchTopics(value, topics) {
     const name = words(topic.name);
     return wanted.every((w) => name.some((n) => n.indexOf(w) === 0));
   });
+}
+
+/** The months (of `months`, "yyyy-mm" ascending) a `year:` or `month:` value names. */
+export function matchMonths(value, months) {
+  return months.filter((month) => (value.length === 4 ? month.slice(0, 4) === value : month === value));
+}
+
+/** The names `has:` knows that a value begins (has:c is has:code). */
+export function matchHas(value, names) {
+  return names.filter((name) => name.indexOf(value) === 0);
 }

@@ -1,5 +1,6 @@
 /* Paper Digest search, results: what one result shows — its title with the words the query matched
-   marked, its topics and dates, and the part of its abstract where most of those words are — and
+   marked, its first authors, its topics and dates, and the part of its abstract where most of
+   those words are — and
    the status line above the results. `marks` and `snippet` are pure (text in, runs out); the rest
    makes DOM nodes, filled with textContent only (titles and abstracts are never read as markup).
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
@@ -9,6 +10,8 @@ import { term, termsOf, words } from "./search-query.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+  "October", "November", "December"];
 const SNIPPET = 220; // about this many characters of the abstract
 
 /** A text cut into runs, marking the words whose terms matched: [{text, mark, terms}]. */
@@ -91,7 +94,17 @@ function plural(count, one, many) {
   return count + " " + (count === 1 ? one : many);
 }
 
-/** The status line for a result: how many papers match, and topics the query names that none is called. */
+/** "June 2025" for "2025-06", "2025" for "2025". */
+function monthName(value) {
+  return value.length === 4 ? value : MONTH_NAMES[+value.slice(5, 7) - 1] + " " + value.slice(0, 4);
+}
+
+function quoted(values) {
+  return "“" + values.join("”, “") + "”";
+}
+
+/** The status line for a result: how many papers match, and the filter values that name nothing
+    (no such topic, author, digest month or year, or has: property). */
 export function describe(result, manifest) {
   const text = "“" + result.query.text.trim() + "”";
   const count = result.hits.length;
@@ -103,12 +116,31 @@ export function describe(result, manifest) {
         text +
         where +
         (result.forgiven ? ", allowing one typo." : ".");
-  if (result.unknownTopics.length) {
+  const unknown = result.unknown;
+  if (unknown.topics.length) {
     const names = manifest.topics.map((t) => t.slug);
-    const unknown = result.unknownTopics.join("”, “");
-    message += " No topic is called “" + unknown + "” (topics: " + names.join(", ") + ").";
+    message += " No topic is called " + quoted(unknown.topics) + " (topics: " + names.join(", ") + ").";
+  }
+  if (unknown.authors.length) message += " No author is called " + quoted(unknown.authors) + ".";
+  if (unknown.dates.length) {
+    const months = (manifest.months || []).map((m) => m.month);
+    const span = months.length
+      ? " (digests from " + monthName(months[0]) + " to " + monthName(months[months.length - 1]) + ")"
+      : "";
+    message += " No digest is from " + unknown.dates.map(monthName).join(", ") + span + ".";
+  }
+  if (unknown.has.length) {
+    const names = (manifest.has || []).map((h) => "has:" + h.name);
+    message += " Search knows " + names.join(", ") + ", not " + quoted(unknown.has.map((v) => "has:" + v)) + ".";
   }
   return message;
+}
+
+/** A byline: up to three names, "et al." when there are more. */
+export function byline(record) {
+  const names = record.authors || [];
+  if (!names.length) return "";
+  return names.join(", ") + ((record.authorCount || 0) > names.length ? " et al." : "");
 }
 
 function runs(target, parts) {
@@ -136,14 +168,18 @@ export function markedTerms(matched, query, abstract) {
   return terms;
 }
 
-/** One result: its linked title (a heading on the search page), topics and dates, and snippet. */
-export function resultItem(matched, query, record, manifest, onSearchPage) {
+/** One result: its linked title (a heading on the search page), first authors (the names the query
+    matched marked: `authorTerms`), topics and dates, and snippet. */
+export function resultItem(matched, query, record, manifest, onSearchPage, authorTerms) {
   const terms = markedTerms(matched, query, record.abstract);
   const li = element("li", "search-result");
   const heading = element(onSearchPage ? "h2" : "p", "search-result-title");
   const link = element("a");
   link.href = manifest.papers + record.slug + "/";
   heading.append(runs(link, marks(record.title, terms)));
+  li.append(heading);
+  const authors = byline(record);
+  if (authors) li.append(runs(element("p", "search-result-authors"), marks(authors, authorTerms || new Set())));
   const meta = element("p", "search-result-meta");
   const names = record.topics.map((slug) => {
     const topic = manifest.topics.find((t) => t.slug === slug);
@@ -155,6 +191,6 @@ export function resultItem(matched, query, record, manifest, onSearchPage) {
     meta.append(shortDate(iso));
   });
   const cut = snippet(record.abstract, terms, SNIPPET, record.title);
-  li.append(heading, meta, runs(element("p", "search-result-snippet"), cut));
+  li.append(meta, runs(element("p", "search-result-snippet"), cut));
   return li;
 }

@@ -176,7 +176,9 @@ function searchBox(form) {
     const manifest = searcher.loader.manifest;
     return result.hits
       .slice(start, start + PAGE)
-      .map((hit) => view.resultItem(result.terms(hit), result.query, records.get(hit.ref), manifest, onSearchPage));
+      .map((hit) =>
+        view.resultItem(result.terms(hit), result.query, records.get(hit.ref), manifest, onSearchPage, result.authorTerms(hit))
+      );
   }
 
   function append(result, start, records) {

@@ -240,3 +240,72 @@ def test_markup_in_titles_shows_as_text_in_results(page: Page, hostile_url: str,
     assert page.locator(".search-results img, .search-results script, .search-results iframe").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.locator(".search-results").inner_text()
     assert dialogs == []
+
+
+def test_typing_a_surname_finds_the_paper_with_its_byline(page: Page, site_url: str, console_errors: list[str]) -> None:
+    page.goto(site_url + "/papers/pointer-networks/")
+    assert search_for(page, "frankle lottery")[0] == LOTTERY
+    result = page.locator(".search-result").first
+    expect(result.locator(".search-result-authors")).to_have_text("Jonathan Frankle, Michael Carbin")
+    expect(result.locator(".search-result-authors mark")).to_have_text(["Frankle"])
+    page.goto(site_url + "/search/")
+    assert search_for(page, "herremans midi")[0] == "midicaps-a-large-scale-midi-dataset-with-text-captions"
+    byline = page.locator(".search-result-authors").first
+    expect(byline).to_have_text("Jan Melechovsky, Abhinaba Roy, Dorien Herremans")
+    expect(byline.locator("mark")).to_have_text(["Herremans"])
+    assert search_for(page, "vaswani music transformer")[0] == "music-transformer"
+    expect(page.locator(".search-result-authors").first).to_have_text(
+        "Cheng-Zhi Anna Huang, Ashish Vaswani, Jakob Uszkoreit et al."
+    )
+
+
+def test_author_filter_narrows_the_results(page: Page, site_url: str, console_errors: list[str]) -> None:
+    page.goto(site_url + "/search/")
+    assert len(search_for(page, "sequence")) > 2
+    slugs = search_for(page, "sequence author:vinyals")
+    assert sorted(slugs) == ["order-matters-sequence-to-sequence-for-sets", "pointer-networks"]
+    expect(page.locator(".search-status")).to_have_text("2 papers match “sequence author:vinyals”.")
+    expect(page.locator(".search-result-authors mark")).to_have_text(["Vinyals", "Vinyals"])
+    assert {m.lower() for m in page.locator(".search-result-title mark").all_inner_texts()} == {"sequence"}
+    assert search_for(page, 'author:"oriol vinyals" pointer') == ["pointer-networks"]
+    # Kaitao Song and Song Mei, not the papers with "song" in their title or abstract
+    assert len(search_for(page, "song")) > 2
+    assert sorted(search_for(page, "author:song")) == [
+        "songmass-automatic-song-writing-with-pre-training-and-alignment-constraint",
+        "what-can-a-single-attention-layer-learn-a-study-through-the-random-features-lens",
+    ]
+    assert "pointer-networks" not in search_for(page, "sequence -author:vinyals")
+
+
+def test_unknown_author_filter_behaves_like_an_unknown_topic_filter(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/search/")
+    assert search_for(page, "topic:nonsense learning") == []
+    expect(page.locator(".search-status")).to_contain_text("No papers match “topic:nonsense learning”.")
+    assert search_for(page, "author:nobodyknows learning") == []
+    expect(page.locator(".search-status")).to_have_text(
+        "No papers match “author:nobodyknows learning”. No author is called “nobodyknows”."
+    )
+
+
+def test_date_and_code_filters_narrow_the_results(page: Page, site_url: str, console_errors: list[str]) -> None:
+    page.goto(site_url + "/search/")
+    assert search_for(page, "pointer networks year:2025")[0] == "pointer-networks"
+    assert search_for(page, "pointer networks year:2015") == []  # published 2015, listed 2025
+    expect(page.locator(".search-status")).to_contain_text("No digest is from 2015 (digests from March 2025 to June")
+    search_for(page, "month:2025-05")
+    dates = page.locator(".search-result-meta").all_inner_texts()
+    assert dates and all("May 2025" in d for d in dates)
+    assert "coda-prompt-continual-decomposed-attention-based-prompting-for-rehearsal-free" in search_for(
+        page, "prompt has:code"
+    )
+    assert len(search_for(page, "prompt has:code")) < len(search_for(page, "prompt"))
+    assert search_for(page, "year:abc") == []  # read as words: no paper has both
+    expect(page.locator(".search-status")).to_have_text("No papers match “year:abc”.")
+
+
+def test_the_search_page_explains_every_filter(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/search/")
+    page.click(".search-help summary")
+    help_text = page.locator(".search-help").inner_text()
+    for phrase in ("author:", "year:2025", "month:2025-06", "has:code", "listed", "not when it was published"):
+        assert phrase in help_text, phrase

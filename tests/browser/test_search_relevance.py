@@ -34,7 +34,7 @@ def run_suite(page: Page, url: str, capsys: pytest.CaptureFixture[str], label: s
 def test_suite_has_every_kind_of_query() -> None:
     kinds = {case["kind"] for case in CASES}
     assert len(CASES) >= 40
-    assert kinds == {"words", "prefix", "typo", "phrase", "topic", "exclusion", "title"}
+    assert kinds == {"words", "prefix", "typo", "phrase", "topic", "exclusion", "title", "author", "filter"}
 
 
 def test_known_items_are_found(page: Page, site_url: str, capsys: pytest.CaptureFixture[str]) -> None:

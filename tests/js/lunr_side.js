@@ -9,6 +9,11 @@
 //          the browser's whole search (search-data.js Searcher, the site's files read instead of
 //          fetched): its hits, the titles of the first ten, the index terms the hits matched; and
 //          the same for the hits that match every word as typed, without forgiving a typo
+//   {"op": "parse", "queries": [...]} -> [{what parse() read: required items, exclusions, filters}...]
+//   {"op": "find", "site": "<path>", "queries": [...]}
+//       -> [{"slugs": [...], "unknown": {...}, "status": "...", "bylines": [...]}...]: each query searched
+//          as the search box searches it (search-data.js's Searcher, the built site's files read from
+//          disk), every result's slug in order, and the status line
 // An ES module (package.json: "type": "module") that imports the browser's own modules. They read
 // the global `lunr` only when called, as in the browser, where lunr.js is a classic script.
 import fs from "node:fs";
@@ -19,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { Loader, Searcher } from "../../templates/static/search-data.js";
 import { plan } from "../../templates/static/search-plan.js";
 import { parse, term, words } from "../../templates/static/search-query.js";
+import { byline, describe } from "../../templates/static/search-results.js";
 import { prepare, run } from "../../templates/static/search-score.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,6 +33,18 @@ globalThis.lunr = lunr;
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 let answer;
+/** A built site's search manifest, with `fetch` reading the site's files from disk, as the
+    browser's search code would fetch them from the server. */
+function builtSite(site) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(site, "search", "index.json"), "utf8"));
+  const prefix = manifest.papers.slice(0, -"papers/".length);
+  globalThis.fetch = async (url) => {
+    const body = fs.readFileSync(path.join(site, url.slice(prefix.length)), "utf8");
+    return { ok: true, status: 200, json: async () => JSON.parse(body) };
+  };
+  return manifest;
+}
+
 if (request.op === "analyse") {
   answer = {
     words: request.texts.map(words),
@@ -76,13 +94,7 @@ if (request.op === "analyse") {
     });
   }
 } else if (request.op === "searcher") {
-  const manifest = JSON.parse(fs.readFileSync(path.join(request.site, "search", "index.json"), "utf8"));
-  const prefix = manifest.papers.slice(0, -"papers/".length);
-  globalThis.fetch = (url) => {
-    const data = JSON.parse(fs.readFileSync(path.join(request.site, url.slice(prefix.length)), "utf8"));
-    return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve(data) });
-  };
-  const searcher = new Searcher(new Loader(manifest));
+  const searcher = new Searcher(new Loader(builtSite(request.site)));
   answer = [];
   for (const text of request.queries) {
     const result = await searcher.search(text, 10);
@@ -96,6 +108,30 @@ if (request.op === "analyse") {
       titles: result.hits.slice(0, 10).map((hit) => result.records.get(hit.ref).title),
       terms: termsOf(result.hits, result),
       exact: { hits: exact.map((hit) => hit.ref), terms: termsOf(exact, typed) },
+    });
+  }
+} else if (request.op === "parse") {
+  const items = (list) => list.map((it) => ({ text: it.text, phrase: it.phrase, fields: it.fields || null, words: it.tokens.map((t) => t.word) }));
+  answer = request.queries.map((q) => {
+    const query = parse(q);
+    const read = { required: items(query.required), excluded: items(query.excluded), empty: query.empty };
+    for (const key of ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas"]) read[key] = query[key];
+    read.prefix = query.words.filter((w) => w.prefix).map((w) => w.word);
+    read.excludedPrefix = query.excluded.flatMap((it) => it.words.filter((w) => w.prefix).map((w) => w.word));
+    return read;
+  });
+} else if (request.op === "find") {
+  const loader = new Loader(builtSite(request.site));
+  const searcher = new Searcher(loader);
+  answer = [];
+  for (const q of request.queries) {
+    const result = await searcher.search(q, 20);
+    const records = await loader.records(result.hits.map((h) => h.ref));
+    answer.push({
+      slugs: result.hits.map((h) => records.get(h.ref).slug),
+      bylines: result.hits.map((h) => byline(records.get(h.ref))),
+      unknown: result.unknown,
+      status: describe(result, loader.manifest),
     });
   }
 } else {

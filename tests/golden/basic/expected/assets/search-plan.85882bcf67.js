@@ -57,12 +57,14 @@ export function asks(word, t) {
 
 /** For each word of a query and each group of pieces, the lunr clauses to run and the pieces
     to run them on: the word's term (weighing most), the words it begins, stems it may begin
-    with, and, when forgiving, terms one typo away. */
+    with, and, when forgiving, terms one typo away. A word that must match in some fields only
+    (an author's name) is looked up only in the groups that hold them. Excluded words are looked
+    up as they are (names also as the names they begin). */
 export function plan(query, manifest, forgive) {
-  const lookups = (word, exclusion) =>
+  const lookups = (word) =>
     manifest.groups.map((group) => {
+      if (word.fields && !group.fields.some((f) => word.fields.indexOf(f) >= 0)) return [];
       const look = [{ pieces: [pieceOf(group, word.term)], clause: { term: word.term, boost: EXACT_BOOST } }];
-      if (exclusion) return look;
       if (word.prefix) {
         const range = piecesFor(group, word.word);
         if (range.length <= RANGE_PIECES) {
@@ -79,10 +81,8 @@ export function plan(query, manifest, forgive) {
       return look;
     });
   const result = {
-    words: query.words.map((w) => lookups(w, false)),
-    excluded: query.excluded.map((it) =>
-      it.tokens.filter((t) => t.term !== null).map((t) => ({ word: t.word, term: t.term, looks: lookups(t, true) }))
-    ),
+    words: query.words.map((w) => lookups(w)),
+    excluded: query.excluded.map((it) => it.words.map((w) => ({ ...w, looks: lookups(w) }))),
     pieces: [],
   };
   const wanted = new Set();

@@ -3,7 +3,7 @@
    no network; runs in the browser and in node (tests/test_search_scores.py checks the scores are
    lunr.Index.query's). lunr's TokenSet is read from the global `lunr` when a query runs. */
 
-import { termsOf } from "./search-query.4d5d50e6c3.js";
+import { termsOf } from "./search-query.a4136ce998.js";
 
 const FEW = 3; // fewer results than this and a typo is forgiven
 const LOOKUP_COST = 20; // looking a paper up in a posting costs about this many postings read in order
@@ -18,20 +18,21 @@ function expand(piece, clause) {
 }
 
 /** A loaded piece ready to query: its lunr index, its fields, its document vectors by field
-    then ref (lunr keys them "field/ref"), and how many postings each term has. */
+    then ref (lunr keys them "field/ref"), and how many postings each term has in each field. */
 export function prepare(index, fields) {
   const vectors = {};
-  const sizes = Object.create(null);
-  for (const field of fields) vectors[field] = Object.create(null);
+  const sizes = {};
+  for (const field of fields) {
+    vectors[field] = Object.create(null);
+    sizes[field] = Object.create(null);
+  }
   for (const key of Object.keys(index.fieldVectors)) {
     const cut = key.indexOf("/");
     vectors[key.slice(0, cut)][key.slice(cut + 1)] = index.fieldVectors[key];
   }
   for (const t of Object.keys(index.invertedIndex)) {
     const posting = index.invertedIndex[t];
-    let size = 0;
-    for (const field of fields) size += Object.keys(posting[field]).length;
-    sizes[t] = size;
+    for (const field of fields) sizes[field][t] = Object.keys(posting[field]).length;
   }
   return { index, fields, vectors, sizes, postings: {} };
 }
@@ -59,9 +60,10 @@ function postingsOf(piece, field, t) {
   return found;
 }
 
-/** What one word asks of each piece: the terms its clauses expand to (lunr's own expansion), the
-    query vector's value for each, and the number of postings it would visit. */
-function expansionsOf(looks, loaded) {
+/** What one word asks of each piece: the fields it is looked up in (all the piece's, or those in
+    `only`), the terms its clauses expand to there (lunr's own expansion), the query
+    vector's value for each, and the number of postings it would visit. */
+function expansionsOf(looks, loaded, only) {
   const expansions = [];
   looks.forEach((look, g) => {
     const clauses = new Map();
@@ -74,11 +76,14 @@ function expansionsOf(looks, loaded) {
     clauses.forEach((wanted, n) => {
       const piece = loaded(g, n);
       if (!piece) return;
+      const fields = only ? piece.fields.filter((f) => only.indexOf(f) >= 0) : piece.fields;
       const boosts = new Map();
       const terms = [];
       const inverted = piece.index.invertedIndex;
+      const sizeOf = (t) => fields.reduce((sum, f) => sum + piece.sizes[f][t], 0);
       for (const clause of wanted) {
         for (const t of expand(piece, clause)) {
+          if (only && !sizeOf(t)) continue; // the term is in the piece, not in these fields
           const index = inverted[t]._index;
           if (!boosts.has(index)) terms.push(t);
           boosts.set(index, (boosts.get(index) || 0) + clause.boost);
@@ -90,10 +95,10 @@ function expansionsOf(looks, loaded) {
       for (const boost of boosts.values()) length += boost * boost;
       length = Math.sqrt(length);
       const q = terms.map((t) => {
-        size += piece.sizes[t];
+        size += sizeOf(t);
         return boosts.get(inverted[t]._index) / length;
       });
-      expansions.push({ piece, terms, q, size });
+      expansions.push({ piece, fields, terms, q, size });
     });
   });
   return expansions;
@@ -112,10 +117,10 @@ function matchWord(expansions, count, within) {
   const word = { score: new Float64Array(count), has: new Uint8Array(count), docs: [], expansions };
   const size = expansions.reduce((sum, e) => sum + e.size, 0);
   const { score, has } = word;
-  const lookups = expansions.reduce((sum, e) => sum + e.terms.length * e.piece.fields.length, 0);
+  const lookups = expansions.reduce((sum, e) => sum + e.terms.length * e.fields.length, 0);
   if (within && within.numbers.length * lookups * LOOKUP_COST < size) {
     for (const e of expansions) {
-      for (const field of e.piece.fields) {
+      for (const field of e.fields) {
         const vectors = e.piece.vectors[field];
         e.terms.forEach((t, k) => {
           const posting = e.piece.index.invertedIndex[t];
@@ -135,7 +140,7 @@ function matchWord(expansions, count, within) {
   }
   const docs = word.docs;
   for (const e of expansions) {
-    for (const field of e.piece.fields) {
+    for (const field of e.fields) {
       e.terms.forEach((t, k) => {
         const p = postingsOf(e.piece, field, t);
         const q = e.q[k];
@@ -165,7 +170,7 @@ function matchesOf(word, n) {
   const ref = n.toString(36);
   const matches = [];
   for (const expansion of word.expansions) {
-    for (const field of expansion.piece.fields) {
+    for (const field of expansion.fields) {
       for (const t of expansion.terms) {
         const posting = expansion.piece.index.invertedIndex[t][field][ref];
         if (posting) matches.push({ field, term: t, posting });
@@ -181,7 +186,7 @@ const NOWHERE = [];
 function placesOf(word, ref, field) {
   let places = NOWHERE;
   for (const e of word.expansions) {
-    if (e.piece.fields.indexOf(field) < 0) continue;
+    if (e.fields.indexOf(field) < 0) continue;
     for (const t of e.terms) {
       const match = e.piece.index.invertedIndex[t][field][ref];
       if (match && match.index) places = places === NOWHERE ? match.index : places.concat(match.index);
@@ -194,7 +199,7 @@ function placesOf(word, ref, field) {
 function adjacent(offsets, found, n) {
   const ref = n.toString(36);
   const fields = new Set();
-  for (const e of found[0].expansions) for (const field of e.piece.fields) fields.add(field);
+  for (const e of found[0].expansions) for (const field of e.fields) fields.add(field);
   return Array.from(fields).some((field) => {
     const first = placesOf(found[0], ref, field);
     if (!first.length) return false;
@@ -206,13 +211,16 @@ function adjacent(offsets, found, n) {
 }
 
 /** A query run over loaded pieces: `hits` ({ref, score}, best first, newer first on ties), and
-    what each hit matched, worked out when asked: `terms(hit)`, `exact(hit)`. `topics` holds
-    the refs the topic filters allow (`allowed`, null for any) and leave out (`left`). */
-export function run(query, planned, loaded, topics, count) {
-  const allowed = topics && topics.allowed;
-  const left = topics && topics.left;
+    what each hit matched, worked out when asked: `terms(hit)` (the terms the query's words
+    matched, for marking titles and snippets), `authorTerms(hit)` (those matched in its authors'
+    names, filters included), `exact(hit)`; `unknownAuthors`, the author filters no author's name
+    matches. `lists` holds the paper numbers the list filters (topic:, year:, month:, has:) allow
+    (`allowed`, null for any) and leave out (`left`). Author filters narrow but do not score. */
+export function run(query, planned, loaded, lists, count) {
+  const allowed = lists && lists.allowed;
+  const left = lists && lists.left;
   // the rarest word first; each next word is looked up only in the papers left
-  const asked = planned.words.map((looks) => expansionsOf(looks, loaded));
+  const asked = planned.words.map((looks, i) => expansionsOf(looks, loaded, query.words[i].fields));
   const order = asked
     .map((expansions, i) => ({ i, size: expansions.reduce((sum, e) => sum + e.size, 0) }))
     .sort((a, b) => a.size - b.size);
@@ -222,14 +230,15 @@ export function run(query, planned, loaded, topics, count) {
     const word = (perWord[o.i] = matchWord(asked[o.i], count, candidates && within(candidates)));
     candidates = candidates === null ? word.docs : candidates.filter((n) => word.has[n]);
   }
+  const unknownAuthors = [];
+  query.required.forEach((it, i) => {
+    if (it.filter && query.words.some((w, k) => w.item === i && !asked[k].length)) unknownAuthors.push(it.text.trim());
+  });
   if (!perWord.length) {
-    candidates = allowed ? Array.from(allowed, (ref) => parseInt(ref, 36)) : [];
+    candidates = allowed ? Array.from(allowed) : [];
   }
   if (allowed || left) {
-    candidates = candidates.filter((n) => {
-      const ref = n.toString(36);
-      return (!allowed || allowed.has(ref)) && !(left && left.has(ref));
-    });
+    candidates = candidates.filter((n) => (!allowed || allowed.has(n)) && !(left && left.has(n)));
   }
   // phrases: their words next to each other, in order (stop words in between count as words)
   query.required.forEach((it, i) => {
@@ -247,7 +256,7 @@ export function run(query, planned, loaded, topics, count) {
   for (const words of planned.excluded) {
     if (!words.length || !candidates.length) continue;
     const remaining = within(candidates);
-    const found = words.map((w) => matchWord(expansionsOf(w.looks, loaded), count, remaining));
+    const found = words.map((w) => matchWord(expansionsOf(w.looks, loaded, w.fields), count, remaining));
     const offsets = words.map((w, i) => i);
     candidates = candidates.filter((n) => {
       const all = found.every((word) => word.has[n]);
@@ -255,17 +264,29 @@ export function run(query, planned, loaded, topics, count) {
     });
   }
   const total = new Float64Array(count);
-  for (const word of perWord) for (const n of candidates) total[n] += word.score[n];
+  perWord.forEach((word, i) => {
+    if (query.words[i].filter) return;
+    for (const n of candidates) total[n] += word.score[n];
+  });
   const ranked = Int32Array.from(candidates).sort(
     (a, b) => total[b] - total[a] || b - a // ties: the paper first listed more recently
   );
   const hits = Array.from(ranked, (n) => ({ ref: n.toString(36), number: n, score: total[n] }));
+  const termsWhere = (hit, keep) => {
+    const terms = new Set();
+    perWord.forEach((word, i) => {
+      for (const m of matchesOf(word, hit.number)) if (keep(query.words[i], m.field)) terms.add(m.term);
+    });
+    return terms;
+  };
   return {
     hits,
+    unknownAuthors,
     terms(hit) {
-      const terms = new Set();
-      for (const word of perWord) for (const m of matchesOf(word, hit.number)) terms.add(m.term);
-      return terms;
+      return termsWhere(hit, (w) => !w.filter);
+    },
+    authorTerms(hit) {
+      return termsWhere(hit, (w, field) => field === "authors");
     },
     exact(hit) {
       return perWord.every((word, i) => {
@@ -305,9 +326,10 @@ function covers(word, t) {
     or one word more than the title), 0 otherwise. Prefixes and typos count as the word. */
 export function titleMatch(query, title) {
   const titleTerms = Array.from(new Set(termsOf(title)));
-  if (!query.words.length || !titleTerms.length) return 0;
-  const extra = query.words.filter((w) => !titleTerms.some((t) => covers(w, t))).length;
-  const missing = titleTerms.filter((t) => !query.words.some((w) => covers(w, t))).length;
+  const named = query.words.filter((w) => !w.filter); // author filters name no title
+  if (!named.length || !titleTerms.length) return 0;
+  const extra = named.filter((w) => !titleTerms.some((t) => covers(w, t))).length;
+  const missing = titleTerms.filter((t) => !named.some((w) => covers(w, t))).length;
   if (extra === 0 && missing === 0) return 2;
   return extra + missing === 1 && titleTerms.length > 2 ? 1 : 0;
 }

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.2dc7f3030d.js"),
-    import("./search-results.fca6969e20.js"),
-    import("./search-query.4d5d50e6c3.js"),
-    import("./search-plan.7fd71f1897.js"),
-    import("./search-score.5c3d235f1f.js"),
+    import("./search-data.a33f0f3fc9.js"),
+    import("./search-results.cd65750b3e.js"),
+    import("./search-query.a4136ce998.js"),
+    import("./search-plan.85882bcf67.js"),
+    import("./search-score.b2f61c3a74.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
@@ -176,7 +176,9 @@ function searchBox(form) {
     const manifest = searcher.loader.manifest;
     return result.hits
       .slice(start, start + PAGE)
-      .map((hit) => view.resultItem(result.terms(hit), result.query, records.get(hit.ref), manifest, onSearchPage));
+      .map((hit) =>
+        view.resultItem(result.terms(hit), result.query, records.get(hit.ref), manifest, onSearchPage, result.authorTerms(hit))
+      );
   }
 
   function append(result, start, records) {

@@ -1,0 +1,253 @@
+"""Authors and the filters of the query language, run by the browser's own search code in node
+(search-data.js's Searcher over the built sample site's files): names found as words, `author:`,
+`year:`, `month:` and `has:code`, their negations, and what a filter that names nothing does."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from site_src.search.analysis import term_of, words
+
+from .conftest import BuiltSite
+from .search_helpers import node
+
+LOTTERY = "the-lottery-ticket-hypothesis-finding-sparse-trainable-neural-networks"
+POINTER = "pointer-networks"
+ORDER_MATTERS = "order-matters-sequence-to-sequence-for-sets"
+GRADIENT_NOISE = "adding-gradient-noise-improves-learning-for-very-deep-networks"
+
+
+@pytest.fixture(scope="module")
+def papers(sample_site: BuiltSite) -> list[dict[str, Any]]:
+    return json.loads((sample_site.out / "api" / "papers.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def find(site: BuiltSite, *queries: str) -> list[dict[str, Any]]:
+    """Each query searched as the search box searches it: slugs in order, bylines, status, unknown."""
+    return node({"op": "find", "site": str(site.out), "queries": list(queries)})  # type: ignore[no-any-return]
+
+
+def slugs_of(site: BuiltSite, query: str) -> list[str]:
+    return find(site, query)[0]["slugs"]  # type: ignore[no-any-return]
+
+
+def parse(*queries: str) -> list[dict[str, Any]]:
+    return node({"op": "parse", "queries": list(queries)})  # type: ignore[no-any-return]
+
+
+# ---- authors as words ------------------------------------------------------------------------
+
+
+def test_every_sample_author_is_found_by_surname_alone(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
+    """A reader who remembers only a surname finds the paper: for every surname of four letters or
+    more that at most three sample papers share, one of them is in the top 3 (348 surnames)."""
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for paper in papers:
+        for name in paper["authors"]:
+            surname = words(name)[-1]
+            if len(surname) >= 4 and term_of(surname):
+                by_surname[surname].add(paper["slug"])
+    surnames = sorted(s for s, slugs in by_surname.items() if len(slugs) <= 3)
+    assert len(surnames) > 300
+    found = find(sample_site, *surnames)
+    misses = [s for s, answer in zip(surnames, found, strict=True) if not set(answer["slugs"][:3]) & by_surname[s]]
+    assert misses == []
+
+
+@pytest.mark.parametrize(
+    ("query", "title_paper", "author_paper"),
+    [
+        ("gans", "diffusion-models-beat-gans-on-image-classification", "araus-a-large-scale-dataset-and-baseline"),
+        ("yue", "yue-scaling-open-foundation-models-for-long-form-music-generation", "towards-exact-computation"),
+        ("jen", "jen-1-dreamstyler-customized-musical-concept-learning", "dataset-decomposition-faster-llm"),
+        ("codas", "coda-prompt-continual-decomposed-attention-based-prompting", "orca-2-teaching-small-language"),
+    ],
+)
+def test_a_name_does_not_outrank_the_same_word_in_a_title(
+    sample_site: BuiltSite, query: str, title_paper: str, author_paper: str
+) -> None:
+    """Woon-Seng Gan, Yue, Yi-Jen Shih, Codas: their papers are found, below the paper whose
+    title has the word."""
+    slugs = slugs_of(sample_site, query)
+    title_at = next(i for i, s in enumerate(slugs) if s.startswith(title_paper))
+    author_at = next(i for i, s in enumerate(slugs) if s.startswith(author_paper))
+    assert title_at < author_at
+
+
+def test_names_match_with_accents_folded_and_results_carry_a_byline(sample_site: BuiltSite) -> None:
+    muller, schroder, re_ = find(sample_site, "Müller theme", "schroder", "ré skills")
+    assert muller["slugs"][0].startswith("theme-transformer-symbolic-music-generation")  # Meinard Müller
+    assert schroder["slugs"][0].startswith("self-training-for-sample-efficient-active-learning")
+    assert re_["slugs"][0].startswith("skill-it-a-data-driven-skills-framework")  # Christopher Ré
+    lottery, music = find(sample_site, "frankle lottery", "vaswani music transformer")
+    assert lottery["slugs"][0] == LOTTERY and lottery["bylines"][0] == "Jonathan Frankle, Michael Carbin"
+    assert music["slugs"][0] == "music-transformer"
+    assert music["bylines"][0] == "Cheng-Zhi Anna Huang, Ashish Vaswani, Jakob Uszkoreit et al."
+
+
+# ---- author: ---------------------------------------------------------------------------------
+
+
+def test_author_filter_keeps_only_that_authors_papers(sample_site: BuiltSite) -> None:
+    alone, with_word, phrase, reversed_phrase, prefix, plural = find(
+        sample_site,
+        "author:vinyals",
+        "author:vinyals sets",
+        'author:"oriol vinyals"',
+        'author:"vinyals oriol"',
+        "author:sutsk",
+        "authors:Vinyals",
+    )
+    assert sorted(alone["slugs"]) == [ORDER_MATTERS, POINTER]
+    assert with_word["slugs"][0] == ORDER_MATTERS
+    assert set(with_word["slugs"]) <= {ORDER_MATTERS, POINTER}
+    assert sorted(phrase["slugs"]) == [ORDER_MATTERS, POINTER]
+    assert reversed_phrase["slugs"] == []
+    assert prefix["slugs"] == [GRADIENT_NOISE]  # Ilya Sutskever, the 4th of 7 authors
+    assert sorted(plural["slugs"]) == [ORDER_MATTERS, POINTER]
+
+
+def test_author_filter_forgives_no_typo(sample_site: BuiltSite) -> None:
+    """Names one letter apart are other people: author:song is Kaitao Song and Song Mei, never
+    Wang, Zong or Tong, however few papers match; a misspelt name is no author's."""
+    song, misspelt = find(sample_site, "author:song", "author:vinyls")
+    assert sorted(song["slugs"]) == [
+        "songmass-automatic-song-writing-with-pre-training-and-alignment-constraint",
+        "what-can-a-single-attention-layer-learn-a-study-through-the-random-features-lens",
+    ]
+    assert song["status"] == "2 papers match “author:song”."
+    assert misspelt["slugs"] == [] and misspelt["unknown"]["authors"] == ["vinyls"]
+    assert slugs_of(sample_site, "vinyls")[:2] == slugs_of(sample_site, "vinyals")[:2]  # as a word it is forgiven
+
+
+def test_author_filter_asks_names_only(sample_site: BuiltSite) -> None:
+    """`author:` looks in names, not in titles or abstracts: "pointer" is in a title and several
+    abstracts, no author's name."""
+    pointer, music = find(sample_site, "author:pointer", "music author:transformer")
+    assert pointer["slugs"] == [] and pointer["unknown"]["authors"] == ["pointer"]
+    assert music["slugs"] == []
+
+
+def test_excluding_an_author_leaves_out_their_papers(sample_site: BuiltSite) -> None:
+    everything = set(slugs_of(sample_site, "sequence"))
+    assert {POINTER, ORDER_MATTERS} <= everything
+    without = slugs_of(sample_site, "sequence -author:vinyals")
+    assert set(without) == everything - {POINTER, ORDER_MATTERS}
+    assert set(slugs_of(sample_site, "sequence -author:vinya")) == set(without)  # a beginning is enough
+
+
+def test_an_unknown_author_filter_behaves_like_an_unknown_topic_filter(sample_site: BuiltSite) -> None:
+    author, topic = find(sample_site, "author:nobodyknows learning", "topic:nonsense learning")
+    assert author["slugs"] == topic["slugs"] == []
+    assert author["status"] == "No papers match “author:nobodyknows learning”. No author is called “nobodyknows”."
+    assert topic["status"].startswith("No papers match “topic:nonsense learning”. No topic is called “nonsense”")
+    # excluding someone unknown leaves everything, as excluding an unknown topic does
+    learning = slugs_of(sample_site, "learning")
+    assert slugs_of(sample_site, "learning -author:nobodyknows") == learning
+    assert slugs_of(sample_site, "learning -topic:nonsense") == learning
+
+
+# ---- year:, month:, has: ---------------------------------------------------------------------
+
+
+def test_year_and_month_keep_the_papers_listed_then(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
+    """The digest dates a paper was listed in, not when it was published (Pointer Networks, 2015,
+    was listed in March 2025)."""
+
+    def listed(prefix: str) -> set[str]:
+        return {p["slug"] for p in papers if any(d.startswith(prefix) for d in p["digests"])}
+
+    year, june, may, march, not_june, pointer_2025, pointer_2015 = find(
+        sample_site,
+        "year:2025",
+        "month:2025-06",
+        "month:2025-5",
+        "month:2025-03 pointer",
+        "-month:2025-06 music",
+        "pointer networks year:2025",
+        "pointer networks year:2015",
+    )
+    assert set(year["slugs"]) == listed("2025") and len(year["slugs"]) == 144
+    assert set(june["slugs"]) == listed("2025-06") and 0 < len(june["slugs"]) < 144
+    assert set(may["slugs"]) == listed("2025-05")
+    assert march["slugs"][0] == POINTER and set(march["slugs"]) <= listed("2025-03")
+    music = set(slugs_of(sample_site, "music"))
+    assert set(not_june["slugs"]) == music - listed("2025-06")
+    assert pointer_2025["slugs"][0] == POINTER
+    assert pointer_2015["slugs"] == []
+    assert pointer_2015["status"].endswith("No digest is from 2015 (digests from March 2025 to June 2025).")
+
+
+def test_has_code_keeps_papers_with_code_links(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
+    with_code = {p["slug"] for p in papers if p["code"]}
+    alone, prompt, without, beginning = find(sample_site, "has:code", "has:code prompt", "-has:code prompt", "HAS:co")
+    assert set(alone["slugs"]) == with_code and len(with_code) == 26
+    assert set(beginning["slugs"]) == with_code
+    prompted = set(slugs_of(sample_site, "prompt"))
+    assert set(prompt["slugs"]) == prompted & with_code
+    assert "coda-prompt-continual-decomposed-attention-based-prompting-for-rehearsal-free" in prompt["slugs"]
+    assert set(without["slugs"]) == prompted - with_code
+
+
+def test_list_filters_combine_with_topics_and_each_other(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
+    expected = {
+        p["slug"]
+        for p in papers
+        if "music" in p["topics"] and p["code"] and not any(d.startswith("2025-06") for d in p["digests"])
+    }
+    assert set(slugs_of(sample_site, "topic:music has:code -month:2025-06")) == expected
+
+
+def test_a_filter_that_names_nothing_says_so_and_keeps_nothing(sample_site: BuiltSite) -> None:
+    month, has = find(sample_site, "month:2025-04 music", "has:pdf music")
+    assert month["slugs"] == has["slugs"] == []
+    assert month["status"] == (
+        "No papers match “month:2025-04 music”. No digest is from April 2025 (digests from March 2025 to June 2025)."
+    )
+    assert has["status"] == "No papers match “has:pdf music”. Search knows has:code, not “has:pdf”."
+
+
+def test_a_filter_that_is_no_date_is_read_as_plain_words(sample_site: BuiltSite) -> None:
+    """year:abc and month:june are words, as title: and other colons are: never an error."""
+    words_read = parse("year:abc", "month:2025-13 x", "month:june", "has:3d")
+    assert [w for it in words_read[0]["required"] for w in it["words"]] == ["year", "abc"]
+    assert [w for it in words_read[1]["required"] for w in it["words"]] == ["month", "2025", "13", "x"]
+    assert [w for it in words_read[2]["required"] for w in it["words"]] == ["month", "june"]
+    assert [w for it in words_read[3]["required"] for w in it["words"]] == ["has", "3d"]
+    assert all(not r["years"] and not r["months"] and not r["has"] for r in words_read)
+    (june,) = find(sample_site, "month:june")
+    assert june["unknown"] == {"topics": [], "authors": [], "dates": [], "has": []}
+
+
+def test_a_filter_being_typed_waits_until_it_is_whole() -> None:
+    """While a reader types year:2025 the results are those of the rest of the query, not of the
+    words "year 20"; once a space follows, an unfinished value is read as words."""
+    typing = parse("lottery year:20", "lottery month:2025-", "lottery month:2025-1", "lottery year:20 ")
+    for read in typing[:3]:
+        assert [it["words"] for it in read["required"]] == [["lottery"]]
+        assert not read["years"] and not read["months"]
+    assert [w for it in typing[3]["required"] for w in it["words"]] == ["lottery", "year", "20"]
+    (whole,) = parse("lottery month:2025-1 ")
+    assert whole["months"] == ["2025-01"]
+
+
+def test_the_query_language_reads_each_filter() -> None:
+    (read,) = parse('author:"geoffrey hinton" -author:vin year:2025 -month:2025-6 has:code -has:c topics:music')
+    assert read["required"] == [
+        {"text": "geoffrey hinton", "phrase": True, "fields": ["authors"], "words": ["geoffrey", "hinton"]}
+    ]
+    assert read["excluded"] == [{"text": "vin", "phrase": False, "fields": ["authors"], "words": ["vin"]}]
+    assert read["excludedPrefix"] == ["vin"]  # an excluded name also leaves out the names it begins
+    assert (read["years"], read["notMonths"], read["has"], read["notHas"], read["topics"]) == (
+        ["2025"],
+        ["2025-06"],
+        ["code"],
+        ["c"],
+        ["music"],
+    )
+    (plain,) = parse("-vin music")
+    assert plain["excludedPrefix"] == []  # an excluded word leaves out that word only
