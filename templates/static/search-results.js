@@ -5,6 +5,7 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { term, words } from "./search-query.js";
+import { saveButton } from "./save-toggle.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -124,7 +125,7 @@ function shortDate(iso) {
   return date;
 }
 
-/** One result: its linked title (a heading on the search page), topics and dates, and snippet. */
+/** One result: its linked title (a heading on the search page), topics, dates, Save button and snippet. */
 export function resultItem(terms, record, manifest, onSearchPage) {
   const li = element("li", "search-result");
   const heading = element(onSearchPage ? "h2" : "p", "search-result-title");
@@ -141,6 +142,9 @@ export function resultItem(terms, record, manifest, onSearchPage) {
     if (i) meta.append(", ");
     meta.append(shortDate(iso));
   });
+  const topics = record.topics.map((slug, i) => ({ slug, name: names[i] }));
+  const paper = { slug: record.slug, title: record.title, url: link.href, topics, listed: record.dates };
+  meta.append(" ", saveButton(paper));
   const cut = snippet(record.abstract, terms, SNIPPET, record.title);
   li.append(heading, meta, runs(element("p", "search-result-snippet"), cut));
   return li;

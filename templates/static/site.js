@@ -3,3 +3,7 @@
    works without any of them: they add to pages, they never hold their content. */
 import "./search-ui.js";
 import "./cite.js";
+import "./save-toggle.js";
+import "./new-since.js";
+// The reading list page's own code (exports, import) loads on that page only.
+if (document.getElementById("reading-list")) import("./reading-list.js");

@@ -29,7 +29,7 @@ function searchCode(lunrUrl) {
   });
   const modules = Promise.all([
     import("./search-data.92db4241a1.js"),
-    import("./search-results.aa3eaaa8cf.js"),
+    import("./search-results.8fdff572f6.js"),
     import("./search-query.4d5d50e6c3.js"),
     import("./search-plan.4353b9ad1b.js"),
     import("./search-score.5c3d235f1f.js"),
