@@ -117,8 +117,8 @@ def test_link_checker_finds_links_that_leave_the_sites_folder(tmp_path: Path) ->
 def test_every_page_loads_one_script_and_no_inline_code(sample_site: BuiltSite) -> None:
     """Every page may load one script, `site.js`, a module (deferred, as modules are) that imports the
     features: the header search box's results as you type (the box is a plain form without it), the
-    "Copy citation" button (hidden without it), and so on; no page has inline code or handlers.
-    That pages work without it is checked in Chromium with JavaScript off."""
+    "Copy citation" and Save buttons (hidden without it), and so on; no page has inline code or
+    handlers. That pages work without it is checked in Chromium with JavaScript off."""
     allowed = {kind.file(sample_site.out) for kind in PAGE_KINDS if kind.javascript}
     for file in sorted(sample_site.out.rglob("*.html")):
         tree = html(file)

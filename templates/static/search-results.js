@@ -7,6 +7,7 @@
 
 import { asks } from "./search-plan.js";
 import { term, termsOf, words } from "./search-query.js";
+import { saveButton } from "./save-toggle.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -169,7 +170,7 @@ export function markedTerms(matched, query, abstract) {
 }
 
 /** One result: its linked title (a heading on the search page), first authors (the names the query
-    matched marked: `authorTerms`), topics and dates, and snippet. */
+    matched marked: `authorTerms`), topics, dates, Save button and snippet. */
 export function resultItem(matched, query, record, manifest, onSearchPage, authorTerms) {
   const terms = markedTerms(matched, query, record.abstract);
   const li = element("li", "search-result");
@@ -190,6 +191,9 @@ export function resultItem(matched, query, record, manifest, onSearchPage, autho
     if (i) meta.append(", ");
     meta.append(shortDate(iso));
   });
+  const topics = record.topics.map((slug, i) => ({ slug, name: names[i] }));
+  const paper = { slug: record.slug, title: record.title, url: link.href, topics, listed: record.dates };
+  meta.append(" ", saveButton(paper));
   const cut = snippet(record.abstract, terms, SNIPPET, record.title);
   li.append(meta, runs(element("p", "search-result-snippet"), cut));
   return li;

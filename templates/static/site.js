@@ -4,3 +4,7 @@
 import "./search-ui.js";
 import "./cite.js";
 import "./keyboard.js";
+import "./save-toggle.js";
+import "./new-since.js";
+// The reading list page's own code (exports, import) loads on that page only.
+if (document.getElementById("reading-list")) import("./reading-list.js");

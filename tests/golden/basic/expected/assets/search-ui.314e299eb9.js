@@ -29,7 +29,7 @@ function searchCode(lunrUrl) {
   });
   const modules = Promise.all([
     import("./search-data.a33f0f3fc9.js"),
-    import("./search-results.cd65750b3e.js"),
+    import("./search-results.920e687b7b.js"),
     import("./search-query.a4136ce998.js"),
     import("./search-plan.85882bcf67.js"),
     import("./search-score.b2f61c3a74.js"),
