@@ -33,6 +33,8 @@ from search_numbers import SearchNumbers
 from search_numbers import measure as measure_search
 from search_numbers import report as search_report
 
+from site_src.build.cache import cache_folder
+
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
 
@@ -144,7 +146,7 @@ def output_size(folder: Path) -> tuple[int, float]:
 def cold(out: Path) -> None:
     """Forget a build: its output and its cache."""
     shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}-cache", ignore_errors=True)
+    shutil.rmtree(cache_folder(out), ignore_errors=True)
 
 
 def add_digest(content: Path, count: int = 60) -> Path:

@@ -32,7 +32,8 @@ Pages and files
 - `search`    the search's index pieces, result store, manifest and /search/ page
 
 Running a build
-- `cache`     what earlier builds computed, keyed by content hashes (incremental builds)
+- `cache`     what earlier builds computed, keyed by content hashes (incremental builds), kept as JSON
+- `memos`     how each kind of remembered result is written to the cache and read back, checked
 - `parallel`  pure functions mapped over forked workers; one task in a side process
 - `output`    the only module that writes: staging, then a swap (cold) or renames (warm)
 - `pipeline`  the stages in order

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_src.build.cache import BuildCache, FileRecord
+from site_src.build.cache import CACHE_FILE, BuildCache, FileRecord
 from site_src.errors import BuildError, Problem, Source
 from site_src.pages.urls import checked_output_path
 
@@ -211,7 +211,8 @@ def _replace_file(target: Path, data: bytes) -> None:
 def save_cache(folder: Path, data: bytes) -> None:
     """Store the build cache (atomically: a crash leaves the old cache or the new one)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _replace_file(folder / "build.pickle", data)
+    _replace_file(folder / CACHE_FILE, data)
+    (folder / "build.pickle").unlink(missing_ok=True)  # the format before 2: never read, not kept either
 
 
 def save_digest(path: Path, text: str) -> None:

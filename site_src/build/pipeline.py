@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_src.build import output
-from site_src.build.cache import BuildCache, FileRecord, cache_folder, fingerprint
+from site_src.build.cache import BuildCache, FileRecord, cache_file, cache_folder, fingerprint
 from site_src.build.gather import make_catalog, parse_inputs
 from site_src.build.output import OutputFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
@@ -213,8 +213,9 @@ def _finish(options: BuildOptions, problems: Problems) -> None:
 
 
 def load_cache(options: BuildOptions) -> BuildCache:
-    """The cache of the output folder's last build (empty when there is none)."""
-    return BuildCache.from_bytes(reader.read_cache(cache_folder(options.out_dir)))
+    """The cache of the output folder's last build (empty when there is none or it cannot be used)."""
+    file = cache_file(options.out_dir)
+    return BuildCache.from_bytes(reader.read_cache(file), reader.display_path(file))
 
 
 def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]:
@@ -238,6 +239,7 @@ def build(
             options.out_dir, [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
         )
     cache = cache if cache is not None else load_cache(options)
+    notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
     with timings.stage("parse"):
         parsed = parse_inputs(options, problems, cache)
         static = _static_files(options, problems)
@@ -285,5 +287,5 @@ def build(
         written=len(staging.written) if write else 0,
         seconds=time.perf_counter() - start,
         timings=timings,
-        warnings=tuple(problems.warnings),
+        warnings=(*notices, *problems.warnings),
     )
