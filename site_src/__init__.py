@@ -35,7 +35,7 @@ Running a build
 - `cache`     what earlier builds computed, keyed by content hashes (incremental builds), kept as JSON
 - `memos`     how each kind of remembered result is written to the cache and read back, checked
 - `parallel`  pure functions mapped over forked workers; one task in a side process
-- `output`    the only module that writes: staging, then a swap (cold) or renames (warm)
+- `output`    the only module that writes: a staging folder (new files, links to unchanged ones), swapped in at once
 - `pipeline`  the stages in order
 - `serve`     the preview server: watch, rebuild, live reload, error overlay, safe file serving
 - `add`       a pasted trending-papers page saved as a digest
