@@ -33,6 +33,9 @@ from search_numbers import SearchNumbers
 from search_numbers import measure as measure_search
 from search_numbers import report as search_report
 
+from site_src.build.cache import cache_folder
+from site_src.build.output import previous_folder
+
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
 
@@ -142,9 +145,9 @@ def output_size(folder: Path) -> tuple[int, float]:
 
 
 def cold(out: Path) -> None:
-    """Forget a build: its output and its cache."""
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}-cache", ignore_errors=True)
+    """Forget a build: its output, its cache and the site it kept from before."""
+    for folder in (out, cache_folder(out), previous_folder(out)):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def add_digest(content: Path, count: int = 60) -> Path:

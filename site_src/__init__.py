@@ -41,11 +41,12 @@ search/    the client-side search, prebuilt
   files         the index pieces, result store, filter lists, manifest and the /search/ page
 build/     running a build
   keys          every cache key: what each remembered result is made from
-  cache         what earlier builds computed, for incremental builds
+  cache         what earlier builds computed, for incremental builds, kept as checked JSON
+  memos         how each kind of remembered result is written to the cache and read back, checked
   gather        every input parsed where it changed, then merged into the catalog
   parallel      pure functions over forked workers; one task in a side process
   workers       pages made, keyed, rendered and staged in worker processes
-  output        the only module that writes: staging, then the swap into the output folder
+  output        the only module that writes: a staging folder (new files, links to unchanged ones), swapped in at once
   pipeline      the stages in order (STAGES), and the summary of a build
 serve/server    the preview server: build, serve, watch, rebuild, live reload, error overlay
 add/       new digests: `build.py add`

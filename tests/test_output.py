@@ -40,7 +40,8 @@ def test_successful_rebuild_replaces_the_site_whole(tmp_path: Path) -> None:
     build_into(content, out)
     assert not (out / "stale.html").exists()
     assert (out / "papers/pointer-networks/index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".public-cache", "content", "public"]
+    # the site before, kept for the next warm build to start from; no staging folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public-cache", ".public-previous", "content", "public"]
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:

@@ -10,26 +10,53 @@ Three things are remembered, all keyed by content hashes, never by timestamps:
   left with, so that a file changed or deleted by hand is noticed and written again.
 
 Any change to the generator's code starts from an empty cache, so a stale cache can cost time but
-never correctness. The cache lives beside the output folder (`.public-cache/` for `public/`).
+never correctness. The cache lives beside the output folder (`.public-cache/build.json` for
+`public/`, `.preview-cache/` for `.preview/`) as plain JSON with a format number: it is data that a
+pull request could edit, so it is never unpickled or evaluated (see `memos` for how each kind of
+result is read back and checked). A file that cannot be read back whole is ignored with a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import json
 import os
-import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from site_src.build.keys import code_key
+from site_src.build.keys import CACHE_FORMAT, code_key
+from site_src.build.memos import CODECS, CacheFormatError, array, integer, mapping, text
+from site_src.errors import Problem, Source
+from site_src.pages.urls import UnsafePathError, checked_output_path
 
 _T = TypeVar("_T")
+CACHE_FILE = "build.json"
+
+
+def beside(out_dir: Path, role: str) -> Path:
+    """A hidden folder beside the output folder for the build's own use, never published:
+    `.public-cache` for `public`, `.preview-cache` (not `..preview-cache`) for `.preview`."""
+    return out_dir.parent / f".{out_dir.name.removeprefix('.')}-{role}"
 
 
 def cache_folder(out_dir: Path) -> Path:
-    """Where the cache of an output folder lives: beside it, hidden, never published."""
-    return out_dir.parent / f".{out_dir.name}-cache"
+    """Where the cache of an output folder lives."""
+    return beside(out_dir, "cache")
+
+
+def cache_file(out_dir: Path) -> Path:
+    """The file that holds the cache of an output folder."""
+    return cache_folder(out_dir) / CACHE_FILE
+
+
+def _memo_key(namespace: str, key: str) -> str:
+    """Where a result is remembered; only namespaces that `memos.CODECS` can store are allowed."""
+    if namespace not in CODECS:
+        raise KeyError(f"memo namespace {namespace!r} has no codec in site_src/build/memos.py")
+    return f"{namespace}:{key}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,72 @@ class FileRecord:
     sha: str
     size: int
     mtime_ns: int
+
+
+def _output_path(value: object) -> str:
+    """A path of the output folder read from the cache: one that a build could have written."""
+    path = text(value)
+    try:
+        checked = checked_output_path(path)
+    except UnsafePathError as error:
+        raise CacheFormatError(str(error)) from None
+    if checked != path:
+        raise CacheFormatError(f"not a normalised output path: {path!r}")
+    return path
+
+
+def _read_memos(saved: object) -> dict[str, Any]:
+    """Every remembered result, decoded by its namespace's codec (unknown namespaces are an error)."""
+    memos: dict[str, Any] = {}
+    for namespace, entries in mapping(saved).items():
+        if namespace not in CODECS:
+            raise CacheFormatError(f"unknown memo namespace {namespace!r}")
+        decode = CODECS[namespace].decode
+        for key, value in mapping(entries).items():
+            memos[f"{namespace}:{key}"] = decode(value)
+    return memos
+
+
+def _read_files(saved: object) -> dict[str, FileRecord]:
+    files = {}
+    for path, value in mapping(saved).items():
+        sha, size, mtime_ns = array(value, 3)
+        files[_output_path(path)] = FileRecord(text(sha), integer(size), integer(mtime_ns))
+    return files
+
+
+def _read_groups(saved: object) -> dict[str, tuple[str, tuple[str, ...]]]:
+    groups = {}
+    for name, value in mapping(saved).items():
+        key, paths = array(value, 2)
+        groups[name] = (text(key), tuple(map(_output_path, array(paths))))
+    return groups
+
+
+def _read_pages(saved: object) -> dict[str, str]:
+    return {_output_path(path): text(key) for path, key in mapping(saved).items()}
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Reading or writing a cache makes millions of objects and no cycles: the cycle collector would
+    only scan them again and again (it doubled the time at 10k papers)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _why(error: Exception) -> str:
+    """What is wrong with a cache file, in a few words."""
+    if isinstance(error, CacheFormatError):
+        return str(error)
+    if isinstance(error, ValueError):
+        return "not valid JSON: truncated or corrupt"
+    return f"not a build cache: {type(error).__name__} {error}"
 
 
 @dataclass
@@ -53,6 +146,8 @@ class BuildCache:
     """Files made together (the search index) -> the key of what they were made from, and their paths."""
     files: dict[str, FileRecord] = field(default_factory=dict)
     """Output path -> what the last build wrote there."""
+    notice: Problem | None = None
+    """Why the saved cache was ignored, if it could not be read: for the next build to report."""
     _used: set[str] = field(default_factory=set)
 
     @classmethod
@@ -61,28 +156,53 @@ class BuildCache:
         return cls(code=code_key())
 
     @classmethod
-    def from_bytes(cls, data: bytes | None) -> BuildCache:
-        """A cache saved by `to_bytes`, or an empty one if it is missing, unreadable or from other code."""
+    def from_bytes(cls, data: bytes | None, name: str = CACHE_FILE) -> BuildCache:
+        """A cache saved by `to_bytes`; an empty one if there is none or it was made by other code, and
+        an empty one with a `notice` naming the file `name` if it is not a whole cache file of this format
+        (truncated, corrupt, written by another version, or edited by hand)."""
         fresh = cls.empty()
         if data is None:
             return fresh
         try:
-            saved = pickle.loads(data)  # noqa: S301 - our own file, written by to_bytes
-        except Exception:  # noqa: BLE001 - a truncated or foreign file is just a cold start
+            with _without_gc():
+                return cls._decoded(mapping(json.loads(data)), fresh)
+        except Exception as error:  # noqa: BLE001 - whatever is wrong with the file, the build goes on without it
+            fresh.notice = Problem(
+                Source(name), f"the build cache was ignored ({_why(error)}); everything is built again", warning=True
+            )
             return fresh
-        if not isinstance(saved, dict) or saved.get("code") != fresh.code:
-            return fresh
-        return cls(fresh.code, saved["memos"], saved["pages"], saved["groups"], saved["files"])
+
+    @classmethod
+    def _decoded(cls, saved: dict[str, Any], fresh: BuildCache) -> BuildCache:
+        """The cache a parsed file holds, or `fresh` if other code made it; raises on anything unexpected."""
+        if saved.get("format") != CACHE_FORMAT:
+            raise CacheFormatError(f"format {saved.get('format')!r}, this version reads {CACHE_FORMAT}")
+        if saved.get("code") != fresh.code:
+            return fresh  # the generator changed since: every result may differ
+        memos, pages = _read_memos(saved["memos"]), _read_pages(saved["pages"])
+        return cls(fresh.code, memos, pages, _read_groups(saved["groups"]), _read_files(saved["files"]))
 
     def to_bytes(self) -> bytes:
-        """The cache as bytes, keeping only the memos this build used (it never grows without bound)."""
-        memos = {key: value for key, value in self.memos.items() if key in self._used}
-        saved = {"code": self.code, "memos": memos, "pages": self.pages, "groups": self.groups, "files": self.files}
-        return pickle.dumps(saved)
+        """The cache as JSON, keeping only the memos this build used (it never grows without bound)."""
+        memos: dict[str, dict[str, object]] = {}
+        for full_key, value in self.memos.items():
+            if full_key in self._used:
+                namespace, key = full_key.split(":", 1)
+                memos.setdefault(namespace, {})[key] = CODECS[namespace].encode(value)
+        saved = {
+            "format": CACHE_FORMAT,
+            "code": self.code,
+            "pages": self.pages,
+            "groups": {name: [key, list(paths)] for name, (key, paths) in self.groups.items()},
+            "files": {path: [r.sha, r.size, r.mtime_ns] for path, r in self.files.items()},
+            "memos": memos,
+        }
+        with _without_gc():
+            return json.dumps(saved, separators=(",", ":"), check_circular=False).encode("ascii")
 
     def memo(self, namespace: str, key: str, compute: Callable[[], _T]) -> _T:
         """`compute()`, or its remembered result for the same namespace and input key."""
-        full_key = f"{namespace}:{key}"
+        full_key = _memo_key(namespace, key)
         self._used.add(full_key)
         if full_key not in self.memos:
             self.memos[full_key] = compute()
@@ -92,7 +212,7 @@ class BuildCache:
     def memo_many(self, namespace: str, keys: Sequence[str], compute: Callable[[list[int]], list[_T]]) -> list[_T]:
         """Like `memo` for many inputs at once (so the missing ones can be computed together, in
         parallel): `compute` gets the positions of the keys not remembered and returns their results."""
-        full_keys = [f"{namespace}:{key}" for key in keys]
+        full_keys = [_memo_key(namespace, key) for key in keys]
         self._used.update(full_keys)
         missing = [i for i, key in enumerate(full_keys) if key not in self.memos]
         for position, result in zip(missing, compute(missing), strict=True):

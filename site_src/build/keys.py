@@ -16,8 +16,9 @@ from site_src.catalog.model import Catalog, Paper
 from site_src.inputs.reader import TextFile
 from site_src.inputs.settings import ROOT
 
-CACHE_FORMAT = 1
-"""Bumped when what the cache holds changes shape."""
+CACHE_FORMAT = 2
+"""The layout of the cache file; a file with another number is ignored (1 was a pickle). Part of the
+code key too: a new layout starts from an empty cache."""
 
 
 def fingerprint(*parts: str | bytes) -> str:

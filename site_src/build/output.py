@@ -1,27 +1,48 @@
 """The only module that writes: the site (whole, or only what changed), the build cache, new digests.
 
 Nothing is written until every stage has succeeded, so a failed build leaves the previous site
-exactly as it was. A cold build writes the whole site into a staging folder beside the output and
-swaps it in at once; a warm build replaces only the files whose bytes changed, each one written to
-a temporary name and renamed over the old one, so a reader (or the preview server) never sees a
-half-written page. The writer refuses to write one path twice, which is how slug collisions and
-template mistakes that would silently overwrite a page are caught.
+exactly as it was. The new site is put together beside the output folder, then the two folders are
+exchanged in one step (`renameat2(RENAME_EXCHANGE)` on Linux): whoever reads the output folder by
+its name (a web server, the preview) sees the whole old site or the whole new one, never a mix, and
+a build killed at any moment leaves one of the two.
+
+- New bytes are written into a staging folder (`.public-staging-<pid>-<random>` for `public/`).
+- A cold build exchanges that folder with the output folder and deletes the old site.
+- A warm build completes the new site out of the site before the current one, which the last warm
+  build left in `.public-previous`: that tree shares every file it did not change with the
+  current site (hard links), so only the files changed by the last build and by this one need a
+  link (every other file is checked to be the same file as the live one), the new files are moved
+  in, and the files the site no longer has are removed. After the exchange the old site becomes
+  the new `.public-previous`. Without one (the first warm build, or after a failure), the staging
+  folder is completed with a hard link to every unchanged file of the current site instead.
+- A warm build that changes nothing swaps nothing.
+
+A killed build leaves its staging folders behind; the next build of the same output folder deletes
+the staging folders whose process no longer runs. Without an atomic exchange (systems other than
+Linux) the old folder is renamed aside and the new one into place: a build killed between the two
+renames leaves no output folder at all (still never a mixed one), and the next build is a cold one.
+The writer refuses to write one path twice, which is how slug collisions and template mistakes that
+would silently overwrite a page are caught.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import ctypes.util
+import errno
+import functools
 import hashlib
 import os
+import posixpath
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from site_src.build.cache import BuildCache, FileRecord
+from site_src.build.cache import CACHE_FILE, BuildCache, FileRecord, beside
 from site_src.errors import BuildError, Problem, Source
 from site_src.pages.urls import checked_output_path
 
@@ -77,18 +98,58 @@ def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
         )
 
 
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2 (Linux, glibc 2.28 and later), if there is one."""
+    function: Callable[..., int] | None = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    return function
+
+
 def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2); False where the system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    """Swap two folders in one step; False where the system or the file system cannot."""
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2
-    result: int = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def staging_prefix(out_dir: Path) -> str:
+    """The name of this process's staging folders for `out_dir`, up to their random part."""
+    return beside(out_dir, f"staging-{os.getpid()}-").name
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs (signal 0 only asks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> list[str]:
+    """Delete the staging folders that killed builds of `out_dir` left beside it (a new site that was
+    never swapped in, or an old one not yet deleted); returns their names."""
+    name = re.compile(re.escape(beside(out_dir, "staging-").name) + r"(\d+)-")
+    try:
+        entries = list(os.scandir(out_dir.parent))
+    except FileNotFoundError:
+        return []
+    removed = []
+    for entry in entries:
+        match = name.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False) and not _running(int(match[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+    return sorted(removed)
 
 
 def stage_bytes(folder: Path | None, path: str, data: bytes, previous: FileRecord | None) -> tuple[FileRecord, bool]:
@@ -109,30 +170,60 @@ def stage_bytes(folder: Path | None, path: str, data: bytes, previous: FileRecor
     return FileRecord(sha, stat.st_size, stat.st_mtime_ns), True
 
 
-def _present_files(folder: Path) -> Iterator[str]:
-    """Every file under `folder`, by relative path (directory listings only: no stat calls)."""
-    for parent, _, names in os.walk(folder):
-        relative = os.path.relpath(parent, folder)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in names:
-            yield prefix + name
+def _present_files(folder: Path | str, prefix: str = "") -> Iterator[str]:
+    """Every file under `folder` by relative path, symbolic links included (as files: never followed);
+    directory listings only, no stat calls."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _present_files(entry.path, f"{prefix}{entry.name}/")
+            else:
+                yield prefix + entry.name
 
 
-def _remove_file(out_dir: Path, path: str) -> None:
+def previous_folder(out_dir: Path) -> Path:
+    """Where the site before the current one is kept, for the next warm build to start from."""
+    return beside(out_dir, "previous")
+
+
+def _renamed(source: Path, target: Path) -> bool:
+    """Rename a folder; False if there is no such folder or the target is taken."""
+    try:
+        source.rename(target)
+    except OSError:
+        return False
+    return True
+
+
+def _remove_file(root: Path, path: str) -> None:
     """Delete a file the site no longer has, and the folders it leaves empty."""
-    (out_dir / path).unlink(missing_ok=True)
-    folder = (out_dir / path).parent
-    while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+    (root / path).unlink(missing_ok=True)
+    folder = (root / path).parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
 
 
-class Staging:
-    """Where a build's new files wait, beside the output folder, until every stage has succeeded.
+def _make_folders(root: Path, paths: Iterable[str]) -> None:
+    """Every folder under `root` that holds one of `paths` (relative, with forward slashes), made
+    where missing: one call each, parents first (cheaper than `os.makedirs` per file)."""
+    folders: set[str] = set()
+    for path in paths:
+        parent = posixpath.dirname(path)
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = posixpath.dirname(parent)
+    for name in sorted(folders):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(root, name))
 
-    A cold build (no usable record of the last one) stages the whole site and swaps the folder in
-    at once; a warm build stages only the files whose bytes changed and then renames each one into
-    place. `discard` (always called, also after a failure) removes whatever is left.
+
+class Staging:
+    """Where a build's new site is put together, beside the output folder, until every stage has succeeded.
+
+    A cold build (no usable record of the last one) stages every file; a warm build stages the files
+    whose bytes changed and, when it publishes, links the unchanged ones in. `discard` (always called,
+    also after a failure) removes whatever is left.
     """
 
     def __init__(self, out_dir: Path, cache: BuildCache, write: bool = True) -> None:
@@ -142,7 +233,8 @@ class Staging:
         self.folder: Path | None = None
         if write:
             out_dir.parent.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+            remove_leftovers(out_dir)
+            self.folder = Path(tempfile.mkdtemp(prefix=staging_prefix(out_dir), dir=out_dir.parent))
             self.folder.chmod(0o755)
         self.records: dict[str, FileRecord] = {}
         """Every file of the new site."""
@@ -173,33 +265,91 @@ class Staging:
         self.record(path, record, written)
 
     def publish(self) -> PublishReport:
-        """Put the staged site in place of the old one; updates the cache's file records."""
-        assert self.folder is not None, "a check publishes nothing"
-        if self.cold:
-            (self.folder / MARKER).write_bytes(b"")
-            if self.out_dir.exists():
-                if not _exchange(self.folder, self.out_dir):
-                    retired = self.folder.with_name(self.folder.name + "-old")
-                    self.out_dir.rename(retired)
-                    self.folder.rename(self.out_dir)
-                    self.folder = retired
-            else:
-                self.folder.rename(self.out_dir)
-            removed = 0
-        else:
-            for path in sorted(self.written):
-                target = self.out_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.folder / path, target)
-            stale = sorted(set(_present_files(self.out_dir)) - set(self.records) - {MARKER})
-            for path in stale:
-                _remove_file(self.out_dir, path)
-            removed = len(stale)
+        """Put the new site in place of the old one in one step; updates the cache's file records.
+        Nothing at all happens when a warm build changed nothing."""
+        folder = self.folder
+        assert folder is not None, "a check publishes nothing"
+        stale = [] if self.cold else sorted(set(_present_files(self.out_dir)) - set(self.records) - {MARKER})
+        if self.cold or self.written or stale:
+            site = folder if self.cold else self._complete_site(folder)
+            if not (site / MARKER).exists():
+                (site / MARKER).write_bytes(b"")
+            old = self._swap_in(site)
+            if old is not None and not self.cold and _renamed(old, previous_folder(self.out_dir)):
+                old = None
+            # The old site unless kept (a cold build's shares no file with the new one, nor does an
+            # older previous site), and what is left of the staging folder.
+            for leftover in (old, previous_folder(self.out_dir) if self.cold else None, folder):
+                if leftover is not None:
+                    shutil.rmtree(leftover, ignore_errors=True)
         self.cache.files = dict(sorted(self.records.items()))
-        return PublishReport(files=len(self.records), written=len(self.written), removed=removed)
+        return PublishReport(files=len(self.records), written=len(self.written), removed=len(stale))
+
+    def _swap_in(self, site: Path) -> Path | None:
+        """Make `site` the output folder; returns where the old output folder went (None if there was none)."""
+        if not self.out_dir.exists():
+            site.rename(self.out_dir)
+            return None
+        if _exchange(site, self.out_dir):
+            return site
+        retired = site.with_name(site.name + "-old")
+        self.out_dir.rename(retired)  # from here until the next rename there is no output folder
+        site.rename(self.out_dir)
+        return retired
+
+    def _complete_site(self, folder: Path) -> Path:
+        """A folder holding the whole new site: the previous site brought up to date, or else the
+        staging folder with links to the unchanged files."""
+        claimed = folder.with_name(folder.name + "-site")  # a staging folder of ours from now on
+        if _renamed(previous_folder(self.out_dir), claimed):
+            if claimed.is_symlink():  # not a folder a build left: never followed
+                claimed.unlink()
+                self._link_unchanged(folder)
+                return folder
+            try:
+                self._update(claimed, folder)
+            except OSError:  # something unexpected in it (a folder where a file goes): start afresh
+                shutil.rmtree(claimed, ignore_errors=True)
+            else:
+                return claimed
+        self._link_unchanged(folder)
+        return folder
+
+    def _update(self, site: Path, folder: Path) -> None:
+        """Turn `site`, a copy of an earlier site, into the new one: the stale files removed (first,
+        so that no symbolic link is left to lead elsewhere), the kept files linked where they are not
+        the live file already, the staged ones moved in."""
+        for path in sorted(set(_present_files(site)) - set(self.records) - {MARKER}):
+            _remove_file(site, path)
+        for path in self.records:
+            if path not in self.written:
+                here, live = os.path.join(site, path), os.path.join(self.out_dir, path)
+                with contextlib.suppress(FileNotFoundError):
+                    if os.path.samestat(os.lstat(here), os.stat(live)):
+                        continue
+                    os.unlink(here)
+                os.makedirs(os.path.dirname(here), exist_ok=True)
+                os.link(live, here)
+        moved: list[str] = []
+        try:
+            _make_folders(site, self.written)
+            for path in sorted(self.written):
+                os.replace(os.path.join(folder, path), os.path.join(site, path))
+                moved.append(path)
+        except OSError:
+            for path in moved:  # back where the fresh start expects them
+                os.replace(os.path.join(site, path), os.path.join(folder, path))
+            raise
+
+    def _link_unchanged(self, folder: Path) -> None:
+        """Hard links in the staging folder to the output's files that this build keeps as they are."""
+        kept = [path for path in self.records if path not in self.written]
+        _make_folders(folder, kept)
+        for path in kept:
+            os.link(os.path.join(self.out_dir, path), os.path.join(folder, path))
 
     def discard(self) -> None:
-        """Remove the staging folder (after publishing, what is left of it; after a failure, all of it)."""
+        """Remove the staging folder, if a failure left it (the next build removes any other leftover)."""
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -221,7 +371,8 @@ def _replace_file(target: Path, data: bytes) -> None:
 def save_cache(folder: Path, data: bytes) -> None:
     """Store the build cache (atomically: a crash leaves the old cache or the new one)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _replace_file(folder / "build.pickle", data)
+    _replace_file(folder / CACHE_FILE, data)
+    (folder / "build.pickle").unlink(missing_ok=True)  # the format before 2: never read, not kept either
 
 
 def save_digest(path: Path, text: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_src.build import output
-from site_src.build.cache import BuildCache, FileRecord, cache_folder
+from site_src.build.cache import BuildCache, FileRecord, cache_file, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import related_key, search_key, terms_key
 from site_src.build.output import OutputFile, StagedFile, Staging, stage_bytes
@@ -213,8 +213,9 @@ def _pages(
 
 
 def load_cache(options: BuildOptions) -> BuildCache:
-    """The cache of the output folder's last build (empty when there is none)."""
-    return BuildCache.from_bytes(reader.read_cache(cache_folder(options.out_dir)))
+    """The cache of the output folder's last build (empty when there is none or it cannot be used)."""
+    file = cache_file(options.out_dir)
+    return BuildCache.from_bytes(reader.read_cache(file), reader.display_path(file))
 
 
 def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]:
@@ -242,6 +243,7 @@ class BuildRun:
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings) -> None:
         self.options, self.write, self.cache, self.timings = options, write, cache, timings
         self.problems = Problems()
+        self.notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
         self.staging = Staging(options.out_dir, cache, write=write)
         self.side_work = ExitStack()
 
@@ -327,7 +329,7 @@ class BuildRun:
             written=len(self.staging.written) if self.write else 0,
             seconds=seconds,
             timings=self.timings,
-            warnings=tuple(self.problems.warnings),
+            warnings=(*self.notices, *self.problems.warnings),
         )
 
 

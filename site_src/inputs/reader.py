@@ -149,10 +149,10 @@ def load_static(folder: Path, problems: Problems) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
-def read_cache(folder: Path) -> bytes | None:
+def read_cache(file: Path) -> bytes | None:
     """The saved build cache, or None when there is none (the build is then a cold one)."""
     try:
-        return (folder / "build.pickle").read_bytes()
+        return file.read_bytes()
     except OSError:
         return None
 

@@ -1,0 +1,272 @@
+"""How each kind of remembered result is kept in the build cache file: plain JSON values.
+
+A cache file is data that anyone who can edit the repository's folder could have written, so it is
+never unpickled or evaluated: each memo namespace has an explicit encoder and decoder, and the
+decoders check the type of every value they read. Anything unexpected raises `CacheFormatError`,
+and the build then starts from an empty cache. Records that a cache holds by the thousand (topic
+assignments, related papers) are JSON arrays; documents (digests, notes, problems) are objects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Related, TopicAssignment
+from site_src.errors import Problem, Source
+
+_T = TypeVar("_T")
+
+
+class CacheFormatError(ValueError):
+    """A cache file, or a value in it, that is not what this version writes."""
+
+
+def text(value: object) -> str:
+    """A JSON string."""
+    if type(value) is not str:
+        raise CacheFormatError(f"expected a string, found {type(value).__name__}")
+    return value
+
+
+def integer(value: object) -> int:
+    """A JSON integer (not a boolean)."""
+    if type(value) is not int:
+        raise CacheFormatError(f"expected an integer, found {type(value).__name__}")
+    return value
+
+
+def number(value: object) -> float:
+    """A JSON number, kept as the int or float it was written as (the pages print it as it was)."""
+    if type(value) not in (int, float):
+        raise CacheFormatError(f"expected a number, found {type(value).__name__}")
+    return value  # type: ignore[return-value]
+
+
+def flag(value: object) -> bool:
+    """A JSON boolean."""
+    if type(value) is not bool:
+        raise CacheFormatError(f"expected true or false, found {type(value).__name__}")
+    return value
+
+
+def array(value: object, size: int | None = None) -> list[Any]:
+    """A JSON array (of `size` items, when given)."""
+    if type(value) is not list or (size is not None and len(value) != size):
+        raise CacheFormatError(f"expected an array of {size or 'any number of'} items")
+    return value
+
+
+def mapping(value: object) -> dict[str, Any]:
+    """A JSON object."""
+    if type(value) is not dict:
+        raise CacheFormatError(f"expected an object, found {type(value).__name__}")
+    return value
+
+
+def texts(value: object) -> tuple[str, ...]:
+    """A JSON array of strings, as a tuple."""
+    if type(value) is not list or not all(type(item) is str for item in value):
+        raise CacheFormatError("expected an array of strings")
+    return tuple(value)
+
+
+def _source(source: Source) -> list[object]:
+    return [source.path, source.line]
+
+
+def _read_source(value: object) -> Source:
+    path, line = array(value, 2)
+    return Source(text(path), integer(line))
+
+
+def _problem(problem: Problem) -> dict[str, object]:
+    return {
+        "source": _source(problem.source),
+        "message": problem.message,
+        "hint": problem.hint,
+        "warning": problem.warning,
+    }
+
+
+def _read_problem(value: object) -> Problem:
+    fields = mapping(value)
+    return Problem(
+        _read_source(fields["source"]), text(fields["message"]), text(fields["hint"]), flag(fields["warning"])
+    )
+
+
+def _metadata(meta: Metadata) -> dict[str, object]:
+    return {
+        "arxiv": meta.arxiv,
+        "arxiv_version": meta.arxiv_version,
+        "authors": list(meta.authors),
+        "published": meta.published,
+        "url": meta.url,
+        "code": list(meta.code),
+        "project": meta.project,
+    }
+
+
+def _read_metadata(value: object) -> Metadata:
+    fields = mapping(value)
+    return Metadata(
+        arxiv=text(fields["arxiv"]),
+        arxiv_version=text(fields["arxiv_version"]),
+        authors=texts(fields["authors"]),
+        published=text(fields["published"]),
+        url=text(fields["url"]),
+        code=texts(fields["code"]),
+        project=text(fields["project"]),
+    )
+
+
+def _entry(entry: Entry) -> dict[str, object]:
+    return {
+        "title": entry.title,
+        "abstract": entry.abstract,
+        "source": _source(entry.source),
+        "meta": _metadata(entry.meta),
+        "note": entry.note,
+        "topics": list(entry.topics),
+    }
+
+
+def _read_entry(value: object) -> Entry:
+    fields = mapping(value)
+    return Entry(
+        title=text(fields["title"]),
+        abstract=text(fields["abstract"]),
+        source=_read_source(fields["source"]),
+        meta=_read_metadata(fields["meta"]),
+        note=text(fields["note"]),
+        topics=texts(fields["topics"]),
+    )
+
+
+def _digest(digest: DigestFile) -> dict[str, object]:
+    return {
+        "date": digest.date.isoformat(),
+        "entries": [_entry(entry) for entry in digest.entries],
+        "source": _source(digest.source),
+        "title": digest.title,
+        "note": digest.note,
+    }
+
+
+def _read_digest(value: object) -> DigestFile:
+    fields = mapping(value)
+    try:
+        date = datetime.date.fromisoformat(text(fields["date"]))
+    except ValueError as error:
+        raise CacheFormatError(str(error)) from None
+    return DigestFile(
+        date=date,
+        entries=tuple(_read_entry(entry) for entry in array(fields["entries"])),
+        source=_read_source(fields["source"]),
+        title=text(fields["title"]),
+        note=text(fields["note"]),
+    )
+
+
+def _note(note: Note) -> dict[str, object]:
+    return {
+        "slug": note.slug,
+        "source": _source(note.source),
+        "body": note.body,
+        "topics": None if note.topics is None else list(note.topics),
+        "hidden": note.hidden,
+        "meta": _metadata(note.meta),
+    }
+
+
+def _read_note(value: object) -> Note:
+    fields = mapping(value)
+    return Note(
+        slug=text(fields["slug"]),
+        source=_read_source(fields["source"]),
+        body=text(fields["body"]),
+        topics=None if fields["topics"] is None else texts(fields["topics"]),
+        hidden=flag(fields["hidden"]),
+        meta=_read_metadata(fields["meta"]),
+    )
+
+
+ParsedDigest = tuple[DigestFile | None, list[Problem]]
+ParsedNote = tuple[Note, list[Problem]]
+
+
+def _parsed_digest(parsed: ParsedDigest) -> dict[str, object]:
+    digest, problems = parsed
+    return {"digest": None if digest is None else _digest(digest), "problems": list(map(_problem, problems))}
+
+
+def _read_parsed_digest(value: object) -> ParsedDigest:
+    fields = mapping(value)
+    digest = None if fields["digest"] is None else _read_digest(fields["digest"])
+    return digest, [_read_problem(p) for p in array(fields["problems"])]
+
+
+def _parsed_note(parsed: ParsedNote) -> dict[str, object]:
+    note, problems = parsed
+    return {"note": _note(note), "problems": list(map(_problem, problems))}
+
+
+def _read_parsed_note(value: object) -> ParsedNote:
+    fields = mapping(value)
+    return _read_note(fields["note"]), [_read_problem(p) for p in array(fields["problems"])]
+
+
+def _assignments(topics: tuple[TopicAssignment, ...]) -> list[object]:
+    return [[t.slug, t.score, list(t.reasons), t.manual] for t in topics]
+
+
+def _read_assignments(value: object) -> tuple[TopicAssignment, ...]:
+    read = []
+    for item in array(value):
+        slug, score, reasons, manual = array(item, 4)
+        read.append(TopicAssignment(text(slug), number(score), texts(reasons), flag(manual)))
+    return tuple(read)
+
+
+def _related(related: dict[str, tuple[Related, ...]]) -> dict[str, object]:
+    return {slug: [[r.slug, r.similarity, list(r.terms)] for r in others] for slug, others in related.items()}
+
+
+def _read_related(value: object) -> dict[str, tuple[Related, ...]]:
+    read = {}
+    for slug, others in mapping(value).items():
+        items = (array(item, 3) for item in array(others))
+        read[slug] = tuple(Related(text(other), number(similarity), texts(terms)) for other, similarity, terms in items)
+    return read
+
+
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    return counts
+
+
+def _read_counts(value: object) -> dict[str, int]:
+    counts = mapping(value)
+    if not all(type(count) is int for count in counts.values()):
+        raise CacheFormatError("expected integer counts")
+    return counts
+
+
+@dataclass(frozen=True)
+class Codec(Generic[_T]):
+    """How the values of one memo namespace become JSON and back."""
+
+    encode: Callable[[_T], object]
+    decode: Callable[[object], _T]
+
+
+CODECS: dict[str, Codec[Any]] = {
+    "digest": Codec(_parsed_digest, _read_parsed_digest),
+    "note": Codec(_parsed_note, _read_parsed_note),
+    "topics": Codec(_assignments, _read_assignments),
+    "related": Codec(_related, _read_related),
+    "terms": Codec(_counts, _read_counts),
+}
+"""Every namespace the build remembers results in (see `BuildCache.memo`)."""

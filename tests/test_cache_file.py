@@ -1,0 +1,164 @@
+"""The build cache is data: a JSON file that is read back whole or not at all, and never run.
+
+Anyone who can change the repository's folder (a pull request) can change a cache file beside an
+output folder; the worst it may cost is a cold build, announced by one warning naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_src.build.cache import cache_folder
+from site_src.build.pipeline import BuildReport, build, load_cache
+from site_src.cli import main
+from site_src.inputs.reader import display_path
+from site_src.inputs.settings import ROOT, BuildOptions
+from site_src.serve.server import PREVIEW_DIR
+
+from .golden import GOLDEN, files_of
+
+CACHE_NAME = "build.json"
+
+
+class _CreatesFile:
+    """A pickle that creates a file when it is unpickled: proof that the cache was run as code."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Callable[[Path], None], tuple[Path]]:
+        return Path.touch, (self.path,)
+
+
+def _options(tmp_path: Path) -> BuildOptions:
+    content = tmp_path / "content"
+    if not content.exists():
+        shutil.copytree(GOLDEN / "basic/content", content)
+    return BuildOptions(content_dir=content, out_dir=tmp_path / "public", base_url="https://x.org/")
+
+
+def _cache_file(options: BuildOptions) -> Path:
+    return cache_folder(options.out_dir) / CACHE_NAME
+
+
+def _assert_cold_with_one_warning(report: BuildReport, options: BuildOptions) -> None:
+    assert report.rendered == report.pages
+    assert [(w.source.path, w.warning) for w in report.warnings] == [(display_path(_cache_file(options)), True)]
+    assert "the build cache was ignored" in report.warnings[0].message
+
+
+def test_a_pickle_put_in_the_cache_folder_is_never_run(tmp_path: Path) -> None:
+    options = _options(tmp_path)
+    build(options)
+    marker = tmp_path / "unpickled"
+    payload = pickle.dumps(_CreatesFile(marker))
+    for name in (CACHE_NAME, "build.pickle"):  # today's file, and the file of the pickled format before it
+        (cache_folder(options.out_dir) / name).write_bytes(payload)
+    report = build(options)
+    assert not marker.exists()
+    _assert_cold_with_one_warning(report, options)
+    assert not (cache_folder(options.out_dir) / "build.pickle").exists()
+
+
+def test_a_truncated_cache_gives_a_cold_build_and_one_warning_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = _options(tmp_path)
+    build(options)
+    expected = files_of(options.out_dir)
+    for saved in cache_folder(options.out_dir).iterdir():
+        saved.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
+    arguments = ["build", "--content", str(options.content_dir), "--out", str(options.out_dir)]
+    assert main([*arguments, "--base-url", options.base_url, "--strict"]) == 0  # a cache is no input: not an error
+    printed = capsys.readouterr()
+    assert printed.err.splitlines() == [
+        f"{display_path(_cache_file(options))}: warning: the build cache was ignored "
+        "(not valid JSON: truncated or corrupt); everything is built again"
+    ]
+    assert files_of(options.out_dir) == expected
+    assert build(options).rendered == 0  # the cache was written again, whole
+
+
+def _with_format(saved: dict[str, object]) -> None:
+    saved["format"] = 1
+
+
+def _with_text_size(saved: dict[str, object]) -> None:
+    files = saved["files"]
+    assert isinstance(files, dict)
+    files["index.html"][1] = "1234"
+
+
+def _with_path_outside(saved: dict[str, object]) -> None:
+    groups = saved["groups"]
+    assert isinstance(groups, dict)
+    groups["search"][1].append("../../outside.txt")
+
+
+def _with_foreign_memo(saved: dict[str, object]) -> None:
+    memos = saved["memos"]
+    assert isinstance(memos, dict)
+    memos["pickled"] = {"key": "gASVAAAAAAAAAAAu"}
+
+
+def _with_numeric_title(saved: dict[str, object]) -> None:
+    memos = saved["memos"]
+    assert isinstance(memos, dict)
+    parsed = next(iter(memos["digest"].values()))
+    parsed["digest"]["entries"][0]["title"] = 42
+
+
+@pytest.mark.parametrize(
+    "damage", [_with_format, _with_text_size, _with_path_outside, _with_foreign_memo, _with_numeric_title]
+)
+def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
+    tmp_path: Path, damage: Callable[[dict[str, object]], None]
+) -> None:
+    options = _options(tmp_path)
+    build(options)
+    expected = files_of(options.out_dir)
+    file = _cache_file(options)
+    saved = json.loads(file.read_bytes())
+    damage(saved)
+    file.write_text(json.dumps(saved), encoding="utf-8")
+    _assert_cold_with_one_warning(build(options), options)
+    assert files_of(options.out_dir) == expected
+
+
+def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: Path) -> None:
+    options = _options(tmp_path)
+    remembered = load_cache(options)
+    cold = build(options, cache=remembered)
+    read_back = load_cache(options)
+    assert read_back.notice is None
+    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
+    assert read_back.memos == remembered.memos
+    assert (read_back.pages, read_back.groups, read_back.files) == (
+        remembered.pages,
+        remembered.groups,
+        remembered.files,
+    )
+    warm = build(options)
+    assert (cold.rendered, warm.rendered, warm.written, warm.warnings) == (cold.pages, 0, 0, ())
+
+
+def _git(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_git_ignores_the_cache_beside_every_output_folder_and_tracks_none() -> None:
+    if shutil.which("git") is None or _git("rev-parse").returncode != 0:
+        pytest.skip("not a git work tree")
+    outputs = [BuildOptions().out_dir, PREVIEW_DIR, GOLDEN / "basic/expected", ROOT / "bench/out/site-10000"]
+    for out in outputs:
+        cache = cache_folder(out) / CACHE_NAME
+        assert _git("check-ignore", "-q", str(cache.relative_to(ROOT))).returncode == 0, cache
+    tracked = _git("ls-files").stdout.splitlines()
+    assert [path for path in tracked if any(part.endswith("-cache") for part in Path(path).parts)] == []

@@ -1,0 +1,251 @@
+"""Publishing is all or nothing: a build killed at any moment of its write stage leaves the whole
+old site or the whole new one, the next build cleans up after it, and a build that fails leaves
+every byte and time of the site it would have replaced."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_src.build import output
+from site_src.build.output import MARKER, previous_folder, staging_prefix
+from site_src.build.pipeline import BuildReport, build
+from site_src.errors import BuildError
+from site_src.inputs.settings import ROOT, TEMPLATES_DIR, BuildOptions
+from site_src.serve.server import PREVIEW_DIR
+
+from .golden import GOLDEN, files_of
+from .helpers import ABSTRACT, start_preview, text_digest
+
+
+def _options(content: Path, templates: Path, out: Path, strict: bool = False) -> BuildOptions:
+    return BuildOptions(
+        content_dir=content, out_dir=out, templates_dir=templates, base_url="https://x.org/", strict=strict
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """Copies of the golden site's content and of the templates, and that site built in `old/public`."""
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(GOLDEN / "basic/content", content)
+    shutil.copytree(TEMPLATES_DIR, templates)
+    build(_options(content, templates, tmp_path / "old/public"))
+    return content, templates
+
+
+def _next_day(content: Path) -> None:
+    """A new digest, and an old one deleted: new pages, changed pages and pages that go away."""
+    papers = [("Pointer Networks", ABSTRACT), ("A Brand New Paper on Replay", ABSTRACT)]
+    (content / "digests/2025-07-02.txt").write_text(text_digest("Jul 2", papers), encoding="utf-8")
+    (content / "digests/2025-07-01.yaml").unlink()
+
+
+def _beside(site: Path) -> list[str]:
+    """What lies beside an output folder."""
+    return sorted(os.listdir(site.parent))
+
+
+def _staging(site: Path) -> list[str]:
+    """The staging folders beside an output folder."""
+    return [name for name in _beside(site) if "-staging-" in name]
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["after a cold build", "after a warm build"])
+def test_a_build_killed_at_any_moment_of_its_write_stage_leaves_the_old_site_or_the_new_one(
+    workspace: tuple[Path, Path], tmp_path: Path, previous: bool
+) -> None:
+    content, templates = workspace
+    if previous:  # a warm build keeps the site before it, which the next warm build starts from
+        note = content / "notes/music-transformer.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nRevisited.\n", encoding="utf-8")
+        build(_options(content, templates, tmp_path / "old/public"))
+    assert (tmp_path / "old/.public-previous").is_dir() == previous
+    old = files_of(tmp_path / "old/public")
+    _next_day(content)
+    build(_options(content, templates, tmp_path / "new/public"))
+    new = files_of(tmp_path / "new/public")
+    assert old != new
+    command = [sys.executable, "-m", "tests.killed_build", content, templates, tmp_path / "old", tmp_path / "trials"]
+    lines = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300).stdout
+    trials = [json.loads(line) for line in lines.splitlines()]
+    complete, killed = trials[0], trials[1:]
+    assert files_of(Path(complete["folder"]) / "public") == new
+    assert len(killed) >= min(10, len(complete["changes"]))
+    outcomes, leftovers = [], 0
+    for trial in killed:
+        site = Path(trial["folder"]) / "public"
+        moment = f"killed before change {trial['kill_at']} of {len(complete['changes'])} ({trial['change']})"
+        assert os.WIFSIGNALED(trial["status"]) and os.WTERMSIG(trial["status"]) == signal.SIGKILL, moment
+        published = files_of(site)
+        mixed = f"{moment}: {len(published.items() - old.items())} files of the new site among the old one's"
+        assert published in (old, new), mixed
+        assert (site / MARKER).exists(), moment
+        outcomes.append("new" if published == new else "old")
+    assert set(outcomes) == {"old", "new"}
+    for trial in killed:  # the next build, after each of them
+        site = Path(trial["folder"]) / "public"
+        moment = f"killed before change {trial['kill_at']} ({trial['change']})"
+        leftovers += bool(_staging(site))
+        report = build(_options(content, templates, site))
+        assert files_of(site) == new, moment
+        beside = _beside(site)
+        assert beside == [".public-cache", ".public-previous", "public"], f"{moment}: the next build left {beside}"
+        assert build(_options(content, templates, site)).rendered == 0, moment
+        assert report.warnings == (), moment
+    assert leftovers > 0  # some killed builds did leave a staging folder, and the next build removed it
+
+
+def _template_error(content: Path, templates: Path) -> None:
+    """A template that fails while pages render (an undefined name), with new content to render."""
+    _next_day(content)
+    paper = templates / "paper.html"
+    text = paper.read_text(encoding="utf-8").replace("</article>", "{{ no_such_name.x }}</article>", 1)
+    paper.write_text(text, encoding="utf-8")
+
+
+def _strict_warning(content: Path, templates: Path) -> None:
+    """New content, with a warning (a paper listed twice) that --strict turns into an error once the
+    whole site has been rendered."""
+    papers = [("A Brand New Paper on Replay", ABSTRACT)] * 2
+    (content / "digests/2025-07-02.txt").write_text(text_digest("Jul 2", papers), encoding="utf-8")
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file under `folder`: its bytes, modification time and inode."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("failure", [_template_error, _strict_warning])
+def test_a_build_that_fails_while_or_after_rendering_leaves_every_byte_of_the_site(
+    workspace: tuple[Path, Path], tmp_path: Path, failure: Callable[[Path, Path], None]
+) -> None:
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    before = (_snapshot(site), _snapshot(tmp_path / "old/.public-cache"))
+    failure(content, templates)
+    with pytest.raises(BuildError) as raised:
+        build(_options(content, templates, site, strict=True))
+    assert raised.value.problems
+    assert (_snapshot(site), _snapshot(tmp_path / "old/.public-cache")) == before
+    assert _beside(site) == [".public-cache", "public"]
+
+
+def test_a_warm_build_that_changes_nothing_swaps_nothing(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    folders = {p: p.stat().st_ino for p in [site, *site.rglob("*")] if p.is_dir()}
+    report: BuildReport = build(_options(content, templates, site))
+    assert (report.rendered, report.written) == (0, 0)
+    assert {p: p.stat().st_ino for p in [site, *site.rglob("*")] if p.is_dir()} == folders
+
+
+def test_git_ignores_the_folders_the_build_keeps_beside_the_output_folders() -> None:
+    if shutil.which("git") is None or subprocess.run(["git", "rev-parse"], cwd=ROOT, check=False).returncode:
+        pytest.skip("not a git work tree")
+    for out in (BuildOptions().out_dir, PREVIEW_DIR):
+        for folder in (out.parent / f"{staging_prefix(out)}x1y2z3", previous_folder(out)):
+            file = (folder / "index.html").relative_to(ROOT)
+            ignored = subprocess.run(["git", "check-ignore", "-q", str(file)], cwd=ROOT, check=False)
+            assert ignored.returncode == 0, file
+
+
+def test_the_preview_serves_the_new_site_once_it_is_swapped_in(tmp_path: Path) -> None:
+    preview = start_preview(tmp_path)
+    try:
+        page = "papers/music-transformer/index.md"
+        served = preview.url + page
+        with urllib.request.urlopen(served) as response:
+            assert b"relative attention" in response.read()
+        note = tmp_path / "content/notes/music-transformer.md"
+        note.write_text(
+            note.read_text(encoding="utf-8").replace("relative attention", "relative timing"), encoding="utf-8"
+        )
+        report = preview.rebuild()
+        assert report is not None and report.written > 0
+        with urllib.request.urlopen(served) as response:
+            assert response.read() == (preview.options.out_dir / page).read_bytes()
+        assert b"relative timing" in (preview.options.out_dir / page).read_bytes()
+        deadline = time.monotonic() + 30  # the watcher may be rebuilding the same change meanwhile
+        while _staging(preview.options.out_dir) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        expected = [".site-cache", ".site-previous", "content", "site", "templates"]
+        assert _beside(preview.options.out_dir) == expected
+    finally:
+        preview.stop()
+
+
+def test_the_site_kept_for_the_next_build_is_checked_not_trusted(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    note = content / "notes/music-transformer.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nRevisited.\n", encoding="utf-8")
+    build(_options(content, templates, site))
+    kept = tmp_path / "old/.public-previous"
+    (kept / "index.html").unlink()
+    (kept / "index.html").write_text("not the home page", encoding="utf-8")  # another file, same name
+    (kept / "stray.html").write_text("not a page of the site", encoding="utf-8")
+    _next_day(content)
+    build(_options(content, templates, tmp_path / "clean/public"))
+    build(_options(content, templates, site))
+    assert files_of(site) == files_of(tmp_path / "clean/public")
+    shutil.rmtree(kept)
+    kept.mkdir()
+    (kept / "papers").write_text("a file where a folder goes", encoding="utf-8")
+    (content / "digests/2025-07-02.txt").unlink()
+    build(_options(content, templates, tmp_path / "clean2/public"))
+    build(_options(content, templates, site))
+    assert files_of(site) == files_of(tmp_path / "clean2/public")
+    assert _staging(site) == []
+
+
+@pytest.mark.parametrize("where", ["a folder inside it", "the kept site itself"])
+def test_a_symbolic_link_in_the_kept_site_never_leads_the_build_elsewhere(
+    workspace: tuple[Path, Path], tmp_path: Path, where: str
+) -> None:
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    note = content / "notes/music-transformer.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nRevisited.\n", encoding="utf-8")
+    build(_options(content, templates, site))
+    outside = tmp_path / "outside"
+    (outside / "music-transformer").mkdir(parents=True)
+    (outside / "music-transformer/index.html").write_text("precious", encoding="utf-8")
+    (outside / "index.html").write_text("precious too", encoding="utf-8")
+    kept = tmp_path / "old/.public-previous"
+    link = kept / "papers" if where == "a folder inside it" else kept
+    shutil.rmtree(link)
+    link.symlink_to(outside, target_is_directory=True)  # as a pull request could commit it
+    _next_day(content)
+    build(_options(content, templates, tmp_path / "clean/public"))
+    build(_options(content, templates, site))
+    assert files_of(outside) == {"index.html": b"precious too", "music-transformer/index.html": b"precious"}
+    assert files_of(site) == files_of(tmp_path / "clean/public")
+    assert not any(p.is_symlink() for p in site.rglob("*"))
+
+
+def test_without_an_atomic_exchange_the_site_is_renamed_aside_then_into_place(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)  # as on a system without renameat2
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _next_day(content)
+    build(_options(content, templates, tmp_path / "clean/public"))
+    build(_options(content, templates, site))
+    assert files_of(site) == files_of(tmp_path / "clean/public")
+    assert _beside(site) == [".public-cache", ".public-previous", "public"]
