@@ -18,17 +18,16 @@ result is read back and checked). A file that cannot be read back whole is ignor
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from site_src.build.keys import CACHE_FORMAT, code_key
 from site_src.build.memos import CODECS, CacheFormatError, array, integer, mapping, text
+from site_src.build.parallel import collector_paused
 from site_src.errors import Problem, Source
 from site_src.pages.urls import UnsafePathError, checked_output_path
 
@@ -112,19 +111,6 @@ def _read_pages(saved: object) -> dict[str, str]:
     return {_output_path(path): text(key) for path, key in mapping(saved).items()}
 
 
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Reading or writing a cache makes millions of objects and no cycles: the cycle collector would
-    only scan them again and again (it doubled the time at 10k papers)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _why(error: Exception) -> str:
     """What is wrong with a cache file, in a few words."""
     if isinstance(error, CacheFormatError):
@@ -164,7 +150,7 @@ class BuildCache:
         if data is None:
             return fresh
         try:
-            with _without_gc():
+            with collector_paused():
                 return cls._decoded(mapping(json.loads(data)), fresh)
         except Exception as error:  # noqa: BLE001 - whatever is wrong with the file, the build goes on without it
             fresh.notice = Problem(
@@ -197,7 +183,7 @@ class BuildCache:
             "files": {path: [r.sha, r.size, r.mtime_ns] for path, r in self.files.items()},
             "memos": memos,
         }
-        with _without_gc():
+        with collector_paused():
             return json.dumps(saved, separators=(",", ":"), check_circular=False).encode("ascii")
 
     def memo(self, namespace: str, key: str, compute: Callable[[], _T]) -> _T:

@@ -1,4 +1,5 @@
-"""Pure functions mapped over many items in forked worker processes, when that pays.
+"""Pure functions mapped over many items in forked worker processes, when that pays; and the cycle
+collector paused for work that makes millions of objects.
 
 Forked workers share the parent's memory (the catalog, the classifier, the vectors) without
 copying it; only the items' results travel back. Small inputs, single-core machines and processes
@@ -7,11 +8,13 @@ running other threads (the preview server: forking a threaded process is not saf
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import multiprocessing.pool
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 _Item = TypeVar("_Item")
@@ -79,3 +82,17 @@ class SideWork(Generic[_Result]):
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off meanwhile: building the search index or reading and writing the
+    build cache makes millions of small containers and no cycles, and each collection would walk
+    them all again (15 % of the index's time at 50k papers; it doubled the cache's at 10k)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

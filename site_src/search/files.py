@@ -27,12 +27,11 @@ asks alone.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from site_src.build.output import OutputFile
+from site_src.build.parallel import collector_paused
 from site_src.catalog.model import Catalog, Paper
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import Package
@@ -142,20 +141,6 @@ def _record(paper: Paper) -> dict[str, Any]:
     return record
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the index is built: the builder makes millions of small
-    containers and no cycles, and each collection would walk the whole site's objects again
-    (15 % of the index's time at 50,000 papers)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def search_files(catalog: Catalog, urls: SiteUrls) -> Iterator[OutputFile]:
     """The index pieces, the store chunks, the topic lists and the manifest, one file at a time: at
     50,000 papers they hold 350 MB, which are written as they come rather than kept."""
@@ -163,7 +148,7 @@ def search_files(catalog: Catalog, urls: SiteUrls) -> Iterator[OutputFile]:
     groups: dict[str, dict[str, Any]] = {
         name: {"fields": list(fields), "name": name, "pieces": []} for name, fields in GROUPS.items()
     }
-    with _collector_paused():
+    with collector_paused():
         index = build(documents(catalog, papers), FIELDS, positions=True)
         for piece in split(index, GROUPS, PIECE_POSTINGS):
             file, link = _asset(f"search/{piece.group}{piece.number}.json", piece.data, urls)
