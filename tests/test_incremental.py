@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from site_src.build.pipeline import BuildReport, build
+from site_src.catalog.model import Paper
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
 from .golden import GOLDEN, files_of
@@ -147,3 +148,28 @@ def test_an_edit_to_an_abstract_alone_re_renders_its_page(workspace: tuple[Path,
     clean = tmp_path / "clean"
     _build(content, templates, clean)
     assert files_of(site) == files_of(clean)
+
+
+def test_a_new_digest_after_a_no_op_build_counts_only_its_own_papers_terms(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Related papers need every paper's term counts; they are remembered per paper, and a build that
+    reused the whole related result must not forget them, or the next digest recounts the archive."""
+    from site_src.build import pipeline
+
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    _build(content, templates, site)  # nothing changed: related papers come whole from the cache
+    counted: list[str] = []
+
+    def count_terms(papers: Sequence[Paper]) -> list[dict[str, int]]:
+        counted.extend(p.title for p in papers)
+        return real_count_terms(papers)
+
+    real_count_terms = pipeline.count_terms
+    monkeypatch.setattr(pipeline, "count_terms", count_terms)
+    new = "papers:\n  - title: A Paper of the Next Day\n    abstract: " + ABSTRACT + "\n"
+    (content / "digests/2025-07-09.yaml").write_text(new, encoding="utf-8")
+    _build(content, templates, site)
+    assert counted == ["A Paper of the Next Day"]

@@ -195,6 +195,11 @@ class BuildCache:
         value: _T = self.memos[full_key]
         return value
 
+    def keep(self, namespace: str, keys: Sequence[str]) -> None:
+        """Keep these remembered results for the next build although this one did not need them (a
+        result made from them was remembered whole): they would be computed again when it is not."""
+        self._used.update(_memo_key(namespace, key) for key in keys)
+
     def memo_many(self, namespace: str, keys: Sequence[str], compute: Callable[[list[int]], list[_T]]) -> list[_T]:
         """Like `memo` for many inputs at once (so the missing ones can be computed together, in
         parallel): `compute` gets the positions of the keys not remembered and returns their results."""

@@ -273,11 +273,13 @@ class BuildRun:
         self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging))
 
     def relate(self) -> None:
-        """Related papers, remembered until a paper comes, goes or changes."""
+        """Related papers, remembered until a paper comes, goes or changes; each paper's term counts
+        are kept even when the whole result was remembered, so that a new digest counts only its own."""
         counter = _term_counter(self.cache)
         related = self.cache.memo(
             "related", related_key(self.catalog), lambda: related_papers(self.catalog.papers, counter)
         )
+        self.cache.keep("terms", [terms_key(p) for p in self.catalog.papers.values()])
         self.catalog = replace(self.catalog, related=related)
 
     def make_pages(self) -> None:
