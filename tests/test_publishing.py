@@ -229,7 +229,7 @@ def test_workflow_scripts_take_data_through_the_environment_and_actions_are_pinn
         assert "${{" not in step.get("run", ""), step.get("name")
         if "uses" in step:
             # a commit, not a tag someone can move; the release it was is written beside it
-            assert re.fullmatch(r"actions/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            assert re.fullmatch(r"actions/[\w-]+(?:/[\w-]+)?@[0-9a-f]{40}", step["uses"]), step["uses"]
             assert re.search(rf"uses: {step['uses']} # v\d+\.\d+\.\d+\n", text), step["uses"]
     checkout = next(s for s in _steps() if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["persist-credentials"] is False
@@ -259,3 +259,23 @@ def test_zizmor_as_auditor_finds_only_the_container_tag_the_workflow_explains() 
     findings = _zizmor_findings("--persona=auditor")
     assert [f.split(" ")[0] for f in findings] == ["unpinned-images"], findings
     assert "image: python:3.11-bookworm" in findings[0]
+
+
+def test_daily_builds_are_warm_and_a_change_of_code_or_dependencies_starts_cold() -> None:
+    """The last published output and build cache come back before the build, under a key that
+    hashes the generator's code and dependencies; they are saved after a build that passed, from
+    main only; the second build, compared byte for byte, stays a clean one."""
+    steps = _steps()
+    names = [s.get("name", "") for s in steps]
+    restore, save = _step("Restore the last build"), _step("Save the build")
+    build = _step("Build, twice")
+    assert names.index(restore["name"]) < names.index(build["name"]) < names.index(save["name"])
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith("actions/cache/save@")
+    folders = {".public-cache", ".public-previous", "public"}
+    assert set(restore["with"]["path"].split()) == set(save["with"]["path"].split()) == folders
+    key = restore["with"]["key"]
+    assert "hashFiles('site_src/**/*.py', 'requirements.txt', 'package-lock.json')" in key
+    assert restore["with"]["restore-keys"] == key.removesuffix("${{ github.sha }}")
+    assert save["with"]["key"] == "${{ steps.warm.outputs.cache-primary-key }}"
+    assert save["if"] == "github.event_name == 'push'"
+    assert 'build --out "$RUNNER_TEMP/second"' in build["run"], "the second build has no cache beside it"
