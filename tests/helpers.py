@@ -168,6 +168,27 @@ def run_add(*arguments: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+TEMPLATE_BREAKS = [
+    (
+        "<h1>{{ page.title }}</h1>",
+        "{% if page.title %}",
+        "templates/paper.html:{endblock}: Encountered unknown tag 'endblock'",
+    ),
+    (
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.titel }}</h1>",
+        "templates/paper.html:{edited}: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
+    ),
+    (
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ site.asset('missing.css') }}</h1>",
+        'templates/paper.html:{edited}: no static asset "missing.css" in templates/static/',
+    ),
+]
+"""Ways to break paper.html (what to replace, with what) and the error they must give (see
+`at_template_line`): a syntax error, an undefined variable, a missing asset."""
+
+
 def at_template_line(message: str, template: str, edit: str) -> str:
     """An expected template error with its line filled in: {edited}, the line holding `edit`, or
     {endblock}, the template's last block end (where an unclosed tag is noticed)."""

@@ -13,7 +13,7 @@ import pytest
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, TEMPLATES_DIR
 
 from .golden import GOLDEN
-from .helpers import ABSTRACT, at_template_line, write_content
+from .helpers import ABSTRACT, TEMPLATE_BREAKS, at_template_line, write_content
 
 
 def _run(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -79,18 +79,7 @@ def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
-    [
-        (
-            "<h1>{{ page.title }}</h1>",
-            "{% if page.title %}",
-            "templates/paper.html:{endblock}: Encountered unknown tag 'endblock'",
-        ),
-        (
-            "<h1>{{ page.title }}</h1>",
-            "<h1>{{ page.titel }}</h1>",
-            "templates/paper.html:{edited}: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
-        ),
-    ],
+    TEMPLATE_BREAKS[:2],
     ids=["syntax", "undefined"],
 )
 def test_check_reports_a_broken_template_as_build_does(tmp_path: Path, old: str, new: str, message: str) -> None:

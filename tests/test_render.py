@@ -16,7 +16,7 @@ from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls
 
 from .golden import GOLDEN
-from .helpers import at_template_line
+from .helpers import TEMPLATE_BREAKS, at_template_line
 
 SITE = SiteView("T", "D", "en", "A", "https://x.org/", "/", "/search/", (NavItem("Digests", "/digests/", "digests"),))
 PAGE = Page("papers/x/", SearchPage(title="<b>X</b>", url="/papers/x/"), body="*hi*")
@@ -32,23 +32,7 @@ def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
-    [
-        (
-            "<h1>{{ page.title }}</h1>",
-            "{% if page.title %}",
-            "templates/paper.html:{endblock}: Encountered unknown tag 'endblock'",
-        ),
-        (
-            "<h1>{{ page.title }}</h1>",
-            "<h1>{{ page.titel }}</h1>",
-            "templates/paper.html:{edited}: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
-        ),
-        (
-            "<h1>{{ page.title }}</h1>",
-            "<h1>{{ site.asset('missing.css') }}</h1>",
-            'templates/paper.html:{edited}: no static asset "missing.css" in templates/static/',
-        ),
-    ],
+    TEMPLATE_BREAKS,
 )
 def test_template_errors_name_the_template_line_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, message: str
