@@ -25,6 +25,7 @@ from site_src.serve.server import PREVIEW_DIR
 from .golden import GOLDEN, files_of
 
 CACHE_NAME = "build.json"
+MEMO_NAME = "memos.json"
 
 
 class _CreatesFile:
@@ -102,6 +103,10 @@ def _with_path_outside(saved: dict[str, object]) -> None:
     groups["search"][1].append("../../outside.txt")
 
 
+def _with_lost_last_build(saved: dict[str, object]) -> None:
+    saved["last"] = ["0" * 64, {"counts": [1, 2, 3], "warnings": []}]
+
+
 def _with_foreign_memo(saved: dict[str, object]) -> None:
     memos = saved["memos"]
     assert isinstance(memos, dict)
@@ -116,19 +121,34 @@ def _with_numeric_title(saved: dict[str, object]) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage", [_with_format, _with_text_size, _with_path_outside, _with_foreign_memo, _with_numeric_title]
+    ("name", "damage"),
+    [
+        (CACHE_NAME, _with_format),
+        (CACHE_NAME, _with_text_size),
+        (CACHE_NAME, _with_path_outside),
+        (CACHE_NAME, _with_lost_last_build),
+        (MEMO_NAME, _with_format),
+        (MEMO_NAME, _with_foreign_memo),
+        (MEMO_NAME, _with_numeric_title),
+    ],
 )
 def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
-    tmp_path: Path, damage: Callable[[dict[str, object]], None]
+    tmp_path: Path, name: str, damage: Callable[[dict[str, object]], None]
 ) -> None:
     options = _options(tmp_path)
     build(options)
     expected = files_of(options.out_dir)
-    file = _cache_file(options)
+    file = cache_folder(options.out_dir) / name
     saved = json.loads(file.read_bytes())
     damage(saved)
     file.write_text(json.dumps(saved), encoding="utf-8")
-    _assert_cold_with_one_warning(build(options), options)
+    # A hidden file is an input the reader skips: the site stays the same, but the build is no
+    # longer a no-op (which reads no memos), so it must read the damaged file.
+    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")
+    report = build(options)
+    assert report.rendered == report.pages
+    assert [(w.source.path, w.warning) for w in report.warnings] == [(display_path(file), True)]
+    assert "the build cache was ignored" in report.warnings[0].message
     assert files_of(options.out_dir) == expected
 
 
@@ -137,13 +157,15 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     remembered = load_cache(options)
     cold = build(options, cache=remembered)
     read_back = load_cache(options)
+    read_back.load_memos()
     assert read_back.notice is None
     assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
     assert read_back.memos == remembered.memos
-    assert (read_back.pages, read_back.groups, read_back.files) == (
+    assert (read_back.pages, read_back.groups, read_back.files, read_back.last) == (
         remembered.pages,
         remembered.groups,
         remembered.files,
+        remembered.last,
     )
     warm = build(options)
     assert (cold.rendered, warm.rendered, warm.written, warm.warnings) == (cold.pages, 0, 0, ())

@@ -96,6 +96,36 @@ def test_warm_build_with_no_change_writes_nothing(workspace: tuple[Path, Path], 
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")} == before
 
 
+def test_a_build_with_nothing_new_reads_no_input_twice_and_says_what_the_last_one_said(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every input as the last build read it and the output as it left it, the build parses
+    nothing and makes no page, yet reports the same counts and warnings."""
+    from site_src.build import pipeline
+
+    content, templates = workspace
+    (content / "digests/README.md").write_text("Digests go here.\n", encoding="utf-8")  # a warning
+    site = tmp_path / "public"
+    first = _build(content, templates, site)
+    assert [w.message for w in first.warnings] == ["ignored: not a digest"]
+
+    def no_parsing(*arguments: object) -> None:
+        raise AssertionError("a build with nothing new parsed its inputs")
+
+    monkeypatch.setattr(pipeline, "parse_inputs", no_parsing)
+    second = _build(content, templates, site)
+    assert (second.digests, second.papers, second.topics, second.pages) == (
+        first.digests,
+        first.papers,
+        first.topics,
+        first.pages,
+    )
+    assert (second.rendered, second.written, second.warnings) == (0, 0, first.warnings)
+    (templates / "static/favicon.svg").write_bytes((templates / "static/favicon.svg").read_bytes() + b"\n")
+    with pytest.raises(AssertionError, match="parsed its inputs"):
+        _build(content, templates, site)  # a static file changed: not a build with nothing new
+
+
 def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[Path, Path], tmp_path: Path) -> None:
     content, templates = workspace
     site = tmp_path / "public"
@@ -124,6 +154,9 @@ def test_a_file_changed_by_hand_in_the_output_is_written_again(workspace: tuple[
     assert (site / "about/index.md").is_file()
     assert not (site / "junk.html").exists()
     assert report.written == 2
+    (site / "papers/junk.html").write_text("stray", encoding="utf-8")  # alone: nothing else to rebuild
+    _build(content, templates, site)
+    assert not (site / "papers/junk.html").exists()
 
 
 def _front_matter_topics(markdown: Path) -> str:

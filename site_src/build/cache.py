@@ -26,13 +26,26 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from site_src.build.keys import CACHE_FORMAT, code_key
-from site_src.build.memos import CODECS, CacheFormatError, array, integer, mapping, text
+from site_src.build.memos import (
+    CODECS,
+    CacheFormatError,
+    LastBuild,
+    array,
+    integer,
+    last_build_json,
+    mapping,
+    read_last_build,
+    text,
+)
 from site_src.build.parallel import collector_paused
 from site_src.errors import Problem, Source
 from site_src.pages.urls import UnsafePathError, checked_output_path
 
 _T = TypeVar("_T")
 CACHE_FILE = "build.json"
+MEMO_FILE = "memos.json"
+"""The memos, kept apart: a no-op build needs only the file records (7 MB of JSON at 10k papers),
+not the memos (40 MB), so it never reads them."""
 
 
 def beside(out_dir: Path, role: str) -> Path:
@@ -47,7 +60,7 @@ def cache_folder(out_dir: Path) -> Path:
 
 
 def cache_file(out_dir: Path) -> Path:
-    """The file that holds the cache of an output folder."""
+    """The file that holds the cache of an output folder (its memos are in `MEMO_FILE` beside it)."""
     return cache_folder(out_dir) / CACHE_FILE
 
 
@@ -111,6 +124,21 @@ def _read_pages(saved: object) -> dict[str, str]:
     return {_output_path(path): text(key) for path, key in mapping(saved).items()}
 
 
+def _saved(data: bytes, code: str) -> dict[str, Any] | None:
+    """A cache or memo file's fields, or None if other code wrote it; raises on another format."""
+    saved = mapping(json.loads(data))
+    if saved.get("format") != CACHE_FORMAT:
+        raise CacheFormatError(f"format {saved.get('format')!r}, this version reads {CACHE_FORMAT}")
+    return saved if saved.get("code") == code else None
+
+
+def _dumped(fields: dict[str, object], code: str) -> bytes:
+    """A cache or memo file: its fields after the format number and the code they were made by."""
+    with collector_paused():
+        saved = {"format": CACHE_FORMAT, "code": code, **fields}
+        return json.dumps(saved, separators=(",", ":"), check_circular=False).encode("ascii")
+
+
 def _why(error: Exception) -> str:
     """What is wrong with a cache file, in a few words."""
     if isinstance(error, CacheFormatError):
@@ -132,8 +160,13 @@ class BuildCache:
     """Files made together (the search index) -> the key of what they were made from, and their paths."""
     files: dict[str, FileRecord] = field(default_factory=dict)
     """Output path -> what the last build wrote there."""
+    last: tuple[str, LastBuild] | None = None
+    """The hash of the last build's inputs and what it reported (see `unchanged`)."""
     notice: Problem | None = None
     """Why the saved cache was ignored, if it could not be read: for the next build to report."""
+    pending_memos: Callable[[], tuple[bytes | None, str]] | None = None
+    """Where the memos are still to be read from (their bytes and the file's name), until a build
+    needs them: `load_memos`."""
     _used: set[str] = field(default_factory=set)
 
     @classmethod
@@ -142,49 +175,77 @@ class BuildCache:
         return cls(code=code_key())
 
     @classmethod
-    def from_bytes(cls, data: bytes | None, name: str = CACHE_FILE) -> BuildCache:
-        """A cache saved by `to_bytes`; an empty one if there is none or it was made by other code, and
-        an empty one with a `notice` naming the file `name` if it is not a whole cache file of this format
-        (truncated, corrupt, written by another version, or edited by hand)."""
+    def from_bytes(
+        cls, data: bytes | None, name: str = CACHE_FILE, memos: Callable[[], tuple[bytes | None, str]] | None = None
+    ) -> BuildCache:
+        """A cache saved by `to_bytes`, its memos to be read by `memos` when needed; an empty one if there
+        is none or it was made by other code, and an empty one with a `notice` naming the file `name` if it
+        is not a whole cache file of this format (truncated, corrupt, written by another version, or
+        edited by hand)."""
         fresh = cls.empty()
         if data is None:
             return fresh
         try:
             with collector_paused():
-                return cls._decoded(mapping(json.loads(data)), fresh)
+                cache = cls._decoded(_saved(data, fresh.code), fresh)
         except Exception as error:  # noqa: BLE001 - whatever is wrong with the file, the build goes on without it
-            fresh.notice = Problem(
-                Source(name), f"the build cache was ignored ({_why(error)}); everything is built again", warning=True
-            )
-            return fresh
+            return cls._ignored(name, error)
+        cache.pending_memos = memos if cache is not fresh else None
+        return cache
 
     @classmethod
-    def _decoded(cls, saved: dict[str, Any], fresh: BuildCache) -> BuildCache:
-        """The cache a parsed file holds, or `fresh` if other code made it; raises on anything unexpected."""
-        if saved.get("format") != CACHE_FORMAT:
-            raise CacheFormatError(f"format {saved.get('format')!r}, this version reads {CACHE_FORMAT}")
-        if saved.get("code") != fresh.code:
-            return fresh  # the generator changed since: every result may differ
-        memos, pages = _read_memos(saved["memos"]), _read_pages(saved["pages"])
-        return cls(fresh.code, memos, pages, _read_groups(saved["groups"]), _read_files(saved["files"]))
+    def _ignored(cls, name: str, error: Exception) -> BuildCache:
+        """An empty cache that says why the file `name` was ignored."""
+        fresh = cls.empty()
+        fresh.notice = Problem(
+            Source(name), f"the build cache was ignored ({_why(error)}); everything is built again", warning=True
+        )
+        return fresh
 
-    def to_bytes(self) -> bytes:
-        """The cache as JSON, keeping only the memos this build used (it never grows without bound)."""
+    @classmethod
+    def _decoded(cls, saved: dict[str, Any] | None, fresh: BuildCache) -> BuildCache:
+        """The cache a parsed file holds, or `fresh` if other code made it; raises on anything unexpected."""
+        if saved is None:
+            return fresh  # the generator changed since: every result may differ
+        pages, groups, files = _read_pages(saved["pages"]), _read_groups(saved["groups"]), _read_files(saved["files"])
+        last = None
+        if saved["last"] is not None:
+            key, report = array(saved["last"], 2)
+            last = (text(key), read_last_build(report))
+        return cls(fresh.code, {}, pages, groups, files, last)
+
+    def load_memos(self) -> None:
+        """Read the memos; if they cannot be, forget everything, as if the cache file could not be read,
+        with a notice (a build that makes anything needs them: see `from_bytes`)."""
+        if self.pending_memos is None:
+            return
+        data, name = self.pending_memos()
+        self.pending_memos = None
+        try:
+            with collector_paused():
+                saved = _saved(data, self.code) if data is not None else None
+                self.memos = {} if saved is None else _read_memos(saved["memos"])
+        except Exception as error:  # noqa: BLE001 - as in from_bytes
+            ignored = self._ignored(name, error)
+            self.memos, self.pages, self.groups, self.files, self.last = {}, {}, {}, {}, None
+            self.notice = ignored.notice
+
+    def to_bytes(self) -> tuple[bytes, bytes]:
+        """The cache as JSON, and its memos, keeping only the memos this build used (the cache never grows
+        without bound)."""
         memos: dict[str, dict[str, object]] = {}
         for full_key, value in self.memos.items():
             if full_key in self._used:
                 namespace, key = full_key.split(":", 1)
                 memos.setdefault(namespace, {})[key] = CODECS[namespace].encode(value)
+        last = None if self.last is None else [self.last[0], last_build_json(self.last[1])]
         saved = {
-            "format": CACHE_FORMAT,
-            "code": self.code,
             "pages": self.pages,
             "groups": {name: [key, list(paths)] for name, (key, paths) in self.groups.items()},
             "files": {path: [r.sha, r.size, r.mtime_ns] for path, r in self.files.items()},
-            "memos": memos,
+            "last": last,
         }
-        with collector_paused():
-            return json.dumps(saved, separators=(",", ":"), check_circular=False).encode("ascii")
+        return _dumped(saved, self.code), _dumped({"memos": memos}, self.code)
 
     def memo(self, namespace: str, key: str, compute: Callable[[], _T]) -> _T:
         """`compute()`, or its remembered result for the same namespace and input key."""

@@ -16,9 +16,9 @@ from site_src.catalog.model import Catalog, Paper
 from site_src.inputs.reader import TextFile
 from site_src.inputs.settings import ROOT
 
-CACHE_FORMAT = 2
-"""The layout of the cache file; a file with another number is ignored (1 was a pickle). Part of the
-code key too: a new layout starts from an empty cache."""
+CACHE_FORMAT = 3
+"""The layout of the cache files; a file with another number is ignored (1 was a pickle, 2 held the
+memos in the same file). Part of the code key too: a new layout starts from an empty cache."""
 
 
 def fingerprint(*parts: str | bytes) -> str:

@@ -198,6 +198,28 @@ ParsedDigest = tuple[DigestFile | None, list[Problem]]
 ParsedNote = tuple[Note, list[Problem]]
 
 
+@dataclass(frozen=True)
+class LastBuild:
+    """What a build reported, kept with the hash of its inputs for a no-op build to report again."""
+
+    digests: int
+    papers: int
+    topics: int
+    pages: int
+    warnings: tuple[Problem, ...]
+
+
+def last_build_json(last: LastBuild) -> dict[str, object]:
+    counts = [last.digests, last.papers, last.topics, last.pages]
+    return {"counts": counts, "warnings": [_problem(p) for p in last.warnings]}
+
+
+def read_last_build(value: object) -> LastBuild:
+    fields = mapping(value)
+    digests, papers, topics, pages = map(integer, array(fields["counts"], 4))
+    return LastBuild(digests, papers, topics, pages, tuple(map(_read_problem, array(fields["warnings"]))))
+
+
 def _parsed_digest(parsed: ParsedDigest) -> dict[str, object]:
     digest, problems = parsed
     return {"digest": None if digest is None else _digest(digest), "problems": list(map(_problem, problems))}

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from site_src.build.cache import CACHE_FILE, BuildCache, FileRecord, beside
+from site_src.build.cache import CACHE_FILE, MEMO_FILE, BuildCache, FileRecord, beside
 from site_src.errors import BuildError, Problem, Source
 from site_src.pages.urls import checked_output_path
 
@@ -170,13 +170,13 @@ def stage_bytes(folder: Path | None, path: str, data: bytes, previous: FileRecor
     return FileRecord(sha, stat.st_size, stat.st_mtime_ns), True
 
 
-def _present_files(folder: Path | str, prefix: str = "") -> Iterator[str]:
+def present_files(folder: Path | str, prefix: str = "") -> Iterator[str]:
     """Every file under `folder` by relative path, symbolic links included (as files: never followed);
     directory listings only, no stat calls."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                yield from _present_files(entry.path, f"{prefix}{entry.name}/")
+                yield from present_files(entry.path, f"{prefix}{entry.name}/")
             else:
                 yield prefix + entry.name
 
@@ -269,7 +269,7 @@ class Staging:
         Nothing at all happens when a warm build changed nothing."""
         folder = self.folder
         assert folder is not None, "a check publishes nothing"
-        stale = [] if self.cold else sorted(set(_present_files(self.out_dir)) - set(self.records) - {MARKER})
+        stale = [] if self.cold else sorted(set(present_files(self.out_dir)) - set(self.records) - {MARKER})
         if self.cold or self.written or stale:
             site = folder if self.cold else self._complete_site(folder)
             if not (site / MARKER).exists():
@@ -319,7 +319,7 @@ class Staging:
         """Turn `site`, a copy of an earlier site, into the new one: the stale files removed (first,
         so that no symbolic link is left to lead elsewhere), the kept files linked where they are not
         the live file already, the staged ones moved in."""
-        for path in sorted(set(_present_files(site)) - set(self.records) - {MARKER}):
+        for path in sorted(set(present_files(site)) - set(self.records) - {MARKER}):
             _remove_file(site, path)
         for path in self.records:
             if path not in self.written:
@@ -368,10 +368,13 @@ def _replace_file(target: Path, data: bytes) -> None:
         raise
 
 
-def save_cache(folder: Path, data: bytes) -> None:
-    """Store the build cache (atomically: a crash leaves the old cache or the new one)."""
+def save_cache(folder: Path, data: tuple[bytes, bytes]) -> None:
+    """Store the build cache and its memos (each atomically: a crash leaves the old file or the new one;
+    memos are keyed by their inputs, so old memos beside a new cache are still right)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _replace_file(folder / CACHE_FILE, data)
+    cache, memos = data
+    _replace_file(folder / MEMO_FILE, memos)
+    _replace_file(folder / CACHE_FILE, cache)
     (folder / "build.pickle").unlink(missing_ok=True)  # the format before 2: never read, not kept either
 
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_src.build import output
-from site_src.build.cache import BuildCache, FileRecord, cache_file, cache_folder
+from site_src.build.cache import MEMO_FILE, BuildCache, FileRecord, cache_file, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import related_key, search_key, terms_key
+from site_src.build.memos import LastBuild
 from site_src.build.output import OutputFile, StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
+from site_src.build.unchanged import inputs_key, unchanged_build
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.model import Catalog, Paper
 from site_src.catalog.related import count_terms, related_papers
@@ -213,9 +215,12 @@ def _pages(
 
 
 def load_cache(options: BuildOptions) -> BuildCache:
-    """The cache of the output folder's last build (empty when there is none or it cannot be used)."""
+    """The cache of the output folder's last build (empty when there is none or it cannot be used);
+    its memos are read when a build first needs them."""
     file = cache_file(options.out_dir)
-    return BuildCache.from_bytes(reader.read_cache(file), reader.display_path(file))
+    memo_file = file.with_name(MEMO_FILE)
+    memos = lambda: (reader.read_cache(memo_file), reader.display_path(memo_file))  # noqa: E731
+    return BuildCache.from_bytes(reader.read_cache(file), reader.display_path(file), memos)
 
 
 def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]:
@@ -240,8 +245,8 @@ class BuildRun:
     results: list[PageResult]
     searched: Staged
 
-    def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings) -> None:
-        self.options, self.write, self.cache, self.timings = options, write, cache, timings
+    def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
+        self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
         self.problems = Problems()
         self.notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
         self.staging = Staging(options.out_dir, cache, write=write)
@@ -312,6 +317,8 @@ class BuildRun:
             search_key(self.catalog, self.urls.base_url),
             tuple(s.path for s in self.searched),
         )
+        counts = (len(self.catalog.digests), len(self.catalog.papers), len(self.catalog.topics), len(self.results))
+        self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings)))
         output.save_cache(cache_folder(self.options.out_dir), self.cache.to_bytes())
 
     def close(self) -> None:
@@ -349,17 +356,33 @@ STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (
 """The build, in order: a stage that finds errors raises BuildError, and nothing is written."""
 
 
+def _unchanged_report(last: LastBuild, cache: BuildCache, seconds: float, timings: Timings) -> BuildReport:
+    """A no-op build's report: the last build's counts and warnings, nothing rendered or written."""
+    pages, files = last.pages, len(cache.files)
+    return BuildReport(last.digests, last.papers, last.topics, pages, files, 0, 0, seconds, timings, last.warnings)
+
+
 def build(
     options: BuildOptions, write: bool = True, cache: BuildCache | None = None, progress: Progress | None = None
 ) -> BuildReport:
     """Build the site, redoing only what changed since the last build of the same output folder;
     nothing is written unless every stage succeeds (`write=False` only checks)."""
     start = time.perf_counter()
+    timings = Timings(progress=progress)
     if write:
         output.check_output_folder(
             options.out_dir, [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
         )
-    run = BuildRun(options, write, cache if cache is not None else load_cache(options), Timings(progress=progress))
+    cache = cache if cache is not None else load_cache(options)
+    inputs = ""
+    if write:
+        with timings.stage("unchanged"):
+            inputs = inputs_key(options, cache)
+            last = unchanged_build(options, cache, inputs)
+        if last is not None:
+            return _unchanged_report(last, cache, time.perf_counter() - start, timings)
+    cache.load_memos()
+    run = BuildRun(options, write, cache, timings, inputs)
     try:
         for name, stage in STAGES:
             with run.timings.stage(name):
