@@ -71,7 +71,7 @@ def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     report = build(BuildOptions(out_dir=tmp_path / "public"), progress=lambda *event: seen.append(event))
     stages = list(dict.fromkeys(stage for stage, _, _ in seen))
-    assert stages[:5] == ["parse", "catalog", "templates", "search", "related"] and stages[-1] == "write"
+    assert stages[:6] == ["inputs", "parse", "catalog", "templates", "search", "related"] and stages[-1] == "write"
     pages = [(done, total) for stage, done, total in seen if stage == "pages" and total]
     assert pages[-1] == (report.pages, report.pages)
     assert [done for done, _ in pages] == list(range(1, report.pages + 1))

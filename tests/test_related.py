@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import random
+from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
 from site_src.catalog import related
-from site_src.catalog.model import Appearance, Paper
+from site_src.catalog.model import Appearance, Paper, Related
 from site_src.catalog.related import related_papers
 
 from .conftest import BuiltSite
@@ -73,6 +76,90 @@ def test_blocks_give_the_same_answer_as_one_product(monkeypatch: pytest.MonkeyPa
 
 def test_same_input_same_related_papers() -> None:
     assert related_papers(PAPERS) == related_papers(dict(reversed(list(PAPERS.items()))))
+
+
+WORDS = [
+    "rehearsal",
+    "prompt",
+    "buffer",
+    "forgetting",
+    "melody",
+    "piano",
+    "chord",
+    "lattice",
+    "gravity",
+    "graph",
+    "token",
+    "decoder",
+    "retrieval",
+    "diffusion",
+    "sampler",
+    "reward",
+    "policy",
+    "agent",
+    "vision",
+    "depth",
+    "segmentation",
+    "speech",
+    "accent",
+    "protein",
+    "folding",
+]
+
+
+def _random_papers(rng: random.Random, count: int, day: datetime.date, tag: str) -> dict[str, Paper]:
+    """Papers of a few words each from a small vocabulary, so that many pairs share terms."""
+    made = {}
+    for number in range(count):
+        slug = f"{tag}-{number:03d}"
+        paper = _paper(slug, " ".join(rng.sample(WORDS, 3)), " ".join(rng.choices(WORDS, k=12)) + ".")
+        made[slug] = replace(paper, appearances=(Appearance(day, number + 1),))
+    return made
+
+
+def test_a_new_digest_changes_only_the_lists_it_enters_and_the_result_is_the_clean_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the statistics fixed by the epoch (the papers of the months before), a new digest's papers
+    are weighed as they would be in a clean computation; only their lists, the lists of papers that
+    listed a changed or removed paper, and the lists they enter change; the result is the clean one."""
+    monkeypatch.setattr(related, "POSTINGS_KEPT", 15)  # common terms link only their strongest papers
+    rng = random.Random(7)
+    older = _random_papers(rng, 160, datetime.date(2025, 5, 2), "may")
+    june = _random_papers(rng, 30, datetime.date(2025, 6, 2), "june")
+    epoch = frozenset(older)
+    last = related.relate({**older, **june}, epoch=epoch)
+    more = _random_papers(rng, 20, datetime.date(2025, 6, 3), "next")
+    papers = {**older, **june, **more}
+    removed = min(r.slug for slug in older for r in last.related[slug] if r.slug.startswith("june"))
+    del papers[removed]
+    papers["june-007"] = replace(papers["june-007"], abstract="A new abstract about piano melody lines.")
+    listed: list[int] = []
+    real_listed = related._listed
+
+    def counted(vectors: object, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
+        listed.append(len(rows))
+        return real_listed(vectors, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(related, "_listed", counted)
+    warm = related.relate(papers, epoch=epoch, last=last)
+    assert listed and listed[0] < len(papers) // 4, "only a few lists are computed again"
+    monkeypatch.setattr(related, "_listed", real_listed)
+    assert warm == related.relate(papers, epoch=epoch)
+    gone_or_changed = {removed, "june-007"}
+    kept = [slug for slug in older if not gone_or_changed & {r.slug for r in last.related[slug]}]
+    entered = [slug for slug in kept if warm.related[slug] != last.related[slug]]
+    assert entered and all(any(r.slug.startswith("next") for r in warm.related[s]) for s in entered)
+    assert len(entered) < len(kept)
+
+
+def test_a_change_to_the_epoch_computes_everything_again() -> None:
+    rng = random.Random(3)
+    older = _random_papers(rng, 40, datetime.date(2025, 5, 2), "may")
+    last = related.relate(older, epoch=frozenset(older))
+    changed = {**older, "may-000": replace(older["may-000"], title="Protein folding with diffusion")}
+    assert related.relate(changed, epoch=frozenset(older), last=last) == related.relate(changed, epoch=frozenset(older))
+    assert related.relate(changed, epoch=frozenset(older), last=last).stats != last.stats
 
 
 def test_paper_page_lists_related_papers_with_shared_terms(sample_site: BuiltSite) -> None:

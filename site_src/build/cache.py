@@ -256,10 +256,14 @@ class BuildCache:
         value: _T = self.memos[full_key]
         return value
 
-    def keep(self, namespace: str, keys: Sequence[str]) -> None:
-        """Keep these remembered results for the next build although this one did not need them (a
-        result made from them was remembered whole): they would be computed again when it is not."""
-        self._used.update(_memo_key(namespace, key) for key in keys)
+    def update(self, namespace: str, key: str, compute: Callable[[_T | None], _T]) -> _T:
+        """Remember `compute(last)` in place of `last`, the result remembered for the same namespace and
+        key (None if there is none): for results that the next build derives from this one's."""
+        full_key = _memo_key(namespace, key)
+        self._used.add(full_key)
+        self.memos[full_key] = compute(self.memos.get(full_key))
+        value: _T = self.memos[full_key]
+        return value
 
     def memo_many(self, namespace: str, keys: Sequence[str], compute: Callable[[list[int]], list[_T]]) -> list[_T]:
         """Like `memo` for many inputs at once (so the missing ones can be computed together, in

@@ -62,11 +62,6 @@ def terms_key(paper: Paper) -> str:
     return fingerprint(paper.title, paper.abstract)
 
 
-def related_key(catalog: Catalog) -> str:
-    """Related papers depend on every paper's text: remembered until a paper comes, goes or changes."""
-    return fingerprint(*(f"{slug}\0{p.title}\0{p.abstract}" for slug, p in catalog.papers.items()))
-
-
 def search_key(catalog: Catalog, base_url: str) -> str:
     """Everything the search files are made from: each paper's text, topics and digests, the topics."""
     papers = (

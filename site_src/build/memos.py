@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Related, TopicAssignment
+from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Related, RelatedState, TopicAssignment
 from site_src.errors import Problem, Source
 
 _T = TypeVar("_T")
@@ -265,6 +265,16 @@ def _read_related(value: object) -> dict[str, tuple[Related, ...]]:
     return read
 
 
+def _related_state(state: RelatedState) -> dict[str, object]:
+    return {"stats": state.stats, "made_from": state.made_from, "related": _related(state.related)}
+
+
+def _read_related_state(value: object) -> RelatedState:
+    fields = mapping(value)
+    made_from = {slug: text(made) for slug, made in mapping(fields["made_from"]).items()}
+    return RelatedState(text(fields["stats"]), made_from, _read_related(fields["related"]))
+
+
 def _counts(counts: dict[str, int]) -> dict[str, int]:
     return counts
 
@@ -288,7 +298,7 @@ CODECS: dict[str, Codec[Any]] = {
     "digest": Codec(_parsed_digest, _read_parsed_digest),
     "note": Codec(_parsed_note, _read_parsed_note),
     "topics": Codec(_assignments, _read_assignments),
-    "related": Codec(_related, _read_related),
+    "related": Codec(_related_state, _read_related_state),
     "terms": Codec(_counts, _read_counts),
 }
 """Every namespace the build remembers results in (see `BuildCache.memo`)."""

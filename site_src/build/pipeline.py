@@ -18,14 +18,15 @@ from pathlib import Path
 from site_src.build import output
 from site_src.build.cache import MEMO_FILE, BuildCache, FileRecord, cache_file, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
-from site_src.build.keys import related_key, search_key, terms_key
+from site_src.build.keys import search_key, terms_key
 from site_src.build.memos import LastBuild
 from site_src.build.output import OutputFile, StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
 from site_src.build.unchanged import inputs_key, unchanged_build
 from site_src.build.workers import PageJob, PageResult, PageWork
+from site_src.catalog.epoch import epoch_of
 from site_src.catalog.model import Catalog, Paper
-from site_src.catalog.related import count_terms, related_papers
+from site_src.catalog.related import count_terms, relate
 from site_src.errors import Problem, Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
@@ -131,6 +132,10 @@ def _site_view(
         noindex=noindex,
     )
 
+
+RELATED_MEMO = "last"
+"""Related papers are remembered whole, once: the next build starts from the last result (which says what
+it was made from) rather than looking one up by its inputs."""
 
 SIDE_SEARCH_FROM = 2000
 """Papers from which the search index is worth a process of its own (starting one costs about 0.5 s)."""
@@ -278,14 +283,14 @@ class BuildRun:
         self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging))
 
     def relate(self) -> None:
-        """Related papers, remembered until a paper comes, goes or changes; each paper's term counts
-        are kept even when the whole result was remembered, so that a new digest counts only its own."""
+        """Related papers, from the last build's where the epoch is the same: only the lists that a new,
+        changed or removed paper can alter are computed again (each paper's term counts are remembered)."""
         counter = _term_counter(self.cache)
-        related = self.cache.memo(
-            "related", related_key(self.catalog), lambda: related_papers(self.catalog.papers, counter)
+        epoch = epoch_of(self.catalog)
+        state = self.cache.update(
+            "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, counter, epoch, last)
         )
-        self.cache.keep("terms", [terms_key(p) for p in self.catalog.papers.values()])
-        self.catalog = replace(self.catalog, related=related)
+        self.catalog = replace(self.catalog, related=state.related)
 
     def make_pages(self) -> None:
         """Every page made and rendered where it changed, the other files meanwhile; all staged."""
@@ -376,7 +381,7 @@ def build(
     cache = cache if cache is not None else load_cache(options)
     inputs = ""
     if write:
-        with timings.stage("unchanged"):
+        with timings.stage("inputs"):
             inputs = inputs_key(options, cache)
             last = unchanged_build(options, cache, inputs)
         if last is not None:

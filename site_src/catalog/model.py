@@ -142,6 +142,17 @@ class Related:
 
 
 @dataclass(frozen=True)
+class RelatedState:
+    """Related papers with what they were computed from, so that the next build can redo only part."""
+
+    stats: str
+    """A hash of the epoch's papers: the statistics every vector was weighed with."""
+    made_from: dict[str, str]
+    """Each paper's slug -> a hash of its title and abstract."""
+    related: dict[str, tuple[Related, ...]]
+
+
+@dataclass(frozen=True)
 class Paper:
     """One paper, however many digests listed it."""
 

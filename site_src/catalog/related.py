@@ -5,19 +5,29 @@ Every paper keeps only its strongest terms (a sparse vector of at most `TERMS_KE
 similarities of all pairs come from sparse matrix products in blocks of rows (scipy, in C) whose best
 five per row one numpy sort picks, so no Python loop runs over pairs of papers. Equal similarities
 (rounded to nine decimals) are listed in slug order.
+
+Corpus statistics (how many papers have a term, how many papers there are, which papers a common
+term links) come from an *epoch* (`catalog/epoch.py`): the papers first listed before the month of
+the newest digest. A paper's vector then depends only on its own text and the epoch, so a new
+digest in the same month leaves every other vector as it was, and changes only its own papers'
+lists and those of the older papers whose top five a new paper enters (`relate` with the last
+result). A term no epoch paper has (new this month) weighs as a term one epoch paper has. The
+result is the same whether computed whole or in part: terms are numbered alphabetically and every
+sum runs in that order, so a similarity has the same bits either way.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from site_src.build.parallel import fork_map
-from site_src.catalog.model import Paper, Related
+from site_src.catalog.model import Paper, Related, RelatedState
 from site_src.catalog.terms import RELATED_WORD, related_term, topical_text
 
 RELATED_SHOWN = 5
@@ -29,18 +39,23 @@ MIN_SIMILARITY = 0.1
 """Below this, two papers share only incidental words and are not shown as related."""
 SHARED_SHOWN = 3
 POSTINGS_KEPT = 1000
-"""Each term links at most the papers it weighs most in: a term shared by thousands of papers says little
-about any two of them, and would make the products grow with the square of the corpus."""
+"""Each term links only the papers it weighs most in (as much as in its `POSTINGS_KEPT`-th epoch paper or
+more): a term shared by thousands of papers says little about any two of them, and would make the
+products grow with the square of the corpus."""
+REDO_SHARE = 4
+"""When more than one paper in this many must be listed again, everything is computed again."""
 BLOCK_CELLS = 4_000_000
 """Rows per block times papers: bounds the memory of one block of similarities."""
 
 
 @dataclass(frozen=True)
 class _Vectors:
-    """Every paper's kept terms as rows of a sparse matrix, with the words to show for them."""
+    """Every paper's kept terms as rows of a sparse matrix (columns in alphabetical order of terms), the
+    same rows with each term only where it weighs enough to link (`linking`), and the words."""
 
     slugs: list[str]
     matrix: sparse.csr_matrix
+    linking: sparse.csr_matrix
     vocabulary: list[str]
 
 
@@ -62,6 +77,18 @@ def count_terms(papers: Sequence[Paper]) -> list[dict[str, int]]:
     return fork_map(lambda i: term_counts(papers[i].title, papers[i].abstract), range(len(papers)), chunk=500)
 
 
+def _text_hash(paper: Paper) -> str:
+    """What a paper's vector is made from (with the epoch)."""
+    return hashlib.sha256(f"{paper.title}\0{paper.abstract}".encode()).hexdigest()[:32]
+
+
+def _stats_key(ordered: Sequence[Paper], in_epoch: np.ndarray, made_from: Mapping[str, str]) -> str:
+    """A hash of the epoch's papers and of the constants that weigh terms."""
+    constants = f"{TITLE_WEIGHT} {TERMS_KEPT} {POSTINGS_KEPT} {MIN_SIMILARITY}"
+    epoch = (made_from[p.slug] for p, kept in zip(ordered, in_epoch.tolist(), strict=True) if kept)
+    return hashlib.sha256("\0".join([constants, *epoch]).encode()).hexdigest()
+
+
 def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:
     """Positions of each row's first `count` entries when sorted by row, then by `keys` (last key first)."""
     order = np.lexsort((*keys, rows))
@@ -70,31 +97,57 @@ def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> 
     return order[place < count]
 
 
-def _vectors(papers: Sequence[Paper], counter: TermCounter) -> _Vectors:
-    """TF-IDF vectors (sublinear tf, smoothed idf) keeping each paper's strongest shared terms, unit length.
+def _entries(papers: Sequence[Paper], counter: TermCounter) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Every paper's term counts as (row, column, count) arrays sorted by row and column, columns
+    numbering the terms alphabetically.
 
     Each paper's counts become arrays as soon as they are made, and the weighting is done on the
     arrays: at 50k papers, per-paper dictionaries took a gigabyte and most of the stage's time."""
-    index: dict[str, int] = {}
+    counts = counter(papers)
+    vocabulary = sorted({term for paper in counts for term in paper})
+    index = {term: column for column, term in enumerate(vocabulary)}
     row_parts, col_parts, tf_parts = [], [], []
-    for row, counts in enumerate(counter(papers)):
-        col_parts.append(np.fromiter((index.setdefault(t, len(index)) for t in counts), np.int64, len(counts)))
-        tf_parts.append(np.fromiter(counts.values(), np.float64, len(counts)))
-        row_parts.append(np.full(len(counts), row, np.int64))
-    vocabulary = list(index)
+    for row, paper in enumerate(counts):
+        col_parts.append(np.fromiter(map(index.__getitem__, paper), np.int64, len(paper)))
+        tf_parts.append(np.fromiter(paper.values(), np.float64, len(paper)))
+        row_parts.append(np.full(len(paper), row, np.int64))
     row_of, col_of, tf_of = (np.concatenate(parts) for parts in (row_parts, col_parts, tf_parts))
-    df = np.bincount(col_of, minlength=len(vocabulary))
-    idf = np.log((1 + len(papers)) / (1 + df)) + 1
-    shared = df[col_of] > 1
+    order = np.lexsort((col_of, row_of))
+    return vocabulary, row_of[order], col_of[order], tf_of[order]
+
+
+def _linking(matrix: sparse.csr_matrix, in_epoch: np.ndarray) -> sparse.csr_matrix:
+    """The matrix with each term kept only where it weighs at least as much as in its `POSTINGS_KEPT`-th
+    epoch paper (everywhere, for terms fewer epoch papers have)."""
+    by_term = matrix[np.flatnonzero(in_epoch)].tocsc()
+    cols = np.repeat(np.arange(by_term.shape[1]), np.diff(by_term.indptr))
+    order = np.lexsort((-by_term.data, cols))
+    cols, values = cols[order], by_term.data[order]
+    rank = np.arange(len(cols)) - np.searchsorted(cols, cols, side="left")
+    floor = np.zeros(matrix.shape[1])
+    floor[cols[rank == POSTINGS_KEPT - 1]] = values[rank == POSTINGS_KEPT - 1]
+    coo = matrix.tocoo()
+    keep = coo.data >= floor[coo.col]
+    linking = sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=matrix.shape)
+    linking.sort_indices()
+    return linking
+
+
+def _vectors(papers: Sequence[Paper], counter: TermCounter, in_epoch: np.ndarray) -> _Vectors:
+    """TF-IDF vectors (sublinear tf, smoothed idf from the epoch) keeping each paper's strongest terms
+    that an epoch paper shares or no epoch paper has, unit length."""
+    vocabulary, row_of, col_of, tf_of = _entries(papers, counter)
+    df = np.bincount(col_of[in_epoch[row_of]], minlength=len(vocabulary))
+    idf = np.log((1 + int(in_epoch.sum())) / (1 + np.maximum(df, 1))) + 1
+    shared = (df[col_of] > 1) | (df[col_of] == 0)
     row_of, col_of, weight = row_of[shared], col_of[shared], (1 + np.log(tf_of[shared])) * idf[col_of[shared]]
-    alphabetical = np.argsort(np.argsort(np.array(vocabulary, dtype=object)))  # ties: the term first in A-Z
-    kept = _top_per_row(row_of, (alphabetical[col_of], -weight), TERMS_KEPT)
+    kept = np.sort(_top_per_row(row_of, (col_of, -weight), TERMS_KEPT))  # ties: the term first in A-Z
     row_of, col_of, weight = row_of[kept], col_of[kept], weight[kept]
     norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=len(papers)))
     values = weight / np.where(norms > 0, norms, 1.0)[row_of]
     matrix = sparse.csr_matrix((values, (row_of, col_of)), shape=(len(papers), len(vocabulary)), dtype=np.float64)
     matrix.sort_indices()
-    return _Vectors([p.slug for p in papers], matrix, vocabulary)
+    return _Vectors([p.slug for p in papers], matrix, _linking(matrix, in_epoch), vocabulary)
 
 
 def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
@@ -110,45 +163,91 @@ def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
     return tuple(term for _, term in products[:SHARED_SHOWN])
 
 
-def _best_per_row(similarities: sparse.csr_matrix, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, column, similarity) of each row's best `RELATED_SHOWN` others above `MIN_SIMILARITY`, sorted by
-    row, then similarity (rounded to nine decimals) downwards, then column: one sort, no loop over rows."""
-    rows = np.repeat(np.arange(similarities.shape[0]), np.diff(similarities.indptr))
+def _similar(similarities: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, similarity) of every pair above `MIN_SIMILARITY` (rounded to nine decimals) in a
+    block of similarities whose rows are the papers `rows`, but each paper with itself."""
+    own = np.repeat(rows, np.diff(similarities.indptr))
     cols, values = similarities.indices, np.round(similarities.data, 9)
-    keep = (values >= MIN_SIMILARITY) & (cols != rows + first_row)
-    rows, cols, values = rows[keep], cols[keep], values[keep]
+    keep = (values >= MIN_SIMILARITY) & (cols != own)
+    return own[keep], cols[keep], values[keep]
+
+
+def _best(found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's best `RELATED_SHOWN` pairs, sorted by row, then similarity downwards, then column:
+    one sort, no loop over rows."""
+    rows, cols, values = found
     order = np.lexsort((cols, -values, rows))
     rows, cols, values = rows[order], cols[order], values[order]
-    starts = np.searchsorted(rows, rows, side="left")
-    top = np.arange(len(rows)) - starts < RELATED_SHOWN
-    return rows[top] + first_row, cols[top], values[top]
+    top = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left") < RELATED_SHOWN
+    return rows[top], cols[top], values[top]
 
 
-def _strongest_postings(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The matrix with each term (column) kept only in the `POSTINGS_KEPT` papers it weighs most in."""
-    by_term = matrix.tocsc()
-    cols = np.repeat(np.arange(by_term.shape[1]), np.diff(by_term.indptr))
-    order = np.lexsort((by_term.indices, -by_term.data, cols))
-    cols, rows, values = cols[order], by_term.indices[order], by_term.data[order]
-    keep = np.arange(len(cols)) - np.searchsorted(cols, cols, side="left") < POSTINGS_KEPT
-    return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=matrix.shape)
+def _listed(vectors: _Vectors, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
+    """The related papers of the papers `rows`, computed whole, in blocks (in worker processes)."""
+    transposed = vectors.linking.T.tocsr()
+    block = max(1, BLOCK_CELLS // max(1, len(vectors.slugs)))
+    chosen = np.asarray(rows, dtype=np.int64)
+
+    def best_of_block(start: int) -> list[tuple[int, Related]]:
+        part = chosen[start : start + block]
+        best = zip(*(a.tolist() for a in _best(_similar(vectors.linking[part] @ transposed, part))), strict=True)
+        return [(row, Related(vectors.slugs[col], value, _shared_terms(vectors, row, col))) for row, col, value in best]
+
+    found: dict[str, list[Related]] = {vectors.slugs[row]: [] for row in rows}
+    for pairs in fork_map(best_of_block, range(0, len(chosen), block), chunk=1, at_least=4):
+        for row, item in pairs:
+            found[vectors.slugs[row]].append(item)
+    return {slug: tuple(items) for slug, items in found.items()}
+
+
+def _entered(vectors: _Vectors, new: Sequence[int], kept: Collection[str]) -> dict[str, list[Related]]:
+    """For each paper of `kept`, the papers `new` that are alike enough to enter its list (similarities
+    are symmetric, and computed with the same sums either way)."""
+    chosen = np.asarray(new, dtype=np.int64)
+    rows, cols, values = _similar(vectors.linking[chosen] @ vectors.linking.T.tocsr(), chosen)
+    entering: dict[str, list[Related]] = {}
+    for row, col, value in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
+        if vectors.slugs[col] in kept:
+            item = Related(vectors.slugs[row], value, _shared_terms(vectors, col, row))
+            entering.setdefault(vectors.slugs[col], []).append(item)
+    return entering
+
+
+def relate(
+    papers: Mapping[str, Paper],
+    counter: TermCounter = count_terms,
+    epoch: Collection[str] | None = None,
+    last: RelatedState | None = None,
+) -> RelatedState:
+    """Up to `RELATED_SHOWN` related papers for every paper, most similar first, with statistics from the
+    papers `epoch` (all papers when None). Given the `last` result computed with the same statistics,
+    only the lists a new or changed paper can alter are computed again: those of the new and changed
+    papers and of the papers that listed one (or one that is gone); the others gain the new papers
+    alike enough to enter their top five."""
+    ordered = [papers[slug] for slug in sorted(papers)]
+    in_epoch = np.array([epoch is None or p.slug in epoch for p in ordered], dtype=bool)
+    made_from = {p.slug: _text_hash(p) for p in ordered}
+    stats = _stats_key(ordered, in_epoch, made_from)
+    vectors = _vectors(ordered, counter, in_epoch)
+    position = {slug: row for row, slug in enumerate(vectors.slugs)}
+    if last is None or last.stats != stats:
+        return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))))
+    changed = {slug for slug, text in made_from.items() if last.made_from.get(slug) != text}
+    stale = changed | (last.made_from.keys() - made_from.keys())
+    redo = changed | {
+        slug for slug, items in last.related.items() if slug in made_from and stale & {r.slug for r in items}
+    }
+    if len(redo) * REDO_SHARE > len(ordered):
+        return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))))
+    related = {slug: items for slug, items in last.related.items() if slug in made_from and slug not in redo}
+    new_rows = sorted(position[slug] for slug in changed)
+    for slug, entering in _entered(vectors, new_rows, related.keys()).items():
+        merged = sorted([*related[slug], *entering], key=lambda r: (-r.similarity, r.slug))
+        related[slug] = tuple(merged[:RELATED_SHOWN])
+    related.update(_listed(vectors, sorted(position[slug] for slug in redo)))
+    return RelatedState(stats, made_from, dict(sorted(related.items())))
 
 
 def related_papers(papers: Mapping[str, Paper], counter: TermCounter = count_terms) -> dict[str, tuple[Related, ...]]:
-    """Up to `RELATED_SHOWN` related papers for every paper, most similar first."""
-    ordered = [papers[slug] for slug in sorted(papers)]
-    vectors = _vectors(ordered, counter)
-    pruned = _strongest_postings(vectors.matrix)
-    transposed = pruned.T.tocsr()
-    block = max(1, BLOCK_CELLS // max(1, len(ordered)))
-
-    def best_of_block(start: int) -> list[tuple[int, Related]]:
-        similarities = pruned[start : start + block] @ transposed
-        best = zip(*(a.tolist() for a in _best_per_row(similarities, start)), strict=True)
-        return [(row, Related(vectors.slugs[col], value, _shared_terms(vectors, row, col))) for row, col, value in best]
-
-    found: dict[str, list[Related]] = {paper.slug: [] for paper in ordered}
-    for rows in fork_map(best_of_block, range(0, len(ordered), block), chunk=1, at_least=4):
-        for row, related in rows:
-            found[vectors.slugs[row]].append(related)
-    return {slug: tuple(items) for slug, items in found.items()}
+    """Up to `RELATED_SHOWN` related papers for every paper, with statistics from all of them."""
+    return relate(papers, counter).related
