@@ -1,27 +1,36 @@
-"""Edit-to-reload latency of the preview: a digest saved -> the open page reloaded with the change.
+"""Edit-to-reload latency of the preview: a file saved -> the open page reloaded with the change.
 
-    python bench/latency.py [--sizes 144,10000] [--edits 5]
+    python bench/latency.py [--sizes 144,10000] [--edits 5] [--template base.html]
 
-For each size, a copy of the corpus is previewed (`Preview`, the code behind `build.py serve`),
-the newest digest's page is opened in Chromium, and the first abstract of that digest is edited
-`--edits` times; each time we measure from the file write to the moment the page shows the new
-text (a reload through the live-reload event stream). Prints the median, min and max, and the
-rebuild time the preview itself reported.
+(`bench/run.py --latency` runs the same measurement after its builds.) For each size, a copy of
+the corpus and of the templates is previewed (`Preview`, the code behind `build.py serve`), the
+newest digest's page is opened in Chromium, and three kinds of edit the curator makes are saved
+`--edits` times each, timed from the file write to the moment the page shows the new text (a
+reload through the live-reload event stream):
+
+- digest: the first abstract of the newest digest gets a new first word;
+- note: the note of the page's first paper (content/notes/<slug>.md, created or replaced in the
+  copy) names a new author, which the page shows in the paper's byline;
+- template: a line of text is added to the template `--template` (by default base.html, which
+  every page extends, so every page is made again) in the copy of the templates.
+
+Prints, per kind, the median with the range, and the preview's own rebuild time (its log).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from make_corpus import ROOT
-from playwright.sync_api import expect, sync_playwright
-from run import corpus
+from make_corpus import ROOT, corpus
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+from spread import Spread, pipe_table
 
 sys.path.insert(0, str(ROOT))
 
@@ -29,56 +38,148 @@ from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import Preview
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 
+TIMEOUT_MS = 1_800_000
+"""How long a reload may take before the measurement fails (a base.html edit at 50k is minutes)."""
 
-def measure(papers: int, edits: int) -> tuple[list[float], list[float]]:
-    """Latencies (file saved -> page shows it) and the preview's own rebuild times, in seconds."""
+
+@dataclass
+class Session:
+    """A preview of a copy of a corpus and of the templates, open in Chromium on the newest digest."""
+
+    content: Path
+    templates: Path
+    template: str
+    page: Page
+    template_text: str = ""
+
+    @property
+    def newest(self) -> Path:
+        return max((self.content / "digests").glob("*.txt"))
+
+
+Edit = Callable[[Session, str], tuple[Path, str, Locator]]
+"""Prepares one edit that shows `probe`: the file to write, its new text, where the page shows it."""
+
+
+def digest_edit(session: Session, probe: str) -> tuple[Path, str, Locator]:
+    """The newest digest with its first abstract starting with `probe` instead of its first word."""
+    blocks = session.newest.read_text(encoding="utf-8").split("\n\n")
+    first_abstract = next(i for i, b in enumerate(blocks) if len(b) > 300)
+    blocks[first_abstract] = f"{probe} {blocks[first_abstract].split(' ', 1)[1]}"
+    return session.newest, "\n\n".join(blocks), session.page.locator(".paper-summary").first
+
+
+def note_edit(session: Session, probe: str) -> tuple[Path, str, Locator]:
+    """A note for the page's first paper naming `probe` as its author (shown in the paper's byline)."""
+    slug = session.page.locator(".paper-item").first.get_attribute("data-paper")
+    text = f"---\nauthors: [{probe} Curator]\n---\nA note saved by bench/latency.py.\n"
+    where = session.page.locator(f'.paper-item[data-paper="{slug}"] .paper-byline')
+    return session.content / "notes" / f"{slug}.md", text, where
+
+
+def template_edit(session: Session, probe: str) -> tuple[Path, str, Locator]:
+    """The template with a visible line showing `probe`: before `</body>` in a page skeleton such
+    as base.html, else at the start of the template's main block."""
+    line = f'<p class="bench-probe">{probe}</p>\n'
+    text = session.template_text
+    at = text.rfind("</body>")
+    if at == -1:
+        at = text.index("{% block main %}") + len("{% block main %}")
+    edited = text[:at] + line + text[at:]
+    return session.templates / session.template, edited, session.page.locator(".bench-probe")
+
+
+EDITS: dict[str, Edit] = {"digest": digest_edit, "note": note_edit, "template": template_edit}
+
+
+@dataclass
+class Latency:
+    """One kind of edit at one size: seconds from the save to the page showing it, and the
+    rebuild times the preview logged meanwhile."""
+
+    seconds: list[float] = field(default_factory=list)
+    rebuilds: list[float] = field(default_factory=list)
+
+
+def timed_edits(session: Session, kind: str, edits: int, rebuilds: list[float]) -> Latency:
+    """Save `edits` edits of one kind, each once the page shows the one before."""
+    result, logged = Latency(), len(rebuilds)
+    for edit in range(edits):
+        probe = f"Probe{kind.capitalize()}{edit}"
+        path, text, where = EDITS[kind](session, probe)
+        start = time.perf_counter()
+        path.write_text(text, encoding="utf-8")
+        expect(where).to_contain_text(probe, timeout=TIMEOUT_MS)
+        result.seconds.append(time.perf_counter() - start)
+    result.rebuilds = rebuilds[logged:]
+    return result
+
+
+def measure(papers: int, edits: int, template: str = "base.html") -> dict[str, Latency]:
+    """Each kind of edit's latencies at one size, in one preview and one browser."""
     source, _ = corpus(papers)
     with tempfile.TemporaryDirectory() as work:
-        content = Path(work) / "content"
+        content, templates = Path(work) / "content", Path(work) / "templates"
         shutil.copytree(source, content)
+        shutil.copytree(ROOT / "templates", templates)
+        (content / "notes").mkdir(exist_ok=True)
         rebuilds: list[float] = []
 
         def log(line: str) -> None:
             if line.startswith("Built"):
                 rebuilds.append(float(line.split(" in ")[1].split(" s")[0]))
 
-        preview = Preview(BuildOptions(content_dir=content, out_dir=Path(work) / "site"), port=0, log=log)
+        options = BuildOptions(content_dir=content, out_dir=Path(work) / "site", templates_dir=templates)
+        preview = Preview(options, port=0, log=log)
         preview.start()
-        newest = max((content / "digests").glob("*.txt"))
-        latencies = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_page()
-            page.goto(f"{preview.url}digests/{newest.stem}/")
-            summary = page.locator(".paper-summary").first
-            for edit in range(edits):
-                text = newest.read_text(encoding="utf-8")
-                blocks = text.split("\n\n")
-                first_abstract = next(i for i, b in enumerate(blocks) if len(b) > 300)
-                probe = f"Probe{edit}"
-                blocks[first_abstract] = f"{probe} {blocks[first_abstract].split(' ', 1)[1]}"
-                start = time.perf_counter()
-                newest.write_text("\n\n".join(blocks), encoding="utf-8")
-                expect(summary).to_contain_text(probe, timeout=120_000)
-                latencies.append(time.perf_counter() - start)
+            session = Session(content, templates, template, browser.new_page())
+            session.template_text = (templates / template).read_text(encoding="utf-8")
+            session.page.goto(f"{preview.url}digests/{session.newest.stem}/")
+            found = {kind: timed_edits(session, kind, edits, rebuilds) for kind in EDITS}
             browser.close()
         preview.stop()
-    return latencies, rebuilds[1:]
+    return found
+
+
+def _cell(latency: Latency) -> str:
+    rebuild = Spread.of(latency.rebuilds).show() if latency.rebuilds else "not logged"
+    return f"{Spread.of(latency.seconds).show()}, rebuild {rebuild}"
+
+
+def report(rows: list[tuple[int, dict[str, Latency]]], template: str) -> str:
+    """The latencies as a Markdown table: per kind, median (min–max), then the preview's rebuild."""
+    header = ["papers", "digest edit", "note edit", f"template edit ({template})"]
+    cells = [[f"{papers:,}"] + [_cell(latency) for latency in found.values()] for papers, found in rows]
+    return "Preview, from saving a file to the open page showing it:\n\n" + pipe_table(header, cells)
+
+
+def as_json(rows: list[tuple[int, dict[str, Latency]]], template: str) -> list[dict[str, object]]:
+    """The latencies with their medians and ranges, for bench/out/results.json."""
+    return [
+        {"papers": papers, "template": template, **{kind: _json(found) for kind, found in by_kind.items()}}
+        for papers, by_kind in rows
+    ]
+
+
+def _json(found: Latency) -> dict[str, object]:
+    return {**asdict(found), "summary": asdict(Spread.of(found.seconds))}
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the measurement, shared with bench/run.py --latency."""
+    parser.add_argument("--edits", type=int, default=5, help="edits of each kind per size (median reported)")
+    parser.add_argument("--template", default="base.html", help="the template the template edit changes")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="144,10000")
-    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--sizes", default="144,10000", help="comma-separated paper counts")
+    add_options(parser)
     args = parser.parse_args()
-    print("papers   edit-to-reload median (min-max)   rebuild median")
-    for papers in (int(s) for s in args.sizes.split(",")):
-        latencies, rebuilds = measure(papers, args.edits)
-        print(
-            f"{papers:>6}   {statistics.median(latencies):6.2f} s ({min(latencies):.2f}-{max(latencies):.2f})"
-            f"             {statistics.median(rebuilds):6.2f} s",
-            flush=True,
-        )
+    rows = [(papers, measure(papers, args.edits, args.template)) for papers in map(int, args.sizes.split(","))]
+    print(report(rows, args.template))
 
 
 if __name__ == "__main__":
