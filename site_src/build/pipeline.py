@@ -194,6 +194,7 @@ def _pages(
 ) -> list[PageResult]:
     """Every page made, keyed, rendered where it changed, and staged, with the site's other files
     made meanwhile; raises BuildError when a template fails (one problem per template)."""
+    site.maker.prepare()
     job = PageJob(site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold)
     results: list[PageResult] = []
     failed: set[str] = set()

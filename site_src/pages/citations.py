@@ -9,6 +9,7 @@ stay UTF-8, which both pass through. Braces are always balanced, whatever the te
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -111,7 +112,9 @@ def _name(name: str) -> str:
     return f"{{{written}}}" if re.search(r"(?i)(?:^|\s)and(?:\s|$)", written) else written
 
 
+@functools.lru_cache(maxsize=65536)
 def _ascii_word(text: str) -> str:
+    """A word in ASCII letters (slugify is slow, and the same words recur across thousands of titles)."""
     return slugify(text, separator="")
 
 
@@ -125,8 +128,8 @@ def _base_key(paper: Paper) -> str:
     """Surname, year and first title word, as arXiv's and Google Scholar's keys are: smith2022closer."""
     surname = _ascii_word(paper.meta.authors[0].split()[-1]) if paper.meta.authors else ""
     year = paper.meta.published[:4]
-    words = [w for w in (_ascii_word(w) for w in _TITLE_WORD.findall(paper.title)) if w and w not in _SMALL_WORDS]
-    key = f"{surname}{year}{words[0] if words else ''}"
+    words = (w for w in map(_ascii_word, _TITLE_WORD.findall(paper.title)) if w and w not in _SMALL_WORDS)
+    key = f"{surname}{year}{next(words, '')}"
     return key or f"paper{paper.slug.replace('-', '')[:20]}"
 
 
