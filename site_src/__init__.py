@@ -23,7 +23,8 @@ catalog/   the site's data: no I/O, no HTML
   merge         digests merged into papers (one per identity), slugs, topics and notes applied
   terms         words into terms for topics and related papers (and why search has its own)
   topics        topic assignment: each topic's profile matched against a paper's words
-  related       related papers: TF-IDF cosine over sparse matrices
+  epoch         the papers whose statistics weigh terms for related papers (those before the newest month)
+  related       related papers: TF-IDF cosine over sparse matrices, recomputed in part while the epoch holds
   topic_stats   papers per digest, co-occurring topics, the `topics` command's table
 pages/     the catalog as Markdown pages, rendered to HTML, plus every other file of the site
   urls          every slug, link and output path, and the guarantee that paths stay inside
@@ -43,6 +44,7 @@ build/     running a build
   keys          every cache key: what each remembered result is made from
   cache         what earlier builds computed, for incremental builds, kept as checked JSON
   memos         how each kind of remembered result is written to the cache and read back, checked
+  unchanged     a build whose inputs and output are as the last one left them: nothing to do
   gather        every input parsed where it changed, then merged into the catalog
   parallel      pure functions over forked workers; one task in a side process
   workers       pages made, keyed, rendered and staged in worker processes
