@@ -24,6 +24,15 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def _swap_first_papers(content: Path) -> None:
+    """The first two papers of the text digest of 26 June, in the other order."""
+    path = content / "digests/2025-06-26.txt"
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    start = blocks.index("Jun 26") + 1
+    blocks[start : start + 4] = blocks[start + 2 : start + 4] + blocks[start : start + 2]
+    path.write_text("\n\n".join(blocks), encoding="utf-8")
+
+
 EDITS: list[tuple[str, Edit]] = [
     ("edit an abstract", lambda c, t: _replace(c / "digests/2025-06-26.txt", "Rehearsal comes", "Replay comes")),
     (
@@ -52,6 +61,14 @@ EDITS: list[tuple[str, Edit]] = [
             (t / "static/style.css").read_text(encoding="utf-8") + "\nbody { margin: 0; }\n", encoding="utf-8"
         ),
     ),
+    (
+        "give a paper authors and code in a note (search shows authors and filters on code)",
+        lambda c, t: (c / "notes/pretraining-language-models-with-human-preferences.md").write_text(
+            "---\nauthors: [Ada Lovelace, Alan Turing]\ncode: https://github.com/example/closer\n---\n",
+            encoding="utf-8",
+        ),
+    ),
+    ("swap two papers of a digest (search numbers papers in digest order)", lambda c, t: _swap_first_papers(c)),
     (
         "hide a paper",
         lambda c, t: (c / "notes/music-transformer.md").write_text("---\nhidden: true\n---\n", encoding="utf-8"),
