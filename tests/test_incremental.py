@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,8 +12,10 @@ import pytest
 
 from site_src.build.pipeline import BuildReport, build
 from site_src.catalog.model import Paper
+from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
+from . import random_edits
 from .golden import GOLDEN, files_of
 from .helpers import ABSTRACT, text_digest
 
@@ -22,6 +26,15 @@ def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _swap_first_papers(content: Path) -> None:
+    """The first two papers of the text digest of 26 June, in the other order."""
+    path = content / "digests/2025-06-26.txt"
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    start = blocks.index("Jun 26") + 1
+    blocks[start : start + 4] = blocks[start + 2 : start + 4] + blocks[start : start + 2]
+    path.write_text("\n\n".join(blocks), encoding="utf-8")
 
 
 EDITS: list[tuple[str, Edit]] = [
@@ -52,6 +65,14 @@ EDITS: list[tuple[str, Edit]] = [
             (t / "static/style.css").read_text(encoding="utf-8") + "\nbody { margin: 0; }\n", encoding="utf-8"
         ),
     ),
+    (
+        "give a paper authors and code in a note (search shows authors and filters on code)",
+        lambda c, t: (c / "notes/pretraining-language-models-with-human-preferences.md").write_text(
+            "---\nauthors: [Ada Lovelace, Alan Turing]\ncode: https://github.com/example/closer\n---\n",
+            encoding="utf-8",
+        ),
+    ),
+    ("swap two papers of a digest (search numbers papers in digest order)", lambda c, t: _swap_first_papers(c)),
     (
         "hide a paper",
         lambda c, t: (c / "notes/music-transformer.md").write_text("---\nhidden: true\n---\n", encoding="utf-8"),
@@ -206,3 +227,64 @@ def test_a_new_digest_after_a_no_op_build_counts_only_its_own_papers_terms(
     (content / "digests/2025-07-09.yaml").write_text(new, encoding="utf-8")
     _build(content, templates, site)
     assert counted == ["A Paper of the Next Day"]
+
+
+def _first_differences(site: Path, clean: Path) -> str:
+    """The paths where two built sites differ, and a short diff of the first file that differs."""
+    warm_files, clean_files = files_of(site), files_of(clean)
+    paths = sorted(p for p in {*warm_files, *clean_files} if warm_files.get(p) != clean_files.get(p))
+    lines = [f"{len(paths)} files differ (warm vs clean): {paths[:8]}"]
+    first = paths[0]
+    warm_text = warm_files.get(first, b"").decode("utf-8", "replace").splitlines()
+    clean_text = clean_files.get(first, b"").decode("utf-8", "replace").splitlines()
+    diff = difflib.unified_diff(clean_text, warm_text, f"clean/{first}", f"warm/{first}", n=1, lineterm="")
+    lines += [line[:200] for line in itertools.islice(diff, 30)]
+    return "\n".join(lines)
+
+
+RANDOM_SEEDS = [1, 2, 3, 4, 5]  # between them every kind of edit (see the test after the next)
+RANDOM_EDITS = 12
+
+
+@pytest.mark.parametrize("seed", RANDOM_SEEDS, ids=[f"seed{seed}" for seed in RANDOM_SEEDS])
+def test_random_edits_give_exactly_the_clean_build(workspace: tuple[Path, Path], tmp_path: Path, seed: int) -> None:
+    """A random series of valid edits to every kind of input (tests/random_edits.py); after each, the
+    warm build of one output folder is the clean build of a fresh one, byte for byte. Replay a failure
+    with its seed: the message lists the edits so far."""
+    content, templates = workspace
+    model = random_edits.Content.read(content)
+    model.undate_text_digests()  # their year comes from site.yaml: a change of year moves them
+    model.sync(content)  # the golden content, written in the model's own forms
+    series = random_edits.EditSeries(model, templates, seed)
+    site, clean = tmp_path / "public", tmp_path / "clean"
+    _build(content, templates, site)
+    done: list[str] = []
+    for step in range(RANDOM_EDITS):
+        edit = series.next()
+        model.sync(content)
+        done.append(f"{step}. {edit.description}")
+        history = f"seed {seed}, edits:\n" + "\n".join(done)
+        try:
+            report = _build(content, templates, site)
+        except BuildError as error:
+            pytest.fail(f"the edit made an invalid site: {error}\n{history}")
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.rmtree(tmp_path / ".clean-cache", ignore_errors=True)
+        _build(content, templates, clean)
+        if files_of(site) != files_of(clean):
+            pytest.fail(f"the warm build differs from a clean one\n{_first_differences(site, clean)}\n{history}")
+        too_much = edit.check(report.rendered, report.pages)
+        assert not too_much, f"{too_much}\n{history}"
+    assert _build(content, templates, site).rendered == 0
+
+
+def test_the_random_series_deal_every_kind_of_edit(workspace: tuple[Path, Path]) -> None:
+    """Between them, the seeds above try every kind of edit (each series deals RANDOM_EDITS of them)."""
+    content, templates = workspace
+    dealt: list[str] = []
+    for seed in RANDOM_SEEDS:
+        model = random_edits.Content.read(content)
+        model.undate_text_digests()
+        series = random_edits.EditSeries(model, templates, seed)
+        dealt += [series.next().description.split(":")[0] for _ in range(RANDOM_EDITS)]
+    assert sorted({maker.__name__ for maker in random_edits.EDIT_MAKERS} - set(dealt)) == []

@@ -63,9 +63,10 @@ def terms_key(paper: Paper) -> str:
 
 
 def search_key(catalog: Catalog, base_url: str) -> str:
-    """Everything the search files are made from: each paper's text, topics and digests, the topics."""
+    """Everything the search files are made from: each paper's text, authors, code links, topics and
+    places in the digests (dates and positions, which number the papers), the topics."""
     papers = (
-        f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{[a.date for a in p.appearances]}"
+        f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{p.appearances}\0{p.meta.authors}\0{p.meta.code}"
         for p in catalog.papers.values()
     )
     return fingerprint(base_url, *(f"{t.slug}\0{t.name}" for t in catalog.topics), *papers)
