@@ -8,6 +8,7 @@ has raw HTML off, and markdown-it's link validation drops `javascript:` and simi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -162,14 +163,16 @@ def _paragraph_to_markdown(text: str) -> str:
     return "".join(pieces)
 
 
-def code_links(text: str) -> list[str]:
-    """Addresses in a text that point at code hosts (GitHub, GitLab, Hugging Face, ...)."""
-    found = []
+@functools.lru_cache(maxsize=1 << 16)
+def code_links(text: str) -> tuple[str, ...]:
+    """Addresses in a text that point at code hosts (GitHub, GitLab, Hugging Face, ...); remembered,
+    as the preview looks for them in the same abstracts at every save."""
+    found: list[str] = []
     for url in (link.url for link in find_links(text)):
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         if host in CODE_HOSTS and url not in found:
             found.append(url)
-    return found
+    return tuple(found)
 
 
 def _relink(tokens: Sequence[Token], relink: Callable[[str], str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -18,8 +19,10 @@ MAX_TOPICS = 3
 """A paper has one to this many topics."""
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def identity(title: str) -> str:
-    """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed."""
+    """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed
+    (remembered: the preview merges the same titles at every save)."""
     folded = unicodedata.normalize("NFKC", title).casefold()
     return _NOT_WORD.sub(" ", folded).strip() or folded.strip()
 

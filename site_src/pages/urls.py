@@ -7,6 +7,7 @@ them into links that carry the base URL's path, so a site published below a fold
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import posixpath
 from collections import defaultdict
@@ -28,8 +29,10 @@ def short_hash(text: str, length: int = _HASH_LENGTH) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def slug_for(text: str, max_length: int = SLUG_MAX) -> str:
-    """ASCII, lower case, hyphenated, cut at a word boundary; never empty."""
+    """ASCII, lower case, hyphenated, cut at a word boundary; never empty (remembered: slugify is slow,
+    and the preview makes the same slugs at every save)."""
     slug: str = slugify(text, replacements=_APOSTROPHES)
     if len(slug) > max_length:
         cut = slug[: max_length + 1].rfind("-")
