@@ -53,7 +53,7 @@ def test_links_found_in_abstracts(text: str, links: list[str]) -> None:
 
 def test_code_links_are_the_links_to_code_hosts() -> None:
     text = "Project page https://clearbuds.cs.washington.edu, code https://github.com/a/b and https://huggingface.co/datasets/x/y."
-    assert code_links(text) == ["https://github.com/a/b", "https://huggingface.co/datasets/x/y"]
+    assert code_links(text) == ("https://github.com/a/b", "https://huggingface.co/datasets/x/y")
 
 
 def test_curator_markdown_renders_but_raw_html_and_script_links_do_not() -> None:
