@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import os
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +149,49 @@ def test_a_build_with_nothing_new_reads_no_input_twice_and_says_what_the_last_on
     (templates / "static/favicon.svg").write_bytes((templates / "static/favicon.svg").read_bytes() + b"\n")
     with pytest.raises(AssertionError, match="parsed its inputs"):
         _build(content, templates, site)  # a static file changed: not a build with nothing new
+
+
+def test_a_pipe_among_the_inputs_is_never_read(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    """Hashing the inputs must not open a pipe (a read would wait for a writer forever), hidden or not."""
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    os.mkfifo(content / ".editor-pipe")
+    os.mkfifo(templates / "static/socket-like")
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (_build(content, templates, site), done.set()), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert done.is_set(), "the build blocked on a pipe"
+
+
+def test_an_input_changed_during_a_build_is_read_again_by_the_next(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved while a build reads the inputs (the preview rebuilds on save, then save again) must
+    not let a later build with the first bytes pass for one with nothing new."""
+    from site_src.inputs import reader
+
+    content, templates = workspace
+    site = tmp_path / "public"
+    about = content / "pages/about.md"
+    _build(content, templates, site)
+    first = about.read_text(encoding="utf-8")
+    saved = first.replace("A tiny site for the tests.", "First save.")
+    assert saved != first
+    about.write_text(saved, encoding="utf-8")
+    real_load = reader.load
+
+    def load_after_another_save(*arguments: Any) -> Any:
+        about.write_text(saved.replace("First save.", "Second save."), encoding="utf-8")
+        return real_load(*arguments)
+
+    monkeypatch.setattr(reader, "load", load_after_another_save)
+    _build(content, templates, site)
+    monkeypatch.setattr(reader, "load", real_load)
+    about.write_text(saved, encoding="utf-8")  # back to the bytes hashed before the build read them
+    _build(content, templates, site)
+    assert "First save." in (site / "about/index.html").read_text(encoding="utf-8")
 
 
 def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[Path, Path], tmp_path: Path) -> None:

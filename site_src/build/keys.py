@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.metadata
 import json
+import sys
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -31,10 +33,23 @@ def fingerprint(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+LIBRARIES = ("jinja2", "markdown-it-py", "PyYAML", "lunr", "numpy", "scipy", "python-slugify", "MarkupSafe")
+"""The libraries whose output ends up in the site: an upgrade may change it."""
+
+
 def code_key() -> str:
-    """The generator's own source: any change to it invalidates every cached result."""
+    """The generator's own source, Python's version and the libraries': any change to them invalidates
+    every cached result (and makes the next build more than a no-op)."""
     sources = sorted((ROOT / "site_src").rglob("*.py"))
-    return fingerprint(str(CACHE_FORMAT), *(p.read_bytes() for p in sources))
+    versions = [sys.version, *(_version(name) for name in LIBRARIES)]
+    return fingerprint(str(CACHE_FORMAT), *versions, *(p.read_bytes() for p in sources))
+
+
+def _version(library: str) -> str:
+    try:
+        return f"{library} {importlib.metadata.version(library)}"
+    except importlib.metadata.PackageNotFoundError:
+        return f"{library} absent"
 
 
 def parse_context(year: int | None, topic_slugs: Collection[str]) -> str:

@@ -272,7 +272,10 @@ def _related_state(state: RelatedState) -> dict[str, object]:
 def _read_related_state(value: object) -> RelatedState:
     fields = mapping(value)
     made_from = {slug: text(made) for slug, made in mapping(fields["made_from"]).items()}
-    return RelatedState(text(fields["stats"]), made_from, _read_related(fields["related"]))
+    related = _read_related(fields["related"])
+    if related.keys() != made_from.keys():
+        raise CacheFormatError("related papers for other papers than they were made from")
+    return RelatedState(text(fields["stats"]), made_from, related)
 
 
 def _counts(counts: dict[str, int]) -> dict[str, int]:

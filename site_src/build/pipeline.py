@@ -324,7 +324,9 @@ class BuildRun:
             tuple(s.path for s in self.searched),
         )
         counts = (len(self.catalog.digests), len(self.catalog.papers), len(self.catalog.topics), len(self.results))
-        self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings)))
+        # Only if no input changed while the build read them: else the key would name other bytes.
+        same = inputs_key(self.options, self.cache) == self.inputs
+        self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
         output.save_cache(cache_folder(self.options.out_dir), self.cache.to_bytes())
 
     def close(self) -> None:

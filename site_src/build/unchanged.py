@@ -11,55 +11,76 @@ the reader follows them): never by timestamps, which a checkout or a copy change
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from pathlib import Path
+from typing import Any
 
 from site_src.build.cache import BuildCache
-from site_src.build.keys import fingerprint
 from site_src.build.memos import LastBuild
 from site_src.build.output import MARKER, present_files
 from site_src.inputs.settings import NODE_MODULES_DIR, BuildOptions
+
+Hash = Any
+"""A hashlib object (its type is private to hashlib)."""
 
 LUNR_FILES = ("package.json", "lunr.min.js", "LICENSE")
 """What the build reads of the lunr package."""
 
 
-def _tree_parts(folder: Path, parts: list[bytes], seen: set[tuple[int, int]]) -> None:
-    """Every entry under `folder`, sorted: its name and bytes (a file), its target (a broken link) or its
+def _hash_tree(folder: Path, digest: Hash, seen: set[tuple[int, int]]) -> None:
+    """Every entry under `folder`, sorted, into `digest`: its name and bytes (a regular file), its kind
+    (a pipe, a device: never read, they could block or never end), its target (a broken link) or its
     entries (a folder, followed once even through links, as the reader follows them)."""
     try:
         info = folder.stat()
         names = sorted(os.listdir(folder))
     except OSError:
-        parts.append(b"\0unreadable " + os.fsencode(folder))
+        _add(digest, b"\0unreadable " + os.fsencode(folder))
         return
     if (info.st_dev, info.st_ino) in seen:
-        parts.append(b"\0loop " + os.fsencode(folder))
+        _add(digest, b"\0loop " + os.fsencode(folder))
         return
     seen.add((info.st_dev, info.st_ino))
     for name in names:
         path = folder / name
-        parts.append(os.fsencode(path))
-        if path.is_dir():
-            _tree_parts(path, parts, seen)
-            continue
+        _add(digest, os.fsencode(path))
         try:
-            parts.append(path.read_bytes())
-        except OSError as error:
-            parts.append(f"\0{error.errno}".encode())
+            mode = path.stat().st_mode
+        except OSError:
+            _add(digest, b"\0broken " + (os.fsencode(os.readlink(path)) if path.is_symlink() else b""))
+            continue
+        if stat.S_ISDIR(mode):
+            _hash_tree(path, digest, seen)
+        elif not stat.S_ISREG(mode):
+            _add(digest, f"\0kind {stat.S_IFMT(mode)}".encode())
+        else:
+            try:
+                _add(digest, path.read_bytes())
+            except OSError as error:
+                _add(digest, f"\0error {error.errno}".encode())
+
+
+def _add(digest: Hash, part: bytes) -> None:
+    """One part, with its length, so that no two sequences of parts hash alike."""
+    digest.update(len(part).to_bytes(8, "little"))
+    digest.update(part)
 
 
 def inputs_key(options: BuildOptions, cache: BuildCache) -> str:
     """Everything a build reads, hashed: options, content, templates, the lunr package, the code."""
-    parts: list[bytes] = [cache.code.encode(), repr(options).encode()]
+    digest = hashlib.sha256()
+    _add(digest, cache.code.encode())
+    _add(digest, repr(options).encode())
     for folder in (options.content_dir, options.templates_dir):
-        _tree_parts(folder, parts, set())
+        _hash_tree(folder, digest, set())
     for name in LUNR_FILES:
         try:
-            parts.append((NODE_MODULES_DIR / "lunr" / name).read_bytes())
+            _add(digest, (NODE_MODULES_DIR / "lunr" / name).read_bytes())
         except OSError:
-            parts.append(b"\0missing " + name.encode())
-    return fingerprint(*parts)
+            _add(digest, b"\0missing " + name.encode())
+    return digest.hexdigest()
 
 
 def output_as_left(options: BuildOptions, cache: BuildCache) -> bool:

@@ -200,16 +200,35 @@ def _listed(vectors: _Vectors, rows: Sequence[int]) -> dict[str, tuple[Related, 
     return {slug: tuple(items) for slug, items in found.items()}
 
 
-def _entered(vectors: _Vectors, new: Sequence[int], kept: Collection[str]) -> dict[str, list[Related]]:
-    """For each paper of `kept`, the papers `new` that are alike enough to enter its list (similarities
-    are symmetric, and computed with the same sums either way)."""
+def _entered(
+    vectors: _Vectors, new: Sequence[int], kept: Mapping[str, tuple[Related, ...]]
+) -> dict[str, list[Related]]:
+    """For each paper of `kept` (by slug, with its list), the papers `new` alike enough to enter its top
+    five: similarities are symmetric, and computed with the same sums either way. In blocks of rows;
+    pairs below a kept list's fifth similarity are dropped before any Python object is made."""
+    kept_rows = np.zeros(len(vectors.slugs), dtype=bool)
+    floor = np.full(len(vectors.slugs), MIN_SIMILARITY)
+    row_of = {slug: row for row, slug in enumerate(vectors.slugs)}
+    for slug, items in kept.items():
+        kept_rows[row_of[slug]] = True
+        if len(items) == RELATED_SHOWN:
+            floor[row_of[slug]] = items[-1].similarity  # a tie may still enter, by slug
+    transposed = vectors.linking.T.tocsr()
+    block = max(1, BLOCK_CELLS // max(1, len(vectors.slugs)))
     chosen = np.asarray(new, dtype=np.int64)
-    rows, cols, values = _similar(vectors.linking[chosen] @ vectors.linking.T.tocsr(), chosen)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, len(chosen), block):
+        part = chosen[start : start + block]
+        rows, cols, values = _similar(vectors.linking[part] @ transposed, part)
+        keep = kept_rows[cols] & (values >= floor[cols])
+        found.append((cols[keep], rows[keep], values[keep]))  # by the kept paper, then the new one
+    if not found:
+        return {}
+    best = _best(tuple(np.concatenate(parts) for parts in zip(*found, strict=True)))  # type: ignore[arg-type]
     entering: dict[str, list[Related]] = {}
-    for row, col, value in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
-        if vectors.slugs[col] in kept:
-            item = Related(vectors.slugs[row], value, _shared_terms(vectors, col, row))
-            entering.setdefault(vectors.slugs[col], []).append(item)
+    for row, col, value in zip(*(a.tolist() for a in best), strict=True):
+        item = Related(vectors.slugs[col], value, _shared_terms(vectors, row, col))
+        entering.setdefault(vectors.slugs[row], []).append(item)
     return entering
 
 
@@ -241,7 +260,7 @@ def relate(
         return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))))
     related = {slug: items for slug, items in last.related.items() if slug in made_from and slug not in redo}
     new_rows = sorted(position[slug] for slug in changed)
-    for slug, entering in _entered(vectors, new_rows, related.keys()).items():
+    for slug, entering in _entered(vectors, new_rows, related).items():
         merged = sorted([*related[slug], *entering], key=lambda r: (-r.similarity, r.slug))
         related[slug] = tuple(merged[:RELATED_SHOWN])
     related.update(_listed(vectors, sorted(position[slug] for slug in redo)))
