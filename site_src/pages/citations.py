@@ -180,8 +180,19 @@ class Citations:
     urls: SiteUrls
     site_title: str
 
+    @functools.cached_property
+    def _entries(self) -> dict[str, str]:
+        """Entries made so far, by slug: a paper's is on its page, in its .bib, its digests' and its topics'."""
+        return {}
+
     def entry(self, paper: Paper) -> str:
         """One paper's entry."""
+        made = self._entries.get(paper.slug)
+        if made is None:
+            made = self._entries[paper.slug] = self._new_entry(paper)
+        return made
+
+    def _new_entry(self, paper: Paper) -> str:
         fields = [("title", tex(paper.title))]
         if paper.meta.authors:
             fields.append(("author", " and ".join(_name(n) for n in paper.meta.authors)))
