@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from site_src.build.pipeline import BuildReport
+from site_src.build.pipeline import BuildReport, Progress
 from site_src.errors import BuildError
 from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import CODE_DIR, LiveState, Preview
@@ -273,19 +273,25 @@ class HeldBuild:
     def __init__(self, preview: Preview) -> None:
         self.started, self.finished, self.rebuilt = threading.Event(), threading.Event(), threading.Event()
         self._release = threading.Event()
+        self.outcomes: list[str] = []
+        """How each full build ended: "built", or the name of what it raised."""
         full_build, rebuild = preview.full_build, preview.rebuild
 
-        def held() -> BuildReport:
+        def held(progress: Progress | None) -> BuildReport:
             self.started.set()
             assert self._release.wait(WAIT)
             try:
-                return full_build()
-            finally:
-                self.finished.set()
+                report = full_build(progress)
+            except Exception as error:
+                self.outcomes.append(type(error).__name__)
+                raise
+            self.outcomes.append("built")
+            self.finished.set()
+            return report
 
-        def rebuilt() -> BuildReport | None:
+        def rebuilt(interruptible: bool = False) -> BuildReport | None:
             try:
-                return rebuild()
+                return rebuild(interruptible)
             finally:
                 self.rebuilt.set()
 
@@ -406,3 +412,22 @@ def test_a_broken_edit_shows_problems_and_serves_the_last_good_site(preview: Pre
     for tab in tabs:  # fixed: the problems go, and the pages are as they were: no reload
         assert tab.until(lambda state: not state["problems"])["reload"] is False
     held.release()
+
+
+def test_an_edit_during_the_full_build_stops_it_and_is_shown_first(preview: Preview, tabs: tuple[Tab, Tab]) -> None:
+    paper, _ = tabs
+    held = HeldBuild(preview)
+    note = preview.options.content_dir / "notes/music-transformer.md"
+    _edit(note, "popular for", "famous and popular for")
+    paper.until_reload()
+    assert held.started.wait(WAIT)  # the first edit's full build is about to run...
+    _edit(note, "famous and popular", "famous, popular")
+    deadline = time.monotonic() + WAIT  # ...when the watcher has seen the second edit (a wait, not a measure)
+    while not preview._changes and time.monotonic() < deadline:
+        time.sleep(0.02)
+    held.release()
+    paper.until_reload()
+    assert b"famous, popular for" in paper.body
+    assert held.outcomes[0] == "Superseded"  # it stopped at once rather than finish a stale site
+    assert held.finished.wait(WAIT)
+    assert b"famous, popular for" in (preview.options.out_dir / "papers/music-transformer/index.html").read_bytes()

@@ -35,7 +35,7 @@ import watchfiles
 from site_src.build.cache import BuildCache
 from site_src.build.keys import build_key
 from site_src.build.output import MARKER
-from site_src.build.pipeline import BuildReport, build, load_cache
+from site_src.build.pipeline import BuildReport, Progress, build, load_cache
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.settings import ROOT, BuildOptions
@@ -355,6 +355,10 @@ def _code_imports() -> str:
     return "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["import failed"])[-1]
 
 
+class Superseded(Exception):
+    """Files changed again while the full build ran: it stops, and the next round starts with them."""
+
+
 def restart_process() -> None:
     """Replace this process by a fresh one with the same arguments (but no second --open)."""
     arguments = [a for a in sys.argv if a != "--open"]
@@ -394,10 +398,15 @@ class Preview:
         self.cache: BuildCache = load_cache(self.options)
         self.related: RelatedPapers = {}
         """The last good build's related papers, which the fast render reuses rather than recompute."""
-        self.full_build: Callable[[], BuildReport] = lambda: build(self.options, cache=self.cache)
-        """The full build (tests wrap it, to see what is served while it runs)."""
+        self.full_build: Callable[[Progress | None], BuildReport] = lambda progress: build(
+            self.options, cache=self.cache, progress=progress
+        )
+        """The full build, told of its progress (tests wrap it, to see what is served while it runs)."""
         self._building = threading.Lock()
         """One build or fast render at a time: they share the cache."""
+        self._changes: set[Path] = set()
+        """Files the watcher saw change and no round has handled yet."""
+        self._changes_came = threading.Condition()
         self._threads: list[threading.Thread] = []
 
     def _failed(self, error: BuildError, what: str) -> None:
@@ -405,12 +414,21 @@ class Preview:
         self.channel.publish(LiveState(self.channel.state.build, lines))
         self.log(f"{what} failed; still serving the last good build:\n  " + "\n  ".join(lines))
 
-    def rebuild(self) -> BuildReport | None:
+    def _check_superseded(self, stage: str, done: int, total: int) -> None:
+        """The full build's progress: stop it (Superseded) if files changed again meanwhile."""
+        if self._changes:
+            raise Superseded(stage)
+
+    def rebuild(self, interruptible: bool = False) -> BuildReport | None:
         """Build what changed and serve it all from disk; on success the tabs whose page changed reload,
-        on failure they show the problems."""
+        on failure they show the problems. An `interruptible` build stops when files change again
+        (the viewed pages stay served from memory; the next round starts with the new changes)."""
         with self._building:
             try:
-                report = self.full_build()
+                report = self.full_build(self._check_superseded if interruptible else None)
+            except Superseded:
+                self.log("Files changed again: the full build starts over.")
+                return None
             except BuildError as error:
                 self.server.overlay = {}  # the last good build, whole: no page of the build that failed
                 self._failed(error, "Build")
@@ -447,7 +465,7 @@ class Preview:
 
     def refresh(self, changed: set[Path]) -> BuildReport | None:
         """After a change to content or templates: the viewed pages first, then the whole site."""
-        return self.rebuild() if self.render_viewed(changed) else None
+        return self.rebuild(interruptible=True) if self.render_viewed(changed) else None
 
     def _watched(self) -> list[Path]:
         return [self.options.content_dir, self.options.templates_dir, CODE_DIR]
@@ -466,17 +484,29 @@ class Preview:
         self.refresh(changed)
 
     def _watch(self) -> None:
+        """Collect changed files for `_work`, also while it builds (so that it can stop and start over)."""
         ignored = (self.options.out_dir.resolve(), PREVIEW_DIR.resolve())
         for changes in watchfiles.watch(*self._watched(), stop_event=self._stop, step=30, raise_interrupt=False):
             changed = {Path(path) for _, path in changes}
             changed = {p for p in changed if not any(p.is_relative_to(folder) for folder in ignored)}
             if changed and not self._stop.is_set():
+                with self._changes_came:
+                    self._changes |= changed
+                    self._changes_came.notify()
+
+    def _work(self) -> None:
+        """Handle the changed files, all that came since the last round, one round at a time."""
+        while not self._stop.is_set():
+            with self._changes_came:
+                self._changes_came.wait_for(lambda: bool(self._changes) or self._stop.is_set())
+                changed, self._changes = self._changes, set()
+            if changed and not self._stop.is_set():
                 self._on_changes(changed)
 
     def start(self) -> None:
-        """Build once, then serve and watch in background threads."""
+        """Build once, then serve, watch and rebuild in background threads."""
         self.rebuild()
-        for target in (self.server.serve_forever, self._watch):
+        for target in (self.server.serve_forever, self._watch, self._work):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -488,6 +518,8 @@ class Preview:
     def stop(self) -> None:
         """Stop watching and serving; open tabs are released."""
         self._stop.set()
+        with self._changes_came:
+            self._changes_came.notify_all()
         self.channel.close()
         self.server.shutdown()
         self.server.server_close()
