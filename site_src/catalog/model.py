@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from site_src.errors import Source
 
@@ -18,6 +18,7 @@ MAX_TOPICS = 3
 """A paper has one to this many topics."""
 
 
+@lru_cache(maxsize=1 << 17)  # asked several times per listing at every build; the preview's next build asks again
 def identity(title: str) -> str:
     """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed."""
     folded = unicodedata.normalize("NFKC", title).casefold()

@@ -12,7 +12,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from slugify import slugify
@@ -28,6 +28,7 @@ def short_hash(text: str, length: int = _HASH_LENGTH) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
+@lru_cache(maxsize=1 << 17)  # every paper's title at every build; the preview's next build asks again
 def slug_for(text: str, max_length: int = SLUG_MAX) -> str:
     """ASCII, lower case, hyphenated, cut at a word boundary; never empty."""
     slug: str = slugify(text, replacements=_APOSTROPHES)
