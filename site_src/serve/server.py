@@ -8,8 +8,9 @@ memory; then the whole site is rebuilt incrementally (only what changed is parse
 written) and the in-memory pages are dropped. A tab reloads, through server-sent events, whenever
 the bytes its page is served with differ from the ones it shows; the reload script is added to
 pages as they are served, never to the files. A build that fails leaves the last good site served
-and shows its problems over the page, until the file is fixed. A change to the generator's own
-code restarts the server process, once the new code imports.
+and shows its problems over the page, until the file is fixed. A save during the full build stops
+it, and the next round starts with the new changes. A change to the generator's own code restarts
+the server process, once the new code imports.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ PREVIEW_DIR = ROOT / ".preview"
 PREVIEW_PREFIX = "/_preview/"
 EVENTS_PATH = PREVIEW_PREFIX + "events"
 KEEPALIVE_SECONDS = 15.0
+STOP_SECONDS = 60.0
+"""How long `stop` waits for the background threads (a build stage that reports no progress)."""
 CODE_DIR = ROOT / "site_src"
 
 _TYPES = {
@@ -415,8 +418,9 @@ class Preview:
         self.log(f"{what} failed; still serving the last good build:\n  " + "\n  ".join(lines))
 
     def _check_superseded(self, stage: str, done: int, total: int) -> None:
-        """The full build's progress: stop it (Superseded) if files changed again meanwhile."""
-        if self._changes:
+        """The full build's progress: stop it (Superseded) if files changed again meanwhile, or the
+        preview is stopping."""
+        if self._changes or self._stop.is_set():
             raise Superseded(stage)
 
     def rebuild(self, interruptible: bool = False) -> BuildReport | None:
@@ -456,7 +460,9 @@ class Preview:
             try:
                 files = fast_render(self.options, self.cache, self.related, wanted)
             except BuildError as error:
+                self.server.overlay = {}  # the last good build, whole
                 self._failed(error, "Fast render")
+                self.channel.notify()
                 return False
             self.server.overlay = files
         self.channel.publish(LiveState(self.channel.state.build))  # problems fixed: the overlay goes
@@ -516,13 +522,17 @@ class Preview:
         self._stop.wait()
 
     def stop(self) -> None:
-        """Stop watching and serving; open tabs are released."""
+        """Stop watching and serving; open tabs are released, and a full build in the background
+        stops at its next page (waited for, so that nothing writes once the preview has stopped)."""
         self._stop.set()
         with self._changes_came:
             self._changes_came.notify_all()
         self.channel.close()
         self.server.shutdown()
         self.server.server_close()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=STOP_SECONDS)
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> None:
