@@ -431,3 +431,16 @@ def test_an_edit_during_the_full_build_stops_it_and_is_shown_first(preview: Prev
     assert held.outcomes[0] == "Superseded"  # it stopped at once rather than finish a stale site
     assert held.finished.wait(WAIT)
     assert b"famous, popular for" in (preview.options.out_dir / "papers/music-transformer/index.html").read_bytes()
+
+
+def test_pages_in_memory_are_served_before_the_disk_and_whole(preview: Preview) -> None:
+    home = (preview.options.out_dir / "index.html").read_bytes()
+    preview.server.overlay = {"index.html": b"<p>fresh home</p></body>", "new/index.html": b"<p>new</p></body>"}
+    assert _page_file(_get(preview, "/")[2]) == b"<p>fresh home</p></body>"
+    assert _page_file(_get(preview, "/new/")[2]) == b"<p>new</p></body>"
+    status, headers, _ = _get(preview, "/new?x=1")  # only in memory, asked without its slash
+    assert (status, headers["location"]) == (301, "/new/?x=1")
+    assert _get(preview, "/new/../.hidden")[0] == 404
+    preview.server.overlay = {}
+    assert _page_file(_get(preview, "/")[2]) == home
+    assert _get(preview, "/new/")[0] == 404
