@@ -4,7 +4,7 @@ How data flows, one line per module (the folders are the stages):
 
   content/ ──► inputs ──► catalog ──► pages ──► build.output ──► public/
                              │                      ▲
-                             └──► search ───────────┘      serve: watch ► build ► reload
+                             └──► search ───────────┘      serve: watch ► fast render ► build ► reload
 
 inputs/    the curator's files decoded, parsed and checked, every problem with its file and line
   reader        the only module that reads them: finds files, decodes UTF-8, one newline policy
@@ -50,7 +50,9 @@ build/     running a build
   workers       pages made, keyed, rendered and staged in worker processes
   output        the only module that writes: a staging folder (new files, links to unchanged ones), swapped in at once
   pipeline      the stages in order (STAGES), and the summary of a build
-serve/server    the preview server: build, serve, watch, rebuild, live reload, error overlay
+serve/     the preview server: `build.py serve`
+  server        build, serve, watch, rebuild, live reload of the tabs whose page changed, error overlay
+  fast_render   on a save, only the pages open in tabs, made from the changed inputs, for serving from memory
 add/       new digests: `build.py add`
   saving        the day's file, never replacing a digest unasked, the line that says what was added
   paste         a pasted trending-papers page saved as a digest

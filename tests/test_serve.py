@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import http.client
+import json
+import queue
+import re
 import socket
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
+from site_src.build.pipeline import BuildReport, Progress
 from site_src.errors import BuildError
 from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import CODE_DIR, LiveState, Preview
@@ -181,3 +189,258 @@ def test_a_busy_port_suggests_the_next_free_one(tmp_path: Path) -> None:
     assert message.startswith(f"127.0.0.1:{port}: the port is in use (try --port ")
     suggested = int(message.rsplit(" ", 1)[1].rstrip(")"))
     assert suggested > port
+
+
+WAIT = 60.0
+"""Seconds to wait for something that should happen (generous: the machine is shared); never a limit
+the test measures."""
+
+
+class Tab:
+    """A tab as live.js makes one: the page fetched, then its event stream naming the page and the hash
+    of the bytes it was served; it reloads when a state says so (`reload`, or without it a `build`
+    other than the one it shows), as live.js decides."""
+
+    def __init__(self, preview: Preview, path: str) -> None:
+        self.preview, self.path = preview, path
+        self.states: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.messages = 0
+        """Everything the stream sent, keep-alive comments included."""
+        self.seen: list[dict[str, Any]] = []
+        self._connection: http.client.HTTPConnection | None = None
+        self.load()
+
+    def load(self) -> None:
+        """(Re)load the page and listen for its states, until the first one has come (by then the
+        server counts the page as viewed)."""
+        self.close()
+        status, _, self.body = _get(self.preview, self.path)
+        assert status == 200
+        found = re.search(rb'data-build="([^"]*)"', self.body)
+        assert found is not None
+        self.shown = found[1].decode()
+        self.states = queue.Queue()
+        query = urlencode({"page": self.path, "build": self.shown})
+        connection = http.client.HTTPConnection("127.0.0.1", self.preview.server.server_address[1], timeout=WAIT)
+        connection.request("GET", f"/_preview/events?{query}")
+        response = connection.getresponse()
+        self._connection = connection
+        threading.Thread(target=self._listen, args=(response, self.states), daemon=True).start()
+        first = self.next_state()
+        assert not self.reloads(first), first
+
+    def _listen(self, response: http.client.HTTPResponse, states: queue.Queue[dict[str, Any]]) -> None:
+        try:
+            while line := response.fp.readline():
+                if line.startswith(b"data: "):
+                    states.put(json.loads(line[6:]))
+                if line.startswith((b"data: ", b": ")):
+                    self.messages += 1
+        except (OSError, ValueError):  # closed by the test
+            return
+
+    def next_state(self) -> dict[str, Any]:
+        """The next state the server sends this tab."""
+        state = self.states.get(timeout=WAIT)
+        self.seen.append(state)
+        return state
+
+    def reloads(self, state: dict[str, Any]) -> bool:
+        """Whether live.js would reload on this state (problems are shown instead)."""
+        return not state["problems"] and bool(state.get("reload", state["build"] != self.shown))
+
+    def until(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The first state for which `wanted` is true (failing on a reload that was not wanted)."""
+        while not wanted(state := self.next_state()):
+            assert not self.reloads(state), state
+        return state
+
+    def until_reload(self) -> None:
+        """Wait for the server to say the page changed, then reload it."""
+        self.until(self.reloads)
+        self.load()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class HeldBuild:
+    """The preview's full build held until `release()`: what the tabs get meanwhile comes from the
+    fast phase. `rebuilt` is set once a rebuild has finished (tabs told, overlay dropped)."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.started, self.finished, self.rebuilt = threading.Event(), threading.Event(), threading.Event()
+        self._release = threading.Event()
+        self.outcomes: list[str] = []
+        """How each full build ended: "built", or the name of what it raised."""
+        full_build, rebuild = preview.full_build, preview.rebuild
+
+        def held(progress: Progress | None) -> BuildReport:
+            self.started.set()
+            assert self._release.wait(WAIT)
+            try:
+                report = full_build(progress)
+            except Exception as error:
+                self.outcomes.append(type(error).__name__)
+                raise
+            self.outcomes.append("built")
+            self.finished.set()
+            return report
+
+        def rebuilt(interruptible: bool = False) -> BuildReport | None:
+            try:
+                return rebuild(interruptible)
+            finally:
+                self.rebuilt.set()
+
+        preview.full_build = held
+        preview.rebuild = rebuilt  # type: ignore[method-assign]
+
+    def release(self) -> None:
+        """Let the full build run, and wait until it is done and the tabs have been told."""
+        self._release.set()
+        assert self.rebuilt.wait(WAIT)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _quiet_after(tab: Tab) -> None:
+    """Wait until the tab's stream has sent two more messages (with keep-alives every 0.1 s): by then it
+    has looked at its page since whatever happened before, and any state it would send has come."""
+    start = tab.messages
+    deadline = time.monotonic() + WAIT
+    while tab.messages < start + 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    while not tab.states.empty():
+        assert not tab.reloads(tab.next_state()), tab.seen
+
+
+PAPER, ABOUT = "/papers/music-transformer/", "/about/"
+
+
+@pytest.fixture
+def tabs(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Tab, Tab]]:
+    """A tab on a paper's page and one on the About page, keep-alives frequent (see `_quiet_after`)."""
+    monkeypatch.setattr("site_src.serve.server.KEEPALIVE_SECONDS", 0.1)
+    paper, about = Tab(preview, PAPER), Tab(preview, ABOUT)
+    yield paper, about
+    paper.close()
+    about.close()
+
+
+def test_a_note_edit_shows_in_its_tab_before_the_full_build_and_no_other_tab_reloads(
+    preview: Preview, tabs: tuple[Tab, Tab]
+) -> None:
+    paper, about = tabs
+    held = HeldBuild(preview)
+    on_disk = preview.options.out_dir / "papers/music-transformer/index.html"
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
+
+    paper.until_reload()
+    assert b"famous and popular for" in paper.body  # served from the fast phase...
+    assert not held.finished.is_set() and b"famous and popular" not in on_disk.read_bytes()  # ...the full build held
+    held.release()
+    assert b"famous and popular for" in on_disk.read_bytes()
+    _quiet_after(paper)  # the full build made the same page: no second reload
+    _quiet_after(about)  # the About page never changed: never reloaded
+    assert not any(about.reloads(state) for state in about.seen)
+
+
+def test_a_template_edit_shows_in_the_viewed_page_before_the_full_build(
+    preview: Preview, tabs: tuple[Tab, Tab]
+) -> None:
+    paper, about = tabs
+    held = HeldBuild(preview)
+    _edit(preview.options.templates_dir / "paper.html", "Find this paper", "Look this paper up")
+
+    paper.until_reload()
+    assert b"Look this paper up" in paper.body and not held.finished.is_set()
+    held.release()
+    _quiet_after(about)  # page.html did not change
+    assert not any(about.reloads(state) for state in about.seen)
+
+
+def test_a_page_rendered_with_stale_related_papers_reloads_after_the_full_build(
+    preview: Preview, tabs: tuple[Tab, Tab]
+) -> None:
+    paper, _ = tabs
+    held = HeldBuild(preview)
+    before = paper.body
+    assert b"related through: data<" in before
+    # Another paper's abstract now shares the music paper's words: its related papers change, but the
+    # fast phase reuses the last build's, so the music paper's page is rendered as it was.
+    _edit(
+        preview.options.content_dir / "digests/2025-06-26.txt",
+        "Continual learning is a setting where",
+        "Piano music relies heavily on repetition and MIDI performances. Continual learning is a setting where",
+    )
+    assert held.started.wait(WAIT)  # the fast phase is over
+    assert preview.server.overlay.get("papers/music-transformer/index.html") == _page_file(before)
+    held.release()
+    paper.until_reload()
+    assert b"related through: data<" not in paper.body and b"related through: music, " in paper.body
+    assert _page_file(paper.body) == (preview.options.out_dir / "papers/music-transformer/index.html").read_bytes()
+
+
+def _page_file(served: bytes) -> bytes:
+    """A served page without the reload script the preview adds."""
+    return served.replace(served[served.rfind(b'<script src="/_preview/') : served.rfind(b"</body>")], b"")
+
+
+def test_a_broken_edit_shows_problems_and_serves_the_last_good_site(preview: Preview, tabs: tuple[Tab, Tab]) -> None:
+    paper, about = tabs
+    held = HeldBuild(preview)
+    digest = preview.options.content_dir / "digests/2025-06-26.txt"
+    good = digest.read_text(encoding="utf-8")
+    digest.write_text(good.replace("\nJun 26\n", "\nJun 27\n"), encoding="utf-8")
+
+    problems = paper.until(lambda state: bool(state["problems"]))["problems"]
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "the date line says 2025-06-27 but the file name says 2025-06-26 (rename the file or correct the date line)"
+    ]
+    assert about.until(lambda state: bool(state["problems"]))["problems"] == problems
+    assert _get(preview, PAPER)[2] == paper.body and preview.server.overlay == {}  # the last good site
+    assert not held.started.is_set()  # no full build after a failed fast phase
+
+    digest.write_text(good, encoding="utf-8")
+    for tab in tabs:  # fixed: the problems go, and the pages are as they were: no reload
+        assert tab.until(lambda state: not state["problems"])["reload"] is False
+    held.release()
+
+
+def test_an_edit_during_the_full_build_stops_it_and_is_shown_first(preview: Preview, tabs: tuple[Tab, Tab]) -> None:
+    paper, _ = tabs
+    held = HeldBuild(preview)
+    note = preview.options.content_dir / "notes/music-transformer.md"
+    _edit(note, "popular for", "famous and popular for")
+    paper.until_reload()
+    assert held.started.wait(WAIT)  # the first edit's full build is about to run...
+    _edit(note, "famous and popular", "famous, popular")
+    deadline = time.monotonic() + WAIT  # ...when the watcher has seen the second edit (a wait, not a measure)
+    while not preview._changes and time.monotonic() < deadline:
+        time.sleep(0.02)
+    held.release()
+    paper.until_reload()
+    assert b"famous, popular for" in paper.body
+    assert held.outcomes[0] == "Superseded"  # it stopped at once rather than finish a stale site
+    assert held.finished.wait(WAIT)
+    assert b"famous, popular for" in (preview.options.out_dir / "papers/music-transformer/index.html").read_bytes()
+
+
+def test_pages_in_memory_are_served_before_the_disk_and_whole(preview: Preview) -> None:
+    home = (preview.options.out_dir / "index.html").read_bytes()
+    preview.server.overlay = {"index.html": b"<p>fresh home</p></body>", "new/index.html": b"<p>new</p></body>"}
+    assert _page_file(_get(preview, "/")[2]) == b"<p>fresh home</p></body>"
+    assert _page_file(_get(preview, "/new/")[2]) == b"<p>new</p></body>"
+    status, headers, _ = _get(preview, "/new?x=1")  # only in memory, asked without its slash
+    assert (status, headers["location"]) == (301, "/new/?x=1")
+    assert _get(preview, "/new/../.hidden")[0] == 404
+    preview.server.overlay = {}
+    assert _page_file(_get(preview, "/")[2]) == home
+    assert _get(preview, "/new/")[0] == 404

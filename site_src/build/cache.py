@@ -256,6 +256,10 @@ class BuildCache:
         value: _T = self.memos[full_key]
         return value
 
+    def peek(self, namespace: str, key: str) -> Any:
+        """The result remembered for a namespace and key, or None; not kept for the next build for that."""
+        return self.memos.get(_memo_key(namespace, key))
+
     def update(self, namespace: str, key: str, compute: Callable[[_T | None], _T]) -> _T:
         """Remember `compute(last)` in place of `last`, the result remembered for the same namespace and
         key (None if there is none): for results that the next build derives from this one's."""

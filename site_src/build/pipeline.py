@@ -10,7 +10,7 @@ parse → catalog → templates ─┬─ related → pages (worker processes) �
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +25,7 @@ from site_src.build.parallel import SideWork
 from site_src.build.unchanged import inputs_key, unchanged_build
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.epoch import epoch_of
-from site_src.catalog.model import Catalog, Paper
+from site_src.catalog.model import Catalog, Paper, Related, RelatedState
 from site_src.catalog.related import count_terms, relate
 from site_src.errors import Problem, Problems
 from site_src.inputs import reader
@@ -218,6 +218,14 @@ def _pages(
     for file in [*extras, *sitemap_files(sitemap, site.urls, renderer.site.noindex)]:
         staging.add(file)
     return results
+
+
+def last_related(cache: BuildCache) -> Mapping[str, tuple[Related, ...]]:
+    """The related papers of the last build that made them (for the preview's fast render, which
+    reuses them rather than recompute), or none."""
+    cache.load_memos()
+    state: RelatedState | None = cache.peek("related", RELATED_MEMO)
+    return state.related if state is not None else {}
 
 
 def load_cache(options: BuildOptions) -> BuildCache:

@@ -1,1 +1,1 @@
-"""The preview server: build, serve, watch, rebuild, live reload."""
+"""The preview server: build, serve, watch, fast render, rebuild, live reload."""

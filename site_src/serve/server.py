@@ -2,16 +2,21 @@
 
 It builds into its own folder (`.preview/`, never `public/`, so a preview with local addresses
 can't be published by mistake), serves it on 127.0.0.1, and watches the content, the templates
-and the generator's code. A change to content or templates is rebuilt incrementally (only what
-changed is parsed, rendered and written) and every open tab reloads through server-sent events;
-the reload script is added to pages as they are served, never to the files. A build that fails
-leaves the last good site served and shows its problems over the page, until the file is fixed.
-A change to the generator's own code restarts the server process, once the new code imports.
+and the generator's code. Each tab tells the server which page it shows. On a change to content
+or templates the pages open in tabs are rendered first, alone (`fast_render`), and served from
+memory; then the whole site is rebuilt incrementally (only what changed is parsed, rendered and
+written) and the in-memory pages are dropped. A tab reloads, through server-sent events, whenever
+the bytes its page is served with differ from the ones it shows; the reload script is added to
+pages as they are served, never to the files. A build that fails leaves the last good site served
+and shows its problems over the page, until the file is fixed. A save during the full build stops
+it, and the next round starts with the new changes. A change to the generator's own code restarts
+the server process, once the new code imports.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import mimetypes
 import os
@@ -24,22 +29,26 @@ from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
 from site_src.build.cache import BuildCache
 from site_src.build.keys import build_key
 from site_src.build.output import MARKER
-from site_src.build.pipeline import BuildReport, build, load_cache
+from site_src.build.pipeline import BuildReport, Progress, build, load_cache
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.settings import ROOT, BuildOptions
+from site_src.pages.urls import output_file
+from site_src.serve.fast_render import edited_pages, fast_render
 
 PREVIEW_DIR = ROOT / ".preview"
 PREVIEW_PREFIX = "/_preview/"
 EVENTS_PATH = PREVIEW_PREFIX + "events"
 KEEPALIVE_SECONDS = 15.0
+STOP_SECONDS = 60.0
+"""How long `stop` waits for the background threads (a build stage that reports no progress)."""
 CODE_DIR = ROOT / "site_src"
 
 _TYPES = {
@@ -64,14 +73,21 @@ def content_type(path: Path) -> str:
 
 @dataclass(frozen=True)
 class LiveState:
-    """What the open tabs should show: the build they should be on, or the problems of the last try."""
+    """What the open tabs should show: the build they should be on, or the problems of the last try.
+
+    A tab that said which page it shows gets a state of its own: `build` is then the hash of the
+    bytes its page is served with now, and `reload` says whether they differ from the ones it shows."""
 
     build: str
     problems: tuple[str, ...] = ()
+    reload: bool | None = None
 
     def as_event(self) -> bytes:
         """The state as one server-sent event."""
-        data = json.dumps({"build": self.build, "problems": list(self.problems)}, sort_keys=True)
+        fields: dict[str, object] = {"build": self.build, "problems": list(self.problems)}
+        if self.reload is not None:
+            fields["reload"] = self.reload
+        data = json.dumps(fields, sort_keys=True)
         return f"event: state\ndata: {data}\n\n".encode()
 
 
@@ -90,6 +106,12 @@ class LiveChannel:
             if state != self._state:
                 self._state, self._version = state, self._version + 1
                 self._changed.notify_all()
+
+    def notify(self) -> None:
+        """Wake every waiting tab to look at its page again (pages were served from memory, or stopped being)."""
+        with self._changed:
+            self._version += 1
+            self._changed.notify_all()
 
     @property
     def state(self) -> LiveState:
@@ -133,6 +155,34 @@ def resolve_request(site: Path, request_path: str) -> tuple[Path | None, bool]:
             return target, True
         target = target / "index.html"
     return (target, False) if target.is_file() else (None, False)
+
+
+def overlay_key(request_path: str) -> str | None:
+    """The output path a URL path names (a folder's index.html), as the in-memory pages are keyed;
+    None for a path that could not be a file of the site."""
+    path = unquote(urlsplit(request_path).path)
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if any(part == ".." or part.startswith(".") for part in parts):
+        return None
+    joined = "/".join(parts)
+    return output_file(joined + "/" if joined else "") if path.endswith("/") or not joined else joined
+
+
+def page_hash(body: bytes) -> str:
+    """What a tab is told about the page it shows: a hash of the bytes served (before the reload script)."""
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Served:
+    """The answer to a GET of a site path: status, body, the name that gives its type, a redirect."""
+
+    status: HTTPStatus
+    body: bytes
+    name: str
+    location: str = ""
 
 
 def inject_live_script(html: bytes, build: str) -> bytes:
@@ -183,40 +233,47 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if asset is not None:
                 self._send(HTTPStatus.OK, asset, content_type(Path(request_path)), head)
                 return
-        target, needs_slash = resolve_request(self.server.site, self.path)
-        if needs_slash:
-            query = urlsplit(self.path).query
-            location = request_path + "/" + (f"?{query}" if query else "")
-            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head, [("Location", location)])
+        served = self.server.lookup(self.path)
+        if served.location:
+            self._send(served.status, b"", "text/plain", head, [("Location", served.location)])
             return
-        status = HTTPStatus.OK
-        if target is None:
-            status, target = HTTPStatus.NOT_FOUND, self.server.site / "404.html"
-        try:
-            body = target.read_bytes()
-        except OSError:
-            body, target = self.server.placeholder(), Path("placeholder.html")
-        if target.suffix == ".html":
-            body = inject_live_script(body, self.server.channel.state.build)
-        self._send(status, body, content_type(target), head)
+        body = served.body
+        if served.name.endswith(".html"):
+            body = inject_live_script(body, page_hash(body))
+        self._send(served.status, body, content_type(Path(served.name)), head)
 
     def _stream_events(self) -> None:
-        """Server-sent events: the current state now, then every new one, until the tab goes away."""
-        channel = self.server.channel
+        """Server-sent events: the current state now, then every new one, until the tab goes away.
+
+        A tab that names its page (`?page=/papers/x/&build=<hash it was served>`) is counted as
+        viewing it, and gets its own state: told to reload only when its page's bytes changed."""
+        server, channel = self.server, self.server.channel
+        query = parse_qs(urlsplit(self.path).query)
+        page, shown = query.get("page", [None])[0], query.get("build", [""])[0]
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        viewer = server.view(page) if page is not None else None
         try:
-            self.wfile.write(b"retry: 500\n\n" + channel.state.as_event())
-            self.wfile.flush()
             seen, _ = channel.next_state(-1, 0)
+            sent = server.tab_state(page, shown) if page is not None else channel.state
+            self.wfile.write(b"retry: 500\n\n" + sent.as_event())
+            self.wfile.flush()
             while not channel.closed:
-                seen, state = channel.next_state(seen, KEEPALIVE_SECONDS)
-                self.wfile.write(state.as_event() if state else b": keep-alive\n\n")
+                seen, newer = channel.next_state(seen, KEEPALIVE_SECONDS)
+                state = None if newer is None else server.tab_state(page, shown) if page is not None else newer
+                if state is not None and state != sent:
+                    sent = state
+                    self.wfile.write(state.as_event())
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
         except OSError:  # the tab was closed or reloaded
             return
+        finally:
+            if viewer is not None:
+                server.unview(viewer)
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
@@ -226,7 +283,55 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], site: Path, channel: LiveChannel, assets: dict[str, bytes]) -> None:
         self.site, self.channel, self.assets = site, channel, assets
+        self.overlay: dict[str, bytes] = {}
+        """Files rendered ahead of the full build, by output path: served instead of the disk's until it
+        is done. Always replaced whole, never changed in place, so a request sees one or the other."""
+        self._viewers: dict[int, str] = {}
+        self._viewers_lock = threading.Lock()
+        self._next_viewer = 0
         super().__init__(address, PreviewHandler)
+
+    def lookup(self, request_path: str) -> Served:
+        """What a GET of a site path answers: the in-memory file if there is one, else the disk's."""
+        overlay, key = self.overlay, overlay_key(request_path)
+        if key is not None and key in overlay:
+            return Served(HTTPStatus.OK, overlay[key], key)
+        path, query = urlsplit(request_path).path, urlsplit(request_path).query
+        slash = request_path and not path.endswith("/")
+        target, needs_slash = resolve_request(self.site, request_path)
+        if needs_slash or (slash and key is not None and output_file(key + "/") in overlay):
+            location = path + "/" + (f"?{query}" if query else "")
+            return Served(HTTPStatus.MOVED_PERMANENTLY, b"", "", location)
+        status = HTTPStatus.OK
+        if target is None:
+            status, target = HTTPStatus.NOT_FOUND, self.site / "404.html"
+        try:
+            return Served(status, target.read_bytes(), target.name)
+        except OSError:
+            return Served(status, self.placeholder(), "placeholder.html")
+
+    def view(self, page: str) -> int:
+        """Count a tab as showing the page at a URL path, until `unview` (its event stream closed)."""
+        with self._viewers_lock:
+            self._next_viewer += 1
+            self._viewers[self._next_viewer] = overlay_key(page) or ""
+            return self._next_viewer
+
+    def unview(self, viewer: int) -> None:
+        """The tab no longer shows its page."""
+        with self._viewers_lock:
+            self._viewers.pop(viewer, None)
+
+    def viewed(self) -> set[str]:
+        """The output paths of the pages open in tabs now."""
+        with self._viewers_lock:
+            return {key for key in self._viewers.values() if key}
+
+    def tab_state(self, page: str, shown: str) -> LiveState:
+        """The state of one tab: the hash of what its page is served with now, whether that is not
+        what it shows (it reloads), and the problems of the last try."""
+        now = page_hash(self.lookup(page).body)
+        return LiveState(now, self.channel.state.problems, reload=now != shown)
 
     def placeholder(self) -> bytes:
         """What to serve before any build has succeeded: an empty page that shows the problems."""
@@ -251,6 +356,10 @@ def _code_imports() -> str:
         [sys.executable, "-c", "import site_src.cli"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     return "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["import failed"])[-1]
+
+
+class Superseded(Exception):
+    """Files changed again while the full build ran: it stops, and the next round starts with them."""
 
 
 def restart_process() -> None:
@@ -290,23 +399,75 @@ class Preview:
         if not options.base_url:
             self.options = replace(options, base_url=self.url)
         self.cache: BuildCache = load_cache(self.options)
+        self.full_build: Callable[[Progress | None], BuildReport] = lambda progress: build(
+            self.options, cache=self.cache, progress=progress
+        )
+        """The full build, told of its progress (tests wrap it, to see what is served while it runs)."""
+        self._building = threading.Lock()
+        """One build or fast render at a time: they share the cache."""
+        self._changes: set[Path] = set()
+        """Files the watcher saw change and no round has handled yet."""
+        self._changes_came = threading.Condition()
         self._threads: list[threading.Thread] = []
 
-    def rebuild(self) -> BuildReport | None:
-        """Build what changed; on success the tabs reload, on failure they show the problems."""
-        try:
-            report = build(self.options, cache=self.cache)
-        except BuildError as error:
-            lines = tuple(str(p) for p in error.problems)
-            self.channel.publish(LiveState(self.channel.state.build, lines))
-            self.log("Build failed; still serving the last good build:\n  " + "\n  ".join(lines))
-            return None
-        build_id = build_key(self.cache.files)
-        self.channel.publish(LiveState(build_id))
+    def _failed(self, error: BuildError, what: str) -> None:
+        lines = tuple(str(p) for p in error.problems)
+        self.channel.publish(LiveState(self.channel.state.build, lines))
+        self.log(f"{what} failed; still serving the last good build:\n  " + "\n  ".join(lines))
+
+    def _check_superseded(self, stage: str, done: int, total: int) -> None:
+        """The full build's progress: stop it (Superseded) if files changed again meanwhile, or the
+        preview is stopping."""
+        if self._changes or self._stop.is_set():
+            raise Superseded(stage)
+
+    def rebuild(self, interruptible: bool = False) -> BuildReport | None:
+        """Build what changed and serve it all from disk; on success the tabs whose page changed reload,
+        on failure they show the problems. An `interruptible` build stops when files change again
+        (the viewed pages stay served from memory; the next round starts with the new changes)."""
+        with self._building:
+            try:
+                report = self.full_build(self._check_superseded if interruptible else None)
+            except Superseded:
+                self.log("Files changed again: the full build starts over.")
+                return None
+            except BuildError as error:
+                self.server.overlay = {}  # the last good build, whole: no page of the build that failed
+                self._failed(error, "Build")
+                self.channel.notify()
+                return None
+            self.server.overlay = {}
+        self.channel.publish(LiveState(build_key(self.cache.files)))
+        self.channel.notify()
         for warning in report.warnings:
             self.log(str(warning))
         self.log(report.summary())
         return report
+
+    def render_viewed(self, changed: set[Path]) -> bool:
+        """The fast phase: the pages open in tabs (and those of the edited files) rendered from the
+        changed inputs and served from memory, so their tabs reload now; False when the inputs have
+        problems (shown in the tabs; the full build is not worth running)."""
+        wanted = self.server.viewed()
+        if not wanted:
+            return True  # nobody is looking: the full build alone
+        wanted |= edited_pages(changed, self.options)
+        with self._building:
+            try:
+                files = fast_render(self.options, self.cache, wanted)
+            except BuildError as error:
+                self.server.overlay = {}  # the last good build, whole
+                self._failed(error, "Fast render")
+                self.channel.notify()
+                return False
+            self.server.overlay = files
+        self.channel.publish(LiveState(self.channel.state.build))  # problems fixed: the overlay goes
+        self.channel.notify()
+        return True
+
+    def refresh(self, changed: set[Path]) -> BuildReport | None:
+        """After a change to content or templates: the viewed pages first, then the whole site."""
+        return self.rebuild(interruptible=True) if self.render_viewed(changed) else None
 
     def _watched(self) -> list[Path]:
         return [self.options.content_dir, self.options.templates_dir, CODE_DIR]
@@ -322,20 +483,32 @@ class Preview:
             self.stop()
             self.restart()
             return
-        self.rebuild()
+        self.refresh(changed)
 
     def _watch(self) -> None:
+        """Collect changed files for `_work`, also while it builds (so that it can stop and start over)."""
         ignored = (self.options.out_dir.resolve(), PREVIEW_DIR.resolve())
         for changes in watchfiles.watch(*self._watched(), stop_event=self._stop, step=30, raise_interrupt=False):
             changed = {Path(path) for _, path in changes}
             changed = {p for p in changed if not any(p.is_relative_to(folder) for folder in ignored)}
             if changed and not self._stop.is_set():
+                with self._changes_came:
+                    self._changes |= changed
+                    self._changes_came.notify()
+
+    def _work(self) -> None:
+        """Handle the changed files, all that came since the last round, one round at a time."""
+        while not self._stop.is_set():
+            with self._changes_came:
+                self._changes_came.wait_for(lambda: bool(self._changes) or self._stop.is_set())
+                changed, self._changes = self._changes, set()
+            if changed and not self._stop.is_set():
                 self._on_changes(changed)
 
     def start(self) -> None:
-        """Build once, then serve and watch in background threads."""
+        """Build once, then serve, watch and rebuild in background threads."""
         self.rebuild()
-        for target in (self.server.serve_forever, self._watch):
+        for target in (self.server.serve_forever, self._watch, self._work):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -345,11 +518,17 @@ class Preview:
         self._stop.wait()
 
     def stop(self) -> None:
-        """Stop watching and serving; open tabs are released."""
+        """Stop watching and serving; open tabs are released, and a full build in the background
+        stops at its next page (waited for, so that nothing writes once the preview has stopped)."""
         self._stop.set()
+        with self._changes_came:
+            self._changes_came.notify_all()
         self.channel.close()
         self.server.shutdown()
         self.server.server_close()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=STOP_SECONDS)
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> None:

@@ -3,12 +3,15 @@ edit shows its problem over the page, and fixing the file clears it, all without
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from site_src.build.pipeline import BuildReport, Progress
 from site_src.serve.server import Preview
 from tests.helpers import start_preview
 
@@ -74,3 +77,38 @@ def test_reload_keeps_the_scroll_position(preview: Preview, page: Page) -> None:
     _edit(preview.options.content_dir / "digests/2025-06-26.txt", "Music Transformer", "Music Transformer, Revisited")
     expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
     page.wait_for_function("window.scrollY === 700", timeout=WAIT_MS)  # restored once the page has loaded
+
+
+def test_a_note_edit_shows_before_the_full_build_and_only_in_its_tab(
+    preview: Preview, context: BrowserContext, page: Page
+) -> None:
+    release, finished = threading.Event(), threading.Event()
+    full_build = preview.full_build
+
+    def held(progress: Progress | None) -> BuildReport:  # the full build waits until the test has looked
+        assert release.wait(60)
+        try:
+            return full_build(progress)
+        finally:
+            finished.set()
+
+    preview.full_build = held
+    page.goto(preview.url + "papers/music-transformer/")
+    other = context.new_page()
+    other.goto(preview.url + "about/")
+    other.evaluate("window.notReloaded = true")  # gone if the tab reloads
+    deadline = time.monotonic() + 60  # until both tabs' event streams are open (a wait, not a measure)
+    while len(preview.server.viewed()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert preview.server.viewed() == {"papers/music-transformer/index.html", "about/index.html"}
+
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
+    expect(page.locator(".prose")).to_contain_text("made relative attention famous and popular", timeout=WAIT_MS)
+    assert not finished.is_set()  # shown from the fast phase, the full build still waiting
+    assert other.evaluate("window.notReloaded === true")
+    release.set()
+    assert finished.wait(60)
+    # a second edit, shown once the first full build's states have long reached every tab
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "famous and popular", "famous, popular")
+    expect(page.locator(".prose")).to_contain_text("made relative attention famous, popular", timeout=WAIT_MS)
+    assert other.evaluate("window.notReloaded === true")  # the About page never changed

@@ -1,5 +1,7 @@
-// Paper Digest preview: reload when the site is rebuilt, show build problems over the page.
+// Paper Digest preview: reload when this page is rebuilt, show build problems over the page.
 // Injected by `build.py serve` into the pages it serves; never part of a published build.
+// The tab names its page and the hash of the bytes it was served: the server counts the page as
+// viewed (rendering it first on a change) and says when those bytes changed, so it should reload.
 (() => {
   "use strict";
   const script = document.currentScript;
@@ -47,12 +49,13 @@
     }
   }
 
-  const events = new EventSource("/_preview/events");
+  const query = new URLSearchParams({ page: location.pathname, build: shownBuild });
+  const events = new EventSource("/_preview/events?" + query);
   events.addEventListener("state", (event) => {
     const state = JSON.parse(event.data);
     if (state.problems.length > 0) {
       showProblems(state.problems);
-    } else if (state.build !== shownBuild) {
+    } else if (state.reload ?? state.build !== shownBuild) {
       sessionStorage.setItem(scrollKey, String(window.scrollY));
       history.scrollRestoration = "manual"; // ours, not the browser's, which lands near it
       location.reload();
