@@ -388,6 +388,32 @@ def test_a_page_rendered_with_stale_related_papers_reloads_after_the_full_build(
     assert _page_file(paper.body) == (preview.options.out_dir / "papers/music-transformer/index.html").read_bytes()
 
 
+def test_a_preview_of_an_unchanged_site_fast_renders_pages_with_their_related_papers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview started again on the same inputs builds nothing (no related papers made), yet its
+    first fast render shows each paper's related papers: they come from the cache."""
+    first = start_preview(tmp_path)
+    options = first.options  # with the first preview's address as base URL: the same inputs again
+    first.stop()
+    logged: list[str] = []
+    again = Preview(options, port=0, log=logged.append)
+    again.start()
+    try:
+        assert logged[-1].endswith("; 0 files changed")
+        monkeypatch.setattr("site_src.serve.server.KEEPALIVE_SECONDS", 0.1)
+        paper = Tab(again, PAPER)
+        held = HeldBuild(again)
+        _edit(again.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
+        paper.until_reload()
+        assert b"famous and popular for" in paper.body and not held.finished.is_set()
+        assert b"related through: data<" in paper.body
+        held.release()
+        paper.close()
+    finally:
+        again.stop()
+
+
 def _page_file(served: bytes) -> bytes:
     """A served page without the reload script the preview adds."""
     return served.replace(served[served.rfind(b'<script src="/_preview/') : served.rfind(b"</body>")], b"")
