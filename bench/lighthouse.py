@@ -45,7 +45,7 @@ from urllib.parse import unquote, urlsplit
 
 from make_corpus import ROOT
 
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.inputs.settings import BuildOptions
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.netlify import NetlifyHandler

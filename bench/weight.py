@@ -19,7 +19,7 @@ import lxml.html
 import yaml
 from make_corpus import ROOT
 
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.inputs.settings import BuildOptions
 
 OUT = ROOT / "bench" / "out" / "weight"

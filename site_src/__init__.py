@@ -44,6 +44,7 @@ build/     running a build
   keys          every cache key: what each remembered result is made from
   cache         what earlier builds computed, for incremental builds, kept as checked JSON
   memos         how each kind of remembered result is written to the cache and read back, checked
+  builder       build(): nothing to do (unchanged), or the stages (pipeline), imported only then
   unchanged     a build whose inputs and output are as the last one left them: nothing to do
   gather        every input parsed where it changed, then merged into the catalog
   parallel      pure functions over forked workers; one task in a side process

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from site_src.build.gather import load_catalog
-from site_src.build.pipeline import build
-from site_src.catalog.topic_stats import topic_table
+from site_src.build.builder import build
 from site_src.errors import BuildError
 from site_src.inputs.schema import check_url
 from site_src.inputs.settings import ROOT, BuildOptions
@@ -207,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(_options(args), args.host, args.port, args.open)
             return 0
         if args.command == "topics":
+            from site_src.build.gather import load_catalog  # imported on use: a build imports it only if it has work
+            from site_src.catalog.topic_stats import topic_table
+
             print(topic_table(load_catalog(BuildOptions(content_dir=Path(args.content))), args.topic), end="")
             return 0
         progress = TerminalProgress() if sys.stderr.isatty() else None

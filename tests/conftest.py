@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src.build.pipeline import BuildReport
+from site_src.build.builder import BuildReport
 
 from .helpers import SHIPPED_CONTENT, build_into
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import lxml.html
 import yaml
 
-from site_src.build.pipeline import BuildReport, build
+from site_src.build.builder import BuildReport, build
 from site_src.cli import main
 from site_src.inputs.settings import ROOT, TEMPLATES_DIR, BuildOptions
 from site_src.serve.server import Preview

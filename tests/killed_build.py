@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from site_src.build import output
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.inputs.settings import BuildOptions
 
 CHANGES = {"os.rename", "os.link", "os.symlink", "os.mkdir", "os.remove", "os.rmdir", "os.chmod", "shutil.rmtree"}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import cache_folder
-from site_src.build.pipeline import BuildReport, build, load_cache
 from site_src.cli import main
 from site_src.inputs.reader import display_path
 from site_src.inputs.settings import ROOT, BuildOptions

@@ -65,7 +65,7 @@ def test_bad_usage_exits_2(base_url: str, problem: str) -> None:
 
 
 def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
-    from site_src.build.pipeline import build
+    from site_src.build.builder import build
     from site_src.inputs.settings import BuildOptions
 
     seen: list[tuple[str, int, int]] = []
@@ -114,3 +114,21 @@ def test_check_reports_a_broken_template_as_build_does(tmp_path: Path, old: str,
         assert result.stdout == ""
     assert results["check"].stderr == results["build"].stderr
     assert not (project / "public").exists()
+
+
+def test_a_build_with_nothing_new_loads_none_of_the_heavy_libraries(tmp_path: Path) -> None:
+    """The curator's most common build stops after hashing the inputs; importing numpy, scipy, Jinja and
+    lunr would cost it more than the check itself."""
+    content, out = tmp_path / "content", tmp_path / "public"
+    shutil.copytree(GOLDEN / "basic/content", content)
+    arguments = ["build", "--content", str(content), "--out", str(out)]
+    assert _run(*arguments).returncode == 0
+    probe = (
+        "import sys; from site_src.cli import main; code = main(sys.argv[1:]); "
+        "print(sorted(m for m in ('numpy', 'scipy', 'jinja2', 'lunr') if m in sys.modules))"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", probe, *arguments], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert again.stdout.splitlines()[0].endswith("; 0 files changed")
+    assert again.stdout.splitlines()[-1] == "[]"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from site_src.build.pipeline import BuildReport, build
+from site_src.build.builder import BuildReport, build
 from site_src.catalog import epoch, related
 from site_src.catalog.model import Paper
 from site_src.errors import BuildError

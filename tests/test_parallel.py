@@ -9,7 +9,7 @@ import pytest
 
 from site_src.build import parallel, pipeline
 from site_src.build import workers as pagework
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from site_src.build import output
+from site_src.build.builder import BuildReport, build
 from site_src.build.output import MARKER, previous_folder, staging_prefix
-from site_src.build.pipeline import BuildReport, build
 from site_src.errors import BuildError
 from site_src.inputs.settings import ROOT, TEMPLATES_DIR, BuildOptions
 from site_src.serve.server import PREVIEW_DIR

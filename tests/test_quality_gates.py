@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.inputs.settings import BuildOptions
 
 from .conftest import BuiltSite

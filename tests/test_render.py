@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 from site_src.pages.kinds import SearchPage

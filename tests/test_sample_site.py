@@ -12,7 +12,7 @@ import lxml.etree
 import pytest
 import yaml
 
-from site_src.build.pipeline import build
+from site_src.build.builder import build
 from site_src.errors import Problems
 from site_src.inputs.digest import parse_digest
 from site_src.inputs.reader import read_text

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from site_src.build.pipeline import BuildReport, Progress
+from site_src.build.builder import BuildReport, Progress
 from site_src.errors import BuildError
 from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import CODE_DIR, LiveState, Preview

@@ -9,28 +9,28 @@ parse → catalog → templates ─┬─ related → pages (worker processes) �
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_src.build import output
-from site_src.build.cache import MEMO_FILE, BuildCache, FileRecord, cache_file, cache_folder
+from site_src.build.builder import BuildReport, Timings
+from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import search_key, terms_key
 from site_src.build.memos import LastBuild
 from site_src.build.output import OutputFile, StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
-from site_src.build.unchanged import inputs_key, unchanged_build
+from site_src.build.unchanged import inputs_key
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.epoch import epoch_of
 from site_src.catalog.model import Catalog, Paper, Related, RelatedState
 from site_src.catalog.related import count_terms, relate
-from site_src.errors import Problem, Problems
+from site_src.errors import Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
-from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions, SiteSettings
+from site_src.inputs.settings import NODE_MODULES_DIR, BuildOptions, SiteSettings
 from site_src.pages.api import api_files, sitemap_files
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
 from site_src.pages.citations import bibtex_files
@@ -39,36 +39,6 @@ from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls, output_file
 from site_src.search.files import lunr_asset, search_files, search_page
-
-Progress = Callable[[str, int, int], None]
-"""Told, as a build goes, the stage it is in and how many of how many items are done (0 of 0 for a
-stage that does not count)."""
-
-
-@dataclass
-class Timings:
-    """Wall time per stage, in the order the stages ran."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-    progress: Progress | None = None
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        """Time one stage."""
-        if self.progress is not None:
-            self.progress(name, 0, 0)
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-
-    def add(self, name: str, seconds: float) -> None:
-        """Count time measured elsewhere (summed over the render workers: CPU seconds, not wall time)."""
-        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
-
-    def __str__(self) -> str:
-        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
 
 
 @dataclass(frozen=True)
@@ -81,32 +51,6 @@ class Site:
     specs: list[PageSpec]
     urls: SiteUrls
     assets: dict[str, Asset]
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build or check did, for the summary line."""
-
-    digests: int
-    papers: int
-    topics: int
-    pages: int
-    files: int
-    rendered: int
-    """Pages rendered this time (the others were unchanged since the last build)."""
-    written: int
-    """Files written this time (0 for a check, or for a build with nothing new)."""
-    seconds: float
-    timings: Timings
-    warnings: tuple[Problem, ...]
-
-    def summary(self, verb: str = "Built") -> str:
-        """One line: "Built 3 digests, 144 papers, 15 topics, 170 pages in 1.42 s; 12 files changed"."""
-        line = (
-            f"{verb} {self.digests} digests, {self.papers} papers, {self.topics} topics, "
-            f"{self.pages} pages in {self.seconds:.2f} s"
-        )
-        return f"{line}; {self.written} files changed" if verb == "Built" else line
 
 
 def _site_view(
@@ -226,15 +170,6 @@ def last_related(cache: BuildCache) -> Mapping[str, tuple[Related, ...]]:
     cache.load_memos()
     state: RelatedState | None = cache.peek("related", RELATED_MEMO)
     return state.related if state is not None else {}
-
-
-def load_cache(options: BuildOptions) -> BuildCache:
-    """The cache of the output folder's last build (empty when there is none or it cannot be used);
-    its memos are read when a build first needs them."""
-    file = cache_file(options.out_dir)
-    memo_file = file.with_name(MEMO_FILE)
-    memos = lambda: (reader.read_cache(memo_file), reader.display_path(memo_file))  # noqa: E731
-    return BuildCache.from_bytes(reader.read_cache(file), reader.display_path(file), memos)
 
 
 def _static_files(options: BuildOptions, problems: Problems) -> dict[str, bytes]:
@@ -370,39 +305,3 @@ STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (
     ("write", BuildRun.publish),
 )
 """The build, in order: a stage that finds errors raises BuildError, and nothing is written."""
-
-
-def _unchanged_report(last: LastBuild, cache: BuildCache, seconds: float, timings: Timings) -> BuildReport:
-    """A no-op build's report: the last build's counts and warnings, nothing rendered or written."""
-    pages, files = last.pages, len(cache.files)
-    return BuildReport(last.digests, last.papers, last.topics, pages, files, 0, 0, seconds, timings, last.warnings)
-
-
-def build(
-    options: BuildOptions, write: bool = True, cache: BuildCache | None = None, progress: Progress | None = None
-) -> BuildReport:
-    """Build the site, redoing only what changed since the last build of the same output folder;
-    nothing is written unless every stage succeeds (`write=False` only checks)."""
-    start = time.perf_counter()
-    timings = Timings(progress=progress)
-    if write:
-        output.check_output_folder(
-            options.out_dir, [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
-        )
-    cache = cache if cache is not None else load_cache(options)
-    inputs = ""
-    if write:
-        with timings.stage("inputs"):
-            inputs = inputs_key(options, cache)
-            last = unchanged_build(options, cache, inputs)
-        if last is not None:
-            return _unchanged_report(last, cache, time.perf_counter() - start, timings)
-    cache.load_memos()
-    run = BuildRun(options, write, cache, timings, inputs)
-    try:
-        for name, stage in STAGES:
-            with run.timings.stage(name):
-                stage(run)
-    finally:
-        run.close()
-    return run.report(time.perf_counter() - start)

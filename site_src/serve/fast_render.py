@@ -15,9 +15,10 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from site_src.build.builder import Timings
 from site_src.build.cache import BuildCache
 from site_src.build.parallel import collector_paused
-from site_src.build.pipeline import BuildRun, Timings, last_related
+from site_src.build.pipeline import BuildRun, last_related
 from site_src.catalog.model import Catalog, Related
 from site_src.errors import BuildError
 from site_src.inputs.settings import BuildOptions

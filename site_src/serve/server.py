@@ -33,10 +33,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
+from site_src.build.builder import BuildReport, Progress, build, load_cache
 from site_src.build.cache import BuildCache
 from site_src.build.keys import build_key
 from site_src.build.output import MARKER
-from site_src.build.pipeline import BuildReport, Progress, build, load_cache
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.settings import ROOT, BuildOptions

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from site_src.build.pipeline import BuildReport, Progress
+from site_src.build.builder import BuildReport, Progress
 from site_src.serve.server import Preview
 from tests.helpers import start_preview
 
