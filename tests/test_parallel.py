@@ -94,3 +94,22 @@ def test_side_work_runs_in_another_process(monkeypatch: pytest.MonkeyPatch, thre
         stop.set()
     assert square == 144
     assert pid != os.getpid()
+
+
+def test_while_the_search_index_is_made_aside_pages_still_render_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The side process leaves no thread behind in the build process: a threaded process renders its
+    pages in-process (forking it is unsafe), which made every large build's pages single-core."""
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    with parallel.SideWork(_process_and_square, 3) as side:
+        assert parallel.worker_count() == 2
+        assert side.result()[1] == 9
+
+
+def _fails(number: int) -> int:
+    raise ValueError(f"no square of {number} today")
+
+
+def test_side_work_raises_what_its_task_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    with parallel.SideWork(_fails, 4) as side, pytest.raises(ValueError, match="no square of 4 today"):
+        side.result()

@@ -29,16 +29,22 @@ class Timings:
 
     seconds: dict[str, float] = field(default_factory=dict)
     progress: Progress | None = None
+    _open: set[str] = field(default_factory=set)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        """Time one stage."""
+        """Time one stage (a stage opened again inside itself is told to `progress`, not counted twice)."""
         if self.progress is not None:
             self.progress(name, 0, 0)
+        if name in self._open:
+            yield
+            return
+        self._open.add(name)
         start = time.perf_counter()
         try:
             yield
         finally:
+            self._open.discard(name)
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
     def add(self, name: str, seconds: float) -> None:

@@ -12,9 +12,11 @@ import contextlib
 import gc
 import multiprocessing
 import multiprocessing.pool
+import multiprocessing.process
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 _Item = TypeVar("_Item")
@@ -56,32 +58,59 @@ def fork_map(
         _TASK = None
 
 
+def _side(connection: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """In the side process: run the task and send back ("ok", result) or ("error", exception)."""
+    try:
+        outcome: tuple[str, Any] = ("ok", function(*args))
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the build, which raises it
+        outcome = ("error", error)
+    connection.send(outcome)
+    connection.close()
+
+
 class SideWork(Generic[_Result]):
     """One task run in another process from the moment the block is entered, while this process goes
     on with other stages. Forked where that is safe; spawned (a fresh interpreter, the arguments
     pickled) in a process that runs threads, like the preview server; in-process on one core, or
-    when the task is `cheap`."""
+    when the task is `cheap`. A bare process and a pipe, not a pool: a pool's three helper threads
+    would make the build process "threaded", and its pages would render in-process (`worker_count`)."""
 
     def __init__(self, function: Callable[..., _Result], *args: Any, cheap: bool = False) -> None:
         self.function, self.args, self.cheap = function, args, cheap
-        self._pool: multiprocessing.pool.Pool | None = None
-        self._pending: multiprocessing.pool.AsyncResult[_Result] | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
 
     def __enter__(self) -> SideWork[_Result]:
         if _cores() > 1 and not self.cheap:
-            method = "fork" if threading.active_count() == 1 else "spawn"
-            self._pool = multiprocessing.get_context(method).Pool(1)
-            self._pending = self._pool.apply_async(self.function, self.args)
+            forked = threading.active_count() == 1
+            context = multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn")
+            self._connection, theirs = context.Pipe(duplex=False)
+            self._process = context.Process(target=_side, args=(theirs, self.function, self.args), daemon=True)
+            self._process.start()
+            theirs.close()
         return self
 
     def result(self) -> _Result:
-        """The task's result (waiting for the other process, or running the task here)."""
-        return self._pending.get() if self._pending is not None else self.function(*self.args)
+        """The task's result (waiting for the other process, or running the task here); raises what the
+        task raised."""
+        if self._connection is None:
+            return self.function(*self.args)
+        try:
+            kind, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError("the side process ended without a result") from None
+        if kind == "error":
+            raise value
+        result: _Result = value
+        return result
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            assert self._connection is not None
+            self._connection.close()
 
 
 @contextlib.contextmanager
