@@ -40,6 +40,7 @@ class Timings:
             yield
             return
         self._open.add(name)
+        self.seconds.setdefault(name, 0.0)  # listed in the order the stages began
         start = time.perf_counter()
         try:
             yield
