@@ -50,6 +50,7 @@ def fork_map(
         return [function(item) for item in items]
     global _TASK
     _TASK = function
+    frozen_for_fork()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
@@ -83,6 +84,8 @@ class SideWork(Generic[_Result]):
     def __enter__(self) -> SideWork[_Result]:
         if _cores() > 1 and not self.cheap:
             forked = threading.active_count() == 1
+            if forked:
+                frozen_for_fork()
             context = multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn")
             self._connection, theirs = context.Pipe(duplex=False)
             self._process = context.Process(target=_side, args=(theirs, self.function, self.args), daemon=True)
@@ -111,6 +114,15 @@ class SideWork(Generic[_Result]):
             self._process.join()
             assert self._connection is not None
             self._connection.close()
+
+
+def frozen_for_fork() -> None:
+    """Move every object that exists now out of the cycle collector's sight before forking: a worker's
+    collection would otherwise write to every object's header and so copy the parent's whole heap
+    into each worker (at 50k papers, the build's peak memory went from 1.4 to 2.3 GB when two
+    workers and the search process ran together). The parent's own objects stay frozen: they live
+    until the build ends anyway."""
+    gc.freeze()
 
 
 @contextlib.contextmanager
