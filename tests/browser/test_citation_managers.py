@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 from site_src.inputs.settings import NODE_MODULES_DIR
 from tests.conftest import BuiltSite
@@ -78,7 +78,7 @@ def test_copy_citation_puts_the_bibtex_on_the_clipboard(page: Page, context: Bro
     button = page.get_by_role("button", name="Copy citation")
     button.click()
     status = page.locator(".copy-status")
-    assert status.inner_text() == "Copied to the clipboard."
+    expect(status).to_have_text("Copied to the clipboard.")  # the copy is asynchronous: wait for it
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#bibtex").inner_text()
     assert copied.startswith("@misc{zhao2024adversarial,") and "eprint = {2407.08306}" in copied
