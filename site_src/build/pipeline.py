@@ -195,7 +195,7 @@ class BuildRun:
     renderer: Renderer
     search: SideWork[Staged]
     results: list[PageResult]
-    searched: Staged
+    searched: Staged | None = None
 
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
@@ -254,7 +254,7 @@ class BuildRun:
 
     def collect_search(self) -> None:
         """The search files, from the side process (once)."""
-        if hasattr(self, "searched"):
+        if self.searched is not None:
             return
         self.searched = self.search.result()
         for staged in self.searched:
@@ -268,6 +268,7 @@ class BuildRun:
         """The staged site swapped in, and what it was made from remembered (nothing for a check)."""
         if not self.write:
             return
+        assert self.searched is not None, "the search stage comes before this one"
         self.staging.publish()
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups["search"] = (

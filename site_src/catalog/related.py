@@ -22,6 +22,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -57,6 +58,11 @@ class _Vectors:
     matrix: sparse.csr_matrix
     linking: sparse.csr_matrix
     vocabulary: list[str]
+
+    @cached_property
+    def linked(self) -> sparse.csr_matrix:
+        """`linking` transposed: its terms as rows, the right-hand side of every product."""
+        return self.linking.T.tocsr()
 
 
 def term_counts(title: str, abstract: str) -> dict[str, int]:
@@ -184,7 +190,7 @@ def _best(found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray,
 
 def _listed(vectors: _Vectors, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
     """The related papers of the papers `rows`, computed whole, in blocks (in worker processes)."""
-    transposed = vectors.linking.T.tocsr()
+    transposed = vectors.linked
     block = max(1, BLOCK_CELLS // max(1, len(vectors.slugs)))
     chosen = np.asarray(rows, dtype=np.int64)
 
@@ -213,7 +219,7 @@ def _entered(
         kept_rows[row_of[slug]] = True
         if len(items) == RELATED_SHOWN:
             floor[row_of[slug]] = items[-1].similarity  # a tie may still enter, by slug
-    transposed = vectors.linking.T.tocsr()
+    transposed = vectors.linked
     block = max(1, BLOCK_CELLS // max(1, len(vectors.slugs)))
     chosen = np.asarray(new, dtype=np.int64)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []

@@ -132,18 +132,27 @@ class LiveChannel:
             self._changed.notify_all()
 
 
+def _site_parts(request_path: str) -> tuple[str, list[str]] | None:
+    """A URL path decoded and split into the site's path segments, or None when it could leave the
+    site: `..` segments (also percent-encoded), backslashes, NUL bytes, hidden files."""
+    path = unquote(urlsplit(request_path).path)
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if any(part == ".." or part.startswith(".") for part in parts):
+        return None
+    return path, parts
+
+
 def resolve_request(site: Path, request_path: str) -> tuple[Path | None, bool]:
     """The file a URL path names inside `site`, and whether a folder was asked for without its slash.
 
-    Refuses anything that could leave the site: `..` segments (also percent-encoded), backslashes,
-    NUL bytes, hidden files and symbolic links that point outside.
+    Refuses anything that could leave the site (`_site_parts`) and symbolic links that point outside.
     """
-    path = unquote(urlsplit(request_path).path)
-    if "\x00" in path or "\\" in path:
+    checked = _site_parts(request_path)
+    if checked is None:
         return None, False
-    parts = [part for part in path.split("/") if part not in ("", ".")]
-    if any(part == ".." or part.startswith(".") for part in parts):
-        return None, False
+    path, parts = checked
     target = site.joinpath(*parts)
     try:
         if not target.resolve().is_relative_to(site.resolve()):
@@ -160,12 +169,10 @@ def resolve_request(site: Path, request_path: str) -> tuple[Path | None, bool]:
 def overlay_key(request_path: str) -> str | None:
     """The output path a URL path names (a folder's index.html), as the in-memory pages are keyed;
     None for a path that could not be a file of the site."""
-    path = unquote(urlsplit(request_path).path)
-    if "\x00" in path or "\\" in path:
+    checked = _site_parts(request_path)
+    if checked is None:
         return None
-    parts = [part for part in path.split("/") if part not in ("", ".")]
-    if any(part == ".." or part.startswith(".") for part in parts):
-        return None
+    path, parts = checked
     joined = "/".join(parts)
     return output_file(joined + "/" if joined else "") if path.endswith("/") or not joined else joined
 
