@@ -420,6 +420,18 @@ def edit_title(model: Content, rng: random.Random, templates: Path) -> Edit:
     return Edit(f"retitle {old!r} as {model.papers[paper].title!r} (its note follows)")
 
 
+def recase_title(model: Content, rng: random.Random, templates: Path) -> Edit:
+    """The same words in other letters: the paper keeps its identity, topics and related papers, but
+    every page that shows its title (its neighbours', its related papers') must show the new one."""
+    paper = rng.choice(model.listed())
+    old = model.papers[paper].title
+    words = old.split(" ")
+    place = rng.randrange(len(words))
+    words[place] = words[place][:1].swapcase() + words[place][1:]
+    model.papers[paper].title = " ".join(words)
+    return Edit(f"recase {old!r} as {model.papers[paper].title!r}", _fewer_than_all)
+
+
 def edit_abstract(model: Content, rng: random.Random, templates: Path) -> Edit:
     day = _pick_digest(model, rng)
     listing = rng.choice(model.digests[day].listings)
@@ -681,6 +693,7 @@ def template_static(model: Content, rng: random.Random, templates: Path) -> Edit
 
 
 EDIT_MAKERS: list[EditMaker] = [
+    recase_title,
     edit_title,
     edit_abstract,
     edit_abstract,

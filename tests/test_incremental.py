@@ -44,6 +44,10 @@ def _swap_first_papers(content: Path) -> None:
 EDITS: list[tuple[str, Edit]] = [
     ("edit an abstract", lambda c, t: _replace(c / "digests/2025-06-26.txt", "Rehearsal comes", "Replay comes")),
     (
+        "recase a title (the same paper: its neighbours' and related papers' pages show the new title)",
+        lambda c, t: _replace(c / "digests/2025-06-26.txt", "A Closer Look at", "A closer look at"),
+    ),
+    (
         "add a digest",
         lambda c, t: (c / "digests/2025-07-02.txt").write_text(
             text_digest("Jul 2", [("Pointer Networks", ABSTRACT), ("Music Transformer", ABSTRACT)]), encoding="utf-8"

@@ -105,6 +105,11 @@ def page_key(data: Any, body: str, publish_markdown: bool, template: str, site: 
     return fingerprint(template, site, repr((data, body, publish_markdown)))
 
 
+def outline_key(inputs: str, template: str, site: str) -> str:
+    """A page's key from what it is made from (`PageMaker.outline`), without making its Markdown page."""
+    return fingerprint("outline", template, site, inputs)
+
+
 def build_key(files: Mapping[str, Any]) -> str:
     """One build's output, from each file's recorded hash: the preview reloads when it changes."""
     return fingerprint(*(f"{path}:{record.sha}" for path, record in sorted(files.items())))

@@ -1,8 +1,9 @@
 """Pages made, keyed, rendered and staged where the work is: in worker processes when there are many.
 
-Each page goes through the same steps wherever it runs: make its Markdown page from its spec,
-compute its key, keep its files if the last build made them from the same key (and they are
-still on disk as written), else render it and stage the files whose bytes changed. Workers are
+Each page goes through the same steps wherever it runs: compute its key (a paper page's from its
+outline, what it is made from; any other page's from its Markdown page), keep its files if the
+last build made them from the same key (and they are still on disk as written), else make and
+render it and stage the files whose bytes changed. Workers are
 forked, so they share the catalog and the cache without copying them; only small results come
 back. A process that runs other threads (the preview server) renders in-process instead, since
 forking a threaded process is not safe.
@@ -63,33 +64,49 @@ class PageResult:
     template: str
     problem: Problem | None = None
     making: float = 0.0
-    """Seconds spent making the Markdown page and its key."""
+    """Seconds spent keying the page (and making its Markdown page, unless kept)."""
     rendering: float = 0.0
     """Seconds spent rendering and staging its files."""
 
 
 def process(job: PageJob, index: int) -> PageResult:
-    """Make, key, and (unless unchanged) render and stage the page `job.specs[index]`."""
+    """Key the page `job.specs[index]`; keep its files if the last build made them from the same key,
+    else make, render and stage it. A paper page is keyed by its outline, without being made."""
     start = time.perf_counter()
-    page = job.maker.make(job.specs[index])
-    key = job.renderer.key(page)
-    paths = job.renderer.output_paths(page)
-    base = (page.path, key, page.data.updated, page.sitemap)
+    spec = job.specs[index]
+    outline = job.maker.outline(spec)
+    if outline is not None:
+        key = job.renderer.outline_key(outline)
+        facts = (outline.path, key, outline.updated, outline.sitemap)
+        kept = _kept(job, job.renderer.output_paths(outline), key)
+        if kept is not None:
+            return PageResult(*facts, kept, False, outline.template, None, time.perf_counter() - start)
+    page = job.maker.make(spec)
+    if outline is None:
+        key = job.renderer.key(page)
+        facts = (page.path, key, page.data.updated, page.sitemap)
+        kept = _kept(job, job.renderer.output_paths(page), key)
+        if kept is not None:
+            return PageResult(*facts, kept, False, page.template, None, time.perf_counter() - start)
     made = time.perf_counter()
-    if not job.cold and job.cache.pages.get(paths[0]) == key:
-        kept = [StagedFile(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]
-        if len(kept) == len(paths):
-            return PageResult(*base, tuple(kept), False, page.template, None, made - start)
     try:
         outputs = job.renderer.render(page)
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is a template problem
         problem = template_problem(exc, job.renderer.templates_dir, page.template, page.path)
-        return PageResult(*base, (), False, page.template, problem, made - start)
+        return PageResult(*facts, (), False, page.template, problem, made - start)
     staged = []
     for file in outputs:
         previous = None if job.cold else job.cache.file_unchanged(file.path, job.out_dir)
         staged.append(StagedFile(file.path, *stage_bytes(job.staging, file.path, file.data, previous)))
-    return PageResult(*base, tuple(staged), True, page.template, None, made - start, time.perf_counter() - made)
+    return PageResult(*facts, tuple(staged), True, page.template, None, made - start, time.perf_counter() - made)
+
+
+def _kept(job: PageJob, paths: list[str], key: str) -> tuple[StagedFile, ...] | None:
+    """A page's files as the last build left them, if it made them from `key` and they are all intact."""
+    if job.cold or job.cache.pages.get(paths[0]) != key:
+        return None
+    kept = [StagedFile(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]
+    return tuple(kept) if len(kept) == len(paths) else None
 
 
 _JOB: PageJob | None = None

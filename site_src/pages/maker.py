@@ -146,6 +146,19 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """What a build needs of a page to keep its files without making it: where it goes, what renders
+    it, its sitemap date, and a text of everything it is made from (its key is a hash of that text)."""
+
+    path: str
+    template: str
+    updated: datetime.date | None
+    inputs: str
+    publish_markdown: bool = True
+    sitemap: bool = True
+
+
+@dataclass(frozen=True)
 class PageMaker:
     """Builds every page's data from the catalog, with links for one base URL."""
 
@@ -199,6 +212,14 @@ class PageMaker:
     def make(self, spec: PageSpec) -> Page:
         """The Markdown page a spec names."""
         return self._makers[spec.kind](spec)
+
+    def outline(self, spec: PageSpec) -> Outline | None:
+        """A paper page's outline; None for the other kinds, which are few and keyed by their Markdown
+        page. Making every paper page only to learn that it had not changed was most of a daily build."""
+        if spec.kind != "paper":
+            return None
+        paper = self.catalog.papers[spec.key]
+        return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, self.paper_inputs(paper))
 
     @cached_property
     def digests_by_date(self) -> dict[datetime.date, Digest]:
@@ -292,6 +313,21 @@ class PageMaker:
                 )
             )
         return tuple(listed)
+
+    def paper_inputs(self, paper: Paper) -> str:
+        """Everything `paper_page` reads, as text: the paper itself, each digest that lists it (its title,
+        size, and the paper's place and neighbours there), its related papers with their titles, its
+        topics' names and its citation key. Keep it in step with `paper_page`: a missing input is a page
+        left stale, which tests/test_incremental.py's random edits compare against clean builds to catch."""
+        listed = []
+        for appearance in paper.appearances:
+            digest = self.digests_by_date[appearance.date]
+            index = digest.slugs.index(paper.slug)
+            neighbours = [self._neighbour(digest.slugs, index - 1), self._neighbour(digest.slugs, index + 1)]
+            listed.append((digest.date, digest.title, len(digest.slugs), index, neighbours))
+        related = [(r, self.catalog.papers[r.slug].title) for r in self.catalog.related.get(paper.slug, ())]
+        topics = [self.catalog.topic(t.slug).name for t in paper.topics]
+        return repr((paper, listed, related, topics, self.citations.keys[paper.slug]))
 
     def paper_page(self, paper: Paper) -> Page:
         """A paper: abstract, topics, every digest it was in, links, the curator's note."""

@@ -16,12 +16,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, meta
 from markupsafe import Markup
 
-from site_src.build.keys import page_key, site_key, template_key
+from site_src.build.keys import outline_key, page_key, site_key, template_key
 from site_src.build.output import OutputFile
 from site_src.errors import Problem, Source
 from site_src.inputs.reader import display_path
 from site_src.markup import render_markdown
-from site_src.pages.maker import Page, long_date
+from site_src.pages.maker import Outline, Page, long_date
 from site_src.pages.urls import SiteUrls, markdown_file, output_file
 
 
@@ -186,6 +186,10 @@ class Renderer:
             page.data, page.body, page.publish_markdown, self.templates.get(page.template, ""), self.site_key
         )
 
+    def outline_key(self, outline: Outline) -> str:
+        """What an outlined page's files are made from: its inputs, its templates, the site-wide data."""
+        return outline_key(outline.inputs, self.templates.get(outline.template, ""), self.site_key)
+
     def render(self, page: Page) -> list[OutputFile]:
         """The page's HTML and, for most pages, its Markdown twin; raises what its template raises."""
         html = self.env.get_template(page.template).render(page_context(page, self.site, self.urls))
@@ -194,6 +198,6 @@ class Renderer:
             files.append(OutputFile(markdown_file(page.path), page.to_markdown().encode("utf-8")))
         return files
 
-    def output_paths(self, page: Page) -> list[str]:
+    def output_paths(self, page: Page | Outline) -> list[str]:
         """The files `render` makes for a page."""
         return [output_file(page.path)] + ([markdown_file(page.path)] if page.publish_markdown else [])
