@@ -68,6 +68,10 @@ EDITS: list[tuple[str, Edit]] = [
     ),
     ("change a page template", lambda c, t: _replace(t / "paper.html", "Find this paper", "Look this paper up")),
     (
+        "change the feed template (feeds are kept by what they are made from: the template is part of it)",
+        lambda c, t: _replace(t / "feed.xml", "<generator>Paper Digest</generator>", "<generator>Digest</generator>"),
+    ),
+    (
         "change the stylesheet",
         lambda c, t: (t / "static/style.css").write_text(
             (t / "static/style.css").read_text(encoding="utf-8") + "\nbody { margin: 0; }\n", encoding="utf-8"

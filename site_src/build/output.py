@@ -240,6 +240,8 @@ class Staging:
         """Every file of the new site."""
         self.written: set[str] = set()
         """The files staged by this build (new bytes)."""
+        self.groups: dict[str, tuple[str, tuple[str, ...]]] = {}
+        """The groups of files of this build (`add_group`): what each was made from, and its paths."""
 
     def claim(self, path: str) -> str:
         """A checked output path that no other file of this build has taken."""
@@ -263,6 +265,21 @@ class Staging:
         path = self.claim(file.path)
         record, written = stage_bytes(self.folder, path, file.data, self.previous(path))
         self.record(path, record, written)
+
+    def add_group(self, name: str, key: str, make: Callable[[], Iterable[OutputFile]]) -> None:
+        """Files made together from what `key` names: kept if the last build made them from the same key
+        and they are intact, else made and staged; remembered under `name` for the next build."""
+        kept = None if self.cold else self.cache.kept_group(name, key, self.out_dir)
+        if kept is None:
+            files = list(make())
+            for file in files:
+                self.add(file)
+            paths = tuple(file.path for file in files)
+        else:
+            for path, record in kept:
+                self.record(path, record, False)
+            paths = tuple(path for path, _ in kept)
+        self.groups[name] = (key, paths)
 
     def publish(self) -> PublishReport:
         """Put the new site in place of the old one in one step; updates the cache's file records.

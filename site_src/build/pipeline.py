@@ -20,7 +20,7 @@ from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import search_key, terms_key
 from site_src.build.memos import LastBuild
-from site_src.build.output import OutputFile, StagedFile, Staging, stage_bytes
+from site_src.build.output import StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
 from site_src.build.unchanged import inputs_key
 from site_src.build.workers import PageJob, PageResult, PageWork
@@ -125,15 +125,20 @@ def _term_counter(cache: BuildCache) -> Callable[[Sequence[Paper]], list[dict[st
     return counted
 
 
-def _site_files(site: Site, options: BuildOptions, timings: Timings) -> list[OutputFile]:
-    """The data, feeds and assets (made while the workers render the pages)."""
+def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: Staging, timings: Timings) -> None:
+    """The data, feeds and assets, staged (made while the workers render the pages); each feed is kept
+    from the last build when what it is made from is unchanged."""
     with timings.stage("api"):
         api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
-        feeds = feed_files(site.catalog, site.settings, site.urls, options.templates_dir)
+        template = renderer.templates.get("feed.xml", "")
+        feeds, opml = feed_files(site.catalog, site.settings, site.urls, options.templates_dir, template)
+        for feed in feeds:
+            staging.add_group(feed.name, feed.key, feed.make)
     with timings.stage("citations"):
         citations = bibtex_files(site.catalog, site.maker.citations)
-    return [*api, *feeds, *citations, *asset_files(site.assets)]
+    for file in [*api, opml, *citations, *asset_files(site.assets)]:
+        staging.add(file)
 
 
 def _pages(
@@ -146,7 +151,7 @@ def _pages(
     results: list[PageResult] = []
     failed: set[str] = set()
     with PageWork(job) as work:
-        extras = _site_files(site, options, timings)
+        _site_files(site, renderer, options, staging, timings)
         with timings.stage("pages"):
             for result in work.results():
                 results.append(result)
@@ -162,7 +167,7 @@ def _pages(
         for staged in result.files:
             staging.record(*staged)
     sitemap = [(r.path, r.updated) for r in results if r.sitemap]
-    for file in [*extras, *sitemap_files(sitemap, site.urls, renderer.site.noindex)]:
+    for file in sitemap_files(sitemap, site.urls, renderer.site.noindex):
         staging.add(file)
     return results
 
@@ -271,10 +276,10 @@ class BuildRun:
         assert self.searched is not None, "the search stage comes before this one"
         self.staging.publish()
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
-        self.cache.groups["search"] = (
-            search_key(self.catalog, self.urls.base_url),
-            tuple(s.path for s in self.searched),
-        )
+        self.cache.groups = {
+            **self.staging.groups,
+            "search": (search_key(self.catalog, self.urls.base_url), tuple(s.path for s in self.searched)),
+        }
         counts = (len(self.catalog.digests), len(self.catalog.papers), len(self.catalog.topics), len(self.results))
         # Only if no input changed while the build read them: else the key would name other bytes.
         same = inputs_key(self.options, self.cache) == self.inputs

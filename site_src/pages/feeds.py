@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from site_src.build.keys import fingerprint
 from site_src.build.output import OutputFile
 from site_src.catalog.model import Catalog, Paper
 from site_src.inputs.settings import SiteSettings
@@ -177,25 +178,45 @@ class FeedWriter:
         }
 
 
-def feed_files(catalog: Catalog, settings: SiteSettings, urls: SiteUrls, templates_dir: Path) -> list[OutputFile]:
-    """Every feed as Atom and JSON Feed, and feeds.opml listing them all."""
+@dataclass(frozen=True)
+class FeedFiles:
+    """One feed's two files, named by what they are made from: a build keeps them when that is unchanged
+    (an old digest's feed almost always is), and calls `make` only for the others."""
+
+    name: str
+    """The feed's name among the groups of files a build remembers."""
+    key: str
+    paths: tuple[str, str]
+    make: Callable[[], list[OutputFile]]
+
+
+def feed_files(
+    catalog: Catalog, settings: SiteSettings, urls: SiteUrls, templates_dir: Path, template_key: str
+) -> tuple[list[FeedFiles], OutputFile]:
+    """Every feed as Atom and JSON Feed (`template_key`: feed.xml's), and feeds.opml listing them all."""
     env = make_environment(templates_dir)
     atom = env.get_template("feed.xml")
     writer = FeedWriter(catalog, settings, urls)
     site = site_feed(catalog, settings)
     digests, topics = list(digest_feeds(catalog, settings)), list(topic_feeds(catalog, settings))
-    files = []
-    for feed in [site, *topics, *digests]:
-        context = writer.context(feed)
-        files.append(OutputFile(feed.atom_path, atom.render(feed=context).encode("utf-8")))
-        files.append(OutputFile(feed.json_path, dump_json(writer.json_feed(context))))
+
+    def files(feed: Feed, context: dict[str, Any]) -> FeedFiles:
+        def make() -> list[OutputFile]:
+            return [
+                OutputFile(feed.atom_path, atom.render(feed=context).encode("utf-8")),
+                OutputFile(feed.json_path, dump_json(writer.json_feed(context))),
+            ]
+
+        key = fingerprint(template_key, repr(context))
+        return FeedFiles(f"feed:{feed.folder}", key, (feed.atom_path, feed.json_path), make)
+
+    feeds = [files(feed, writer.context(feed)) for feed in [site, *topics, *digests]]
     opml = env.get_template("feeds.opml").render(
         title=xml_safe(f"{settings.title}: feeds"),
         site=_outline(site, urls),
         folders=[("Digests", [_outline(f, urls) for f in digests]), ("Topics", [_outline(f, urls) for f in topics])],
     )
-    files.append(OutputFile(OPML_PATH, opml.encode("utf-8")))
-    return files
+    return feeds, OutputFile(OPML_PATH, opml.encode("utf-8"))
 
 
 def _outline(feed: Feed, urls: SiteUrls) -> dict[str, str]:
