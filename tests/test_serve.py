@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import queue
@@ -223,6 +224,8 @@ class Tab:
         query = urlencode({"page": self.path, "build": self.shown})
         connection = http.client.HTTPConnection("127.0.0.1", self.preview.server.server_address[1], timeout=WAIT)
         connection.request("GET", f"/_preview/events?{query}")
+        assert connection.sock is not None
+        self._socket: socket.socket = connection.sock  # the response takes it over from the connection
         response = connection.getresponse()
         self._connection = connection
         threading.Thread(target=self._listen, args=(response, self.states), daemon=True).start()
@@ -261,7 +264,11 @@ class Tab:
         self.load()
 
     def close(self) -> None:
+        """Close the event stream as a browser does on a reload (the reading thread holds the socket
+        open otherwise, and the server would count the old page as still shown)."""
         if self._connection is not None:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
             self._connection.close()
             self._connection = None
 
@@ -350,6 +357,28 @@ def test_a_note_edit_shows_in_its_tab_before_the_full_build_and_no_other_tab_rel
     _quiet_after(paper)  # the full build made the same page: no second reload
     _quiet_after(about)  # the About page never changed: never reloaded
     assert not any(about.reloads(state) for state in about.seen)
+
+
+def test_the_full_build_waits_for_the_tabs_to_load_the_fast_pages_but_not_for_a_tab_that_never_does(
+    preview: Preview, tabs: tuple[Tab, Tab], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full build runs in the preview's process: started at once, it slowed the reloads down."""
+    paper, _ = tabs
+    held = HeldBuild(preview)
+    monkeypatch.setattr("site_src.serve.server.TABS_SECONDS", WAIT)
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
+    paper.until(paper.reloads)
+    assert not held.started.wait(0.5)  # the tab was told to reload and has not yet
+    paper.load()
+    assert held.started.wait(WAIT)
+    held.release()
+
+    held = HeldBuild(preview)
+    monkeypatch.setattr("site_src.serve.server.TABS_SECONDS", 0.2)
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "famous and", "well known and")
+    paper.until(paper.reloads)  # and never reloads (a tab closed without a goodbye)
+    assert held.started.wait(WAIT)
+    held.release()
 
 
 def test_a_template_edit_shows_in_the_viewed_page_before_the_full_build(

@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from http import HTTPStatus
@@ -48,6 +49,9 @@ PREVIEW_PREFIX = "/_preview/"
 EVENTS_PATH = PREVIEW_PREFIX + "events"
 KEEPALIVE_SECONDS = 15.0
 STOP_SECONDS = 60.0
+TABS_SECONDS = 2.0
+"""How long the full build waits for the tabs to load the pages the fast render made (a reload takes
+a tenth of a second or so; a tab closed without a goodbye is counted as open until its keep-alive)."""
 """How long `stop` waits for the background threads (a build stage that reports no progress)."""
 CODE_DIR = ROOT / "site_src"
 
@@ -261,7 +265,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        viewer = server.view(page) if page is not None else None
+        viewer = server.view(page, shown) if page is not None else None
         try:
             seen, _ = channel.next_state(-1, 0)
             sent = server.tab_state(page, shown) if page is not None else channel.state
@@ -293,8 +297,9 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.overlay: dict[str, bytes] = {}
         """Files rendered ahead of the full build, by output path: served instead of the disk's until it
         is done. Always replaced whole, never changed in place, so a request sees one or the other."""
-        self._viewers: dict[int, str] = {}
-        self._viewers_lock = threading.Lock()
+        self._viewers: dict[int, tuple[str, str]] = {}
+        """Each open tab's page (its URL path) and the hash of the bytes it was served."""
+        self._viewers_changed = threading.Condition()
         self._next_viewer = 0
         super().__init__(address, PreviewHandler)
 
@@ -317,22 +322,39 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         except OSError:
             return Served(status, self.placeholder(), "placeholder.html")
 
-    def view(self, page: str) -> int:
-        """Count a tab as showing the page at a URL path, until `unview` (its event stream closed)."""
-        with self._viewers_lock:
+    def view(self, page: str, shown: str) -> int:
+        """Count a tab as showing the page at a URL path, served as `shown`, until `unview` (its event
+        stream closed)."""
+        with self._viewers_changed:
             self._next_viewer += 1
-            self._viewers[self._next_viewer] = overlay_key(page) or ""
+            self._viewers[self._next_viewer] = (page, shown)
+            self._viewers_changed.notify_all()
             return self._next_viewer
 
     def unview(self, viewer: int) -> None:
         """The tab no longer shows its page."""
-        with self._viewers_lock:
+        with self._viewers_changed:
             self._viewers.pop(viewer, None)
+            self._viewers_changed.notify_all()
 
     def viewed(self) -> set[str]:
         """The output paths of the pages open in tabs now."""
-        with self._viewers_lock:
-            return {key for key in self._viewers.values() if key}
+        with self._viewers_changed:
+            return {key for page, _ in self._viewers.values() if (key := overlay_key(page))}
+
+    def await_tabs(self, seconds: float, cancelled: Callable[[], bool]) -> bool:
+        """Wait until every open tab shows what its page is served with now (the tabs told to reload
+        have loaded it again), at most `seconds` or until `cancelled`; True if they all do."""
+        deadline = time.monotonic() + seconds
+        with self._viewers_changed:
+            while True:
+                tabs = list(self._viewers.values())
+                if all(page_hash(self.lookup(page).body) == shown for page, shown in tabs):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0 or cancelled():
+                    return False
+                self._viewers_changed.wait(min(left, 0.05))
 
     def tab_state(self, page: str, shown: str) -> LiveState:
         """The state of one tab: the hash of what its page is served with now, whether that is not
@@ -473,8 +495,13 @@ class Preview:
         return True
 
     def refresh(self, changed: set[Path]) -> BuildReport | None:
-        """After a change to content or templates: the viewed pages first, then the whole site."""
-        return self.rebuild(interruptible=True) if self.render_viewed(changed) else None
+        """After a change to content or templates: the viewed pages first, then, once their tabs have
+        loaded them (the full build runs in this process and would slow their requests down), the
+        whole site."""
+        if not self.render_viewed(changed):
+            return None
+        self.server.await_tabs(TABS_SECONDS, lambda: bool(self._changes) or self._stop.is_set())
+        return self.rebuild(interruptible=True)
 
     def _watched(self) -> list[Path]:
         return [self.options.content_dir, self.options.templates_dir, CODE_DIR]
