@@ -23,6 +23,7 @@ from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import CODE_DIR, LiveState, Preview
 
 from .helpers import load_cases, start_preview
+from .netlify import headers_for, load_config
 
 REQUESTS = load_cases("requests.yaml")
 
@@ -134,6 +135,18 @@ def test_assets_have_their_types_and_head_has_no_body(served: Preview) -> None:
     status, headers, body = _get(served, f"/assets/{css}", method="HEAD")
     assert (status, headers["content-type"], body) == (200, "text/css; charset=utf-8", b"")
     assert int(headers["content-length"]) > 1000
+
+
+def test_fingerprinted_assets_are_cached_as_the_published_site_caches_them_and_nothing_else_is(
+    served: Preview,
+) -> None:
+    """A reload after a save fetches the page alone: its styles and scripts keep their names."""
+    css = next((served.options.out_dir / "assets").glob("style.*.css")).name
+    published = headers_for(f"/assets/{css}", load_config())["cache-control"]
+    assert "immutable" in published
+    assert _get(served, f"/assets/{css}")[1]["cache-control"] == published
+    for path in ("/papers/music-transformer/", "/api/papers.json", "/assets/style.0000000000.css", "/"):
+        assert _get(served, path)[1]["cache-control"] == "no-store", path
 
 
 def test_event_stream_starts_with_the_current_state(served: Preview) -> None:
@@ -365,13 +378,15 @@ def test_the_full_build_waits_for_the_tabs_to_load_the_fast_pages_but_not_for_a_
     """The full build runs in the preview's process: started at once, it slowed the reloads down."""
     paper, _ = tabs
     held = HeldBuild(preview)
-    monkeypatch.setattr("site_src.serve.server.TABS_SECONDS", WAIT)
+    monkeypatch.setattr("site_src.serve.server.TABS_SECONDS", 10 * WAIT)
     _edit(preview.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
     paper.until(paper.reloads)
     assert not held.started.wait(0.5)  # the tab was told to reload and has not yet
-    paper.load()
+    reloaded = Tab(preview, PAPER)  # as a browser reloads: the old page's stream lingers a while
     assert held.started.wait(WAIT)
     held.release()
+    paper.close()
+    paper = reloaded
 
     held = HeldBuild(preview)
     monkeypatch.setattr("site_src.serve.server.TABS_SECONDS", 0.2)
@@ -379,6 +394,7 @@ def test_the_full_build_waits_for_the_tabs_to_load_the_fast_pages_but_not_for_a_
     paper.until(paper.reloads)  # and never reloads (a tab closed without a goodbye)
     assert held.started.wait(WAIT)
     held.release()
+    paper.close()
 
 
 def test_a_template_edit_shows_in_the_viewed_page_before_the_full_build(

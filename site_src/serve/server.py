@@ -41,6 +41,7 @@ from site_src.build.output import MARKER
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.settings import ROOT, BuildOptions
+from site_src.pages.assets import ASSETS_FOLDER
 from site_src.pages.urls import output_file
 from site_src.serve.fast_render import edited_pages, fast_render
 
@@ -49,6 +50,8 @@ PREVIEW_PREFIX = "/_preview/"
 EVENTS_PATH = PREVIEW_PREFIX + "events"
 KEEPALIVE_SECONDS = 15.0
 STOP_SECONDS = 60.0
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""How the published site (netlify.toml) and the preview serve fingerprinted assets."""
 TABS_SECONDS = 2.0
 """How long the full build waits for the tabs to load the pages the fast render made (a reload takes
 a tenth of a second or so; a tab closed without a goodbye is counted as open until its keep-alive)."""
@@ -221,12 +224,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(head=True)
 
     def _send(
-        self, status: HTTPStatus, body: bytes, kind: str, head: bool, extra: Iterable[tuple[str, str]] = ()
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        kind: str,
+        head: bool,
+        extra: Iterable[tuple[str, str]] = (),
+        cache: str = "no-store",
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in extra:
             self.send_header(name, value)
@@ -251,7 +260,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         body = served.body
         if served.name.endswith(".html"):
             body = inject_live_script(body, page_hash(body))
-        self._send(served.status, body, content_type(Path(served.name)), head)
+        # as the published site: a fingerprinted asset never changes under its name (the tabs reload
+        # without fetching them again); everything else is fetched afresh
+        immutable = served.status == HTTPStatus.OK and request_path.startswith("/" + ASSETS_FOLDER)
+        cache = IMMUTABLE if immutable else "no-store"
+        self._send(served.status, body, content_type(Path(served.name)), head, cache=cache)
 
     def _stream_events(self) -> None:
         """Server-sent events: the current state now, then every new one, until the tab goes away.
@@ -343,13 +356,17 @@ class PreviewHTTPServer(ThreadingHTTPServer):
             return {key for page, _ in self._viewers.values() if (key := overlay_key(page))}
 
     def await_tabs(self, seconds: float, cancelled: Callable[[], bool]) -> bool:
-        """Wait until every open tab shows what its page is served with now (the tabs told to reload
-        have loaded it again), at most `seconds` or until `cancelled`; True if they all do."""
+        """Wait until every page open in a tab is shown as it is served now (the tabs told to reload have
+        loaded it again), at most `seconds` or until `cancelled`; True if they all are. A page counts
+        as shown once one tab shows it: a reloaded tab's old event stream lingers until its next
+        keep-alive, and is told apart from another tab on the same page by nothing."""
         deadline = time.monotonic() + seconds
         with self._viewers_changed:
             while True:
-                tabs = list(self._viewers.values())
-                if all(page_hash(self.lookup(page).body) == shown for page, shown in tabs):
+                shown: dict[str, bool] = {}
+                for page, served in self._viewers.values():
+                    shown[page] = shown.get(page, False) or page_hash(self.lookup(page).body) == served
+                if all(shown.values()):
                     return True
                 left = deadline - time.monotonic()
                 if left <= 0 or cancelled():
