@@ -6,7 +6,7 @@ import datetime
 import json
 from pathlib import Path
 
-from site_src.catalog.merge import build_catalog
+from site_src.catalog.merge import MadePapers, build_catalog
 from site_src.catalog.model import DigestFile, Entry, Metadata, Note
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import TextFile
@@ -50,6 +50,34 @@ def test_same_paper_in_several_digests_is_one_paper_and_latest_text_wins() -> No
         "(2025-06-01.txt:3) (the latest abstract is used; make them equal to silence this)"
     ]
     assert [d.date.day for d in catalog.digests] == [26, 1]
+
+
+def test_a_catalog_made_again_reuses_only_the_papers_whose_inputs_are_the_same() -> None:
+    """The preview makes the catalog at every save from the papers of the last one: what it gets must be
+    the catalog made from nothing, whatever changed (a listing, a position, a note, a digest)."""
+    note = Note(slug="pointer-networks", source=Source("notes/pointer-networks.md"), body="First.")
+    first, second = (
+        Entry("Pointer Networks", ABSTRACT, Source("a.txt", 3)),
+        Entry("Music", ABSTRACT, Source("a.txt", 7)),
+    )
+    day = datetime.date(2025, 6, 28)
+    steps = [
+        ([DigestFile(day, (first, second), Source("a.txt"))], []),
+        ([DigestFile(day, (second,), Source("a.txt"))], []),  # the same entry, one place up
+        ([_digest(26, ("Music Transformer", ABSTRACT), ("Pointer Networks", ABSTRACT))], []),
+        ([_digest(26, ("Music Transformer", ABSTRACT + " Revised."), ("Pointer Networks", ABSTRACT))], []),
+        ([_digest(26, ("Pointer Networks", ABSTRACT), ("Music Transformer", ABSTRACT + " Revised."))], [note]),
+        ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], [note]),
+        ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], []),
+    ]
+    made: MadePapers = {}
+    for digests, notes in steps:
+        catalog = build_catalog(digests, TOPICS, notes, Problems(), made=made)
+        assert catalog == build_catalog(digests, TOPICS, notes, Problems())
+        assert sorted(p.slug for p in made.values()) == sorted(catalog.papers)
+    digests, notes = steps[-1]
+    again = build_catalog(digests, TOPICS, notes, Problems(), made=made)
+    assert all(again.papers[slug] is catalog.papers[slug] for slug in again.papers)
 
 
 def test_every_paper_gets_one_to_three_topics() -> None:

@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from site_src.build.keys import CACHE_FORMAT, code_key
 from site_src.build.memos import (
@@ -40,6 +40,9 @@ from site_src.build.memos import (
 from site_src.build.parallel import collector_paused
 from site_src.errors import Problem, Source
 from site_src.pages.urls import UnsafePathError, checked_output_path
+
+if TYPE_CHECKING:
+    from site_src.catalog.merge import MadePapers
 
 _T = TypeVar("_T")
 CACHE_FILE = "build.json"
@@ -167,6 +170,9 @@ class BuildCache:
     pending_memos: Callable[[], tuple[bytes | None, str]] | None = None
     """Where the memos are still to be read from (their bytes and the file's name), until a build
     needs them: `load_memos`."""
+    made_papers: MadePapers = field(default_factory=dict)
+    """The papers of the last catalog made with this cache, by what they were made from: kept in memory
+    only, for the preview, which makes a catalog at every save (see `build_catalog`)."""
     _used: set[str] = field(default_factory=set)
 
     @classmethod

@@ -98,7 +98,7 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
             "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
         )
 
-    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all)
+    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all, cache.made_papers)
     problems.raise_if_errors()
     return catalog
 

@@ -7,6 +7,7 @@ result that need not be remade (tests/test_incremental.py compares warm builds w
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -67,8 +68,9 @@ def taxonomy_key(text: str) -> str:
     return fingerprint(text)
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def classification_key(taxonomy: str, title: str, abstract: str) -> str:
-    """One paper's topics: its text under one taxonomy."""
+    """One paper's topics: its text under one taxonomy (remembered: the preview asks at every save)."""
     return fingerprint(taxonomy, title, abstract)
 
 

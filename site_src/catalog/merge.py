@@ -172,14 +172,23 @@ def _paper(
     )
 
 
+PaperInputs = tuple[str, str, tuple[tuple[object, int, Entry], ...], Note | None, tuple[TopicAssignment, ...]]
+"""Everything `_paper` makes a paper from: its identity, slug, listings (digest date, position,
+entry), note and topics."""
+MadePapers = dict[PaperInputs, Paper]
+
+
 def build_catalog(
     digest_files: Sequence[DigestFile],
     topics: Sequence[Topic],
     notes: Iterable[Note],
     problems: Problems,
     classify_all: ClassifyAll | None = None,
+    made: MadePapers | None = None,
 ) -> Catalog:
-    """Merge digests into papers (deduplicated across days) and apply topics and notes."""
+    """Merge digests into papers (deduplicated across days) and apply topics and notes. `made` holds the
+    papers of the last catalog made in this process by what they were made from, and is replaced by
+    this one's: the preview makes the catalog at every save, mostly of the same papers."""
     digests = _check_unique_dates(digest_files, problems)
     key_of = paper_keys(digests)
     groups = _group_listings(digests, key_of)
@@ -192,10 +201,25 @@ def build_catalog(
     latest = [(groups[key][-1].entry.title, groups[key][-1].entry.abstract) for key in automatic]
     chosen.update(zip(automatic, classify_all(latest), strict=True))
     papers: dict[str, Paper] = {}
+    now: MadePapers = {}
     for key, listings in groups.items():
         _warn_changed_abstract(listings, problems)
         _warn_retitled(listings, problems)
-        papers[slugs[key]] = _paper(key, slugs[key], listings, notes_by_slug.get(slugs[key]), chosen[key])
+        slug, note = slugs[key], notes_by_slug.get(slugs[key])
+        inputs = (
+            key,
+            slug,
+            tuple((item.digest.date, item.position, item.entry) for item in listings),
+            note,
+            chosen[key],
+        )
+        paper = made.get(inputs) if made else None
+        if paper is None:
+            paper = _paper(key, slug, listings, note, chosen[key])
+        papers[slug] = now[inputs] = paper
+    if made is not None:
+        made.clear()
+        made.update(now)
     visible = {slug: papers[slug] for slug in sorted(papers) if not papers[slug].hidden}
     return Catalog(
         papers=visible,
