@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from site_src.catalog.merge import MadePapers, build_catalog
-from site_src.catalog.model import DigestFile, Entry, Metadata, Note
+from site_src.catalog.model import DigestFile, Entry, Metadata, Note, TopicAssignment
+from site_src.catalog.topics import Classifier
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import TextFile
 from site_src.inputs.taxonomy import parse_taxonomy
@@ -70,13 +72,23 @@ def test_a_catalog_made_again_reuses_only_the_papers_whose_inputs_are_the_same()
         ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], [note]),
         ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], []),
     ]
+    classifier = Classifier.for_topics(TOPICS)
+    remembered: dict[tuple[str, str], tuple[TopicAssignment, ...]] = {}
+
+    def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
+        """As the build classifies: remembered per text, so the same objects again."""
+        for pair in pairs:
+            if pair not in remembered:
+                remembered[pair] = classifier.assign(*pair)
+        return [remembered[pair] for pair in pairs]
+
     made: MadePapers = {}
     for digests, notes in steps:
-        catalog = build_catalog(digests, TOPICS, notes, Problems(), made=made)
+        catalog = build_catalog(digests, TOPICS, notes, Problems(), classify_all, made)
         assert catalog == build_catalog(digests, TOPICS, notes, Problems())
         assert sorted(p.slug for p in made.values()) == sorted(catalog.papers)
     digests, notes = steps[-1]
-    again = build_catalog(digests, TOPICS, notes, Problems(), made=made)
+    again = build_catalog(digests, TOPICS, notes, Problems(), classify_all, made)
     assert all(again.papers[slug] is catalog.papers[slug] for slug in again.papers)
 
 

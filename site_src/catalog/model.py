@@ -236,5 +236,10 @@ class Catalog:
 
     @cached_property
     def topic_counts(self) -> dict[str, int]:
-        """How many visible papers each topic has, in taxonomy order."""
-        return {slug: len(papers) for slug, papers in self.papers_by_topic.items()}
+        """How many visible papers each topic has, in taxonomy order (counted, not sorted: the home page
+        and the list of pages need the counts alone)."""
+        counts = dict.fromkeys((t.slug for t in self.topics), 0)
+        for paper in self.papers.values():
+            for slug in paper.topic_slugs:
+                counts[slug] += 1
+        return counts
