@@ -30,12 +30,12 @@ pages/     the catalog as Markdown pages, rendered to HTML, plus every other fil
   urls          every slug, link and output path, and the guarantee that paths stay inside
   kinds         a frozen dataclass per page kind: what its template sees and its front matter
   paginator     a topic's papers cut into pages that stay put as papers arrive
-  maker         the catalog into Markdown pages (PageMaker), named by cheap PageSpecs
+  maker         the catalog into Markdown pages (PageMaker), named by cheap PageSpecs, paper pages outlined
   yaml_writer   the front matter written as deterministic YAML
   render        Markdown pages through Jinja (autoescape, StrictUndefined) into HTML
   assets        static files under fingerprinted names
   api           JSON API, sitemap.xml and robots.txt
-  feeds         Atom and JSON Feed for the site, each topic and each digest; an OPML of them all
+  feeds         Atom and JSON Feed for the site, each topic and each digest, keyed; an OPML of them all
 search/    the client-side search, prebuilt
   analysis      words into lunr terms exactly as lunr.js makes them in the browser
   lunrindex     a lunr index built in one pass, written whole or in pieces
