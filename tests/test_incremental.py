@@ -84,6 +84,20 @@ EDITS: list[tuple[str, Edit]] = [
             encoding="utf-8",
         ),
     ),
+    (
+        "date a paper in its note (the lists that show it cite it with the date)",
+        lambda c, t: _replace(
+            c / "notes/pretraining-language-models-with-human-preferences.md",
+            "authors:",
+            "published: 2023-02-16\nauthors:",
+        ),
+    ),
+    (
+        "give a paper its arXiv identifier in its note (lists cite it by its DOI)",
+        lambda c, t: _replace(
+            c / "notes/pretraining-language-models-with-human-preferences.md", "authors:", "arxiv: 2302.08582\nauthors:"
+        ),
+    ),
     ("swap two papers of a digest (search numbers papers in digest order)", lambda c, t: _swap_first_papers(c)),
     (
         "hide a paper",

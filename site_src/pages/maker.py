@@ -45,7 +45,7 @@ from site_src.pages.kinds import (
     TopicSummary,
     front_matter,
 )
-from site_src.pages.paginator import archive_pages, window
+from site_src.pages.paginator import Window, archive_pages, window
 from site_src.pages.urls import (
     OPML_PATH,
     SiteUrls,
@@ -214,12 +214,50 @@ class PageMaker:
         return self._makers[spec.kind](spec)
 
     def outline(self, spec: PageSpec) -> Outline | None:
-        """A paper page's outline; None for the other kinds, which are few and keyed by their Markdown
-        page. Making every paper page only to learn that it had not changed was most of a daily build."""
-        if spec.kind != "paper":
-            return None
-        paper = self.catalog.papers[spec.key]
-        return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, self.paper_inputs(paper))
+        """The outline of a paper page, a digest page or a topic's archive page; None for the other
+        kinds (a few dozen pages), keyed by their Markdown page. Making every page only to learn that
+        it had not changed was most of a daily build."""
+        if spec.kind == "paper":
+            paper = self.catalog.papers[spec.key]
+            return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, self.paper_inputs(paper))
+        if spec.kind == "digest":
+            index = self.digest_places[spec.key]
+            digest = self.catalog.digests[index]
+            newer, older = self._around(index)
+            inputs = repr(
+                (
+                    digest.date,
+                    digest.title,
+                    digest.note,
+                    [self._ref_inputs(self.catalog.papers[s]) for s in digest.slugs],
+                    [(d.date, d.title, len(d.slugs)) if d else None for d in (newer, older)],
+                )
+            )
+            return Outline(digest_path(digest.date), DigestPage.template, self._digest_updated(digest), inputs)
+        if spec.kind == "topic" and spec.number > 0:
+            topic = self.catalog.topic(spec.key)
+            page, shown = self._topic_window(topic, spec.number)
+            inputs = repr((topic.name, topic.description, page, [self._ref_inputs(p) for p in shown]))
+            updated = max((p.last_seen for p in shown), default=self.newest)
+            return Outline(topic_page_path(topic.slug, spec.number), TopicPage.template, updated, inputs)
+        return None
+
+    def _ref_inputs(self, paper: Paper) -> tuple[object, ...]:
+        """Everything `paper_ref` reads of a paper (and of its topics)."""
+        meta = paper.meta
+        names = [self.catalog.topic(slug).name for slug in paper.topic_slugs]
+        dates = [a.date for a in paper.appearances]
+        return (
+            paper.slug,
+            paper.title,
+            paper.abstract,
+            paper.topic_slugs,
+            names,
+            dates,
+            meta.authors,
+            meta.published,
+            meta.arxiv,
+        )
 
     @cached_property
     def digests_by_date(self) -> dict[datetime.date, Digest]:
@@ -368,10 +406,8 @@ class PageMaker:
 
     def digest_page(self, index: int) -> Page:
         """One day's papers in the curator's order, linked to the days before and after."""
-        digests = self.catalog.digests
-        digest = digests[index]
-        newer = digests[index - 1] if index > 0 else None
-        older = digests[index + 1] if index + 1 < len(digests) else None
+        digest = self.catalog.digests[index]
+        newer, older = self._around(index)
         ref = self.digest_ref(digest)
         data = DigestPage(
             bib_url=self.urls.link(bibtex_file(digest_path(digest.date))),
@@ -382,18 +418,32 @@ class PageMaker:
             papers=tuple(self.paper_ref(self.catalog.papers[s]) for s in digest.slugs),
             older=self.digest_ref(older) if older else None,
             newer=self.digest_ref(newer) if newer else None,
-            # its papers' lists of digests grow when a later digest lists one of them again
-            updated=max([digest.date, *(self.catalog.papers[s].last_seen for s in digest.slugs)]),
+            updated=self._digest_updated(digest),
             feeds=self.feed_links(digest_path(digest.date), f"Digest of {long_date(digest.date)}"),
         )
         return Page(digest_path(digest.date), data, digest.note)
+
+    def _around(self, index: int) -> tuple[Digest | None, Digest | None]:
+        """The digests before and after the one at `index` (newest first): newer, older."""
+        digests = self.catalog.digests
+        return digests[index - 1] if index > 0 else None, digests[index + 1] if index + 1 < len(digests) else None
+
+    def _digest_updated(self, digest: Digest) -> datetime.date:
+        """When a digest's page last changed: its papers' lists of digests grow when a later digest
+        lists one of them again."""
+        return max([digest.date, *(self.catalog.papers[s].last_seen for s in digest.slugs)])
+
+    def _topic_window(self, topic: Topic, number: int) -> tuple[Window, list[Paper]]:
+        """Which of a topic's pages `number` is, and the papers it shows."""
+        papers = self.catalog.papers_by_topic[topic.slug]
+        page = window(len(papers), number)
+        return page, papers[len(papers) - page.last : len(papers) - page.first + 1]
 
     def topic_page(self, topic: Topic, number: int = 0) -> Page:
         """A topic's own page (number 0: what it covers and its newest papers) or one of its archive
         pages (1 and up, oldest first), papers newest first on each (see `paginator`)."""
         papers = self.catalog.papers_by_topic[topic.slug]
-        page = window(len(papers), number)
-        shown = papers[len(papers) - page.last : len(papers) - page.first + 1]
+        page, shown = self._topic_window(topic, number)
 
         def link(number: int | None) -> str | None:
             return None if number is None else self.urls.link(topic_page_path(topic.slug, number))
