@@ -30,7 +30,7 @@ pages/     the catalog as Markdown pages, rendered to HTML, plus every other fil
   urls          every slug, link and output path, and the guarantee that paths stay inside
   kinds         a frozen dataclass per page kind: what its template sees and its front matter
   paginator     a topic's papers cut into pages that stay put as papers arrive
-  maker         the catalog into Markdown pages (PageMaker), named by cheap PageSpecs, paper pages outlined
+  maker         the catalog into Markdown pages (PageMaker), named by cheap PageSpecs, most outlined
   yaml_writer   the front matter written as deterministic YAML
   render        Markdown pages through Jinja (autoescape, StrictUndefined) into HTML
   assets        static files under fingerprinted names

@@ -1,7 +1,7 @@
 """Pages made, keyed, rendered and staged where the work is: in worker processes when there are many.
 
-Each page goes through the same steps wherever it runs: compute its key (a paper page's from its
-outline, what it is made from; any other page's from its Markdown page), keep its files if the
+Each page goes through the same steps wherever it runs: compute its key (a paper, digest or topic
+archive page's from its outline, what it is made from; any other page's from its Markdown page), keep its files if the
 last build made them from the same key (and they are still on disk as written), else make and
 render it and stage the files whose bytes changed. Workers are
 forked, so they share the catalog and the cache without copying them; only small results come
@@ -71,7 +71,7 @@ class PageResult:
 
 def process(job: PageJob, index: int) -> PageResult:
     """Key the page `job.specs[index]`; keep its files if the last build made them from the same key,
-    else make, render and stage it. A paper page is keyed by its outline, without being made."""
+    else make, render and stage it. A page with an outline is keyed by it, without being made."""
     start = time.perf_counter()
     spec = job.specs[index]
     outline = job.maker.outline(spec)

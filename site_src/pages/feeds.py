@@ -186,7 +186,6 @@ class FeedFiles:
     name: str
     """The feed's name among the groups of files a build remembers."""
     key: str
-    paths: tuple[str, str]
     make: Callable[[], list[OutputFile]]
 
 
@@ -208,7 +207,7 @@ def feed_files(
             ]
 
         key = fingerprint(template_key, repr(context))
-        return FeedFiles(f"feed:{feed.folder}", key, (feed.atom_path, feed.json_path), make)
+        return FeedFiles(f"feed:{feed.folder}", key, make)
 
     feeds = [files(feed, writer.context(feed)) for feed in [site, *topics, *digests]]
     opml = env.get_template("feeds.opml").render(

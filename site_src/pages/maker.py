@@ -306,6 +306,7 @@ class PageMaker:
         """Make what many pages share before render workers are forked, so that no worker makes it again."""
         for shared in ("citations", "listings", "digests_by_date", "per_digest", "cooccurring"):
             getattr(self, shared)
+        self.catalog.papers_by_topic  # noqa: B018 - sorted once here, not in every worker
 
     def paper_ref(self, paper: Paper) -> PaperRef:
         """A paper as lists show it."""

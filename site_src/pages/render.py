@@ -48,6 +48,10 @@ def person(name: str) -> dict[str, str]:
     return {"@type": "Person", "name": name}
 
 
+KEPT_TEMPLATES = 256
+"""Compiled templates kept per process (a site has about twenty; the preview compiles each saved one)."""
+
+
 class CompiledTemplates(BytecodeCache):
     """Templates compiled once per process, by file and source: the preview makes a new environment at
     every save, and compiling the templates again each time cost a tenth of a second. Held as code
@@ -61,6 +65,8 @@ class CompiledTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         if bucket.code is not None:
+            if len(self._code) >= KEPT_TEMPLATES:  # a long preview session: the oldest go first
+                del self._code[next(iter(self._code))]
             self._code[(bucket.key, bucket.checksum)] = bucket.code
 
 

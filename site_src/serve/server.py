@@ -50,12 +50,14 @@ PREVIEW_PREFIX = "/_preview/"
 EVENTS_PATH = PREVIEW_PREFIX + "events"
 KEEPALIVE_SECONDS = 15.0
 STOP_SECONDS = 60.0
+"""How long `stop` waits for the background threads (a build stage that reports no progress)."""
 IMMUTABLE = "public, max-age=31536000, immutable"
 """How the published site (netlify.toml) and the preview serve fingerprinted assets."""
+PLACEHOLDER = "placeholder.html"
+"""The name `lookup` gives what it serves when a file cannot be read."""
 TABS_SECONDS = 2.0
 """How long the full build waits for the tabs to load the pages the fast render made (a reload takes
 a tenth of a second or so; a tab closed without a goodbye is counted as open until its keep-alive)."""
-"""How long `stop` waits for the background threads (a build stage that reports no progress)."""
 CODE_DIR = ROOT / "site_src"
 
 _TYPES = {
@@ -262,7 +264,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             body = inject_live_script(body, page_hash(body))
         # as the published site: a fingerprinted asset never changes under its name (the tabs reload
         # without fetching them again); everything else is fetched afresh
-        immutable = served.status == HTTPStatus.OK and request_path.startswith("/" + ASSETS_FOLDER)
+        immutable = (
+            served.status == HTTPStatus.OK
+            and served.name != PLACEHOLDER  # a file that vanished under the request: never kept
+            and request_path.startswith("/" + ASSETS_FOLDER)
+        )
         cache = IMMUTABLE if immutable else "no-store"
         self._send(served.status, body, content_type(Path(served.name)), head, cache=cache)
 
@@ -333,7 +339,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         try:
             return Served(status, target.read_bytes(), target.name)
         except OSError:
-            return Served(status, self.placeholder(), "placeholder.html")
+            return Served(status, self.placeholder(), PLACEHOLDER)
 
     def view(self, page: str, shown: str) -> int:
         """Count a tab as showing the page at a URL path, served as `shown`, until `unview` (its event
@@ -361,17 +367,20 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         as shown once one tab shows it: a reloaded tab's old event stream lingers until its next
         keep-alive, and is told apart from another tab on the same page by nothing."""
         deadline = time.monotonic() + seconds
-        with self._viewers_changed:
-            while True:
-                shown: dict[str, bool] = {}
-                for page, served in self._viewers.values():
-                    shown[page] = shown.get(page, False) or page_hash(self.lookup(page).body) == served
-                if all(shown.values()):
-                    return True
-                left = deadline - time.monotonic()
-                if left <= 0 or cancelled():
-                    return False
-                self._viewers_changed.wait(min(left, 0.05))
+        while True:
+            with self._viewers_changed:
+                tabs = list(self._viewers.values())
+            shown: dict[str, bool] = {}  # the pages looked up outside the lock: tabs come and go meanwhile
+            for page, served in tabs:
+                shown[page] = shown.get(page, False) or page_hash(self.lookup(page).body) == served
+            if all(shown.values()):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0 or cancelled():
+                return False
+            with self._viewers_changed:
+                if list(self._viewers.values()) == tabs:
+                    self._viewers_changed.wait(min(left, 0.05))
 
     def tab_state(self, page: str, shown: str) -> LiveState:
         """The state of one tab: the hash of what its page is served with now, whether that is not
