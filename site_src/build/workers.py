@@ -24,7 +24,7 @@ from site_src.build.cache import BuildCache
 from site_src.build.output import StagedFile, stage_bytes
 from site_src.build.parallel import frozen_for_fork, worker_count
 from site_src.errors import Problem
-from site_src.pages.maker import PageMaker, PageSpec
+from site_src.pages.maker import Outline, Page, PageMaker, PageSpec
 from site_src.pages.render import Renderer, template_problem
 
 PARALLEL_FROM = 300
@@ -75,19 +75,18 @@ def process(job: PageJob, index: int) -> PageResult:
     start = time.perf_counter()
     spec = job.specs[index]
     outline = job.maker.outline(spec)
-    if outline is not None:
-        key = job.renderer.outline_key(outline)
-        facts = (outline.path, key, outline.updated, outline.sitemap)
-        kept = _kept(job, job.renderer.output_paths(outline), key)
-        if kept is not None:
-            return PageResult(*facts, kept, False, outline.template, None, time.perf_counter() - start)
-    page = job.maker.make(spec)
+    page: Page | None = None
+    shape: Page | Outline
     if outline is None:
+        page = shape = job.maker.make(spec)
         key = job.renderer.key(page)
-        facts = (page.path, key, page.data.updated, page.sitemap)
-        kept = _kept(job, job.renderer.output_paths(page), key)
-        if kept is not None:
-            return PageResult(*facts, kept, False, page.template, None, time.perf_counter() - start)
+    else:
+        shape, key = outline, job.renderer.outline_key(outline)
+    facts = (shape.path, key, shape.updated, shape.sitemap)
+    kept = _kept(job, job.renderer.output_paths(shape), key)
+    if kept is not None:
+        return PageResult(*facts, kept, False, shape.template, None, time.perf_counter() - start)
+    page = page or job.maker.make(spec)
     made = time.perf_counter()
     try:
         outputs = job.renderer.render(page)

@@ -81,6 +81,11 @@ class Page:
         """The Jinja template that renders the page."""
         return self.data.template
 
+    @property
+    def updated(self) -> datetime.date | None:
+        """The newest digest the page shows, for the sitemap."""
+        return self.data.updated
+
     def to_markdown(self) -> str:
         """The page as published: front matter, then body."""
         return join_front_matter(front_matter(self.data), self.body)
