@@ -7,8 +7,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from site_src.catalog.merge import MadePapers, build_catalog
-from site_src.catalog.model import DigestFile, Entry, Metadata, Note, TopicAssignment
+from site_src.catalog.merge import CatalogMemo, ClassifyAll, build_catalog
+from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Topic, TopicAssignment
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import TextFile
@@ -56,39 +56,52 @@ def test_same_paper_in_several_digests_is_one_paper_and_latest_text_wins() -> No
 
 def test_a_catalog_made_again_reuses_only_the_papers_whose_inputs_are_the_same() -> None:
     """The preview makes the catalog at every save from the papers of the last one: what it gets must be
-    the catalog made from nothing, whatever changed (a listing, a position, a note, a digest)."""
+    the catalog made from nothing, with the same warnings, whatever changed (a listing, a position, a
+    note, a digest, the taxonomy)."""
     note = Note(slug="pointer-networks", source=Source("notes/pointer-networks.md"), body="First.")
     first, second = (
         Entry("Pointer Networks", ABSTRACT, Source("a.txt", 3)),
         Entry("Music", ABSTRACT, Source("a.txt", 7)),
     )
     day = datetime.date(2025, 6, 28)
+    fewer_topics = tuple(t for t in TOPICS if t.slug != "music")
+    twice = [_digest(25, ("Music Transformer", ABSTRACT)), _digest(26, ("Music Transformer", ABSTRACT + " Revised."))]
     steps = [
-        ([DigestFile(day, (first, second), Source("a.txt"))], []),
-        ([DigestFile(day, (second,), Source("a.txt"))], []),  # the same entry, one place up
-        ([_digest(26, ("Music Transformer", ABSTRACT), ("Pointer Networks", ABSTRACT))], []),
-        ([_digest(26, ("Music Transformer", ABSTRACT + " Revised."), ("Pointer Networks", ABSTRACT))], []),
-        ([_digest(26, ("Pointer Networks", ABSTRACT), ("Music Transformer", ABSTRACT + " Revised."))], [note]),
-        ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], [note]),
-        ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], []),
+        ([DigestFile(day, (first, second), Source("a.txt"))], [], TOPICS),
+        ([DigestFile(day, (second,), Source("a.txt"))], [], TOPICS),  # the same entry, one place up
+        ([_digest(26, ("Music Transformer", ABSTRACT), ("Pointer Networks", ABSTRACT))], [], TOPICS),
+        ([_digest(26, ("Music Transformer", ABSTRACT + " Revised."), ("Pointer Networks", ABSTRACT))], [], TOPICS),
+        ([_digest(26, ("Pointer Networks", ABSTRACT), ("Music Transformer", ABSTRACT + " Revised."))], [note], TOPICS),
+        ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], [note], TOPICS),
+        ([_digest(26, ("Pointer Networks", ABSTRACT)), _digest(27, ("Music Transformer", ABSTRACT))], [], TOPICS),
+        (twice, [], TOPICS),  # a warning: the abstract changed between the two listings
+        (twice, [], fewer_topics),
     ]
-    classifier = Classifier.for_topics(TOPICS)
-    remembered: dict[tuple[str, str], tuple[TopicAssignment, ...]] = {}
+    remembered: dict[tuple[object, ...], tuple[TopicAssignment, ...]] = {}
 
-    def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
-        """As the build classifies: remembered per text, so the same objects again."""
-        for pair in pairs:
-            if pair not in remembered:
-                remembered[pair] = classifier.assign(*pair)
-        return [remembered[pair] for pair in pairs]
+    def classifying(topics: tuple[Topic, ...]) -> ClassifyAll:
+        """As the build classifies: remembered per taxonomy and text, so the same objects again."""
+        classifier = Classifier.for_topics(topics)
 
-    made: MadePapers = {}
-    for digests, notes in steps:
-        catalog = build_catalog(digests, TOPICS, notes, Problems(), classify_all, made)
-        assert catalog == build_catalog(digests, TOPICS, notes, Problems())
-        assert sorted(p.slug for p in made.values()) == sorted(catalog.papers)
-    digests, notes = steps[-1]
-    again = build_catalog(digests, TOPICS, notes, Problems(), classify_all, made)
+        def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
+            for pair in pairs:
+                if (topics, *pair) not in remembered:
+                    remembered[(topics, *pair)] = classifier.assign(*pair)
+            return [remembered[(topics, *pair)] for pair in pairs]
+
+        return classify_all
+
+    memo = CatalogMemo()
+    for digests, notes, topics in steps:
+        classify_all = classifying(topics)
+        problems, from_nothing = Problems(), Problems()
+        catalog = build_catalog(digests, topics, notes, problems, classify_all, memo)
+        assert catalog == build_catalog(digests, topics, notes, from_nothing)
+        assert [str(p) for p in problems] == [str(p) for p in from_nothing]
+        assert sorted(made.paper.slug for made in memo.papers.values()) == sorted(catalog.papers)
+    assert "music" not in {t.slug for p in catalog.papers.values() for t in p.topics}
+    assert [str(p) for p in problems] != []
+    again = build_catalog(digests, topics, notes, Problems(), classify_all, memo)
     assert all(again.papers[slug] is catalog.papers[slug] for slug in again.papers)
 
 

@@ -42,7 +42,7 @@ from site_src.errors import Problem, Source
 from site_src.pages.urls import UnsafePathError, checked_output_path
 
 if TYPE_CHECKING:
-    from site_src.catalog.merge import MadePapers
+    from site_src.catalog.merge import CatalogMemo
 
 _T = TypeVar("_T")
 CACHE_FILE = "build.json"
@@ -170,9 +170,9 @@ class BuildCache:
     pending_memos: Callable[[], tuple[bytes | None, str]] | None = None
     """Where the memos are still to be read from (their bytes and the file's name), until a build
     needs them: `load_memos`."""
-    made_papers: MadePapers = field(default_factory=dict)
-    """The papers of the last catalog made with this cache, by what they were made from: kept in memory
-    only, for the preview, which makes a catalog at every save (see `build_catalog`)."""
+    catalog: CatalogMemo | None = None
+    """What the last catalog made with this cache was made from: kept in memory only, for the
+    preview, which makes a catalog at every save (see `build_catalog`)."""
     _used: set[str] = field(default_factory=set)
 
     @classmethod

@@ -15,7 +15,7 @@ from typing import TypeVar
 from site_src.build.cache import BuildCache
 from site_src.build.keys import classification_key, input_key, parse_context, taxonomy_key
 from site_src.build.parallel import fork_map
-from site_src.catalog.merge import build_catalog
+from site_src.catalog.merge import CatalogMemo, build_catalog
 from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssignment
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, Source
@@ -98,7 +98,9 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
             "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
         )
 
-    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all, cache.made_papers)
+    if cache.catalog is None:
+        cache.catalog = CatalogMemo()
+    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all, cache.catalog)
     problems.raise_if_errors()
     return catalog
 

@@ -72,6 +72,8 @@ def decode(data: bytes, source: Source, problems: Problems) -> str | None:
             "save the file with UTF-8 encoding",
         )
         return None
+    if "\r" not in text:  # the usual case, and a search is much cheaper than two replacements (0.07 s at 50k papers)
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
