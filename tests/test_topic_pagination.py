@@ -80,3 +80,27 @@ def test_a_new_digest_leaves_full_archive_pages_as_they_were(tmp_path: Path) -> 
     own = _titles(page(out, "topics/music/"))
     assert len(own) == 70 and own[0] == "Music Model Number 150"
     assert {path: (out / path).read_bytes() for path in archive} == before
+
+
+def test_a_new_archive_page_is_linked_from_the_one_before_it_by_a_warm_build(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-01.txt": text_digest("Jun 1", _papers(range(60))),
+            "digests/2025-06-02.txt": text_digest("Jun 2", _papers(range(60, 150))),
+        },
+    )
+    out, clean = tmp_path / "public", tmp_path / "clean"
+    build_into(content, out)  # 150 papers: archive pages 1 and 2, page 2 followed by the topic's own page
+    assert page(out, "topics/music/page/2/").xpath("//a[@rel='prev']/@href") == ["/topics/music/"]
+    first = (out / "topics/music/page/1/index.html").read_bytes()
+
+    (content / "digests/2025-06-03.txt").write_text(text_digest("Jun 3", _papers(range(150, 210))))
+    build_into(content, out)  # 210 papers: a third archive page, between page 2 and the own page
+
+    assert page(out, "topics/music/page/2/").xpath("//a[@rel='prev']/@href") == ["/topics/music/page/3/"]
+    assert page(out, "topics/music/page/3/").xpath("//a[@rel='prev']/@href") == ["/topics/music/"]
+    assert (out / "topics/music/page/1/index.html").read_bytes() == first
+    build_into(content, clean)
+    for name in ("page/2/index.html", "page/2/index.md", "page/3/index.html", "index.html"):
+        assert (out / "topics/music" / name).read_bytes() == (clean / "topics/music" / name).read_bytes(), name

@@ -242,7 +242,9 @@ class PageMaker:
         if spec.kind == "topic" and spec.number > 0:
             topic = self.catalog.topic(spec.key)
             page, shown = self._topic_window(topic, spec.number)
-            inputs = repr((topic.name, topic.description, page, [self._ref_inputs(p) for p in shown]))
+            # the window as the page shows it: a new archive page elsewhere changes no link on this one
+            links = (page.number, page.first, page.last, page.newer, page.older)
+            inputs = repr((topic.name, topic.description, links, [self._ref_inputs(p) for p in shown]))
             updated = max((p.last_seen for p in shown), default=self.newest)
             return Outline(topic_page_path(topic.slug, spec.number), TopicPage.template, updated, inputs)
         return None
