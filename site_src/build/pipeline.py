@@ -135,10 +135,11 @@ def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: 
         feeds, opml = feed_files(site.catalog, site.settings, site.urls, options.templates_dir, template)
         for feed in feeds:
             staging.add_group(feed.name, feed.key, feed.make)
-    with timings.stage("citations"):
-        citations = bibtex_files(site.catalog, site.maker.citations)
-    for file in [*api, opml, *citations, *asset_files(site.assets)]:
+    for file in [*api, opml, *asset_files(site.assets)]:
         staging.add(file)
+    with timings.stage("citations"):
+        for file in bibtex_files(site.catalog, site.maker.citations):
+            staging.add(file)
 
 
 def _pages(

@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -223,17 +223,12 @@ class Citations:
         return "\n".join(self.entry(p) for p in papers).encode("utf-8")
 
 
-def bibtex_files(catalog: Catalog, citations: Citations) -> list[OutputFile]:
-    """`index.bib` beside every paper, digest and topic page."""
+def bibtex_files(catalog: Catalog, citations: Citations) -> Iterator[OutputFile]:
+    """`index.bib` beside every paper, digest and topic page (made as they are staged: at 50k papers
+    holding them all at once took memory the build's peak could not spare)."""
     papers = catalog.papers
-    return [
-        *(OutputFile(bibtex_file(paper_path(slug)), citations.listing([p])) for slug, p in papers.items()),
-        *(
-            OutputFile(bibtex_file(digest_path(d.date)), citations.listing(papers[s] for s in d.slugs))
-            for d in catalog.digests
-        ),
-        *(
-            OutputFile(bibtex_file(topic_path(t.slug)), citations.listing(catalog.papers_by_topic[t.slug]))
-            for t in catalog.topics
-        ),
-    ]
+    yield from (OutputFile(bibtex_file(paper_path(slug)), citations.listing([p])) for slug, p in papers.items())
+    for d in catalog.digests:
+        yield OutputFile(bibtex_file(digest_path(d.date)), citations.listing(papers[s] for s in d.slugs))
+    for t in catalog.topics:
+        yield OutputFile(bibtex_file(topic_path(t.slug)), citations.listing(catalog.papers_by_topic[t.slug]))
