@@ -31,11 +31,6 @@ PARALLEL_FROM = 300
 """Fewer pages than this render in-process: starting workers would cost more than it saves."""
 CHUNK = 64
 """Pages per task handed to a worker: large enough to keep messages few, small enough to balance."""
-LIVES = 4
-"""How many workers in turn do each worker's share of the pages: a worker's memory grows as it goes
-(it writes to the parent's pages it touches, which then stop being shared, and remembers what it
-made), and a fresh one forks sharing everything again. At 50k papers two workers that lived the
-whole stage reached 560 MB each."""
 
 
 @dataclass(frozen=True)
@@ -138,9 +133,8 @@ class PageWork:
         if self.workers > 1:
             _JOB = self.job  # forked workers inherit it, with the catalog and the cache it refers to
             frozen_for_fork()
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
             chunks = [range(i, min(i + CHUNK, len(self.job.specs))) for i in range(0, len(self.job.specs), CHUNK)]
-            lifetime = -(-len(chunks) // (self.workers * LIVES))
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers, maxtasksperchild=lifetime)
             self._results = self._pool.imap_unordered(_work, chunks)
         return self
 
