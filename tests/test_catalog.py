@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import random
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,6 +104,85 @@ def test_a_catalog_made_again_reuses_only_the_papers_whose_inputs_are_the_same()
     assert [str(p) for p in problems] != []
     again = build_catalog(digests, topics, notes, Problems(), classify_all, memo)
     assert all(again.papers[slug] is catalog.papers[slug] for slug in again.papers)
+
+
+_SMALL_TAXONOMY = (
+    Topic("music", "Music", "songs and audio", ("music", "audio"), Source("topics.yaml", 1)),
+    Topic("vision", "Vision", "images", ("image", "vision"), Source("topics.yaml", 5)),
+)
+
+
+class _RandomInputs:
+    """Small random digests, notes and taxonomies where papers merge by arXiv identifier and by title,
+    get retitled, change abstracts, are hidden and have topics chosen for them."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def entry(self, day: int) -> Entry:
+        rng = self.rng
+        meta = Metadata(arxiv=rng.choice(["", "2301.00001", "2301.00002"]), authors=rng.choice([(), ("Ada Byron",)]))
+        return Entry(
+            rng.choice(["Music Model", "Image Model", "Music  model", "Vision Thing", "Audio Net"]),
+            rng.choice(["We study music.", "We study images.", "Audio and vision."]),
+            Source(f"{day}.txt", rng.randint(1, 3)),
+            meta,
+            note=rng.choice(["", "Worth a look."]),
+            topics=rng.choice([(), ("music",)]),
+        )
+
+    def inputs(self) -> tuple[list[DigestFile], list[Note], tuple[Topic, ...]]:
+        rng = self.rng
+        digests = [
+            DigestFile(
+                datetime.date(2025, 1, day),
+                tuple(self.entry(day) for _ in range(rng.randint(1, 4))),
+                Source(f"{day}.txt"),
+            )
+            for day in rng.sample(range(1, 6), rng.randint(1, 4))
+        ]
+        notes = [
+            Note(
+                rng.choice(["music-model", "image-model", "vision-thing"]),
+                Source("note.md"),
+                rng.choice(["x", "y"]),
+                topics=rng.choice([None, ("vision",)]),
+                hidden=rng.random() < 0.2,
+            )
+            for _ in range(rng.randint(0, 1))
+        ]
+        return digests, notes, rng.choice([_SMALL_TAXONOMY, _SMALL_TAXONOMY[:1]])
+
+    def edited(self, digests: list[DigestFile]) -> list[DigestFile]:
+        """The digests with one entry replaced (the others are the same objects, as a re-parse gives)."""
+        digests = list(digests)
+        day = self.rng.randrange(len(digests))
+        entries = list(digests[day].entries)
+        entries[self.rng.randrange(len(entries))] = self.entry(9)
+        digests[day] = DigestFile(digests[day].date, tuple(entries), digests[day].source)
+        return digests
+
+
+def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_random_series() -> None:
+    """Whatever the series of saves, reusing the last catalog gives the catalog and the problems that
+    a build from nothing gives."""
+    for seed in range(120):
+        random_inputs, memo = _RandomInputs(seed), CatalogMemo()
+        digests, notes, topics = random_inputs.inputs()
+        for step in range(10):
+            change = random_inputs.rng.choice(["everything", "an entry", "notes", "taxonomy", "nothing"])
+            if change == "everything":
+                digests, notes, topics = random_inputs.inputs()
+            elif change == "an entry":
+                digests = random_inputs.edited(digests)
+            elif change == "notes":
+                notes = random_inputs.inputs()[1]
+            elif change == "taxonomy":
+                topics = _SMALL_TAXONOMY[:1] if topics == _SMALL_TAXONOMY else _SMALL_TAXONOMY
+            reused, fresh = Problems(), Problems()
+            catalog = build_catalog(digests, topics, notes, reused, None, memo)
+            assert catalog == build_catalog(digests, topics, notes, fresh), (seed, step)
+            assert [str(p) for p in reused] == [str(p) for p in fresh], (seed, step)
 
 
 def test_every_paper_gets_one_to_three_topics() -> None:

@@ -250,14 +250,15 @@ class PageMaker:
         return None
 
     def _ref_inputs(self, paper: Paper) -> tuple[object, ...]:
-        """Everything `paper_ref` reads of a paper (and of its topics)."""
+        """Everything `paper_ref` reads of a paper (and of its topics): of the abstract, its summary
+        (a quarter of its length: outlines of digest and topic pages are repeated listings)."""
         meta = paper.meta
         names = [self.catalog.topic(slug).name for slug in paper.topic_slugs]
         dates = [a.date for a in paper.appearances]
         return (
             paper.slug,
             paper.title,
-            paper.abstract,
+            shorten(paper.abstract, SUMMARY_CHARS),
             paper.topic_slugs,
             names,
             dates,
