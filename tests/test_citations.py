@@ -4,6 +4,7 @@ Zotero's own translator reads the pages in tests/browser/test_citation_managers.
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -15,7 +16,8 @@ import pytest
 from bibtexparser.middlewares import SeparateCoAuthors
 from pylatexenc.latex2text import LatexNodes2Text
 
-from site_src.pages.citations import tex
+from site_src.catalog.model import Appearance, Metadata, Paper
+from site_src.pages.citations import citation_keys, tex
 
 from .conftest import BuiltSite
 from .golden import GOLDEN
@@ -136,6 +138,22 @@ def test_citation_keys_stay_put_when_a_newer_paper_shares_one(tmp_path: Path) ->
     assert {slug: keys_after[slug] for slug in keys_before} == keys_before
     assert keys_before["music-transformer"] == "huang2018music"
     assert keys_after["music-transformers-revisited"] == "huang2018music2"
+
+
+def test_citation_keys_follow_a_retitled_paper_when_asked_again() -> None:
+    """The preview asks for the keys at every save; a paper retitled since the last time gets a key
+    from its new title (the last keys are reused only for the same papers)."""
+    day = datetime.date(2025, 6, 26)
+
+    def paper(slug: str, title: str) -> Paper:
+        meta = Metadata(authors=("Chen Huang",), published="2018-10-01")
+        return Paper(slug, slug, title, "An abstract.", (Appearance(day, 1),), (), meta)
+
+    first = [paper("a", "Music Transformer"), paper("b", "Pointer Networks")]
+    assert dict(citation_keys(first)) == {"a": "huang2018music", "b": "huang2018pointer"}
+    retitled = [first[0], paper("b", "Music Generation")]
+    assert dict(citation_keys(retitled)) == {"a": "huang2018music", "b": "huang2018music2"}
+    assert dict(citation_keys(first)) == {"a": "huang2018music", "b": "huang2018pointer"}
 
 
 def _json_ld(site: BuiltSite, path: str) -> dict[str, object]:
