@@ -128,7 +128,8 @@ _SMALL_WORDS = frozenset(
 def _base_key(title: str, first_author: str, published: str, slug: str) -> str:
     """Surname, year and first title word, as arXiv's and Google Scholar's keys are: smith2022closer
     (remembered: the preview makes every key at every save, 0.3 s at 50k papers otherwise)."""
-    surname = _ascii_word(first_author.split()[-1]) if first_author.split() else ""
+    names = first_author.split()
+    surname = _ascii_word(names[-1]) if names else ""
     words = (w for w in map(_ascii_word, _TITLE_WORD.findall(title)) if w and w not in _SMALL_WORDS)
     key = f"{surname}{published[:4]}{next(words, '')}"
     return key or f"paper{slug.replace('-', '')[:20]}"
