@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,9 +24,10 @@ from site_src.inputs.settings import ROOT, BuildOptions
 from site_src.serve.server import PREVIEW_DIR
 
 from .golden import GOLDEN, files_of
+from .helpers import ABSTRACT, text_digest
 
 CACHE_NAME = "build.json"
-MEMO_NAME = "memos.json"
+MEMO_NAME = "memos.jsonl"
 
 
 class _CreatesFile:
@@ -120,6 +122,32 @@ def _with_numeric_title(saved: dict[str, object]) -> None:
     parsed["digest"]["entries"][0]["title"] = 42
 
 
+def _read_saved(file: Path) -> dict[str, Any]:
+    """A cache file as one JSON object; the memo file (a line of JSON each: the format and code,
+    then `[namespace, key, value]`) as one too, its memos under "memos" by namespace and key."""
+    if file.name != MEMO_NAME:
+        saved: dict[str, Any] = json.loads(file.read_bytes())
+        return saved
+    header, *lines = file.read_bytes().split(b"\n")
+    saved = json.loads(header)
+    saved["memos"] = {}
+    for namespace, key, value in map(json.loads, lines):
+        saved["memos"].setdefault(namespace, {})[key] = value
+    return saved
+
+
+def _write_saved(file: Path, saved: dict[str, Any]) -> None:
+    """Write what `_read_saved` read, after changes, in the same form."""
+    if file.name != MEMO_NAME:
+        file.write_text(json.dumps(saved), encoding="utf-8")
+        return
+    memos = saved.pop("memos")
+    lines = [json.dumps(saved, separators=(",", ":"))]
+    for namespace, entries in memos.items():
+        lines += [json.dumps([namespace, key, value], separators=(",", ":")) for key, value in entries.items()]
+    file.write_text("\n".join(lines), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("name", "damage"),
     [
@@ -139,9 +167,9 @@ def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
     build(options)
     expected = files_of(options.out_dir)
     file = cache_folder(options.out_dir) / name
-    saved = json.loads(file.read_bytes())
+    saved = _read_saved(file)
     damage(saved)
-    file.write_text(json.dumps(saved), encoding="utf-8")
+    _write_saved(file, saved)
     # A hidden file is an input the reader skips: the site stays the same, but the build is no
     # longer a no-op (which reads no memos), so it must read the damaged file.
     (options.content_dir / ".hidden").write_text("x", encoding="utf-8")
@@ -169,6 +197,25 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     )
     warm = build(options)
     assert (cold.rendered, warm.rendered, warm.written, warm.warnings) == (cold.pages, 0, 0, ())
+
+
+def test_a_warm_build_remembers_the_results_it_replaced_not_the_ones_it_read(tmp_path: Path) -> None:
+    # Results read from the memo file are written back as they were read; one that a build
+    # replaces (the related papers, made from the last ones) must be written anew.
+    options = _options(tmp_path)
+    build(options)
+    before = load_cache(options)
+    before.load_memos()
+    (options.content_dir / "digests/2025-07-02.txt").write_text(
+        text_digest("Jul 2", [("Pointer Networks", ABSTRACT), ("Music Transformer", ABSTRACT)]), encoding="utf-8"
+    )
+    warm = load_cache(options)
+    build(options, cache=warm)
+    read_back = load_cache(options)
+    read_back.load_memos()
+    assert read_back.peek("related", "last") != before.peek("related", "last")
+    assert read_back.memos == {key: warm.memos[key] for key in read_back.memos}
+    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
 
 
 def _git(*arguments: str) -> subprocess.CompletedProcess[str]:

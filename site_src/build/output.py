@@ -398,7 +398,8 @@ def save_cache(folder: Path, data: tuple[bytes, bytes]) -> None:
     cache, memos = data
     _replace_file(folder / MEMO_FILE, memos)
     _replace_file(folder / CACHE_FILE, cache)
-    (folder / "build.pickle").unlink(missing_ok=True)  # the format before 2: never read, not kept either
+    for retired in ("build.pickle", "memos.json"):  # files of earlier formats: never read, not kept either
+        (folder / retired).unlink(missing_ok=True)
 
 
 def save_digest(path: Path, text: str) -> None:

@@ -202,6 +202,7 @@ class BuildRun:
     search: SideWork[Staged]
     results: list[PageResult]
     searched: Staged | None = None
+    memo_data: bytes
 
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
@@ -258,6 +259,13 @@ class BuildRun:
         site = Site(settings, self.catalog, maker, maker.specs(), self.urls, self.assets)
         self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems)
 
+    def encode_memos(self) -> None:
+        """The memos this build used, encoded for the cache while the search process finishes (the
+        stages after this one use none): at 10k papers 0.6 s of the parent's time that was spent
+        after the wait."""
+        if self.write:
+            self.memo_data = self.cache.memo_bytes()
+
     def collect_search(self) -> None:
         """The search files, from the side process (once)."""
         if self.searched is not None:
@@ -285,7 +293,7 @@ class BuildRun:
         # Only if no input changed while the build read them: else the key would name other bytes.
         same = inputs_key(self.options, self.cache) == self.inputs
         self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
-        output.save_cache(cache_folder(self.options.out_dir), self.cache.to_bytes())
+        output.save_cache(cache_folder(self.options.out_dir), (self.cache.to_bytes(), self.memo_data))
 
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
@@ -315,6 +323,7 @@ STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (
     ("search", BuildRun.start_search),
     ("related", BuildRun.relate),
     ("pages", BuildRun.make_pages),
+    ("memos", BuildRun.encode_memos),
     ("search", BuildRun.collect_search),
     ("strict", BuildRun.apply_strictness),
     ("write", BuildRun.publish),

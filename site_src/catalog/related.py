@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -107,18 +108,18 @@ def _entries(papers: Sequence[Paper], counter: TermCounter) -> tuple[list[str], 
     """Every paper's term counts as (row, column, count) arrays sorted by row and column, columns
     numbering the terms alphabetically.
 
-    Each paper's counts become arrays as soon as they are made, and the weighting is done on the
-    arrays: at 50k papers, per-paper dictionaries took a gigabyte and most of the stage's time."""
+    The counts go straight into three flat arrays (no per-paper array: 20,000 numpy calls took half
+    the stage's time at 10k papers), and the weighting is done on the arrays: at 50k papers,
+    per-paper dictionaries of weights took a gigabyte and most of the stage's time."""
     counts = counter(papers)
     vocabulary = sorted({term for paper in counts for term in paper})
     index = {term: column for column, term in enumerate(vocabulary)}
-    row_parts, col_parts, tf_parts = [], [], []
-    for row, paper in enumerate(counts):
-        col_parts.append(np.fromiter(map(index.__getitem__, paper), np.int64, len(paper)))
-        tf_parts.append(np.fromiter(paper.values(), np.float64, len(paper)))
-        row_parts.append(np.full(len(paper), row, np.int64))
-    row_of, col_of, tf_of = (np.concatenate(parts) for parts in (row_parts, col_parts, tf_parts))
-    order = np.lexsort((col_of, row_of))
+    sizes = np.fromiter(map(len, counts), np.int64, len(counts))
+    total = int(sizes.sum())
+    col_of = np.fromiter(map(index.__getitem__, chain.from_iterable(counts)), np.int64, total)
+    tf_of = np.fromiter(chain.from_iterable(map(dict.values, counts)), np.float64, total)
+    row_of = np.repeat(np.arange(len(counts), dtype=np.int64), sizes)
+    order = np.argsort(row_of * len(vocabulary) + col_of)  # one key, each (row, column) once: faster than lexsort
     return vocabulary, row_of[order], col_of[order], tf_of[order]
 
 
