@@ -188,7 +188,7 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     read_back.load_memos()
     assert read_back.notice is None
     assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
-    assert read_back.memos == remembered.memos
+    assert read_back.memos == {key: remembered.peek(*key.split(":", 1)) for key in remembered._used}
     assert (read_back.pages, read_back.groups, read_back.files, read_back.last) == (
         remembered.pages,
         remembered.groups,
@@ -216,6 +216,22 @@ def test_a_warm_build_remembers_the_results_it_replaced_not_the_ones_it_read(tmp
     assert read_back.peek("related", "last") != before.peek("related", "last")
     assert read_back.memos == {key: warm.memos[key] for key in read_back.memos}
     assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
+
+
+def test_settled_results_are_remembered_and_saved_as_they_were(tmp_path: Path) -> None:
+    # A large build keeps the related stage's term counts as JSON once used (`settle`): they must
+    # come back as they were, without being computed again, and be saved byte for byte the same.
+    options = _options(tmp_path)
+    cache = load_cache(options)
+    build(options, cache=cache)
+    saved = cache.memo_bytes()
+    terms = {key: cache.peek(*key.split(":", 1)) for key in cache.memos if key.startswith("terms:")}
+    assert terms
+    cache.settle("terms")
+    assert not [key for key in cache.memos if key.startswith("terms:")]
+    assert cache.memo_bytes() == saved
+    for full_key, counts in terms.items():
+        assert cache.memo("terms", full_key.split(":", 1)[1], lambda: pytest.fail("computed again")) == counts
 
 
 def _git(*arguments: str) -> subprocess.CompletedProcess[str]:

@@ -32,3 +32,15 @@ def test_site_matches_expected_tree(name: str, tmp_path: Path) -> None:
             lineterm="",
         )
         pytest.fail(f"{len(changed)} files differ, first {first}:\n" + "\n".join(list(diff)[:60]))
+
+
+def test_a_large_site_s_order_of_stages_makes_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From `MEMORY_FIRST_FROM` papers the build orders its stages for memory (search awaited, data
+    files made and term counts settled before the page workers fork): the same bytes, cold and warm."""
+    from site_src.build import pipeline
+
+    monkeypatch.setattr(pipeline, "MEMORY_FIRST_FROM", 0)
+    out = tmp_path / "public"
+    for _ in range(2):  # cold, then warm from the settled memos
+        build_golden(GOLDEN / "basic", out)
+        assert files_of(out) == files_of(GOLDEN / "basic" / "expected")

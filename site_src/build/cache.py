@@ -158,6 +158,11 @@ def _saved(data: bytes, code: str) -> dict[str, Any] | None:
     return saved if saved.get("code") == code else None
 
 
+def _json_bytes(value: object) -> bytes:
+    """A memo's value as compact JSON."""
+    return json.dumps(value, separators=(",", ":"), check_circular=False).encode("ascii")
+
+
 def _dumped(fields: dict[str, object], code: str) -> bytes:
     """A cache or memo file: its fields after the format number and the code they were made by."""
     with collector_paused():
@@ -276,8 +281,7 @@ class BuildCache:
                 value_json = self.memo_json.get(full_key)
                 if value_json is None:
                     namespace = full_key.split(":", 1)[0]
-                    encoded = CODECS[namespace].encode(self.memos[full_key])
-                    value_json = json.dumps(encoded, separators=(",", ":"), check_circular=False).encode("ascii")
+                    value_json = _json_bytes(CODECS[namespace].encode(self.memos[full_key]))
                     self.memo_json[full_key] = value_json  # a preview saves at every build: each encoded once
                 lines.append(_memo_line(full_key, value_json))
         return b"\n".join(lines)
@@ -297,21 +301,44 @@ class BuildCache:
         """`compute()`, or its remembered result for the same namespace and input key."""
         full_key = _memo_key(namespace, key)
         self._used.add(full_key)
-        if full_key not in self.memos:
+        if not self._known(full_key):
             self.memos[full_key] = compute()
         value: _T = self.memos[full_key]
         return value
 
+    def _known(self, full_key: str) -> bool:
+        """Whether a result is remembered, decoding it again if it was settled (`settle`)."""
+        if full_key in self.memos:
+            return True
+        value_json = self.memo_json.get(full_key)
+        if value_json is None:
+            return False
+        self.memos[full_key] = CODECS[full_key.split(":", 1)[0]].decode(json.loads(value_json))
+        return True
+
+    def settle(self, namespace: str) -> None:
+        """Keep this build's results of a namespace that no later stage reads as their JSON only (as the
+        memo file will hold them), until a build asks for them again: at 50k papers the related stage's
+        term counts took 110 MB as objects, which the page workers would have shared for nothing."""
+        prefix = namespace + ":"
+        with collector_paused():
+            for full_key in [k for k in self._used if k.startswith(prefix) and k in self.memos]:
+                if full_key not in self.memo_json:
+                    encoded = CODECS[namespace].encode(self.memos[full_key])
+                    self.memo_json[full_key] = _json_bytes(encoded)
+                del self.memos[full_key]
+
     def peek(self, namespace: str, key: str) -> Any:
         """The result remembered for a namespace and key, or None; not kept for the next build for that."""
-        return self.memos.get(_memo_key(namespace, key))
+        full_key = _memo_key(namespace, key)
+        return self.memos[full_key] if self._known(full_key) else None
 
     def update(self, namespace: str, key: str, compute: Callable[[_T | None], _T]) -> _T:
         """Remember `compute(last)` in place of `last`, the result remembered for the same namespace and
         key (None if there is none): for results that the next build derives from this one's."""
         full_key = _memo_key(namespace, key)
         self._used.add(full_key)
-        self.memos[full_key] = compute(self.memos.get(full_key))
+        self.memos[full_key] = compute(self.memos[full_key] if self._known(full_key) else None)
         self.memo_json.pop(full_key, None)
         value: _T = self.memos[full_key]
         return value
@@ -321,7 +348,7 @@ class BuildCache:
         parallel): `compute` gets the positions of the keys not remembered and returns their results."""
         full_keys = [_memo_key(namespace, key) for key in keys]
         self._used.update(full_keys)
-        missing = [i for i, key in enumerate(full_keys) if key not in self.memos]
+        missing = [i for i, key in enumerate(full_keys) if not self._known(key)]
         for position, result in zip(missing, compute(missing), strict=True):
             self.memos[full_keys[position]] = result
         return [self.memos[key] for key in full_keys]

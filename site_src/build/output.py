@@ -170,6 +170,34 @@ def stage_bytes(folder: Path | None, path: str, data: bytes, previous: FileRecor
     return FileRecord(sha, stat.st_size, stat.st_mtime_ns), True
 
 
+def stage_parts(
+    folder: Path | None, path: str, parts: Iterable[bytes], previous: FileRecord | None
+) -> tuple[FileRecord, bool]:
+    """`stage_bytes` for a file made in parts, each written as it comes (never the whole file in
+    memory); removed again if the output already holds these bytes."""
+    digest, size = hashlib.sha256(), 0
+    target = None if folder is None else os.path.join(folder, path)
+    with contextlib.ExitStack() as stack:
+        stream = None
+        if target is not None:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            stream = stack.enter_context(open(target, "wb"))
+        for part in parts:
+            digest.update(part)
+            size += len(part)
+            if stream is not None:
+                stream.write(part)
+    sha = digest.hexdigest()
+    if previous is not None and previous.sha == sha:
+        if target is not None:
+            os.unlink(target)
+        return previous, False
+    if target is None:
+        return FileRecord(sha, size, 0), True
+    stat = os.stat(target)
+    return FileRecord(sha, stat.st_size, stat.st_mtime_ns), True
+
+
 def present_files(folder: Path | str) -> list[str]:
     """Every file under `folder` by relative path, symbolic links included (as files: never followed);
     directory listings only, no stat calls, and no generator per folder (which passed every name up
@@ -270,6 +298,12 @@ class Staging:
         """Stage one file made in this process (data files, feeds, assets)."""
         path = self.claim(file.path)
         record, written = stage_bytes(self.folder, path, file.data, self.previous(path))
+        self.record(path, record, written)
+
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Stage one file made in this process in parts (`stage_parts`)."""
+        path = self.claim(path)
+        record, written = stage_parts(self.folder, path, parts, self.previous(path))
         self.record(path, record, written)
 
     def add_group(self, name: str, key: str, make: Callable[[], Iterable[OutputFile]]) -> None:

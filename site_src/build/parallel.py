@@ -9,6 +9,7 @@ running other threads (the preview server: forking a threaded process is not saf
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import multiprocessing.pool
@@ -121,8 +122,22 @@ def frozen_for_fork() -> None:
     collection would otherwise write to every object's header and so copy the parent's whole heap
     into each worker (at 50k papers, the build's peak memory went from 1.4 to 2.3 GB when two
     workers and the search process ran together). The parent's own objects stay frozen: they live
-    until the build ends anyway."""
+    until the build ends anyway. Then the memory freed so far is given back (`release_free_memory`)."""
     gc.freeze()
+    release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Give the pages of freed heap memory back to the system (glibc's `malloc_trim`; nothing elsewhere).
+
+    glibc keeps freed memory, and after large arrays are freed it keeps more (its threshold for
+    giving big blocks their own mapping rises): at 50k papers 300 MB of the parent's 930 MB after the
+    related stage was free. Kept, those pages would stay counted in the parent for the whole build."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc
+        return
+    trim(0)
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from site_src.errors import Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, BuildOptions, SiteSettings
-from site_src.pages.api import api_files, sitemap_files
+from site_src.pages.api import PAPERS_JSON, api_files, papers_json, sitemap_files
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
 from site_src.pages.citations import bibtex_files
 from site_src.pages.feeds import feed_files
@@ -83,9 +83,14 @@ it was made from) rather than looking one up by its inputs."""
 
 SIDE_SEARCH_FROM = 2000
 """Papers from which the search index is worth a process of its own (starting one costs about 0.5 s)."""
-SEARCH_BEFORE_PAGES_FROM = 20_000
-"""Papers from which the search process is awaited before the page workers fork (it has had the
-related stage to work in): with the three running together a 50k build peaked at 2.2 GB."""
+MEMORY_FIRST_FROM = 20_000
+"""Papers from which the stages are ordered for memory rather than time: the search process is
+awaited before the page workers fork (it has had the related stage to work in; with the three
+running together a 50k build peaked at 2.2 GB), and the data files and feeds are made before they
+fork too (made meanwhile, they had the main process touch every paper while the workers shared
+its memory, which copied it: 250 MB more at 50k papers), the term counts of related papers are
+kept as JSON once used (`BuildCache.settle`), and the page workers give back freed memory as they go
+(`PageJob.lean`)."""
 
 Staged = list[StagedFile]
 """Files made elsewhere (the search files)."""
@@ -129,6 +134,7 @@ def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: 
     """The data, feeds and assets, staged (made while the workers render the pages); each feed is kept
     from the last build when what it is made from is unchanged."""
     with timings.stage("api"):
+        staging.add_parts(PAPERS_JSON, papers_json(site.catalog, site.urls))
         api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
         template = renderer.templates.get("feed.xml", "")
@@ -148,11 +154,17 @@ def _pages(
     """Every page made, keyed, rendered where it changed, and staged, with the site's other files
     made meanwhile; raises BuildError when a template fails (one problem per template)."""
     site.maker.prepare()
-    job = PageJob(site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold)
+    memory_first = len(site.catalog.papers) >= MEMORY_FIRST_FROM
+    job = PageJob(
+        site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold, memory_first
+    )
     results: list[PageResult] = []
     failed: set[str] = set()
-    with PageWork(job) as work:
+    if memory_first:
         _site_files(site, renderer, options, staging, timings)
+    with PageWork(job) as work:
+        if not memory_first:
+            _site_files(site, renderer, options, staging, timings)
         with timings.stage("pages"):
             for result in work.results():
                 results.append(result)
@@ -244,12 +256,14 @@ class BuildRun:
         state = self.cache.update(
             "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, counter, epoch, last)
         )
+        if len(self.catalog.papers) >= MEMORY_FIRST_FROM:
+            self.cache.settle("terms")  # decoded again at the next build (the preview's): time for memory
         self.catalog = replace(self.catalog, related=state.related)
 
     def make_pages(self) -> None:
         """Every page made and rendered where it changed, the other files meanwhile; all staged (for a
-        large site, once the search files are: see `SEARCH_BEFORE_PAGES_FROM`)."""
-        if len(self.catalog.papers) >= SEARCH_BEFORE_PAGES_FROM:
+        large site, once the search files are: see `MEMORY_FIRST_FROM`)."""
+        if len(self.catalog.papers) >= MEMORY_FIRST_FROM:
             self.collect_search()
         settings = self.parsed.settings
         extra = (search_page(self.urls),)

@@ -22,7 +22,7 @@ from types import TracebackType
 
 from site_src.build.cache import BuildCache
 from site_src.build.output import StagedFile, stage_bytes
-from site_src.build.parallel import frozen_for_fork, worker_count
+from site_src.build.parallel import frozen_for_fork, release_free_memory, worker_count
 from site_src.errors import Problem
 from site_src.pages.maker import Outline, Page, PageMaker, PageSpec
 from site_src.pages.render import Renderer, template_problem
@@ -46,6 +46,9 @@ class PageJob:
     """Where new files go; None for a check, which writes nothing."""
     cold: bool
     """No usable record of the last build: every page is rendered and every file staged."""
+    lean: bool = False
+    """Workers give back the memory each chunk freed (a few milliseconds a chunk): for large sites,
+    whose peak memory is the page workers'."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,10 @@ _JOB: PageJob | None = None
 
 def _work(indices: range) -> list[PageResult]:
     assert _JOB is not None, "workers are forked from a build"
-    return [process(_JOB, index) for index in indices]
+    results = [process(_JOB, index) for index in indices]
+    if _JOB.lean:
+        release_free_memory()  # what rendering a chunk freed: kept, it is counted in the worker until it ends
+    return results
 
 
 class PageWork:

@@ -239,10 +239,9 @@ class Citations:
 
 
 def bibtex_files(catalog: Catalog, citations: Citations) -> Iterator[OutputFile]:
-    """`index.bib` beside every paper, digest and topic page (made as they are staged: at 50k papers
-    holding them all at once took memory the build's peak could not spare)."""
+    """`index.bib` beside every digest and topic page (a paper's is made with its page: see
+    `Page.bibtex`), made as they are staged."""
     papers = catalog.papers
-    yield from (OutputFile(bibtex_file(paper_path(slug)), citations.listing([p])) for slug, p in papers.items())
     for d in catalog.digests:
         yield OutputFile(bibtex_file(digest_path(d.date)), citations.listing(papers[s] for s in d.slugs))
     for t in catalog.topics:

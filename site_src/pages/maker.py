@@ -75,6 +75,9 @@ class Page:
     """Publish the Markdown page as index.md next to the HTML."""
     sitemap: bool = True
     """List the page in sitemap.xml (not the 404 page)."""
+    bibtex: str = ""
+    """Published as index.bib beside the page when given: a paper page's citation, made with the page
+    (and kept with it) rather than by the build's main process for every paper."""
 
     @property
     def template(self) -> str:
@@ -161,6 +164,8 @@ class Outline:
     inputs: str
     publish_markdown: bool = True
     sitemap: bool = True
+    bibtex: bool = False
+    """The page publishes index.bib (see `Page.bibtex`)."""
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,8 @@ class PageMaker:
         it had not changed was most of a daily build."""
         if spec.kind == "paper":
             paper = self.catalog.papers[spec.key]
-            return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, self.paper_inputs(paper))
+            inputs = self.paper_inputs(paper)
+            return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, inputs, bibtex=True)
         if spec.kind == "digest":
             index = self.digest_places[spec.key]
             digest = self.catalog.digests[index]
@@ -411,7 +417,7 @@ class PageMaker:
                 for r in self.catalog.related.get(paper.slug, ())
             ),
         )
-        return Page(paper_path(paper.slug), data, body)
+        return Page(paper_path(paper.slug), data, body, bibtex=data.bibtex)
 
     def digest_page(self, index: int) -> Page:
         """One day's papers in the curator's order, linked to the days before and after."""

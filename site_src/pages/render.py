@@ -25,7 +25,7 @@ from site_src.errors import Problem, Source
 from site_src.inputs.reader import display_path
 from site_src.markup import render_markdown
 from site_src.pages.maker import Outline, Page, long_date
-from site_src.pages.urls import SiteUrls, markdown_file, output_file
+from site_src.pages.urls import SiteUrls, bibtex_file, markdown_file, output_file
 
 
 def short_date(date: datetime.date) -> str:
@@ -230,8 +230,11 @@ class Renderer:
         files = [OutputFile(output_file(page.path), html.encode("utf-8"))]
         if page.publish_markdown:
             files.append(OutputFile(markdown_file(page.path), page.to_markdown().encode("utf-8")))
+        if page.bibtex:
+            files.append(OutputFile(bibtex_file(page.path), page.bibtex.encode("utf-8")))
         return files
 
     def output_paths(self, page: Page | Outline) -> list[str]:
         """The files `render` makes for a page."""
-        return [output_file(page.path)] + ([markdown_file(page.path)] if page.publish_markdown else [])
+        paths = [output_file(page.path)] + ([markdown_file(page.path)] if page.publish_markdown else [])
+        return paths + ([bibtex_file(page.path)] if page.bibtex else [])
