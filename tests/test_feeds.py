@@ -3,7 +3,9 @@ list of them all, autodiscovery links, escaped text and entry ids that stay the 
 
 from __future__ import annotations
 
+import datetime
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import feedparser
@@ -11,7 +13,14 @@ import pytest
 import yaml
 from lxml import etree
 
+from site_src.build.builder import Timings
+from site_src.build.cache import BuildCache
+from site_src.build.pipeline import BuildRun
+from site_src.catalog.model import Catalog
+from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions, SiteSettings
 from site_src.markup import clean_text
+from site_src.pages.feeds import feed_files
+from site_src.pages.urls import SiteUrls
 
 from .conftest import BuiltSite
 from .helpers import SHIPPED_CONTENT, build_into, load_cases, page, resolve, text_digest, write_content
@@ -221,3 +230,52 @@ def test_untrusted_titles_and_abstracts_are_escaped_in_feeds(tmp_path: Path) -> 
     assert not list(root.iter("{http://www.w3.org/1999/xhtml}*")), "no markup came out of the text"
     items = json.loads((out / "digests/2025-07-01/feed.json").read_text(encoding="utf-8"))["items"]
     assert sorted(i["title"] for i in items) == sorted(titles)
+
+
+def _feed_made(catalog: Catalog, settings: SiteSettings, urls: SiteUrls, name: str) -> tuple[str, list[bytes]]:
+    """One feed's key and files, as a build makes them."""
+    feeds, _ = feed_files(catalog, settings, urls, TEMPLATES_DIR, "feed.xml")
+    (feed,) = [f for f in feeds if f.name == name]
+    return feed.key, [file.data for file in feed.make()]
+
+
+def test_a_feed_is_made_again_whenever_anything_it_shows_changed() -> None:
+    """A feed is kept from the last build when its key is unchanged: the key must change with every
+    value its entries show (a missed one would publish a stale feed), and with nothing else."""
+    run = BuildRun(BuildOptions(content_dir=SHIPPED_CONTENT), False, BuildCache.empty(), Timings(), "")
+    run.parse()
+    run.make_catalog()
+    catalog, settings, urls = run.catalog, run.parsed.settings, SiteUrls(run.parsed.settings.base_url)
+    digest = catalog.digests[0]
+    name, slug = f"feed:digests/{digest.date.isoformat()}/", digest.slugs[0]
+    paper = catalog.papers[slug]
+    topic = catalog.topic(paper.topic_slugs[0])
+
+    def with_paper(**changes: object) -> Catalog:
+        return replace(catalog, papers={**catalog.papers, slug: replace(paper, **changes)})  # type: ignore[arg-type]
+
+    older = replace(paper.appearances[0], date=paper.first_seen - datetime.timedelta(days=400))
+    shown = {
+        "title": with_paper(title="Another title"),
+        "abstract": with_paper(abstract="Another abstract."),
+        "authors": with_paper(meta=replace(paper.meta, authors=("Ada Lovelace",))),
+        "arXiv link": with_paper(meta=replace(paper.meta, arxiv="2101.00001")),
+        "first seen": with_paper(appearances=(older, *paper.appearances)),
+        "topics": with_paper(topics=paper.topics[::-1] if len(paper.topics) > 1 else ()),
+        "topic name": replace(
+            catalog, topics=tuple(replace(t, name="Renamed") if t is topic else t for t in catalog.topics)
+        ),
+    }
+    key, files = _feed_made(catalog, settings, urls, name)
+    for change, changed in shown.items():
+        new_key, new_files = _feed_made(changed, settings, urls, name)
+        assert new_files != files, f"the test's change of {change} shows in the feed"
+        assert new_key != key, f"a feed's key misses its entries' {change}"
+    for change, other in {
+        "author": replace(settings, author="Someone"),
+        "language": replace(settings, language="fr"),
+    }.items():
+        assert _feed_made(catalog, other, urls, name)[0] != key, f"a feed's key misses the site's {change}"
+    assert _feed_made(catalog, settings, SiteUrls("https://elsewhere.example/"), name)[0] != key
+    not_shown = with_paper(note="A note the feed does not show.", meta=replace(paper.meta, code=("https://x.example",)))
+    assert _feed_made(not_shown, settings, urls, name) == (key, files), "a change the feed does not show keeps it"

@@ -136,6 +136,19 @@ class FeedWriter:
             ],
         }
 
+    def key(self, feed: Feed, template_key: str) -> str:
+        """What a feed's files are made from: every field `context` and `entry` read, as plain text
+        (at 10k papers a third of the time of making every feed's context to compare it)."""
+        entries = (
+            f"{p.slug}\0{p.title}\0{p.abstract}\0{p.meta.authors}\0{p.meta.arxiv}\0{p.first_seen}\0{p.topic_slugs}\0{day}"
+            for p, day in feed.entries
+        )
+        site = (self.urls.absolute(""), self.settings.language, self.settings.author)
+        names = "\0".join(f"{t.slug}\0{t.name}" for t in self.catalog.topics)
+        return fingerprint(
+            template_key, *site, names, feed.folder, feed.title, feed.description, self.updated(feed), *entries
+        )
+
     def context(self, feed: Feed) -> dict[str, Any]:
         """Everything the Atom template and the JSON Feed need, with absolute links."""
         return {
@@ -199,17 +212,17 @@ def feed_files(
     site = site_feed(catalog, settings)
     digests, topics = list(digest_feeds(catalog, settings)), list(topic_feeds(catalog, settings))
 
-    def files(feed: Feed, context: dict[str, Any]) -> FeedFiles:
+    def files(feed: Feed) -> FeedFiles:
         def make() -> list[OutputFile]:
+            context = writer.context(feed)
             return [
                 OutputFile(feed.atom_path, atom.render(feed=context).encode("utf-8")),
                 OutputFile(feed.json_path, dump_json(writer.json_feed(context))),
             ]
 
-        key = fingerprint(template_key, repr(context))
-        return FeedFiles(f"feed:{feed.folder}", key, make)
+        return FeedFiles(f"feed:{feed.folder}", writer.key(feed, template_key), make)
 
-    feeds = [files(feed, writer.context(feed)) for feed in [site, *topics, *digests]]
+    feeds = [files(feed) for feed in [site, *topics, *digests]]
     opml = env.get_template("feeds.opml").render(
         title=xml_safe(f"{settings.title}: feeds"),
         site=_outline(site, urls),
