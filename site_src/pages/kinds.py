@@ -296,20 +296,29 @@ class HandWrittenPage(PageData):
 
 
 @functools.cache
-def _layout(cls: type[Any]) -> tuple[tuple[str, bool], ...]:
-    """A dataclass's field names, each with whether a None value is left out."""
+def _layout(cls: Any) -> tuple[tuple[str, bool], ...] | None:
+    """A dataclass's field names, each with whether a None value is left out (None for another class)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
     return tuple((f.name, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(cls))
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), datetime.date})
+"""The types most front matter values are, returned as they are without asking more."""
 
 
 def front_matter(value: Any) -> Any:
     """Page data as plain YAML-ready values: dataclasses become mappings (page data with its `kind`)."""
+    cls: Any = type(value)
+    if cls in _PLAIN:
+        return value
     if isinstance(value, tuple):
         return [front_matter(item) for item in value]
-    cls: type[Any] = type(value)
-    if not dataclasses.is_dataclass(cls):
+    layout = _layout(cls)
+    if layout is None:
         return value
     plain: dict[str, Any] = {"kind": value.kind} if isinstance(value, PageData) else {}
-    for name, omit_none in _layout(cls):
+    for name, omit_none in layout:
         item = getattr(value, name)
         if item is not None or not omit_none:
             plain[name] = front_matter(item)

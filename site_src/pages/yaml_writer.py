@@ -7,6 +7,7 @@ writes reads back with PyYAML as the same values and types.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -54,7 +55,9 @@ _YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
 """Plain words YAML 1.1 reads as booleans or null."""
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(key: str) -> str:
+    """A mapping key as YAML (the same few keys on every page: remembered)."""
     return key if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS else quoted(key)
 
 
