@@ -234,6 +234,31 @@ def test_settled_results_are_remembered_and_saved_as_they_were(tmp_path: Path) -
         assert cache.memo("terms", full_key.split(":", 1)[1], lambda: pytest.fail("computed again")) == counts
 
 
+def test_a_parse_that_failed_unexpectedly_does_not_stop_the_next_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The preview keeps one cache for the day: a parser that raised (a bug, memory) once must not
+    # leave a result behind that the cache then tries to save at every later build.
+    from site_src.build import gather
+
+    options = _options(tmp_path)
+    cache = load_cache(options)
+    build(options, cache=cache)
+    digest = sorted((options.content_dir / "digests").iterdir())[-1]
+    text = digest.read_text(encoding="utf-8")
+    digest.write_text(text + "\n", encoding="utf-8")
+
+    def broken(*arguments: object, **keywords: object) -> None:
+        raise RecursionError("a parser bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(gather, "parse_digest", broken)
+        with pytest.raises(RecursionError):
+            build(options, cache=cache)
+    digest.write_text(text + "\n\n", encoding="utf-8")  # the curator saves again
+    assert build(options, cache=cache).papers > 0
+
+
 def _git(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
 

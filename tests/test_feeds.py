@@ -232,9 +232,11 @@ def test_untrusted_titles_and_abstracts_are_escaped_in_feeds(tmp_path: Path) -> 
     assert sorted(i["title"] for i in items) == sorted(titles)
 
 
-def _feed_made(catalog: Catalog, settings: SiteSettings, urls: SiteUrls, name: str) -> tuple[str, list[bytes]]:
-    """One feed's key and files, as a build makes them."""
-    feeds, _ = feed_files(catalog, settings, urls, TEMPLATES_DIR, "feed.xml")
+def _feed_made(
+    catalog: Catalog, settings: SiteSettings, urls: SiteUrls, name: str, template: str = "feed.xml"
+) -> tuple[str, list[bytes]]:
+    """One feed's key and files, as a build makes them (`template`: the key of feed.xml)."""
+    feeds, _ = feed_files(catalog, settings, urls, TEMPLATES_DIR, template)
     (feed,) = [f for f in feeds if f.name == name]
     return feed.key, [file.data for file in feed.make()]
 
@@ -271,11 +273,20 @@ def test_a_feed_is_made_again_whenever_anything_it_shows_changed() -> None:
         new_key, new_files = _feed_made(changed, settings, urls, name)
         assert new_files != files, f"the test's change of {change} shows in the feed"
         assert new_key != key, f"a feed's key misses its entries' {change}"
-    for change, other in {
+    other_sites = {
         "author": replace(settings, author="Someone"),
         "language": replace(settings, language="fr"),
-    }.items():
+        "title": replace(settings, title="Another site"),
+    }
+    for change, other in other_sites.items():
         assert _feed_made(catalog, other, urls, name)[0] != key, f"a feed's key misses the site's {change}"
     assert _feed_made(catalog, settings, SiteUrls("https://elsewhere.example/"), name)[0] != key
+    assert _feed_made(catalog, settings, urls, name, "another feed.xml")[0] != key, "a feed's key misses its template"
+    # the site feed dates each paper by the newest digest listing it: the same papers, other dates
+    later = replace(digest, date=digest.date + datetime.timedelta(days=1))
+    redated = replace(catalog, digests=(later, *catalog.digests[1:]))
+    site_key, site_files = _feed_made(catalog, settings, urls, "feed:")
+    new_key, new_files = _feed_made(redated, settings, urls, "feed:")
+    assert new_files != site_files and new_key != site_key, "a feed's key misses its entries' dates"
     not_shown = with_paper(note="A note the feed does not show.", meta=replace(paper.meta, code=("https://x.example",)))
     assert _feed_made(not_shown, settings, urls, name) == (key, files), "a change the feed does not show keeps it"

@@ -300,9 +300,9 @@ class BuildCache:
     def memo(self, namespace: str, key: str, compute: Callable[[], _T]) -> _T:
         """`compute()`, or its remembered result for the same namespace and input key."""
         full_key = _memo_key(namespace, key)
-        self._used.add(full_key)
         if not self._known(full_key):
             self.memos[full_key] = compute()
+        self._used.add(full_key)  # only once it has a result: a computation that failed is not saved
         value: _T = self.memos[full_key]
         return value
 
@@ -337,9 +337,9 @@ class BuildCache:
         """Remember `compute(last)` in place of `last`, the result remembered for the same namespace and
         key (None if there is none): for results that the next build derives from this one's."""
         full_key = _memo_key(namespace, key)
-        self._used.add(full_key)
         self.memos[full_key] = compute(self.memos[full_key] if self._known(full_key) else None)
         self.memo_json.pop(full_key, None)
+        self._used.add(full_key)
         value: _T = self.memos[full_key]
         return value
 
@@ -347,10 +347,10 @@ class BuildCache:
         """Like `memo` for many inputs at once (so the missing ones can be computed together, in
         parallel): `compute` gets the positions of the keys not remembered and returns their results."""
         full_keys = [_memo_key(namespace, key) for key in keys]
-        self._used.update(full_keys)
         missing = [i for i, key in enumerate(full_keys) if not self._known(key)]
         for position, result in zip(missing, compute(missing), strict=True):
             self.memos[full_keys[position]] = result
+        self._used.update(full_keys)
         return [self.memos[key] for key in full_keys]
 
     def kept_group(self, name: str, key: str, out_dir: Path) -> list[tuple[str, FileRecord]] | None:

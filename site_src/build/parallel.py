@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import multiprocessing
 import multiprocessing.pool
@@ -133,11 +134,19 @@ def release_free_memory() -> None:
     glibc keeps freed memory, and after large arrays are freed it keeps more (its threshold for
     giving big blocks their own mapping rises): at 50k papers 300 MB of the parent's 930 MB after the
     related stage was free. Kept, those pages would stay counted in the parent for the whole build."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, looked up once (None elsewhere)."""
     try:
-        trim = ctypes.CDLL(None).malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (AttributeError, OSError):  # not glibc
-        return
-    trim(0)
+        return None
+    return trim
 
 
 @contextlib.contextmanager
