@@ -277,13 +277,7 @@ class BuildCache:
         stages that use memos: the build makes it while the search process finishes."""
         lines = [_dumped({}, self.code)]
         with collector_paused():
-            for full_key in sorted(self._used):
-                value_json = self.memo_json.get(full_key)
-                if value_json is None:
-                    namespace = full_key.split(":", 1)[0]
-                    value_json = _json_bytes(CODECS[namespace].encode(self.memos[full_key]))
-                    self.memo_json[full_key] = value_json  # a preview saves at every build: each encoded once
-                lines.append(_memo_line(full_key, value_json))
+            lines += [_memo_line(full_key, self._value_json(full_key)) for full_key in sorted(self._used)]
         return b"\n".join(lines)
 
     def to_bytes(self) -> bytes:
@@ -323,10 +317,17 @@ class BuildCache:
         prefix = namespace + ":"
         with collector_paused():
             for full_key in [k for k in self._used if k.startswith(prefix) and k in self.memos]:
-                if full_key not in self.memo_json:
-                    encoded = CODECS[namespace].encode(self.memos[full_key])
-                    self.memo_json[full_key] = _json_bytes(encoded)
+                self._value_json(full_key)
                 del self.memos[full_key]
+
+    def _value_json(self, full_key: str) -> bytes:
+        """A result's JSON: the bytes it was read from or last encoded to, else encoded now and kept (a
+        preview saves at every build: each result is encoded once)."""
+        value_json = self.memo_json.get(full_key)
+        if value_json is None:
+            namespace = full_key.split(":", 1)[0]
+            value_json = self.memo_json[full_key] = _json_bytes(CODECS[namespace].encode(self.memos[full_key]))
+        return value_json
 
     def peek(self, namespace: str, key: str) -> Any:
         """The result remembered for a namespace and key, or None; not kept for the next build for that."""

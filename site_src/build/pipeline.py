@@ -92,6 +92,12 @@ its memory, which copied it: 250 MB more at 50k papers), the term counts of rela
 kept as JSON once used (`BuildCache.settle`), and the page workers give back freed memory as they go
 (`PageJob.lean`)."""
 
+
+def memory_first(catalog: Catalog) -> bool:
+    """Whether the build orders its stages for memory (`MEMORY_FIRST_FROM`)."""
+    return len(catalog.papers) >= MEMORY_FIRST_FROM
+
+
 Staged = list[StagedFile]
 """Files made elsewhere (the search files)."""
 
@@ -154,16 +160,14 @@ def _pages(
     """Every page made, keyed, rendered where it changed, and staged, with the site's other files
     made meanwhile; raises BuildError when a template fails (one problem per template)."""
     site.maker.prepare()
-    memory_first = len(site.catalog.papers) >= MEMORY_FIRST_FROM
-    job = PageJob(
-        site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold, memory_first
-    )
+    lean = memory_first(site.catalog)
+    job = PageJob(site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold, lean)
     results: list[PageResult] = []
     failed: set[str] = set()
-    if memory_first:
+    if lean:
         _site_files(site, renderer, options, staging, timings)
     with PageWork(job) as work:
-        if not memory_first:
+        if not lean:
             _site_files(site, renderer, options, staging, timings)
         with timings.stage("pages"):
             for result in work.results():
@@ -256,14 +260,14 @@ class BuildRun:
         state = self.cache.update(
             "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, counter, epoch, last)
         )
-        if len(self.catalog.papers) >= MEMORY_FIRST_FROM:
+        if memory_first(self.catalog):
             self.cache.settle("terms")  # decoded again at the next build (the preview's): time for memory
         self.catalog = replace(self.catalog, related=state.related)
 
     def make_pages(self) -> None:
         """Every page made and rendered where it changed, the other files meanwhile; all staged (for a
         large site, once the search files are: see `MEMORY_FIRST_FROM`)."""
-        if len(self.catalog.papers) >= MEMORY_FIRST_FROM:
+        if memory_first(self.catalog):
             self.collect_search()
         settings = self.parsed.settings
         extra = (search_page(self.urls),)

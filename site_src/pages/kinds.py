@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from site_src.pages.yaml_writer import SCALAR_TYPES
+
 
 def _omitted_when_none() -> Any:
     """A field left out of the front matter when it has no value (rather than written as null)."""
@@ -303,14 +305,10 @@ def _layout(cls: Any) -> tuple[tuple[str, bool], ...] | None:
     return tuple((f.name, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(cls))
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None), datetime.date})
-"""The types most front matter values are, returned as they are without asking more."""
-
-
 def front_matter(value: Any) -> Any:
     """Page data as plain YAML-ready values: dataclasses become mappings (page data with its `kind`)."""
     cls: Any = type(value)
-    if cls in _PLAIN:
+    if cls in SCALAR_TYPES:  # most values: returned as they are without asking more
         return value
     if isinstance(value, tuple):
         return [front_matter(item) for item in value]

@@ -61,12 +61,13 @@ def _key(key: str) -> str:
     return key if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML_WORDS else quoted(key)
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None), datetime.date})
+SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime.date})
+"""The types written as one scalar (checked by exact type: the common case, and fast)."""
 
 
 def _emit(value: Any, indent: str, lines: list[str], prefix: str) -> None:
     """Append `value` in block style after `prefix`; its children are indented by `indent`."""
-    if type(value) in _SCALARS:  # exact types first: isinstance against Mapping is slow
+    if type(value) in SCALAR_TYPES:  # exact types first: isinstance against Mapping is slow
         lines.append(prefix + _scalar(value))
     elif isinstance(value, Mapping) and value:
         if prefix:
