@@ -114,7 +114,8 @@ _SMALL_TAXONOMY = (
 
 class _RandomInputs:
     """Small random digests, notes and taxonomies where papers merge by arXiv identifier and by title,
-    get retitled, change abstracts, are hidden and have topics chosen for them."""
+    get retitled, change abstracts, are hidden and have topics chosen for them, and two files may
+    give one day."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
@@ -141,6 +142,8 @@ class _RandomInputs:
             )
             for day in rng.sample(range(1, 6), rng.randint(1, 4))
         ]
+        if rng.random() < 0.2:  # a second file for a day: an error, and one of the two is kept
+            digests.append(DigestFile(digests[0].date, (self.entry(8),), Source("8.txt")))
         notes = [
             Note(
                 rng.choice(["music-model", "image-model", "vision-thing"]),

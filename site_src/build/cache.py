@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from site_src.build.keys import CACHE_FORMAT, code_key
+from site_src.build.keys import CACHE_FORMAT, InputKeys, code_key
 from site_src.build.memos import (
     CODECS,
     CacheFormatError,
@@ -204,6 +204,9 @@ class BuildCache:
     catalog: CatalogMemo | None = None
     """What the last catalog made with this cache was made from: kept in memory only, for the
     preview, which makes a catalog at every save (see `build_catalog`)."""
+    input_keys: InputKeys | None = None
+    """The inputs' keys, remembered with their texts by the preview (in memory only); None in a
+    one-shot build, which reads each input once."""
     _used: set[str] = field(default_factory=set)
 
     @classmethod

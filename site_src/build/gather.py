@@ -67,20 +67,19 @@ def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -
     topics = parse_taxonomy(inputs.topics, problems) if inputs.topics else ()
     slugs = {t.slug for t in topics}
     context = parse_context(settings.year, slugs)
+    key = cache.input_keys.key if cache.input_keys is not None else input_key
 
     digests = [
         digest
         for f in inputs.digests
         if (
             digest := _remembered(
-                cache, "digest", input_key(context, f), partial(parse_digest, f, settings.year, slugs), problems
+                cache, "digest", key(context, f), partial(parse_digest, f, settings.year, slugs), problems
             )
         )
     ]
     catalog_inputs_failed = bool(problems.errors)
-    notes = [
-        _remembered(cache, "note", input_key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes
-    ]
+    notes = [_remembered(cache, "note", key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
     if catalog_inputs_failed:
         problems.raise_if_errors()

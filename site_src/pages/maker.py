@@ -61,6 +61,8 @@ from site_src.pages.yaml_writer import join_front_matter
 
 SUMMARY_CHARS = 220
 """How much of an abstract a list shows."""
+LISTING_PATHS = ("", "digests/", "topics/", "reading-list/", "404.html")
+"""The home page and the indexes, in the order `listing_pages` makes them: known without making them."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ class PageMaker:
     def specs(self) -> list[PageSpec]:
         """Every page of the site, in a stable order."""
         return [
-            *(PageSpec("listing", str(i)) for i in range(len(self.listings))),
+            *(PageSpec("listing", str(i)) for i in range(len(LISTING_PATHS))),
             *(PageSpec("digest", d.date.isoformat()) for d in self.catalog.digests),
             *(
                 PageSpec("topic", t.slug, number)
@@ -522,30 +524,33 @@ class PageMaker:
             feeds=self.feed_links("", self.site_title),
             opml=self.urls.link(OPML_PATH),
         )
+        home_path, digests_path, topics_path, reading_list_path, not_found_path = LISTING_PATHS
         return [
-            Page("", home),
+            Page(home_path, home),
             Page(
-                "digests/",
-                DigestsPage(title="All digests", url=self.urls.link("digests/"), digests=digests, updated=self.newest),
+                digests_path,
+                DigestsPage(
+                    title="All digests", url=self.urls.link(digests_path), digests=digests, updated=self.newest
+                ),
             ),
             Page(
-                "topics/",
+                topics_path,
                 TopicsPage(
                     title="Topics",
-                    url=self.urls.link("topics/"),
+                    url=self.urls.link(topics_path),
                     topics=topics,
                     updated=self.newest,
                     opml=self.urls.link(OPML_PATH),
                 ),
             ),
             Page(
-                "reading-list/",
-                ReadingListPage(title="Reading list", url=self.urls.link("reading-list/")),
+                reading_list_path,
+                ReadingListPage(title="Reading list", url=self.urls.link(reading_list_path)),
                 sitemap=False,
             ),
             Page(
-                "404.html",
-                NotFoundPage(title="Page not found", url=self.urls.link("404.html")),
+                not_found_path,
+                NotFoundPage(title="Page not found", url=self.urls.link(not_found_path)),
                 publish_markdown=False,
                 sitemap=False,
             ),

@@ -23,7 +23,7 @@ from site_src.catalog.model import Catalog, Related
 from site_src.errors import BuildError
 from site_src.inputs.settings import BuildOptions
 from site_src.pages.assets import asset_files
-from site_src.pages.maker import PageMaker, PageSpec
+from site_src.pages.maker import LISTING_PATHS, PageMaker, PageSpec
 from site_src.pages.render import template_problem
 from site_src.pages.urls import digest_path, output_file, paper_path, topic_page_path
 from site_src.search.files import search_page
@@ -34,13 +34,15 @@ RelatedPapers = Mapping[str, tuple[Related, ...]]
 
 def spec_path(maker: PageMaker, spec: PageSpec) -> str:
     """The site path of the page a spec names, without making the page (a paper's page is not cheap
-    to make; listings and hand-written pages are, and are made once by the maker anyway)."""
+    to make; hand-written pages are, and are made once by the maker anyway)."""
     if spec.kind == "paper":
         return paper_path(spec.key)
     if spec.kind == "digest":
         return digest_path(datetime.date.fromisoformat(spec.key))
     if spec.kind == "topic":
         return topic_page_path(spec.key, spec.number)
+    if spec.kind == "listing":
+        return LISTING_PATHS[int(spec.key)]
     return maker.make(spec).path
 
 

@@ -36,7 +36,7 @@ import watchfiles
 
 from site_src.build.builder import BuildReport, Progress, build, load_cache
 from site_src.build.cache import BuildCache
-from site_src.build.keys import build_key
+from site_src.build.keys import InputKeys, build_key
 from site_src.build.output import MARKER
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
@@ -454,6 +454,7 @@ class Preview:
         if not options.base_url:
             self.options = replace(options, base_url=self.url)
         self.cache: BuildCache = load_cache(self.options)
+        self.cache.input_keys = InputKeys()
         self.full_build: Callable[[Progress | None], BuildReport] = lambda progress: build(
             self.options, cache=self.cache, progress=progress
         )
