@@ -225,6 +225,8 @@ class CatalogMemo:
     papers: dict[str, _Made] = field(default_factory=dict)
     """Paper identity -> how it was made (an automatic paper's topics follow from its inputs and
     `topics`, so a change of taxonomy forgets every paper)."""
+    catalog: Catalog | None = None
+    """The last catalog."""
 
     def slugs_for(self, claims: list[tuple[str, str, datetime.date]]) -> dict[str, str]:
         """`assign_slugs` for (identity, first title, first seen) claims, again only when they changed."""
@@ -288,11 +290,27 @@ def build_catalog(
     latest = [(groups[key][-1].entry.title, groups[key][-1].entry.abstract) for key in automatic]
     chosen.update(zip(automatic, (classify_all or _classifier_of(topics))(latest), strict=True))
     made = {key: _made(key, inputs[key], chosen[key]) if key in chosen else known[key] for key in groups}
-    memo.topics, memo.grouped, memo.notes, memo.papers = topics, grouped, notes_by_slug, made
     for item in made.values():
         problems.items.extend(item.warnings)
+    last = memo.catalog if grouped is memo.grouped and topics == memo.topics else None
+    if last is not None and all(
+        (old := known.get(key)) and old.paper.hidden == made[key].paper.hidden for key in fresh
+    ):
+        # the same papers shown in the same digests: the last catalog, with the papers made anew
+        visible = dict(last.papers)
+        visible.update((paper.slug, paper) for paper in (made[key].paper for key in fresh) if not paper.hidden)
+        catalog = Catalog(papers=visible, digests=last.digests, topics=topics)
+    else:
+        catalog = _catalog(grouped, made, topics)
+    memo.topics, memo.grouped, memo.notes, memo.papers, memo.catalog = topics, grouped, notes_by_slug, made, catalog
+    return catalog
+
+
+def _catalog(grouped: _Grouped, made: dict[str, _Made], topics: tuple[Topic, ...]) -> Catalog:
+    """The catalog of the papers made: those not hidden, by slug, and the digests listing them, newest first."""
     papers = {item.paper.slug: item.paper for item in made.values()}
     visible = {slug: papers[slug] for slug in sorted(papers) if not papers[slug].hidden}
+    slugs = grouped.slugs
     return Catalog(
         papers=visible,
         digests=tuple(

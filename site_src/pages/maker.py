@@ -197,8 +197,8 @@ class PageMaker:
         """Each digest's place in the newest-first list, by its date."""
         return {d.date.isoformat(): index for index, d in enumerate(self.catalog.digests)}
 
-    def specs(self) -> list[PageSpec]:
-        """Every page of the site, in a stable order."""
+    def specs(self, papers: bool = True) -> list[PageSpec]:
+        """Every page of the site, in a stable order (without the papers' own unless `papers`)."""
         return [
             *(PageSpec("listing", str(i)) for i in range(len(LISTING_PATHS))),
             *(PageSpec("digest", d.date.isoformat()) for d in self.catalog.digests),
@@ -207,7 +207,7 @@ class PageMaker:
                 for t in self.catalog.topics
                 for number in range(archive_pages(self.catalog.topic_counts[t.slug]) + 1)
             ),
-            *(PageSpec("paper", slug) for slug in self.catalog.papers),
+            *(PageSpec("paper", slug) for slug in (self.catalog.papers if papers else ())),
             *(PageSpec("page", str(i)) for i in range(len(self.hand_written) + len(self.extra))),
         ]
 

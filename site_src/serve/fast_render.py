@@ -46,6 +46,18 @@ def spec_path(maker: PageMaker, spec: PageSpec) -> str:
     return maker.make(spec).path
 
 
+def wanted_specs(maker: PageMaker, wanted: Collection[str]) -> list[PageSpec]:
+    """The specs of the pages whose output file is wanted: a paper's found from the path (checked by
+    making the path again), the other pages' by naming each (a few hundred: naming all 53,000 pages
+    of 50k papers took 0.08 s of every save)."""
+    found = [spec for spec in maker.specs(papers=False) if output_file(spec_path(maker, spec)) in wanted]
+    for path in sorted(wanted):
+        parts = path.split("/")  # papers/<slug>/index.html
+        if len(parts) == 3 and parts[1] in maker.catalog.papers and output_file(paper_path(parts[1])) == path:
+            found.append(PageSpec("paper", parts[1]))
+    return found
+
+
 class SurvivingRelated(Mapping[str, tuple[Related, ...]]):
     """The last good build's related papers, kept only where both papers still exist (a page must
     never link to a paper that is gone); filtered as pages ask, since few pages are made."""
@@ -123,9 +135,7 @@ def _render(options: BuildOptions, cache: BuildCache, wanted: Collection[str]) -
         (search_page(run.urls),),
     )
     files = {file.path: file.data for file in asset_files(run.assets)}
-    for spec in maker.specs():
-        if output_file(spec_path(maker, spec)) not in wanted:
-            continue
+    for spec in wanted_specs(maker, wanted):
         page = maker.make(spec)
         try:
             outputs = run.renderer.render(page)
