@@ -8,6 +8,8 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from site_src.catalog.merge import CatalogMemo, ClassifyAll, build_catalog
 from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Topic, TopicAssignment
 from site_src.catalog.topics import Classifier
@@ -186,6 +188,24 @@ def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_rand
             catalog = build_catalog(digests, topics, notes, reused, None, memo)
             assert catalog == build_catalog(digests, topics, notes, fresh), (seed, step)
             assert [str(p) for p in reused] == [str(p) for p in fresh], (seed, step)
+
+
+def test_a_catalog_that_failed_midway_leaves_the_last_good_one_to_reuse() -> None:
+    """A save whose catalog could not be made (here its classifier failed) must not count as made:
+    the next save with the same note applies it."""
+    digests = [_digest(26, ("Music Transformer", ABSTRACT))]
+    note = Note(slug="music-transformer", source=Source("notes/music-transformer.md"), body="Worth a read.")
+    memo = CatalogMemo()
+    build_catalog(digests, TOPICS, [], Problems(), None, memo)
+
+    def failing(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
+        raise RuntimeError("a classifier worker died")
+
+    with pytest.raises(RuntimeError):
+        build_catalog(digests, TOPICS, [note], Problems(), failing, memo)
+    again = build_catalog(digests, TOPICS, [note], Problems(), None, memo)
+    assert again == build_catalog(digests, TOPICS, [note], Problems())
+    assert again.papers["music-transformer"].note == "Worth a read."
 
 
 def test_every_paper_gets_one_to_three_topics() -> None:

@@ -202,7 +202,7 @@ class BuildCache:
     """The JSON of each memo as the memo file holds it, for results read from it or written to it
     (`memo_bytes`); dropped when a result is replaced."""
     catalog: CatalogMemo | None = None
-    """What the last catalog made with this cache was made from: kept in memory only, for the
+    """The last catalog made with this cache and what it was made from: kept in memory only, for the
     preview, which makes a catalog at every save (see `build_catalog`)."""
     input_keys: InputKeys | None = None
     """The inputs' keys, remembered with their texts by the preview (in memory only); None in a

@@ -66,8 +66,8 @@ def input_key(context: str, file: TextFile) -> str:
 class InputKeys:
     """`input_key` for the preview, which reads every input at each save: a file whose text is the
     one read last time keeps its key. Comparing texts is five times faster than hashing them (2
-    against 11 ms for the 15 MB of digests of 10,000 papers), but holds every input's text: one-shot
-    builds hash instead."""
+    against 11 ms for the 15 MB of digests of 10,000 papers), but holds every input's text (and
+    those of files deleted meanwhile): one-shot builds hash instead."""
 
     def __init__(self) -> None:
         self._last: dict[str, tuple[str, str, str]] = {}

@@ -201,7 +201,7 @@ class _Grouped:
     keys_by_digest: dict[datetime.date, list[str]]
     slugs: dict[str, str]
     """Paper identity -> slug."""
-    keys: dict[str, str]
+    identities: dict[str, str]
     """Slug -> paper identity."""
 
 
@@ -210,11 +210,13 @@ class CatalogMemo:
     """What the last catalog made in this process was made from, for the preview, which makes the
     catalog at every save, mostly of the same papers (at 50k papers, 0.95 s each time without it).
 
-    Unchanged files parse to the same objects: when every digest file is the one given last time,
-    the listings are grouped as they were and only the papers whose note changed are compared.
-    Otherwise papers are compared with `==`, which stops at identity for unchanged files and goes
-    field by field for a changed file's entries, so equal inputs are always recognised and anything
-    else makes the paper anew."""
+    Unchanged files parse to the same objects: when every digest file is the one given last time
+    and the taxonomy is the same, the listings are grouped as they were, only the papers whose note
+    changed are compared, and the last catalog is kept with them replaced (unless one of them was
+    hidden or shown). Otherwise papers are compared with `==`, which stops at identity for unchanged
+    files and goes field by field for a changed file's entries, so equal inputs are always
+    recognised and anything else makes the paper anew. Updated only once a catalog is made: a
+    call that fails leaves the last good one to compare with."""
 
     topics: tuple[Topic, ...] = ()
     claims: list[tuple[str, str, datetime.date]] = field(default_factory=list)
@@ -224,7 +226,7 @@ class CatalogMemo:
     """The notes of the last catalog, by slug."""
     papers: dict[str, _Made] = field(default_factory=dict)
     """Paper identity -> how it was made (an automatic paper's topics follow from its inputs and
-    `topics`, so a change of taxonomy forgets every paper)."""
+    `topics`: none is reused under another taxonomy)."""
     catalog: Catalog | None = None
     """The last catalog."""
 
@@ -244,16 +246,16 @@ class CatalogMemo:
         groups, keys_by_digest = _group_listings(digests, paper_keys(digests))
         # the first title a paper was listed under names it: its address never changes
         slugs = self.slugs_for([(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items()])
-        keys = {slug: key for key, slug in slugs.items()}
-        return _Grouped(tuple(digest_files), digests, found.items, groups, keys_by_digest, slugs, keys)
+        identities = {slug: key for key, slug in slugs.items()}
+        return _Grouped(tuple(digest_files), digests, found.items, groups, keys_by_digest, slugs, identities)
 
     def maybe_changed(self, grouped: _Grouped, notes: dict[str, Note], topics: tuple[Topic, ...]) -> Iterable[str]:
-        """The papers whose inputs may differ from those the last catalog made them from: all of
-        them, unless the listings and the taxonomy are the last ones, when only those with another note may."""
+        """The identities of the papers whose inputs may differ from those the last catalog made them
+        from: all, unless the listings and the taxonomy are the last ones, when only those with another note."""
         if grouped is not self.grouped or topics != self.topics:
             return grouped.groups
         changed = {slug for slug in notes.keys() | self.notes.keys() if notes.get(slug) is not self.notes.get(slug)}
-        return [grouped.keys[slug] for slug in sorted(changed)]
+        return [grouped.identities[slug] for slug in sorted(changed)]
 
 
 def _made(key: str, inputs: tuple[str, list[_Listing], Note | None], topics: tuple[TopicAssignment, ...]) -> _Made:
@@ -279,7 +281,7 @@ def build_catalog(
     grouped = memo.grouped_for(digest_files)
     problems.items.extend(grouped.problems)
     groups, slugs = grouped.groups, grouped.slugs
-    notes_by_slug = _apply_notes(notes, set(grouped.keys), problems)
+    notes_by_slug = _apply_notes(notes, set(grouped.identities), problems)
     topics = tuple(topics)
     known = memo.papers if memo.topics == topics else {}
     candidates = memo.maybe_changed(grouped, notes_by_slug, topics)

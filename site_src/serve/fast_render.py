@@ -33,10 +33,8 @@ RelatedPapers = Mapping[str, tuple[Related, ...]]
 
 
 def spec_path(maker: PageMaker, spec: PageSpec) -> str:
-    """The site path of the page a spec names, without making the page (a paper's page is not cheap
-    to make; hand-written pages are, and are made once by the maker anyway)."""
-    if spec.kind == "paper":
-        return paper_path(spec.key)
+    """The site path of the page a spec other than a paper's names: known without making the page,
+    but for hand-written pages and those made elsewhere (a few, cheap to make)."""
     if spec.kind == "digest":
         return digest_path(datetime.date.fromisoformat(spec.key))
     if spec.kind == "topic":
