@@ -40,6 +40,7 @@ search/    the client-side search, prebuilt
   analysis      words into lunr terms exactly as lunr.js makes them in the browser
   lunrindex     a lunr index built in one pass, written whole or in pieces
   files         the index pieces, result store, filter lists, manifest and the /search/ page
+  kept          the epoch's index pieces and statistics, remembered for the month's next builds
 build/     running a build
   keys          every cache key: what each remembered result is made from
   cache         what earlier builds computed, for incremental builds, kept as checked JSON

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from site_src.search.files import FIELDS, GROUPS, documents, ref_of, search_order
-from site_src.search.lunrindex import _weight_texts, build, serialize, split
+from site_src.search.lunrindex import Document, _weight_texts, build, serialize, split, statistics_of
 
 from .search_helpers import reference_index, sample_catalog
 
@@ -92,3 +92,29 @@ def test_authors_are_indexed_as_words_with_accents_folded_and_no_phrase_across_t
     assert postings["vinyal"]["authors"][order_matters]["index"] == [1]
     assert postings["sami"]["authors"][order_matters]["index"] == [3]
     assert not postings["vinyal"]["title"] and not postings["vinyal"]["abstract"]
+
+
+def _weights(data: bytes, ref: str) -> dict[tuple[str, str], float]:
+    """One document's weights in a piece, by field and term."""
+    postings, vectors = _entries(data)
+    terms = {posting["_index"]: term for term, posting in postings.items()}
+    found = {}
+    for key, vector in vectors.items():
+        field, doc = key.split("/")
+        if doc == ref:
+            found.update(((field, terms[number]), weight) for number, weight in vector.items())
+    return found
+
+
+def test_the_months_papers_are_weighed_by_the_epochs_statistics(sample_documents: list[Any]) -> None:
+    """The month's papers are indexed apart from the epoch's but weighed by its statistics, so the
+    same text weighs the same in both parts (by their own statistics, the month's few papers would
+    weigh every term otherwise)."""
+    epoch, month = sample_documents[:60], sample_documents[60:70]
+    twin = Document(ref_of(10_000), epoch[0].texts)
+    epoch_index, month_index = build(epoch, FIELDS), build([*month, twin], FIELDS)
+    whole = {"all": tuple(f.name for f in FIELDS)}
+    expected = _weights(next(split(epoch_index, whole, 10**9)).data, epoch[0].ref)
+    weighed = next(split(month_index, whole, 10**9, statistics_of(epoch_index))).data
+    assert expected and _weights(weighed, twin.ref) == expected
+    assert _weights(next(split(month_index, whole, 10**9)).data, twin.ref) != expected

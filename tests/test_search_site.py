@@ -5,16 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import pytest
+
+from site_src.build.output import OutputFile
+from site_src.catalog import epoch
+from site_src.catalog.model import Paper
 from site_src.errors import Problems
 from site_src.inputs.reader import Package
 from site_src.inputs.settings import NODE_MODULES_DIR
 from site_src.pages.urls import SiteUrls
-from site_src.search.files import CHUNK_PAPERS, lunr_asset, search_files
+from site_src.search.files import CHUNK_PAPERS, SearchFiles, lunr_asset
 
 from .conftest import BuiltSite
-from .helpers import build_into, resolve, text_digest, write_content
+from .helpers import ABSTRACT, SHIPPED_CONTENT, build_into, resolve, text_digest, write_content
 from .search_helpers import sample_catalog
 
 
@@ -108,7 +115,7 @@ def test_filter_lists_hold_the_papers_each_filter_keeps(sample_site: BuiltSite) 
 def test_search_files_are_the_same_from_build_to_build() -> None:
     catalog = sample_catalog()
     urls = SiteUrls("https://example.org/")
-    assert list(search_files(catalog, urls)) == list(search_files(catalog, urls))
+    assert list(SearchFiles(catalog, urls)) == list(SearchFiles(catalog, urls))
 
 
 def test_lunr_js_is_copied_with_its_licence(sample_site: BuiltSite) -> None:
@@ -145,3 +152,42 @@ def test_a_new_digest_leaves_the_store_chunks_of_older_papers_as_they_were(tmp_p
     assert len(after) == -(-100 // CHUNK_PAPERS) and after[full] != before[full]
     newest = json.loads(resolve(out, after[-1]).read_text(encoding="utf-8"))  # type: ignore[union-attr]
     assert newest[-1]["title"] == "Diffusion Sampler Study 29"
+
+
+def _pieces(out: Path) -> dict[str, list[str]]:
+    """Each group's piece addresses, by group name."""
+    groups = _manifest(out)["groups"]
+    return {g["name"]: [p["url"] for p in g["pieces"]] for g in groups}  # type: ignore[attr-defined]
+
+
+def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_month_remakes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The papers before the newest digest's month (the epoch, `EPOCH_MIN` lowered to the samples'
+    size) are indexed apart: another June digest leaves their pieces as they are, without making
+    them again, and adds to June's; a July digest makes June's papers part of the epoch, whose
+    pieces are made again."""
+    monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
+    made: list[int] = []
+    epoch_files = SearchFiles._epoch_files
+
+    def spied(self: SearchFiles, papers: Sequence[Paper]) -> Iterator[OutputFile]:
+        made.append(len(papers))
+        return epoch_files(self, papers)
+
+    monkeypatch.setattr(SearchFiles, "_epoch_files", spied)
+    content = shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
+    out = tmp_path / "public"
+    build_into(content, out)
+    first = _pieces(out)
+    assert list(first) == ["titles", "titles-month", "abstracts", "abstracts-month"] and len(made) == 1
+    june = text_digest("Jun 27", [("Sparse Mixtures of Music Experts", ABSTRACT + " Music goes through experts.")])
+    (content / "digests/2025-06-27.txt").write_text(june, encoding="utf-8")
+    build_into(content, out)
+    again = _pieces(out)
+    assert again["titles"] == first["titles"] and again["abstracts"] == first["abstracts"] and len(made) == 1
+    assert again["titles-month"] != first["titles-month"]
+    july = text_digest("Jul 1", [("Experts All the Way Down", ABSTRACT + " Experts go through music.")])
+    (content / "digests/2025-07-01.txt").write_text(july, encoding="utf-8")
+    build_into(content, out)
+    assert _pieces(out)["abstracts"] != first["abstracts"] and made[1] > made[0]

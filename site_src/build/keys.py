@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 import json
 import sys
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from site_src.catalog.model import Catalog, Paper
@@ -102,11 +102,18 @@ def terms_key(paper: Paper) -> str:
 def search_key(catalog: Catalog, base_url: str) -> str:
     """Everything the search files are made from: each paper's text, authors, code links, topics and
     places in the digests (dates and positions, which number the papers), the topics."""
-    papers = (
-        f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{p.appearances}\0{p.meta.authors}\0{p.meta.code}"
-        for p in catalog.papers.values()
-    )
-    return fingerprint(base_url, *(f"{t.slug}\0{t.name}" for t in catalog.topics), *papers)
+    return fingerprint(base_url, *_search_inputs(catalog, catalog.papers.values()))
+
+
+def search_epoch_key(catalog: Catalog, epoch: Collection[str]) -> str:
+    """What the epoch's index pieces are made from: its papers' search inputs (they hold no address)."""
+    return fingerprint(*_search_inputs(catalog, (p for p in catalog.papers.values() if p.slug in epoch)))
+
+
+def _search_inputs(catalog: Catalog, papers: Iterable[Paper]) -> Iterator[str]:
+    yield from (f"{t.slug}\0{t.name}" for t in catalog.topics)
+    for p in papers:
+        yield f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{p.appearances}\0{p.meta.authors}\0{p.meta.code}"
 
 
 def template_key(sources: Mapping[str, str], names: Iterable[str]) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Related, RelatedState, TopicAssignment
 from site_src.errors import Problem, Source
+from site_src.search.kept import EpochPieces, Statistics
 
 _T = TypeVar("_T")
 
@@ -289,6 +290,28 @@ def _read_counts(value: object) -> dict[str, int]:
     return counts
 
 
+def _epoch_pieces(value: EpochPieces) -> dict[str, object]:
+    statistics = value.statistics
+    return {
+        "averages": list(statistics.averages),
+        "count": statistics.count,
+        "frequency": statistics.frequency,
+        "pieces": [list(piece) for piece in value.pieces],
+    }
+
+
+def _read_epoch_pieces(value: object) -> EpochPieces:
+    fields = mapping(value)
+    averages = tuple(float(number(average)) for average in array(fields["averages"]))
+    statistics = Statistics(integer(fields["count"]), _read_counts(fields["frequency"]), averages)
+    pieces = tuple((text(g), text(first), text(path)) for g, first, path in map(_triple, array(fields["pieces"])))
+    return EpochPieces(statistics, pieces)
+
+
+def _triple(value: object) -> list[Any]:
+    return array(value, 3)
+
+
 @dataclass(frozen=True)
 class Codec(Generic[_T]):
     """How the values of one memo namespace become JSON and back."""
@@ -303,5 +326,6 @@ CODECS: dict[str, Codec[Any]] = {
     "topics": Codec(_assignments, _read_assignments),
     "related": Codec(_related_state, _read_related_state),
     "terms": Codec(_counts, _read_counts),
+    "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
 }
 """Every namespace the build remembers results in (see `BuildCache.memo`)."""

@@ -9,16 +9,17 @@ parse → catalog → templates ─┬─ related → pages (worker processes) �
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from site_src.build import output
 from site_src.build.builder import BuildReport, Timings
 from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
-from site_src.build.keys import search_key, terms_key
+from site_src.build.keys import search_epoch_key, search_key, terms_key
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
@@ -38,7 +39,8 @@ from site_src.pages.feeds import feed_files
 from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls, output_file
-from site_src.search.files import lunr_asset, search_files, search_page
+from site_src.search.files import GROUPS, SearchFiles, lunr_asset, search_page
+from site_src.search.kept import EpochPieces
 
 
 @dataclass(frozen=True)
@@ -100,30 +102,55 @@ def memory_first(catalog: Catalog) -> bool:
 
 Staged = list[StagedFile]
 """Files made elsewhere (the search files)."""
+SEARCH_EPOCH_MEMO = "searchepoch"
+"""The memo of the epoch's search index pieces (`EpochPieces`), by `search_epoch_key`."""
 
 
-def search_staged(catalog: Catalog, urls: SiteUrls, folder: Path | None, unchanged: dict[str, FileRecord]) -> Staged:
-    """The search files, staged (run in a side process: a top-level function, its arguments pickle)."""
-    return [
-        StagedFile(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path)))
-        for f in search_files(catalog, urls)
-    ]
+class Searched(NamedTuple):
+    """What the search side process did: the files staged, and the epoch's pieces if it made them."""
+
+    staged: Staged
+    made: EpochPieces | None
 
 
-def _search(catalog: Catalog, urls: SiteUrls, staging: Staging) -> SideWork[Staged]:
-    """The search files: kept from the last build when made from the same papers (the index cannot
-    be updated in part: every new paper changes every weight), else made in a side process."""
+def search_staged(
+    catalog: Catalog,
+    urls: SiteUrls,
+    folder: Path | None,
+    unchanged: dict[str, FileRecord],
+    epoch: Collection[str] | None,
+    kept: EpochPieces | None,
+) -> Searched:
+    """The search files, staged (run in a side process: a top-level function, its arguments pickle);
+    the epoch's pieces `kept` are kept as the last build wrote them."""
+    files = SearchFiles(catalog, urls, epoch, kept)
+    staged = [StagedFile(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path))) for f in files]
+    if kept is not None and files.epoch_pieces is kept:
+        staged += [StagedFile(path, unchanged[path], False) for _, _, path in kept.pieces]
+    return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None)
+
+
+def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None) -> SideWork[Searched]:
+    """The search files: kept from the last build when made from the same papers, else made in a side
+    process, keeping the epoch's index pieces when they were made from the same papers (a new
+    paper of the month changes none of their weights)."""
     kept = (
         None
         if staging.cold
         else staging.cache.kept_group("search", search_key(catalog, urls.base_url), staging.out_dir)
     )
     if kept is not None:
-        return SideWork(list, [StagedFile(path, record, False) for path, record in kept], cheap=True)
+        return SideWork(Searched, [StagedFile(path, record, False) for path, record in kept], None, cheap=True)
     _, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
+    pieces = None
+    if epoch is not None:
+        key = search_epoch_key(catalog, epoch)
+        last: EpochPieces | None = staging.cache.peek(SEARCH_EPOCH_MEMO, key)
+        if last is not None and all(g in GROUPS and path in unchanged for g, _, path in last.pieces):
+            pieces = staging.cache.memo(SEARCH_EPOCH_MEMO, key, lambda: last)  # and kept for the next build
     small = len(catalog.papers) < SIDE_SEARCH_FROM
-    return SideWork(search_staged, catalog, urls, staging.folder, unchanged, cheap=small)
+    return SideWork(search_staged, catalog, urls, staging.folder, unchanged, epoch, pieces, cheap=small)
 
 
 def _term_counter(cache: BuildCache) -> Callable[[Sequence[Paper]], list[dict[str, int]]]:
@@ -215,10 +242,11 @@ class BuildRun:
     urls: SiteUrls
     assets: dict[str, Asset]
     renderer: Renderer
-    search: SideWork[Staged]
+    search: SideWork[Searched]
+    epoch: frozenset[str] | None
     results: list[PageResult]
     searched: Staged | None = None
-    memo_data: bytes
+    memo_data: bytes | None = None
 
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
@@ -250,15 +278,15 @@ class BuildRun:
 
     def start_search(self) -> None:
         """The search index, begun in a side process while the pages are made."""
-        self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging))
+        self.epoch = epoch_of(self.catalog)
+        self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging, self.epoch))
 
     def relate(self) -> None:
         """Related papers, from the last build's where the epoch is the same: only the lists that a new,
         changed or removed paper can alter are computed again (each paper's term counts are remembered)."""
         counter = _term_counter(self.cache)
-        epoch = epoch_of(self.catalog)
         state = self.cache.update(
-            "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, counter, epoch, last)
+            "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, counter, self.epoch, last)
         )
         if memory_first(self.catalog):
             self.cache.settle("terms")  # decoded again at the next build (the preview's): time for memory
@@ -288,9 +316,13 @@ class BuildRun:
         """The search files, from the side process (once)."""
         if self.searched is not None:
             return
-        self.searched = self.search.result()
+        self.searched, made = self.search.result()
         for staged in self.searched:
             self.staging.record(*staged)
+        if made is not None and self.epoch is not None:
+            self.cache.memo(SEARCH_EPOCH_MEMO, search_epoch_key(self.catalog, self.epoch), lambda: made)
+            if self.memo_data is not None:
+                self.memo_data = self.cache.memo_bytes()  # encoded before the side process was done
 
     def apply_strictness(self) -> None:
         """Under --strict, warnings stop the build as errors do."""
@@ -300,7 +332,7 @@ class BuildRun:
         """The staged site swapped in, and what it was made from remembered (nothing for a check)."""
         if not self.write:
             return
-        assert self.searched is not None, "the search stage comes before this one"
+        assert self.searched is not None and self.memo_data is not None, "the memos and search stages come first"
         self.staging.publish()
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {

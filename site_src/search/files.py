@@ -5,7 +5,9 @@ address, which names everything else:
 
 - index pieces, `assets/search/<group><n>.<hash>.json`: each a lunr 2.3.9 index (`lunr.Index.load`)
   holding one group of fields (titles and topic names; abstracts) for one range of terms, with the
-  weights of the whole index. A query fetches only the pieces its words fall in.
+  weights of the whole index. A query fetches only the pieces its words fall in. From `EPOCH_MIN`
+  papers before the newest digest's month, the month's papers are in pieces of their own (groups
+  `<group>-month`), weighed by the statistics of the papers before (`SearchFiles`).
 - store chunks, `assets/search/papers<n>.<hash>.json`: what a result shows (title, slug, the
   first authors and how many there are, digest dates, topics, and the abstract the snippet is
   cut from), `CHUNK_PAPERS` papers a file in ref order, so results render without fetching pages
@@ -27,7 +29,7 @@ asks alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from site_src.build.output import OutputFile
@@ -40,7 +42,8 @@ from site_src.pages.assets import ASSETS_FOLDER, fingerprinted
 from site_src.pages.kinds import SearchPage
 from site_src.pages.maker import Page
 from site_src.pages.urls import SiteUrls, topic_path
-from site_src.search.lunrindex import LUNR_VERSION, Document, Field, build, split
+from site_src.search.kept import EpochPieces
+from site_src.search.lunrindex import LUNR_VERSION, Document, Field, build, split, statistics_of
 
 FIELDS = (Field("title", 10), Field("abstract", 1), Field("topics", 3), Field("authors", 3))
 """What is indexed; a word in a title weighs ten times one in an abstract. An author's name weighs
@@ -58,9 +61,10 @@ PIECE_POSTINGS = 16_000
 CHUNK_PAPERS = 20
 """Papers per store chunk: about 10 KB gzip."""
 MANIFEST = "search/index.json"
-VERSION = 2
+VERSION = 3
 """The manifest's format, for the browser code that reads it (2: paper lists as runs of numbers,
-months and has:)."""
+months and has:; 3: `first`, the number of groups of titles, which the epoch's and the month's
+pieces make two)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -86,11 +90,11 @@ def authors_text(paper: Paper) -> str:
     return " and ".join(paper.meta.authors)
 
 
-def documents(catalog: Catalog, papers: Sequence[Paper]) -> list[Document]:
-    """What is indexed of each paper, added in the order of their refs as strings (lunr's
-    JSON lists postings in that order, so the builder never has to sort them)."""
+def documents(catalog: Catalog, papers: Sequence[Paper], start: int = 0) -> list[Document]:
+    """What is indexed of each paper (numbered from `start`), added in the order of their refs as
+    strings (lunr's JSON lists postings in that order, so the builder never has to sort them)."""
     docs = []
-    for number, paper in enumerate(papers):
+    for number, paper in enumerate(papers, start):
         topics = " ".join(catalog.topic(s).name for s in paper.topic_slugs)
         docs.append(Document(ref_of(number), (paper.title, paper.abstract, topics, authors_text(paper))))
     return sorted(docs, key=lambda d: d.ref)
@@ -141,67 +145,116 @@ def _record(paper: Paper) -> dict[str, Any]:
     return record
 
 
-def search_files(catalog: Catalog, urls: SiteUrls) -> Iterator[OutputFile]:
-    """The index pieces, the store chunks, the topic lists and the manifest, one file at a time: at
-    50,000 papers they hold 350 MB, which are written as they come rather than kept."""
-    papers = search_order(catalog)
-    groups: dict[str, dict[str, Any]] = {
-        name: {"fields": list(fields), "name": name, "pieces": []} for name, fields in GROUPS.items()
-    }
-    with collector_paused():
-        index = build(documents(catalog, papers), FIELDS, positions=True)
+class SearchFiles:
+    """The index pieces, the store chunks, the paper lists and the manifest, one file at a time: at
+    50,000 papers they hold 350 MB, which are written as they come rather than kept.
+
+    Given an `epoch`, the index is in two parts weighed alike, by the epoch's statistics: the
+    epoch's papers (the lowest numbers), and the month's papers in pieces of their own (groups
+    named `-month`). A digest of the same month then leaves the epoch's pieces as they were: given
+    them (`kept`), their files are neither made nor listed here, only named in the manifest.
+    Without an epoch, or with no paper after it, one index."""
+
+    def __init__(
+        self, catalog: Catalog, urls: SiteUrls, epoch: Collection[str] | None = None, kept: EpochPieces | None = None
+    ) -> None:
+        self.catalog, self.urls, self.kept = catalog, urls, kept
+        self.papers = search_order(catalog)
+        self.split_at = len(epoch) if epoch is not None and len(epoch) < len(self.papers) else 0
+        """How many papers the epoch's pieces hold (0: one index of every paper)."""
+        if epoch is not None and any(paper.slug not in epoch for paper in self.papers[: self.split_at]):
+            raise ValueError("the epoch's papers must be the first in search order")
+        self.epoch_pieces: EpochPieces | None = kept if self.split_at else None
+        """The epoch's pieces, once the files are made (None without an epoch)."""
+
+    def __iter__(self) -> Iterator[OutputFile]:
+        papers, split_at = self.papers, self.split_at
+        suffixes = ["", "-month"] if split_at else [""]
+        groups: dict[str, dict[str, Any]] = {
+            name + suffix: {"fields": list(fields), "name": name + suffix, "pieces": []}
+            for name, fields in GROUPS.items()
+            for suffix in suffixes
+        }
+        with collector_paused():
+            statistics = None
+            if split_at:
+                if self.epoch_pieces is None:
+                    yield from self._epoch_files(papers[:split_at])
+                assert self.epoch_pieces is not None
+                statistics = self.epoch_pieces.statistics
+                for group, first, path in self.epoch_pieces.pieces:
+                    groups[group]["pieces"].append({"first": first, "url": self.urls.link(path)})
+            index = build(documents(self.catalog, papers[split_at:], split_at), FIELDS, positions=True)
+            for piece in split(index, GROUPS, PIECE_POSTINGS, statistics):
+                name = f"{piece.group}{suffixes[-1]}"
+                file, link = _asset(f"search/{name}{piece.number}.json", piece.data, self.urls)
+                yield file
+                groups[name]["pieces"].append({"first": piece.first, "url": link})
+            del index
+        yield from self._store_and_lists(list(groups.values()), first=len(suffixes))
+
+    def _epoch_files(self, papers: Sequence[Paper]) -> Iterator[OutputFile]:
+        """The epoch's pieces, weighed by its own statistics (`epoch_pieces` then holds them)."""
+        index = build(documents(self.catalog, papers), FIELDS, positions=True)
+        made = []
         for piece in split(index, GROUPS, PIECE_POSTINGS):
-            file, link = _asset(f"search/{piece.group}{piece.number}.json", piece.data, urls)
+            file, _ = _asset(f"search/{piece.group}{piece.number}.json", piece.data, self.urls)
             yield file
-            groups[piece.group]["pieces"].append({"first": piece.first, "url": link})
-        del index
-    hashes = []  # the chunks' addresses differ only in number and hash: the manifest lists hashes
-    for number, start in enumerate(range(0, len(papers), CHUNK_PAPERS)):
-        chunk = fingerprinted(
-            f"search/papers{number}.json", _store_chunk(catalog, papers[start : start + CHUNK_PAPERS])
-        )
-        yield OutputFile(chunk.path, chunk.data)
-        hashes.append(chunk.path.rsplit(".", 2)[1])
-    members: dict[str, list[int]] = {t.slug: [] for t in catalog.topics}
-    months: dict[str, list[int]] = {}
-    having: dict[str, list[int]] = {name: [] for name in HAS}
-    for number, paper in enumerate(papers):
-        for slug in paper.topic_slugs:
-            members[slug].append(number)
-        for month in sorted({a.date.isoformat()[:7] for a in paper.appearances}):
-            months.setdefault(month, []).append(number)
-        for name, has in HAS.items():
-            if has(paper):
-                having[name].append(number)
-    topics = []
-    for topic in catalog.topics:
-        file, link = _asset(f"search/topic-{topic.slug}.json", dump_json(runs(members[topic.slug])), urls)
-        yield file
-        topics.append(
-            {"members": link, "name": topic.name, "slug": topic.slug, "url": urls.link(topic_path(topic.slug))}
-        )
-    month_lists = []
-    for month in sorted(months):
-        file, link = _asset(f"search/month-{month}.json", dump_json(runs(months[month])), urls)
-        yield file
-        month_lists.append({"members": link, "month": month})
-    has_lists = []
-    for name in HAS:
-        file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
-        yield file
-        has_lists.append({"members": link, "name": name})
-    manifest = {
-        "version": VERSION,
-        "count": len(papers),
-        "chunk": CHUNK_PAPERS,
-        "groups": list(groups.values()),
-        "store": {"url": urls.link(f"{ASSETS_FOLDER}search/papers{{n}}.{{hash}}.json"), "hashes": hashes},
-        "papers": urls.link("papers/"),
-        "topics": topics,
-        "months": month_lists,
-        "has": has_lists,
-    }
-    yield OutputFile(MANIFEST, dump_json(manifest))
+            made.append((piece.group, piece.first, file.path))
+        self.epoch_pieces = EpochPieces(statistics_of(index), tuple(made))
+
+    def _store_and_lists(self, groups: list[dict[str, Any]], first: int) -> Iterator[OutputFile]:
+        """The store chunks, the paper lists and the manifest naming every file (the first `first`
+        groups hold the titles, which the browser asks first)."""
+        catalog, urls, papers = self.catalog, self.urls, self.papers
+        hashes = []  # the chunks' addresses differ only in number and hash: the manifest lists hashes
+        for number, start in enumerate(range(0, len(papers), CHUNK_PAPERS)):
+            chunk = fingerprinted(
+                f"search/papers{number}.json", _store_chunk(catalog, papers[start : start + CHUNK_PAPERS])
+            )
+            yield OutputFile(chunk.path, chunk.data)
+            hashes.append(chunk.path.rsplit(".", 2)[1])
+        members: dict[str, list[int]] = {t.slug: [] for t in catalog.topics}
+        months: dict[str, list[int]] = {}
+        having: dict[str, list[int]] = {name: [] for name in HAS}
+        for number, paper in enumerate(papers):
+            for slug in paper.topic_slugs:
+                members[slug].append(number)
+            for month in sorted({a.date.isoformat()[:7] for a in paper.appearances}):
+                months.setdefault(month, []).append(number)
+            for name, has in HAS.items():
+                if has(paper):
+                    having[name].append(number)
+        topics = []
+        for topic in catalog.topics:
+            file, link = _asset(f"search/topic-{topic.slug}.json", dump_json(runs(members[topic.slug])), urls)
+            yield file
+            topics.append(
+                {"members": link, "name": topic.name, "slug": topic.slug, "url": urls.link(topic_path(topic.slug))}
+            )
+        month_lists = []
+        for month in sorted(months):
+            file, link = _asset(f"search/month-{month}.json", dump_json(runs(months[month])), urls)
+            yield file
+            month_lists.append({"members": link, "month": month})
+        has_lists = []
+        for name in HAS:
+            file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
+            yield file
+            has_lists.append({"members": link, "name": name})
+        manifest = {
+            "version": VERSION,
+            "count": len(papers),
+            "chunk": CHUNK_PAPERS,
+            "groups": groups,
+            "first": first,
+            "store": {"url": urls.link(f"{ASSETS_FOLDER}search/papers{{n}}.{{hash}}.json"), "hashes": hashes},
+            "papers": urls.link("papers/"),
+            "topics": topics,
+            "months": month_lists,
+            "has": has_lists,
+        }
+        yield OutputFile(MANIFEST, dump_json(manifest))
 
 
 def lunr_asset(lunr: Package, problems: Problems) -> dict[str, bytes]:

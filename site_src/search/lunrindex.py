@@ -22,6 +22,7 @@ from typing import cast
 import numpy as np
 
 from site_src.search.analysis import term_of, words
+from site_src.search.kept import Statistics
 
 LUNR_VERSION = "2.3.9"
 """The lunr.js release the serialized format is for (the one lunr.py 0.8 targets)."""
@@ -165,22 +166,44 @@ def build(documents: Iterable[Document], fields: Sequence[Field], positions: boo
     return index
 
 
+def statistics_of(index: LunrIndex) -> Statistics:
+    """An index's own statistics, as lunr computes them."""
+    frequency = _frequency(index).tolist()
+    count = len(index.refs)
+    averages = tuple(int(f.lengths.sum()) / count if count else 0.0 for f in index.by_field)
+    return Statistics(count, {term: frequency[number] for term, number in index.term_ids.items()}, averages)
+
+
+def _frequency(index: LunrIndex) -> np.ndarray:
+    """How many documents have each term (by term number), once per field."""
+    frequency = np.zeros(len(index.term_ids), dtype=np.int64)
+    for by_field in index.by_field:
+        frequency += np.diff(by_field.term_starts)
+    return frequency
+
+
 class _Weights:
     """BM25 weights of vector entries, computed as lunr.py computes them: the same floating-point
-    operations in the same order (on arrays), so rounding them gives the same digits."""
+    operations in the same order (on arrays), so rounding them gives the same digits. Given
+    `statistics` (another index's), terms are weighed by those instead of the index's own: a term
+    they do not know weighs as one no document has."""
 
-    def __init__(self, index: LunrIndex) -> None:
-        count, self.width = len(index.refs), len(index.fields)
-        frequency = np.zeros(len(index.term_ids), dtype=np.int64)
-        for by_field in index.by_field:
-            frequency += np.diff(by_field.term_starts)  # lunr counts a document once per field it has the term in
-        self.idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency.tolist()])
-        self.scales = np.zeros((self.width, count))
+    def __init__(self, index: LunrIndex, statistics: Statistics | None = None) -> None:
+        self.width = len(index.fields)
+        if statistics is None:
+            count, frequency = len(index.refs), _frequency(index).tolist()
+            averages = [int(f.lengths.sum()) / count if count else 0.0 for f in index.by_field]
+        else:
+            count, averages = statistics.count, list(statistics.averages)
+            frequency = [0] * len(index.term_ids)
+            for term, number in index.term_ids.items():
+                frequency[number] = statistics.frequency.get(term, 0)
+        self.idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in frequency])
+        self.scales = np.zeros((self.width, len(index.refs)))
         """Per field and document, the length normalisation."""
         for f, by_field in enumerate(index.by_field):
-            average = int(by_field.lengths.sum()) / count if count else 0.0
-            if average:
-                self.scales[f] = K1 * (1 - B + B * (by_field.lengths / average))
+            if averages[f]:
+                self.scales[f] = K1 * (1 - B + B * (by_field.lengths / averages[f]))
         self.boosts = np.array([float(f.boost) for f in index.fields])
 
     def of(self, slots: np.ndarray, terms: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -209,9 +232,9 @@ def _json(value: str) -> str:
 class _Writer:
     """Writes postings and vectors as lunr's JSON (what json.dumps with sorted keys would write)."""
 
-    def __init__(self, index: LunrIndex) -> None:
+    def __init__(self, index: LunrIndex, statistics: Statistics | None = None) -> None:
         self.index = index
-        self.weights = _Weights(index)
+        self.weights = _Weights(index, statistics)
         self.refs = [_json(ref) for ref in index.refs]
         self.heads = [ref + ':{"index":[' for ref in self.refs]
         """Each document's posting up to its positions."""
@@ -391,9 +414,12 @@ def serialize(index: LunrIndex) -> bytes:
     return next(_Writer(index).group("all", names, None, keep_empty=True)).data
 
 
-def split(index: LunrIndex, groups: dict[str, tuple[str, ...]], max_postings: int) -> Iterator[Piece]:
+def split(
+    index: LunrIndex, groups: dict[str, tuple[str, ...]], max_postings: int, statistics: Statistics | None = None
+) -> Iterator[Piece]:
     """The index as pieces, one at a time: per group of fields, consecutive term ranges of at most
-    about `max_postings` postings each; vectors and terms a piece would hold empty are left out."""
-    writer = _Writer(index)
+    about `max_postings` postings each; vectors and terms a piece would hold empty are left out.
+    Weighed by the index's own statistics, or by `statistics` when given."""
+    writer = _Writer(index, statistics)
     for group, names in groups.items():
         yield from writer.group(group, names, max_postings, keep_empty=False)

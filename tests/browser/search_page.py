@@ -10,6 +10,7 @@ import yaml
 from playwright.sync_api import Page, Route
 
 from site_src.build import parallel
+from site_src.catalog import epoch
 from site_src.search import files as search
 from tests.helpers import SHIPPED_CONTENT, build_into, load_cases, write_content
 
@@ -66,14 +67,19 @@ def every_result(page: Page) -> list[str]:
 
 
 def build_split_site(root: Path) -> Path:
-    """The sample digests with the index cut into many small pieces, published below a folder
-    (/digest/): searching must fetch, query and merge pieces exactly as a large site's."""
+    """The sample digests with the index cut into many small pieces, and in two parts, the papers
+    before June (the epoch) and June's, as a large site's is (`EPOCH_MIN` lowered), published
+    below a folder (/digest/): searching must fetch, query and merge pieces exactly as a large
+    site's."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PIECE_POSTINGS", 300)
+        patch.setattr(epoch, "EPOCH_MIN", 10)
         patch.setattr(parallel, "_cores", lambda: 1)  # the index made here, where the patch holds
         build_into(SHIPPED_CONTENT, root / "digest", base_url="https://example.org/digest/")
     manifest = json.loads((root / "digest" / "search" / "index.json").read_text(encoding="utf-8"))
-    assert all(len(group["pieces"]) > 5 for group in manifest["groups"])
+    names = ["titles", "titles-month", "abstracts", "abstracts-month"]
+    assert [group["name"] for group in manifest["groups"]] == names and manifest["first"] == 2
+    assert all(len(group["pieces"]) > 2 for group in manifest["groups"])
     return root
 
 

@@ -27,7 +27,7 @@ export class Loader {
     this.manifest = null;
     this.ready = Promise.resolve(manifest).then((data) => {
       this.manifest = data;
-      this.prefetch(1); // the titles, which answer first
+      this.prefetch(data.first); // the titles, which answer first
       return data;
     });
   }
@@ -152,12 +152,13 @@ export class Searcher {
     return loader.ready
       .then((manifest) => this.listRefs(query, manifest, result.unknown))
       .then((lists) => {
+        const titles = loader.manifest.first; // the groups of titles come first
         const waiting = plan(query, loader.manifest, false).pieces.some(
-          (p) => p.group > 0 && !loader.loaded.has(p.group + ":" + p.number)
+          (p) => p.group >= titles && !loader.loaded.has(p.group + ":" + p.number)
         );
         let titlesFirst = Promise.resolve();
         if (early && waiting) {
-          titlesFirst = this.stage(query, lists, false, 1)
+          titlesFirst = this.stage(query, lists, false, titles)
             .then((found) => this.finish({ ...result, partial: true }, found, first))
             .then((partial) => {
               if (!result.done) early(partial);

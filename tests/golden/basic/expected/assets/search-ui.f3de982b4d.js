@@ -28,7 +28,7 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.a33f0f3fc9.js"),
+    import("./search-data.0310550085.js"),
     import("./search-results.920e687b7b.js"),
     import("./search-query.a4136ce998.js"),
     import("./search-plan.85882bcf67.js"),
