@@ -6,11 +6,13 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from site_src.build.cache import MEMO_FILE, cache_folder
 from site_src.build.output import OutputFile
 from site_src.catalog import epoch
 from site_src.catalog.model import Paper
@@ -21,6 +23,7 @@ from site_src.pages.urls import SiteUrls
 from site_src.search.files import CHUNK_PAPERS, SearchFiles, lunr_asset
 
 from .conftest import BuiltSite
+from .golden import files_of
 from .helpers import ABSTRACT, SHIPPED_CONTENT, build_into, resolve, text_digest, write_content
 from .search_helpers import sample_catalog
 
@@ -165,8 +168,8 @@ def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_mo
 ) -> None:
     """The papers before the newest digest's month (the epoch, `EPOCH_MIN` lowered to the samples'
     size) are indexed apart: another June digest leaves their pieces as they are, without making
-    them again, and adds to June's; a July digest makes June's papers part of the epoch, whose
-    pieces are made again."""
+    them again (even after a build that kept every search file), and adds to June's; a July digest
+    makes June's papers part of the epoch, whose pieces are made again."""
     monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
     made: list[int] = []
     epoch_files = SearchFiles._epoch_files
@@ -181,6 +184,10 @@ def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_mo
     build_into(content, out)
     first = _pieces(out)
     assert list(first) == ["titles", "titles-month", "abstracts", "abstracts-month"] and len(made) == 1
+    note = next((content / "notes").iterdir())
+    note.write_text(note.read_text(encoding="utf-8") + "\nMore to say.\n", encoding="utf-8")
+    build_into(content, out)  # nothing the search shows changed: its files kept whole
+    assert _pieces(out) == first
     june = text_digest("Jun 27", [("Sparse Mixtures of Music Experts", ABSTRACT + " Music goes through experts.")])
     (content / "digests/2025-06-27.txt").write_text(june, encoding="utf-8")
     build_into(content, out)
@@ -191,3 +198,40 @@ def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_mo
     (content / "digests/2025-07-01.txt").write_text(july, encoding="utf-8")
     build_into(content, out)
     assert _pieces(out)["abstracts"] != first["abstracts"] and made[1] > made[0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda memo: memo["averages"].pop(),
+        lambda memo: memo["pieces"].pop(0),
+        lambda memo: memo["pieces"].reverse(),
+        lambda memo: memo["pieces"][0].__setitem__(2, "search/index.json"),
+        lambda memo: memo["pieces"][1].__setitem__(2, memo["pieces"][0][2]),
+        lambda memo: memo["pieces"].clear(),
+    ],
+    ids=["an average missing", "a piece missing", "out of order", "another file", "a file twice", "no pieces"],
+)
+def test_epoch_pieces_remembered_wrongly_are_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[dict[str, Any]], object]
+) -> None:
+    """The build cache is data anyone could have edited: epoch pieces remembered with values of the
+    right types but wrong (pieces missing, out of order, naming other files) are made again, and
+    the site is the one a clean build makes."""
+    monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
+    content = shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
+    out = tmp_path / "public"
+    build_into(content, out)
+    memos = cache_folder(out) / MEMO_FILE
+    lines = memos.read_bytes().split(b"\n")
+    for number, line in enumerate(lines[1:], 1):
+        namespace, key, value = json.loads(line)
+        if namespace == "searchepoch":
+            damage(value)
+            lines[number] = json.dumps([namespace, key, value], separators=(",", ":")).encode()
+    memos.write_bytes(b"\n".join(lines))
+    june = text_digest("Jun 27", [("Sparse Mixtures of Music Experts", ABSTRACT + " Music goes through experts.")])
+    (content / "digests/2025-06-27.txt").write_text(june, encoding="utf-8")
+    build_into(content, out)
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")

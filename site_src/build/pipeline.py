@@ -39,7 +39,7 @@ from site_src.pages.feeds import feed_files
 from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls, output_file
-from site_src.search.files import GROUPS, SearchFiles, lunr_asset, search_page
+from site_src.search.files import SearchFiles, keepable, lunr_asset, search_page
 from site_src.search.kept import EpochPieces
 
 
@@ -130,10 +130,17 @@ def search_staged(
     return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None)
 
 
-def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None) -> SideWork[Searched]:
+def _search(
+    catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None, epoch_key: str | None
+) -> SideWork[Searched]:
     """The search files: kept from the last build when made from the same papers, else made in a side
-    process, keeping the epoch's index pieces when they were made from the same papers (a new
-    paper of the month changes none of their weights)."""
+    process, keeping the epoch's index pieces when they were made from the same papers (`epoch_key`:
+    a new paper of the month changes none of their weights); those are remembered either way."""
+    last: EpochPieces | None = None
+    if epoch_key is not None:
+        last = staging.cache.peek(SEARCH_EPOCH_MEMO, epoch_key)
+        if last is not None:
+            staging.cache.memo(SEARCH_EPOCH_MEMO, epoch_key, lambda: last)  # kept for the next build
     kept = (
         None
         if staging.cold
@@ -143,12 +150,7 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collectio
         return SideWork(Searched, [StagedFile(path, record, False) for path, record in kept], None, cheap=True)
     _, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
-    pieces = None
-    if epoch is not None:
-        key = search_epoch_key(catalog, epoch)
-        last: EpochPieces | None = staging.cache.peek(SEARCH_EPOCH_MEMO, key)
-        if last is not None and all(g in GROUPS and path in unchanged for g, _, path in last.pieces):
-            pieces = staging.cache.memo(SEARCH_EPOCH_MEMO, key, lambda: last)  # and kept for the next build
+    pieces = last if last is not None and keepable(last, unchanged) else None
     small = len(catalog.papers) < SIDE_SEARCH_FROM
     return SideWork(search_staged, catalog, urls, staging.folder, unchanged, epoch, pieces, cheap=small)
 
@@ -244,6 +246,8 @@ class BuildRun:
     renderer: Renderer
     search: SideWork[Searched]
     epoch: frozenset[str] | None
+    epoch_key: str | None
+    """What the epoch's search index pieces are made from (`search_epoch_key`), when there is an epoch."""
     results: list[PageResult]
     searched: Staged | None = None
     memo_data: bytes | None = None
@@ -279,7 +283,10 @@ class BuildRun:
     def start_search(self) -> None:
         """The search index, begun in a side process while the pages are made."""
         self.epoch = epoch_of(self.catalog)
-        self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging, self.epoch))
+        self.epoch_key = None if self.epoch is None else search_epoch_key(self.catalog, self.epoch)
+        self.search = self.side_work.enter_context(
+            _search(self.catalog, self.urls, self.staging, self.epoch, self.epoch_key)
+        )
 
     def relate(self) -> None:
         """Related papers, from the last build's where the epoch is the same: only the lists that a new,
@@ -307,7 +314,8 @@ class BuildRun:
 
     def encode_memos(self) -> None:
         """The memos this build used, encoded for the cache while the search process finishes (the
-        stages after this one use none): at 10k papers 0.6 s of the parent's time that was spent
+        stages after this one use none, but for the epoch's search pieces when the search process
+        made them: then encoded again): at 10k papers 0.6 s of the parent's time that was spent
         after the wait."""
         if self.write:
             self.memo_data = self.cache.memo_bytes()
@@ -319,8 +327,8 @@ class BuildRun:
         self.searched, made = self.search.result()
         for staged in self.searched:
             self.staging.record(*staged)
-        if made is not None and self.epoch is not None:
-            self.cache.memo(SEARCH_EPOCH_MEMO, search_epoch_key(self.catalog, self.epoch), lambda: made)
+        if made is not None and self.epoch_key is not None:
+            self.cache.update(SEARCH_EPOCH_MEMO, self.epoch_key, lambda _: made)  # in place of one not kept
             if self.memo_data is not None:
                 self.memo_data = self.cache.memo_bytes()  # encoded before the side process was done
 

@@ -58,6 +58,10 @@ HAS: dict[str, Callable[[Paper], bool]] = {"code": lambda paper: bool(paper.meta
 """What `has:` knows, and which papers have it."""
 PIECE_POSTINGS = 16_000
 """A piece holds at most about this many postings: about 120 KB gzip with word positions."""
+MONTH_PIECE_POSTINGS = 4_000
+"""A piece of the month's papers holds at most about this many: a query asks a piece of the month
+for each of the epoch's, which small ones keep cheap (at 10k papers, the most fetched before the
+first result went from 1.3 to 2.3 MB gzip with pieces of 16,000)."""
 CHUNK_PAPERS = 20
 """Papers per store chunk: about 10 KB gzip."""
 MANIFEST = "search/index.json"
@@ -158,7 +162,7 @@ class SearchFiles:
     def __init__(
         self, catalog: Catalog, urls: SiteUrls, epoch: Collection[str] | None = None, kept: EpochPieces | None = None
     ) -> None:
-        self.catalog, self.urls, self.kept = catalog, urls, kept
+        self.catalog, self.urls = catalog, urls
         self.papers = search_order(catalog)
         self.split_at = len(epoch) if epoch is not None and len(epoch) < len(self.papers) else 0
         """How many papers the epoch's pieces hold (0: one index of every paper)."""
@@ -185,7 +189,7 @@ class SearchFiles:
                 for group, first, path in self.epoch_pieces.pieces:
                     groups[group]["pieces"].append({"first": first, "url": self.urls.link(path)})
             index = build(documents(self.catalog, papers[split_at:], split_at), FIELDS, positions=True)
-            for piece in split(index, GROUPS, PIECE_POSTINGS, statistics):
+            for piece in split(index, GROUPS, MONTH_PIECE_POSTINGS if split_at else PIECE_POSTINGS, statistics):
                 name = f"{piece.group}{suffixes[-1]}"
                 file, link = _asset(f"search/{name}{piece.number}.json", piece.data, self.urls)
                 yield file
@@ -255,6 +259,25 @@ class SearchFiles:
             "has": has_lists,
         }
         yield OutputFile(MANIFEST, dump_json(manifest))
+
+
+def keepable(pieces: EpochPieces, files: Collection[str]) -> bool:
+    """Whether remembered epoch pieces can stand for the epoch's part of the index: one per field,
+    each group's pieces in order of their first terms under this code's names, every file among
+    `files` (the last build's, unchanged) and none twice. The memo is data anyone could have edited:
+    anything else makes the pieces again."""
+    paths = [path for _, _, path in pieces.pieces]
+    if len(pieces.statistics.averages) != len(FIELDS) or len(set(paths)) != len(paths):
+        return False
+    for group in GROUPS:
+        mine = [(first, path) for name, first, path in pieces.pieces if name == group]
+        named = all(
+            path.startswith(f"{ASSETS_FOLDER}search/{group}{number}.") and path in files
+            for number, (_, path) in enumerate(mine)
+        )
+        if not mine or not named or [first for first, _ in mine] != sorted(first for first, _ in mine):
+            return False
+    return all(name in GROUPS for name, _, _ in pieces.pieces)
 
 
 def lunr_asset(lunr: Package, problems: Problems) -> dict[str, bytes]:

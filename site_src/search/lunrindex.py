@@ -6,7 +6,8 @@ runs once per distinct word instead of once per occurrence, postings and vectors
 flat arrays of term numbers by numpy, weights are computed on whole arrays, and
 the JSON is written directly. A piece (some of the fields, a range of terms) is itself a valid
 lunr index carrying the whole index's weights, so the browser loads only the pieces a query
-needs, queries each with lunr.js, and adds the scores up.
+needs, queries each with lunr.js, and adds the scores up. An index may also be weighed by another
+index's statistics (`split`): the month's papers by those of the papers before it.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ def build_split_site(root: Path) -> Path:
     site's."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "PIECE_POSTINGS", 300)
+        patch.setattr(search, "MONTH_PIECE_POSTINGS", 100)
         patch.setattr(epoch, "EPOCH_MIN", 10)
         patch.setattr(parallel, "_cores", lambda: 1)  # the index made here, where the patch holds
         build_into(SHIPPED_CONTENT, root / "digest", base_url="https://example.org/digest/")
