@@ -6,6 +6,7 @@ output folder; the worst it may cost is a cold build, announced by one warning n
 
 from __future__ import annotations
 
+import base64
 import json
 import pickle
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from site_src.build.builder import BuildReport, build, load_cache
@@ -122,6 +124,40 @@ def _with_numeric_title(saved: dict[str, object]) -> None:
     parsed["digest"]["entries"][0]["title"] = 42
 
 
+def _vectors(saved: dict[str, Any]) -> dict[str, Any]:
+    """The related stage's remembered vectors (`TermVectors`), as JSON."""
+    vectors: dict[str, Any] = saved["memos"]["related"]["last"]["vectors"]
+    return vectors
+
+
+def _changed_array(saved: dict[str, Any], name: str, dtype: str, change: Callable[[np.ndarray], np.ndarray]) -> None:
+    """One of the vectors' arrays, decoded, changed, and encoded again."""
+    vectors = _vectors(saved)
+    values = np.frombuffer(base64.b64decode(vectors[name]), dtype).copy()
+    vectors[name] = base64.b64encode(change(values).astype(dtype).tobytes()).decode()
+
+
+def _with_vector_column_out_of_range(saved: dict[str, Any]) -> None:
+    size = len(_vectors(saved)["vocabulary"])
+    _changed_array(saved, "indices", "<i4", lambda columns: np.where(columns == columns.max(), size, columns))
+
+
+def _with_vector_columns_out_of_order(saved: dict[str, Any]) -> None:
+    _changed_array(saved, "indices", "<i4", lambda columns: np.concatenate([columns[1::-1], columns[2:]]))
+
+
+def _with_vector_weight_not_a_number(saved: dict[str, Any]) -> None:
+    _changed_array(saved, "data", "<f8", lambda weights: np.concatenate([[np.nan], weights[1:]]))
+
+
+def _with_vector_weights_cut_short(saved: dict[str, Any]) -> None:
+    _changed_array(saved, "data", "<f8", lambda weights: weights[:-1])
+
+
+def _with_vectors_not_base64(saved: dict[str, Any]) -> None:
+    _vectors(saved)["indptr"] = "not base64!"
+
+
 def _read_saved(file: Path) -> dict[str, Any]:
     """A cache file as one JSON object; the memo file (a line of JSON each: the format and code,
     then `[namespace, key, value]`) as one too, its memos under "memos" by namespace and key."""
@@ -158,6 +194,11 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_format),
         (MEMO_NAME, _with_foreign_memo),
         (MEMO_NAME, _with_numeric_title),
+        (MEMO_NAME, _with_vector_column_out_of_range),
+        (MEMO_NAME, _with_vector_columns_out_of_order),
+        (MEMO_NAME, _with_vector_weight_not_a_number),
+        (MEMO_NAME, _with_vector_weights_cut_short),
+        (MEMO_NAME, _with_vectors_not_base64),
     ],
 )
 def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
@@ -187,7 +228,7 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     read_back = load_cache(options)
     read_back.load_memos()
     assert read_back.notice is None
-    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
+    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related"}
     assert read_back.memos == {key: remembered.peek(*key.split(":", 1)) for key in remembered._used}
     assert (read_back.pages, read_back.groups, read_back.files, read_back.last) == (
         remembered.pages,
@@ -215,23 +256,7 @@ def test_a_warm_build_remembers_the_results_it_replaced_not_the_ones_it_read(tmp
     read_back.load_memos()
     assert read_back.peek("related", "last") != before.peek("related", "last")
     assert read_back.memos == {key: warm.memos[key] for key in read_back.memos}
-    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "terms"}
-
-
-def test_settled_results_are_remembered_and_saved_as_they_were(tmp_path: Path) -> None:
-    # A large build keeps the related stage's term counts as JSON once used (`settle`): they must
-    # come back as they were, without being computed again, and be saved byte for byte the same.
-    options = _options(tmp_path)
-    cache = load_cache(options)
-    build(options, cache=cache)
-    saved = cache.memo_bytes()
-    terms = {key: cache.peek(*key.split(":", 1)) for key in cache.memos if key.startswith("terms:")}
-    assert terms
-    cache.settle("terms")
-    assert not [key for key in cache.memos if key.startswith("terms:")]
-    assert cache.memo_bytes() == saved
-    for full_key, counts in terms.items():
-        assert cache.memo("terms", full_key.split(":", 1)[1], lambda: pytest.fail("computed again")) == counts
+    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related"}
 
 
 def test_a_parse_that_failed_unexpectedly_does_not_stop_the_next_builds(

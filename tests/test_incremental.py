@@ -276,10 +276,12 @@ def test_an_edit_to_an_abstract_alone_re_renders_its_page(workspace: tuple[Path,
 def test_a_new_digest_after_a_no_op_build_counts_only_its_own_papers_terms(
     workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Related papers need every paper's term counts; they are remembered per paper, and a build that
-    reused the whole related result must not forget them, or the next digest recounts the archive."""
+    """Related papers need every paper's vector; they are remembered with the related papers (weighed
+    by the epoch, the months before the newest digest's), and a build that reused the whole related
+    result must not forget them, or the next digest recounts the archive."""
     from site_src.build import pipeline
 
+    monkeypatch.setattr(epoch, "EPOCH_MIN", 1)
     content, templates = workspace
     site = tmp_path / "public"
     _build(content, templates, site)

@@ -313,16 +313,6 @@ class BuildCache:
         self.memos[full_key] = CODECS[full_key.split(":", 1)[0]].decode(json.loads(value_json))
         return True
 
-    def settle(self, namespace: str) -> None:
-        """Keep this build's results of a namespace that no later stage reads as their JSON only (as the
-        memo file will hold them), until a build asks for them again: at 50k papers the related stage's
-        term counts took 110 MB as objects, which the page workers would have shared for nothing."""
-        prefix = namespace + ":"
-        with collector_paused():
-            for full_key in [k for k in self._used if k.startswith(prefix) and k in self.memos]:
-                self._value_json(full_key)
-                del self.memos[full_key]
-
     def _value_json(self, full_key: str) -> bytes:
         """A result's JSON: the bytes it was read from or last encoded to, else encoded now and kept (a
         preview saves at every build: each result is encoded once)."""

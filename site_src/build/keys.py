@@ -94,11 +94,6 @@ def classification_key(taxonomy: str, title: str, abstract: str) -> str:
     return fingerprint(taxonomy, title, abstract)
 
 
-def terms_key(paper: Paper) -> str:
-    """One paper's term counts for related papers."""
-    return fingerprint(paper.title, paper.abstract)
-
-
 def search_key(catalog: Catalog, base_url: str) -> str:
     """Everything the search files are made from: each paper's text, authors, code links, topics and
     places in the digests (dates and positions, which number the papers), the topics."""

@@ -9,7 +9,7 @@ parse → catalog → templates ─┬─ related → pages (worker processes) �
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,14 +19,14 @@ from site_src.build import output
 from site_src.build.builder import BuildReport, Timings
 from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
-from site_src.build.keys import search_epoch_key, search_key, terms_key
+from site_src.build.keys import search_epoch_key, search_key
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
 from site_src.build.unchanged import inputs_key
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.epoch import epoch_of
-from site_src.catalog.model import Catalog, Paper, Related, RelatedState
+from site_src.catalog.model import Catalog, Related, RelatedState
 from site_src.catalog.related import count_terms, relate
 from site_src.errors import Problems
 from site_src.inputs import reader
@@ -90,8 +90,7 @@ MEMORY_FIRST_FROM = 20_000
 awaited before the page workers fork (it has had the related stage to work in; with the three
 running together a 50k build peaked at 2.2 GB), and the data files and feeds are made before they
 fork too (made meanwhile, they had the main process touch every paper while the workers shared
-its memory, which copied it: 250 MB more at 50k papers), the term counts of related papers are
-kept as JSON once used (`BuildCache.settle`), and the page workers give back freed memory as they go
+its memory, which copied it: 250 MB more at 50k papers), and the page workers give back freed memory as they go
 (`PageJob.lean`)."""
 
 
@@ -153,16 +152,6 @@ def _search(
     pieces = last if last is not None and keepable(last, unchanged) else None
     small = len(catalog.papers) < SIDE_SEARCH_FROM
     return SideWork(search_staged, catalog, urls, staging.folder, unchanged, epoch, pieces, cheap=small)
-
-
-def _term_counter(cache: BuildCache) -> Callable[[Sequence[Paper]], list[dict[str, int]]]:
-    """Papers' term counts for related papers, remembered per paper: a new digest recounts its own."""
-
-    def counted(papers: Sequence[Paper]) -> list[dict[str, int]]:
-        keys = [terms_key(p) for p in papers]
-        return cache.memo_many("terms", keys, lambda missing: count_terms([papers[i] for i in missing]))
-
-    return counted
 
 
 def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: Staging, timings: Timings) -> None:
@@ -289,14 +278,11 @@ class BuildRun:
         )
 
     def relate(self) -> None:
-        """Related papers, from the last build's where the epoch is the same: only the lists that a new,
-        changed or removed paper can alter are computed again (each paper's term counts are remembered)."""
-        counter = _term_counter(self.cache)
+        """Related papers, from the last build's where the epoch is the same: only new and changed papers
+        are weighed, and only the lists they can alter are computed again."""
         state = self.cache.update(
-            "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, counter, self.epoch, last)
+            "related", RELATED_MEMO, lambda last: relate(self.catalog.papers, count_terms, self.epoch, last)
         )
-        if memory_first(self.catalog):
-            self.cache.settle("terms")  # decoded again at the next build (the preview's): time for memory
         self.catalog = replace(self.catalog, related=state.related)
 
     def make_pages(self) -> None:

@@ -145,6 +145,34 @@ class Related:
 
 
 @dataclass(frozen=True)
+class EpochTerms:
+    """The epoch's statistics that weigh a paper's terms for related papers."""
+
+    papers: int
+    frequency: dict[str, int]
+    """Each term the epoch's papers have -> how many of them have it."""
+    floor: dict[str, float]
+    """A term that many epoch papers have -> the weight from which it links a paper (its strongest
+    papers'); a term not listed links every paper that keeps it."""
+
+
+@dataclass(frozen=True)
+class TermVectors:
+    """Every paper's kept terms and their weights, as the rows (in slug order) of a sparse matrix, with
+    the epoch's statistics they were weighed with: the next build weighs only new and changed papers,
+    with those, and reuses the other rows. The arrays are kept as little-endian bytes (int64 row
+    starts, int32 columns into `vocabulary`, float64 weights): the cache keeps them so, and only the
+    related stage, which reads them with numpy, needs numpy (a build with nothing new loads none)."""
+
+    vocabulary: tuple[str, ...]
+    """The terms some row keeps, in alphabetical order."""
+    indptr: bytes
+    indices: bytes
+    data: bytes
+    epoch: EpochTerms
+
+
+@dataclass(frozen=True)
 class RelatedState:
     """Related papers with what they were computed from, so that the next build can redo only part."""
 
@@ -153,6 +181,7 @@ class RelatedState:
     made_from: dict[str, str]
     """Each paper's slug -> a hash of its title and abstract."""
     related: dict[str, tuple[Related, ...]]
+    vectors: TermVectors
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from site_src.build.parallel import fork_map
-from site_src.catalog.model import Paper, Related, RelatedState
+from site_src.catalog.model import EpochTerms, Paper, Related, RelatedState, TermVectors
 from site_src.catalog.terms import RELATED_WORD, related_term, topical_text
 
 RELATED_SHOWN = 5
@@ -53,17 +53,31 @@ BLOCK_CELLS = 4_000_000
 @dataclass(frozen=True)
 class _Vectors:
     """Every paper's kept terms as rows of a sparse matrix (columns in alphabetical order of terms), the
-    same rows with each term only where it weighs enough to link (`linking`), and the words."""
+    same rows with each term only where it weighs enough to link (`linking`), the words, and the
+    epoch's statistics they were weighed with."""
 
     slugs: list[str]
     matrix: sparse.csr_matrix
     linking: sparse.csr_matrix
     vocabulary: list[str]
+    epoch: EpochTerms
 
     @cached_property
     def linked(self) -> sparse.csr_matrix:
         """`linking` transposed: its terms as rows, the right-hand side of every product."""
         return self.linking.T.tocsr()
+
+    def kept(self) -> TermVectors:
+        """The vectors to remember, with only the terms some row keeps (the same whether computed
+        whole or in part)."""
+        used = np.unique(self.matrix.indices)
+        return TermVectors(
+            vocabulary=tuple(self.vocabulary[column] for column in used.tolist()),
+            indptr=self.matrix.indptr.astype("<i8").tobytes(),
+            indices=np.searchsorted(used, self.matrix.indices).astype("<i4").tobytes(),
+            data=self.matrix.data.astype("<f8").tobytes(),
+            epoch=self.epoch,
+        )
 
 
 def term_counts(title: str, abstract: str) -> dict[str, int]:
@@ -104,14 +118,16 @@ def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> 
     return order[place < count]
 
 
-def _entries(papers: Sequence[Paper], counter: TermCounter) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Every paper's term counts as (row, column, count) arrays sorted by row and column, columns
-    numbering the terms alphabetically.
+Entries = tuple[list[str], np.ndarray, np.ndarray, np.ndarray]
+"""A vocabulary in alphabetical order and (row, column, value) arrays sorted by row and column."""
+
+
+def _entries(counts: Sequence[dict[str, int]]) -> Entries:
+    """Papers' term counts as (row, column, count) arrays, columns numbering the terms alphabetically.
 
     The counts go straight into three flat arrays (no per-paper array: 20,000 numpy calls took half
     the stage's time at 10k papers), and the weighting is done on the arrays: at 50k papers,
     per-paper dictionaries of weights took a gigabyte and most of the stage's time."""
-    counts = counter(papers)
     vocabulary = sorted({term for paper in counts for term in paper})
     index = {term: column for column, term in enumerate(vocabulary)}
     sizes = np.fromiter(map(len, counts), np.int64, len(counts))
@@ -123,9 +139,27 @@ def _entries(papers: Sequence[Paper], counter: TermCounter) -> tuple[list[str], 
     return vocabulary, row_of[order], col_of[order], tf_of[order]
 
 
-def _linking(matrix: sparse.csr_matrix, in_epoch: np.ndarray) -> sparse.csr_matrix:
-    """The matrix with each term kept only where it weighs at least as much as in its `POSTINGS_KEPT`-th
-    epoch paper (everywhere, for terms fewer epoch papers have)."""
+def _weighed(counted: Entries, frequency: np.ndarray, epoch_papers: int, rows: int) -> sparse.csr_matrix:
+    """TF-IDF vectors (sublinear tf, smoothed idf from the epoch's `frequency` of each column's term)
+    keeping each paper's strongest terms that an epoch paper shares or no epoch paper has, unit
+    length. Every operation is element by element or summed along a row in column order, so a row
+    has the same bits whichever other rows are weighed with it (`_updated` relies on it)."""
+    vocabulary, row_of, col_of, tf_of = counted
+    idf = np.log((1 + epoch_papers) / (1 + np.maximum(frequency, 1))) + 1
+    shared = (frequency[col_of] > 1) | (frequency[col_of] == 0)
+    row_of, col_of, weight = row_of[shared], col_of[shared], (1 + np.log(tf_of[shared])) * idf[col_of[shared]]
+    kept = np.sort(_top_per_row(row_of, (col_of, -weight), TERMS_KEPT))  # ties: the term first in A-Z
+    row_of, col_of, weight = row_of[kept], col_of[kept], weight[kept]
+    norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=rows))
+    values = weight / np.where(norms > 0, norms, 1.0)[row_of]
+    matrix = sparse.csr_matrix((values, (row_of, col_of)), shape=(rows, len(vocabulary)), dtype=np.float64)
+    matrix.sort_indices()
+    return matrix
+
+
+def _floor(matrix: sparse.csr_matrix, in_epoch: np.ndarray) -> np.ndarray:
+    """Per column, the weight of its term in its `POSTINGS_KEPT`-th epoch paper (0 for terms fewer epoch
+    papers have)."""
     by_term = matrix[np.flatnonzero(in_epoch)].tocsc()
     cols = np.repeat(np.arange(by_term.shape[1]), np.diff(by_term.indptr))
     order = np.lexsort((-by_term.data, cols))
@@ -133,6 +167,11 @@ def _linking(matrix: sparse.csr_matrix, in_epoch: np.ndarray) -> sparse.csr_matr
     rank = np.arange(len(cols)) - np.searchsorted(cols, cols, side="left")
     floor = np.zeros(matrix.shape[1])
     floor[cols[rank == POSTINGS_KEPT - 1]] = values[rank == POSTINGS_KEPT - 1]
+    return floor
+
+
+def _linking(matrix: sparse.csr_matrix, floor: np.ndarray) -> sparse.csr_matrix:
+    """The matrix with each term kept only where it weighs at least its `floor`."""
     coo = matrix.tocoo()
     keep = coo.data >= floor[coo.col]
     linking = sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=matrix.shape)
@@ -141,20 +180,49 @@ def _linking(matrix: sparse.csr_matrix, in_epoch: np.ndarray) -> sparse.csr_matr
 
 
 def _vectors(papers: Sequence[Paper], counter: TermCounter, in_epoch: np.ndarray) -> _Vectors:
-    """TF-IDF vectors (sublinear tf, smoothed idf from the epoch) keeping each paper's strongest terms
-    that an epoch paper shares or no epoch paper has, unit length."""
-    vocabulary, row_of, col_of, tf_of = _entries(papers, counter)
-    df = np.bincount(col_of[in_epoch[row_of]], minlength=len(vocabulary))
-    idf = np.log((1 + int(in_epoch.sum())) / (1 + np.maximum(df, 1))) + 1
-    shared = (df[col_of] > 1) | (df[col_of] == 0)
-    row_of, col_of, weight = row_of[shared], col_of[shared], (1 + np.log(tf_of[shared])) * idf[col_of[shared]]
-    kept = np.sort(_top_per_row(row_of, (col_of, -weight), TERMS_KEPT))  # ties: the term first in A-Z
-    row_of, col_of, weight = row_of[kept], col_of[kept], weight[kept]
-    norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=len(papers)))
-    values = weight / np.where(norms > 0, norms, 1.0)[row_of]
-    matrix = sparse.csr_matrix((values, (row_of, col_of)), shape=(len(papers), len(vocabulary)), dtype=np.float64)
+    """Every paper's vector, with statistics from the papers `in_epoch`."""
+    counted = _entries(counter(papers))
+    vocabulary, row_of, col_of, _ = counted
+    frequency = np.bincount(col_of[in_epoch[row_of]], minlength=len(vocabulary))
+    epoch_papers = int(in_epoch.sum())
+    matrix = _weighed(counted, frequency, epoch_papers, len(papers))
+    floor = _floor(matrix, in_epoch)
+    epoch = EpochTerms(
+        epoch_papers,
+        {vocabulary[column]: int(frequency[column]) for column in np.flatnonzero(frequency).tolist()},
+        {vocabulary[column]: float(floor[column]) for column in np.flatnonzero(floor).tolist()},
+    )
+    return _Vectors([p.slug for p in papers], matrix, _linking(matrix, floor), vocabulary, epoch)
+
+
+def _updated(
+    last: TermVectors, last_slugs: Sequence[str], papers: Sequence[Paper], fresh: Collection[str], counter: TermCounter
+) -> _Vectors:
+    """Every paper's vector, weighed with the epoch statistics of the `last` vectors (rows `last_slugs`):
+    only the papers `fresh` (new or changed) are counted and weighed, the others' rows are reused;
+    the same matrix, bit for bit, as `_vectors` makes (its columns are numbered alphabetically too)."""
+    epoch = last.epoch
+    new = [p for p in papers if p.slug in fresh]
+    counted = _entries(counter(new))
+    new_terms = counted[0]
+    frequency = np.fromiter((epoch.frequency.get(term, 0) for term in new_terms), np.int64, len(new_terms))
+    weighed = _weighed(counted, frequency, epoch.papers, len(new))
+    vocabulary = sorted({*last.vocabulary, *(new_terms[c] for c in np.unique(weighed.indices).tolist())})
+    column = {term: number for number, term in enumerate(vocabulary)}
+    old_columns = np.fromiter(map(column.__getitem__, last.vocabulary), np.int64, len(last.vocabulary))
+    new_columns = np.fromiter((column.get(term, -1) for term in new_terms), np.int64, len(new_terms))
+    shape = (len(last_slugs), len(vocabulary))
+    old_indices = old_columns[np.frombuffer(last.indices, "<i4")]
+    old = sparse.csr_matrix((np.frombuffer(last.data, "<f8"), old_indices, np.frombuffer(last.indptr, "<i8")), shape)
+    weighed = sparse.csr_matrix((weighed.data, new_columns[weighed.indices], weighed.indptr), (len(new), shape[1]))
+    last_row = {slug: row for row, slug in enumerate(last_slugs)}
+    reused = [p.slug for p in papers if p.slug not in fresh]
+    stacked = sparse.vstack([old[[last_row[slug] for slug in reused]], weighed], format="csr")
+    place = {slug: row for row, slug in enumerate([*reused, *(p.slug for p in new)])}
+    matrix = stacked[[place[p.slug] for p in papers]]
     matrix.sort_indices()
-    return _Vectors([p.slug for p in papers], matrix, _linking(matrix, in_epoch), vocabulary)
+    floor = np.fromiter((epoch.floor.get(term, 0.0) for term in vocabulary), np.float64, len(vocabulary))
+    return _Vectors([p.slug for p in papers], matrix, _linking(matrix, floor), vocabulary, epoch)
 
 
 def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
@@ -247,31 +315,32 @@ def relate(
 ) -> RelatedState:
     """Up to `RELATED_SHOWN` related papers for every paper, most similar first, with statistics from the
     papers `epoch` (all papers when None). Given the `last` result computed with the same statistics,
-    only the lists a new or changed paper can alter are computed again: those of the new and changed
-    papers and of the papers that listed one (or one that is gone); the others gain the new papers
-    alike enough to enter their top five."""
+    only the new and changed papers are counted and weighed, and only the lists they can alter are
+    computed again: those of the new and changed papers and of the papers that listed one (or one
+    that is gone); the others gain the new papers alike enough to enter their top five."""
     ordered = [papers[slug] for slug in sorted(papers)]
     in_epoch = np.array([epoch is None or p.slug in epoch for p in ordered], dtype=bool)
     made_from = {p.slug: _text_hash(p) for p in ordered}
     stats = _stats_key(ordered, in_epoch, made_from)
-    vectors = _vectors(ordered, counter, in_epoch)
-    position = {slug: row for row, slug in enumerate(vectors.slugs)}
     if last is None or last.stats != stats:
-        return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))))
+        vectors = _vectors(ordered, counter, in_epoch)
+        return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))), vectors.kept())
     changed = {slug for slug, text in made_from.items() if last.made_from.get(slug) != text}
+    vectors = _updated(last.vectors, sorted(last.made_from), ordered, changed, counter)
+    position = {slug: row for row, slug in enumerate(vectors.slugs)}
     stale = changed | (last.made_from.keys() - made_from.keys())
     redo = changed | {
         slug for slug, items in last.related.items() if slug in made_from and stale & {r.slug for r in items}
     }
     if len(redo) * REDO_SHARE > len(ordered):
-        return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))))
+        return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))), vectors.kept())
     related = {slug: items for slug, items in last.related.items() if slug in made_from and slug not in redo}
     new_rows = sorted(position[slug] for slug in changed)
     for slug, entering in _entered(vectors, new_rows, related).items():
         merged = sorted([*related[slug], *entering], key=lambda r: (-r.similarity, r.slug))
         related[slug] = tuple(merged[:RELATED_SHOWN])
     related.update(_listed(vectors, sorted(position[slug] for slug in redo)))
-    return RelatedState(stats, made_from, dict(sorted(related.items())))
+    return RelatedState(stats, made_from, dict(sorted(related.items())), vectors.kept())
 
 
 def related_papers(papers: Mapping[str, Paper], counter: TermCounter = count_terms) -> dict[str, tuple[Related, ...]]:
