@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 import json
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from site_src.catalog.model import Catalog, Paper
@@ -94,21 +94,30 @@ def classification_key(taxonomy: str, title: str, abstract: str) -> str:
     return fingerprint(taxonomy, title, abstract)
 
 
-def search_key(catalog: Catalog, base_url: str) -> str:
-    """Everything the search files are made from: each paper's text, authors, code links, topics and
-    places in the digests (dates and positions, which number the papers), the topics."""
-    return fingerprint(base_url, *_search_inputs(catalog, catalog.papers.values()))
+class SearchInputs:
+    """What the search files are made from: the topics, and each paper's text, authors, code links,
+    topics and places in the digests (dates and positions, which number the papers); made once for
+    both keys below (at 10k papers, 0.1 s each time)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.topics = [f"{t.slug}\0{t.name}" for t in catalog.topics]
+        self.papers = {
+            p.slug: f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{_places(p)}\0{p.meta.authors}\0{p.meta.code}"
+            for p in catalog.papers.values()
+        }
+
+    def key(self, base_url: str) -> str:
+        """Everything the search files are made from."""
+        return fingerprint(base_url, *self.topics, *self.papers.values())
+
+    def epoch_key(self, epoch: Collection[str]) -> str:
+        """What the epoch's index pieces are made from: its papers' inputs (they hold no address)."""
+        return fingerprint(*self.topics, *(text for slug, text in self.papers.items() if slug in epoch))
 
 
-def search_epoch_key(catalog: Catalog, epoch: Collection[str]) -> str:
-    """What the epoch's index pieces are made from: its papers' search inputs (they hold no address)."""
-    return fingerprint(*_search_inputs(catalog, (p for p in catalog.papers.values() if p.slug in epoch)))
-
-
-def _search_inputs(catalog: Catalog, papers: Iterable[Paper]) -> Iterator[str]:
-    yield from (f"{t.slug}\0{t.name}" for t in catalog.topics)
-    for p in papers:
-        yield f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{p.appearances}\0{p.meta.authors}\0{p.meta.code}"
+def _places(paper: Paper) -> str:
+    """A paper's (date, position) in each digest listing it."""
+    return " ".join(f"{a.date}@{a.position}" for a in paper.appearances)
 
 
 def template_key(sources: Mapping[str, str], names: Iterable[str]) -> str:

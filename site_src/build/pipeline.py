@@ -19,7 +19,7 @@ from site_src.build import output
 from site_src.build.builder import BuildReport, Timings
 from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
-from site_src.build.keys import search_epoch_key, search_key
+from site_src.build.keys import SearchInputs
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
@@ -102,7 +102,7 @@ def memory_first(catalog: Catalog) -> bool:
 Staged = list[StagedFile]
 """Files made elsewhere (the search files)."""
 SEARCH_EPOCH_MEMO = "searchepoch"
-"""The memo of the epoch's search index pieces (`EpochPieces`), by `search_epoch_key`."""
+"""The memo of the epoch's search index pieces (`EpochPieces`), by `SearchInputs.epoch_key`."""
 
 
 class Searched(NamedTuple):
@@ -130,21 +130,23 @@ def search_staged(
 
 
 def _search(
-    catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None, epoch_key: str | None
+    catalog: Catalog,
+    urls: SiteUrls,
+    staging: Staging,
+    key: str,
+    epoch: Collection[str] | None,
+    epoch_key: str | None,
 ) -> SideWork[Searched]:
-    """The search files: kept from the last build when made from the same papers, else made in a side
-    process, keeping the epoch's index pieces when they were made from the same papers (`epoch_key`:
-    a new paper of the month changes none of their weights); those are remembered either way."""
+    """The search files: kept from the last build when made from the same inputs (`key`), else made in
+    a side process, keeping the epoch's index pieces when they were made from the same papers
+    (`epoch_key`: a new paper of the month changes none of their weights); those are remembered
+    either way."""
     last: EpochPieces | None = None
     if epoch_key is not None:
         last = staging.cache.peek(SEARCH_EPOCH_MEMO, epoch_key)
         if last is not None:
             staging.cache.memo(SEARCH_EPOCH_MEMO, epoch_key, lambda: last)  # kept for the next build
-    kept = (
-        None
-        if staging.cold
-        else staging.cache.kept_group("search", search_key(catalog, urls.base_url), staging.out_dir)
-    )
+    kept = None if staging.cold else staging.cache.kept_group("search", key, staging.out_dir)
     if kept is not None:
         return SideWork(Searched, [StagedFile(path, record, False) for path, record in kept], None, cheap=True)
     _, previous = staging.cache.groups.get("search", ("", ()))
@@ -236,7 +238,9 @@ class BuildRun:
     search: SideWork[Searched]
     epoch: frozenset[str] | None
     epoch_key: str | None
-    """What the epoch's search index pieces are made from (`search_epoch_key`), when there is an epoch."""
+    """What the epoch's search index pieces are made from (`SearchInputs.epoch_key`), when there is an epoch."""
+    search_key: str
+    """What the search files are made from (`SearchInputs.key`)."""
     results: list[PageResult]
     searched: Staged | None = None
     memo_data: bytes | None = None
@@ -272,9 +276,11 @@ class BuildRun:
     def start_search(self) -> None:
         """The search index, begun in a side process while the pages are made."""
         self.epoch = epoch_of(self.catalog)
-        self.epoch_key = None if self.epoch is None else search_epoch_key(self.catalog, self.epoch)
+        inputs = SearchInputs(self.catalog)
+        self.search_key = inputs.key(self.urls.base_url)
+        self.epoch_key = None if self.epoch is None else inputs.epoch_key(self.epoch)
         self.search = self.side_work.enter_context(
-            _search(self.catalog, self.urls, self.staging, self.epoch, self.epoch_key)
+            _search(self.catalog, self.urls, self.staging, self.search_key, self.epoch, self.epoch_key)
         )
 
     def relate(self) -> None:
@@ -331,7 +337,7 @@ class BuildRun:
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {
             **self.staging.groups,
-            "search": (search_key(self.catalog, self.urls.base_url), tuple(s.path for s in self.searched)),
+            "search": (self.search_key, tuple(s.path for s in self.searched)),
         }
         counts = (len(self.catalog.digests), len(self.catalog.papers), len(self.catalog.topics), len(self.results))
         # Only if no input changed while the build read them: else the key would name other bytes.
