@@ -10,6 +10,7 @@ import pytest
 from site_src.build import parallel, pipeline
 from site_src.build import workers as pagework
 from site_src.build.builder import build
+from site_src.build.cache import MEMO_FILE, cache_folder
 from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
@@ -19,13 +20,14 @@ from .helpers import SHIPPED_CONTENT
 
 @pytest.fixture
 def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers for any number of pages, two of them even on one core, and the search index in a side process."""
+    """Workers for any number of pages, two of them even on one core, and the search index and the
+    memos' encoding in side processes."""
     monkeypatch.setattr(pagework, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pagework, "CHUNK", 7)
     monkeypatch.setattr(pagework, "worker_count", lambda: 2)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
-    monkeypatch.setattr(pipeline, "SIDE_SEARCH_FROM", 0)
+    monkeypatch.setattr(pipeline, "SIDE_PROCESS_FROM", 0)
 
 
 def test_workers_build_the_same_bytes(in_workers: None, tmp_path: Path, sample_site: object) -> None:
@@ -33,6 +35,8 @@ def test_workers_build_the_same_bytes(in_workers: None, tmp_path: Path, sample_s
     report = build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=out))
     assert report.rendered == report.pages
     assert files_of(out) == files_of(sample_site.out)  # type: ignore[attr-defined]
+    memos = (cache_folder(out) / MEMO_FILE).read_bytes()
+    assert memos == (cache_folder(sample_site.out) / MEMO_FILE).read_bytes()  # type: ignore[attr-defined]
 
 
 def test_workers_report_template_problems_once_and_write_nothing(in_workers: None, tmp_path: Path) -> None:
@@ -92,8 +96,33 @@ def test_side_work_runs_in_another_process(monkeypatch: pytest.MonkeyPatch, thre
             pid, square = side.result()
     finally:
         stop.set()
+        if threads:
+            helper.join()  # gone before the next test, which may fork
     assert square == 144
     assert pid != os.getpid()
+
+
+@pytest.mark.parametrize("threads", [False, True], ids=["forked", "in-process while threads run"])
+def test_side_work_too_large_to_pickle_is_forked_or_done_here(monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
+    """The memos are encoded aside only where the process can be forked: spawned, it would be sent
+    the whole cache, pickled."""
+    import os
+    import threading
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    if threads:
+        helper.start()
+    try:
+        with parallel.SideWork(_process_and_square, 12, fork_only=True) as side:
+            pid, square = side.result()
+    finally:
+        stop.set()
+        if threads:
+            helper.join()  # gone before the next test, which may fork
+    assert square == 144
+    assert (pid == os.getpid()) == threads
 
 
 def test_while_the_search_index_is_made_aside_pages_still_render_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -78,14 +78,18 @@ class SideWork(Generic[_Result]):
     when the task is `cheap`. A bare process and a pipe, not a pool: a pool's three helper threads
     would make the build process "threaded", and its pages would render in-process (`worker_count`)."""
 
-    def __init__(self, function: Callable[..., _Result], *args: Any, cheap: bool = False) -> None:
-        self.function, self.args, self.cheap = function, args, cheap
+    def __init__(
+        self, function: Callable[..., _Result], *args: Any, cheap: bool = False, fork_only: bool = False
+    ) -> None:
+        """`fork_only`: a task whose arguments are too large to pickle runs in-process where it
+        cannot be forked."""
+        self.function, self.args, self.cheap, self.fork_only = function, args, cheap, fork_only
         self._process: multiprocessing.process.BaseProcess | None = None
         self._connection: Connection | None = None
 
     def __enter__(self) -> SideWork[_Result]:
-        if _cores() > 1 and not self.cheap:
-            forked = threading.active_count() == 1
+        forked = threading.active_count() == 1
+        if _cores() > 1 and not self.cheap and (forked or not self.fork_only):
             if forked:
                 frozen_for_fork()
             context = multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn")

@@ -83,8 +83,9 @@ RELATED_MEMO = "last"
 """Related papers are remembered whole, once: the next build starts from the last result (which says what
 it was made from) rather than looking one up by its inputs."""
 
-SIDE_SEARCH_FROM = 2000
-"""Papers from which the search index is worth a process of its own (starting one costs about 0.5 s)."""
+SIDE_PROCESS_FROM = 2000
+"""Papers from which the search index, and the encoding of the memos, are worth a process of their
+own (starting one costs about 0.5 s)."""
 MEMORY_FIRST_FROM = 20_000
 """Papers from which the stages are ordered for memory rather than time: the search process is
 awaited before the page workers fork (it has had the related stage to work in; with the three
@@ -152,7 +153,7 @@ def _search(
     _, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
     pieces = last if last is not None and keepable(last, unchanged) else None
-    small = len(catalog.papers) < SIDE_SEARCH_FROM
+    small = len(catalog.papers) < SIDE_PROCESS_FROM
     return SideWork(search_staged, catalog, urls, staging.folder, unchanged, epoch, pieces, cheap=small)
 
 
@@ -243,7 +244,8 @@ class BuildRun:
     """What the search files are made from (`SearchInputs.key`)."""
     results: list[PageResult]
     searched: Staged | None = None
-    memo_data: bytes | None = None
+    memos: SideWork[bytes] | None = None
+    """The memos' bytes, being encoded (`encode_memos`)."""
 
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
@@ -305,12 +307,13 @@ class BuildRun:
         self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems)
 
     def encode_memos(self) -> None:
-        """The memos this build used, encoded for the cache while the search process finishes (the
-        stages after this one use none, but for the epoch's search pieces when the search process
-        made them: then encoded again): at 10k papers 0.6 s of the parent's time that was spent
-        after the wait."""
+        """The memos this build used, encoded for the cache in a side process while this one publishes
+        the site (no later stage uses a memo): at 10k papers, 0.2 s of the main process's time after
+        a day's digest, and more after a cold build. In-process where forking is not safe: the
+        memos are too large to pickle."""
         if self.write:
-            self.memo_data = self.cache.memo_bytes()
+            small = len(self.catalog.papers) < SIDE_PROCESS_FROM
+            self.memos = self.side_work.enter_context(SideWork(self.cache.memo_bytes, cheap=small, fork_only=True))
 
     def collect_search(self) -> None:
         """The search files, from the side process (once)."""
@@ -321,8 +324,6 @@ class BuildRun:
             self.staging.record(*staged)
         if made is not None and self.epoch_key is not None:
             self.cache.update(SEARCH_EPOCH_MEMO, self.epoch_key, lambda _: made)  # in place of one not kept
-            if self.memo_data is not None:
-                self.memo_data = self.cache.memo_bytes()  # encoded before the side process was done
 
     def apply_strictness(self) -> None:
         """Under --strict, warnings stop the build as errors do."""
@@ -332,7 +333,7 @@ class BuildRun:
         """The staged site swapped in, and what it was made from remembered (nothing for a check)."""
         if not self.write:
             return
-        assert self.searched is not None and self.memo_data is not None, "the memos and search stages come first"
+        assert self.searched is not None and self.memos is not None, "the memos and search stages come first"
         self.staging.publish()
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {
@@ -343,7 +344,7 @@ class BuildRun:
         # Only if no input changed while the build read them: else the key would name other bytes.
         same = inputs_key(self.options, self.cache) == self.inputs
         self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
-        output.save_cache(cache_folder(self.options.out_dir), (self.cache.to_bytes(), self.memo_data))
+        output.save_cache(cache_folder(self.options.out_dir), (self.cache.to_bytes(), self.memos.result()))
 
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
@@ -373,8 +374,8 @@ STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (
     ("search", BuildRun.start_search),
     ("related", BuildRun.relate),
     ("pages", BuildRun.make_pages),
-    ("memos", BuildRun.encode_memos),
     ("search", BuildRun.collect_search),
+    ("memos", BuildRun.encode_memos),
     ("strict", BuildRun.apply_strictness),
     ("write", BuildRun.publish),
 )
