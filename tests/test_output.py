@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from site_src.build.cache import cache_folder
 from site_src.errors import BuildError
 
 from .golden import files_of
@@ -66,3 +67,20 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="listed twice"):
         build_into(content, tmp_path / "strict", strict=True)
     assert not (tmp_path / "strict").exists()
+    assert list(cache_folder(tmp_path / "strict").glob("*")) == []
+
+
+def test_a_build_that_fails_after_its_memos_were_begun_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
+    """--strict stops a build after its pages are rendered and its memos begun (written aside into a
+    file of their own): the cache folder keeps the last build's files, and nothing else."""
+    content = write_content(
+        tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    cache = {path.name: path.read_bytes() for path in cache_folder(out).iterdir()}
+    twice = text_digest("Jun 27", [("Pointer Networks", ABSTRACT), ("Pointer Networks", ABSTRACT)])
+    (content / "digests/2025-06-27.txt").write_text(twice, encoding="utf-8")
+    with pytest.raises(BuildError, match="listed twice"):
+        build_into(content, out, strict=True)
+    assert {path.name: path.read_bytes() for path in cache_folder(out).iterdir()} == cache

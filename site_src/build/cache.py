@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -200,7 +200,7 @@ class BuildCache:
     needs them: `load_memos`."""
     memo_json: dict[str, bytes] = field(default_factory=dict)
     """The JSON of each memo as the memo file holds it, for results read from it or written to it
-    (`memo_bytes`); dropped when a result is replaced."""
+    (`memo_lines`); dropped when a result is replaced."""
     catalog: CatalogMemo | None = None
     """The last catalog made with this cache and what it was made from: kept in memory only, for the
     preview, which makes a catalog at every save (see `build_catalog`)."""
@@ -272,19 +272,20 @@ class BuildCache:
             self.memo_json = {}
             self.notice = ignored.notice
 
-    def memo_bytes(self) -> bytes:
-        """The memos this build used, keeping no other (the cache never grows without bound): a line of
-        JSON each, after a line naming the format and the code. A result read from the file is written
-        back as it was read, without encoding it again (at 10k papers the memos are 38 MB of JSON, and
-        a day's digest changes a few per cent). Made apart from `to_bytes` because it needs only the
-        stages that use memos: the build makes it while the search process finishes."""
-        lines = [_dumped({}, self.code)]
+    def memo_lines(self) -> Iterator[bytes]:
+        """The memos this build used, keeping no other (the cache never grows without bound): a line
+        naming the format and the code, then a line of JSON each (every line after the first begins
+        with its newline). A result read from the file is written back as it was read, without
+        encoding it again (at 10k papers the memos are 36 MB of JSON, and a day's digest changes a
+        few per cent). Made apart from `to_bytes` because it needs only the stages that use memos,
+        and line by line so that it is written as it is made (at 50k papers, 180 MB)."""
+        yield _dumped({}, self.code)
         with collector_paused():
-            lines += [_memo_line(full_key, self._value_json(full_key)) for full_key in sorted(self._used)]
-        return b"\n".join(lines)
+            for full_key in sorted(self._used):
+                yield b"\n" + _memo_line(full_key, self._value_json(full_key))
 
     def to_bytes(self) -> bytes:
-        """The page keys, file records, groups and last build as JSON (the memos: `memo_bytes`)."""
+        """The page keys, file records, groups and last build as JSON (the memos: `memo_lines`)."""
         last = None if self.last is None else [self.last[0], last_build_json(self.last[1])]
         saved = {
             "pages": self.pages,

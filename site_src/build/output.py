@@ -440,12 +440,29 @@ def _replace_file(target: Path, data: bytes) -> None:
         raise
 
 
-def save_cache(folder: Path, data: tuple[bytes, bytes]) -> None:
-    """Store the build cache and its memos (each atomically: a crash leaves the old file or the new one;
-    memos are keyed by their inputs, so old memos beside a new cache are still right)."""
+def new_memo_file(folder: Path) -> Path:
+    """A new empty file beside the memo file, for a build to write its memos into (`write_parts`) before
+    `save_cache` puts it in place (the build removes it if it fails first)."""
     folder.mkdir(parents=True, exist_ok=True)
-    cache, memos = data
-    _replace_file(folder / MEMO_FILE, memos)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{MEMO_FILE}-", dir=folder)
+    os.close(descriptor)
+    return Path(temporary)
+
+
+def write_parts(path: Path, parts: Iterable[bytes]) -> None:
+    """Write a file part by part, as the parts are made."""
+    with open(path, "wb") as stream:
+        for part in parts:
+            stream.write(part)
+
+
+def save_cache(folder: Path, cache: bytes, memos: Path) -> None:
+    """Store the build cache, and its memos written into `memos` (`new_memo_file`), each atomically: a
+    crash leaves the old file or the new one (memos are keyed by their inputs, or say what they were
+    made from, so old memos beside a new cache are still right)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(memos, 0o644)
+    os.replace(memos, folder / MEMO_FILE)
     _replace_file(folder / CACHE_FILE, cache)
     for retired in ("build.pickle", "memos.json"):  # files of earlier formats: never read, not kept either
         (folder / retired).unlink(missing_ok=True)

@@ -210,6 +210,11 @@ def _pages(
     return results
 
 
+def _write_memos(cache: BuildCache, path: Path) -> None:
+    """The memos written for the cache (run in a side process: a top-level function)."""
+    output.write_parts(path, cache.memo_lines())
+
+
 def last_related(cache: BuildCache) -> Mapping[str, tuple[Related, ...]]:
     """The related papers of the last build that made them (for the preview's fast render, which
     reuses them rather than recompute), or none."""
@@ -244,8 +249,10 @@ class BuildRun:
     """What the search files are made from (`SearchInputs.key`)."""
     results: list[PageResult]
     searched: Staged | None = None
-    memos: SideWork[bytes] | None = None
-    """The memos' bytes, being encoded (`encode_memos`)."""
+    memos: SideWork[None] | None = None
+    """The memos, being written (`encode_memos`)..."""
+    memo_file: Path | None = None
+    """... into this file, until the cache is saved."""
 
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
@@ -307,13 +314,15 @@ class BuildRun:
         self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems)
 
     def encode_memos(self) -> None:
-        """The memos this build used, encoded for the cache in a side process while this one publishes
-        the site (no later stage uses a memo): at 10k papers, 0.2 s of the main process's time after
-        a day's digest, and more after a cold build. In-process where forking is not safe: the
-        memos are too large to pickle."""
+        """The memos this build used, encoded and written for the cache by a side process while this
+        one publishes the site (no later stage uses a memo): at 10k papers, 0.2 s of the main
+        process's time after a day's digest, and more after a cold build. In-process where forking
+        is not safe: the memos are too large to pickle."""
         if self.write:
+            self.memo_file = output.new_memo_file(cache_folder(self.options.out_dir))
             small = len(self.catalog.papers) < SIDE_PROCESS_FROM
-            self.memos = self.side_work.enter_context(SideWork(self.cache.memo_bytes, cheap=small, fork_only=True))
+            work = SideWork(_write_memos, self.cache, self.memo_file, cheap=small, fork_only=True)
+            self.memos = self.side_work.enter_context(work)
 
     def collect_search(self) -> None:
         """The search files, from the side process (once)."""
@@ -334,6 +343,7 @@ class BuildRun:
         if not self.write:
             return
         assert self.searched is not None and self.memos is not None, "the memos and search stages come first"
+        assert self.memo_file is not None
         self.staging.publish()
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {
@@ -344,12 +354,16 @@ class BuildRun:
         # Only if no input changed while the build read them: else the key would name other bytes.
         same = inputs_key(self.options, self.cache) == self.inputs
         self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
-        output.save_cache(cache_folder(self.options.out_dir), (self.cache.to_bytes(), self.memos.result()))
+        cache = self.cache.to_bytes()
+        self.memos.result()
+        output.save_cache(cache_folder(self.options.out_dir), cache, self.memo_file)
 
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
         self.side_work.close()
         self.staging.discard()
+        if self.memo_file is not None:
+            self.memo_file.unlink(missing_ok=True)  # put in place unless the build failed
 
     def report(self, seconds: float) -> BuildReport:
         """What the build did, for the summary line."""
