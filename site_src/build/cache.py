@@ -272,17 +272,21 @@ class BuildCache:
             self.memo_json = {}
             self.notice = ignored.notice
 
-    def memo_lines(self) -> Iterator[bytes]:
+    def memo_lines(self, remember: bool = True) -> Iterator[bytes]:
         """The memos this build used, keeping no other (the cache never grows without bound): a line
         naming the format and the code, then a line of JSON each (every line after the first begins
         with its newline). A result read from the file is written back as it was read, without
         encoding it again (at 10k papers the memos are 36 MB of JSON, and a day's digest changes a
         few per cent). Made apart from `to_bytes` because it needs only the stages that use memos,
-        and line by line so that it is written as it is made (at 50k papers, 180 MB)."""
+        and line by line so that it is written as it is made (at 50k papers, 180 MB). Each result's
+        JSON is kept for the next save (`_value_json`) unless `remember` is False (a side process
+        that writes the memos and ends)."""
         yield _dumped({}, self.code)
         with collector_paused():
             for full_key in sorted(self._used):
-                yield b"\n" + _memo_line(full_key, self._value_json(full_key))
+                value_json = self._value_json(full_key) if remember else self.memo_json.get(full_key)
+                value_json = value_json or self._encoded(full_key)
+                yield b"\n" + _memo_line(full_key, value_json)
 
     def to_bytes(self) -> bytes:
         """The page keys, file records, groups and last build as JSON (the memos: `memo_lines`)."""
@@ -319,9 +323,12 @@ class BuildCache:
         preview saves at every build: each result is encoded once)."""
         value_json = self.memo_json.get(full_key)
         if value_json is None:
-            namespace = full_key.split(":", 1)[0]
-            value_json = self.memo_json[full_key] = _json_bytes(CODECS[namespace].encode(self.memos[full_key]))
+            value_json = self.memo_json[full_key] = self._encoded(full_key)
         return value_json
+
+    def _encoded(self, full_key: str) -> bytes:
+        """A result, encoded now."""
+        return _json_bytes(CODECS[full_key.split(":", 1)[0]].encode(self.memos[full_key]))
 
     def peek(self, namespace: str, key: str) -> Any:
         """The result remembered for a namespace and key, or None; not kept for the next build for that."""

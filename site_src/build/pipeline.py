@@ -9,6 +9,7 @@ parse → catalog → templates ─┬─ related → pages (worker processes) �
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -210,9 +211,10 @@ def _pages(
     return results
 
 
-def _write_memos(cache: BuildCache, path: Path) -> None:
-    """The memos written for the cache (run in a side process: a top-level function)."""
-    output.write_parts(path, cache.memo_lines())
+def _write_memos(cache: BuildCache, path: Path, parent: int) -> None:
+    """The memos written for the cache (run in a side process, which keeps no encoded result: it ends;
+    or in the `parent` process, which keeps them for its next build, as the preview does)."""
+    output.write_parts(path, cache.memo_lines(remember=os.getpid() == parent))
 
 
 def last_related(cache: BuildCache) -> Mapping[str, tuple[Related, ...]]:
@@ -321,7 +323,7 @@ class BuildRun:
         if self.write:
             self.memo_file = output.new_memo_file(cache_folder(self.options.out_dir))
             small = len(self.catalog.papers) < SIDE_PROCESS_FROM
-            work = SideWork(_write_memos, self.cache, self.memo_file, cheap=small, fork_only=True)
+            work = SideWork(_write_memos, self.cache, self.memo_file, os.getpid(), cheap=small, fork_only=True)
             self.memos = self.side_work.enter_context(work)
 
     def collect_search(self) -> None:
