@@ -92,8 +92,8 @@ MEMORY_FIRST_FROM = 20_000
 awaited before the page workers fork (it has had the related stage to work in; with the three
 running together a 50k build peaked at 2.2 GB), and the data files and feeds are made before they
 fork too (made meanwhile, they had the main process touch every paper while the workers shared
-its memory, which copied it: 250 MB more at 50k papers), and the page workers give back freed memory as they go
-(`PageJob.lean`)."""
+its memory, which copied it: 250 MB more at 50k papers); the page workers give back freed memory
+as they go (`PageJob.lean`), and the memos are encoded in-process (`BuildRun.encode_memos`)."""
 
 
 def memory_first(catalog: Catalog) -> bool:
@@ -319,11 +319,14 @@ class BuildRun:
         """The memos this build used, encoded and written for the cache by a side process while this
         one publishes the site (no later stage uses a memo): at 10k papers, 0.2 s of the main
         process's time after a day's digest, and more after a cold build. In-process where forking
-        is not safe: the memos are too large to pickle."""
+        is not safe: the memos are too large to pickle. In-process too for a large site
+        (`MEMORY_FIRST_FROM`): encoding every memo of a cold build, the side process copied what
+        it read of the main process's memory, and at 50k papers the two held 1.48 GB, more than
+        the page workers."""
         if self.write:
             self.memo_file = output.new_memo_file(cache_folder(self.options.out_dir))
-            small = len(self.catalog.papers) < SIDE_PROCESS_FROM
-            work = SideWork(_write_memos, self.cache, self.memo_file, os.getpid(), cheap=small, fork_only=True)
+            here = len(self.catalog.papers) < SIDE_PROCESS_FROM or memory_first(self.catalog)
+            work = SideWork(_write_memos, self.cache, self.memo_file, os.getpid(), cheap=here, fork_only=True)
             self.memos = self.side_work.enter_context(work)
 
     def collect_search(self) -> None:
