@@ -158,6 +158,15 @@ def _with_vectors_not_base64(saved: dict[str, Any]) -> None:
     _vectors(saved)["indptr"] = "not base64!"
 
 
+def _with_term_frequency_out_of_range(saved: dict[str, Any]) -> None:
+    frequency = _vectors(saved)["frequency"]
+    frequency[next(iter(frequency))] = 2**70
+
+
+def _with_linking_weight_not_a_number(saved: dict[str, Any]) -> None:
+    _vectors(saved)["floor"]["model"] = float("nan")
+
+
 def _read_saved(file: Path) -> dict[str, Any]:
     """A cache file as one JSON object; the memo file (a line of JSON each: the format and code,
     then `[namespace, key, value]`) as one too, its memos under "memos" by namespace and key."""
@@ -199,6 +208,8 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_vector_weight_not_a_number),
         (MEMO_NAME, _with_vector_weights_cut_short),
         (MEMO_NAME, _with_vectors_not_base64),
+        (MEMO_NAME, _with_term_frequency_out_of_range),
+        (MEMO_NAME, _with_linking_weight_not_a_number),
     ],
 )
 def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
@@ -279,6 +290,18 @@ def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, mo
     digest.write_text(digest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(options, cache=cache)
     assert len(encoded) == 1, "the digest saved again, and no other"
+
+
+def test_memos_a_killed_build_was_writing_are_removed_by_the_next(tmp_path: Path) -> None:
+    options = _options(tmp_path)
+    build(options)
+    dead = subprocess.Popen(["true"])  # for a process id no process has now
+    dead.wait()
+    left = cache_folder(options.out_dir) / f".{MEMO_NAME}-{dead.pid}-x1y2z3"
+    left.write_bytes(b"half a memo file")
+    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")  # not a no-op: memos are written
+    build(options)
+    assert sorted(p.name for p in cache_folder(options.out_dir).iterdir()) == [CACHE_NAME, MEMO_NAME]
 
 
 def test_a_parse_that_failed_unexpectedly_does_not_stop_the_next_builds(

@@ -115,8 +115,8 @@ def test_side_work_too_large_to_pickle_is_forked_or_done_here(monkeypatch: pytes
     if threads:
         helper.start()
     try:
+        threaded = threading.active_count() > 1  # other tests' threads may still be winding down
         with parallel.SideWork(_process_and_square, 12, fork_only=True) as side:
-            threaded = threading.active_count() > 1  # other tests' threads may still be winding down
             pid, square = side.result()
     finally:
         stop.set()

@@ -162,6 +162,18 @@ def test_a_change_to_the_epoch_computes_everything_again() -> None:
     assert related.relate(changed, epoch=frozenset(older), last=last).stats != last.stats
 
 
+def test_vectors_remembered_on_another_processor_are_weighed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy's logarithm may differ in the last bit between processors: vectors from a cache made
+    elsewhere (one CI restores) are not mixed with vectors weighed here."""
+    rng = random.Random(5)
+    older = _random_papers(rng, 40, datetime.date(2025, 5, 2), "may")
+    june = _random_papers(rng, 5, datetime.date(2025, 6, 2), "june")
+    last = related.relate(older, epoch=frozenset(older))
+    monkeypatch.setattr(related, "_cpu_features", lambda: "a processor of another kind")
+    monkeypatch.setattr(related, "_updated", lambda *_: pytest.fail("remembered vectors reused"))
+    assert related.relate({**older, **june}, epoch=frozenset(older), last=last).stats != last.stats
+
+
 def test_paper_page_lists_related_papers_with_shared_terms(sample_site: BuiltSite) -> None:
     tree = page(sample_site.out, "papers/a-closer-look-at-rehearsal-free-continual-learning/")
     items = tree.xpath("//section[h2='Related papers']//li")

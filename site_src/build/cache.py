@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -272,7 +272,7 @@ class BuildCache:
             self.memo_json = {}
             self.notice = ignored.notice
 
-    def memo_lines(self, remember: bool = True) -> Iterator[bytes]:
+    def memo_lines(self, remember: bool = True) -> Generator[bytes, None, None]:
         """The memos this build used, keeping no other (the cache never grows without bound): a line
         naming the format and the code, then a line of JSON each (every line after the first begins
         with its newline). A result read from the file is written back as it was read, without
@@ -309,14 +309,8 @@ class BuildCache:
         return value
 
     def _known(self, full_key: str) -> bool:
-        """Whether a result is remembered, decoding it again if it was settled (`settle`)."""
-        if full_key in self.memos:
-            return True
-        value_json = self.memo_json.get(full_key)
-        if value_json is None:
-            return False
-        self.memos[full_key] = CODECS[full_key.split(":", 1)[0]].decode(json.loads(value_json))
-        return True
+        """Whether a result is remembered."""
+        return full_key in self.memos
 
     def _value_json(self, full_key: str) -> bytes:
         """A result's JSON: the bytes it was read from or last encoded to, else encoded now and kept (a

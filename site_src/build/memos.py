@@ -342,9 +342,13 @@ def _read_term_vectors(value: object, rows: int) -> TermVectors:
         or any(a >= b for a, b in itertools.pairwise(vocabulary))
     ):
         raise CacheFormatError("vectors out of order or out of range")
+    papers, frequency = integer(fields["papers"]), _read_counts(fields["frequency"])
     floor = {term: float(number(weight)) for term, weight in mapping(fields["floor"]).items()}
-    epoch = EpochTerms(integer(fields["papers"]), _read_counts(fields["frequency"]), floor)
-    return TermVectors(vocabulary, indptr, indices, data, epoch)
+    if not 0 <= papers < 2**53 or not all(0 < count <= papers for count in frequency.values()):
+        raise CacheFormatError("term frequencies out of range")
+    if not all(0 < weight <= 1 for weight in floor.values()):  # unit vectors' weights (NaN fails too)
+        raise CacheFormatError("linking weights out of range")
+    return TermVectors(vocabulary, indptr, indices, data, EpochTerms(papers, frequency, floor))
 
 
 def _read_counts(value: object) -> dict[str, int]:

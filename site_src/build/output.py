@@ -37,7 +37,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -223,6 +223,13 @@ def present_files(folder: Path | str) -> dict[str, int]:
     return found
 
 
+def _true_inodes(files: dict[str, int]) -> bool:
+    """Whether a listing's inode numbers name its files: some file systems (FUSE mounts without
+    `use_ino`) list one made-up number for every file, which would make every file look like the
+    live one."""
+    return 0 not in files.values() and len(set(files.values())) == len(files)
+
+
 def previous_folder(out_dir: Path) -> Path:
     """Where the site before the current one is kept, for the next warm build to start from."""
     return beside(out_dir, "previous")
@@ -389,14 +396,18 @@ class Staging:
         present = present_files(site)
         for path in sorted(present.keys() - self.records.keys() - {MARKER}):
             _remove_file(site, path)
-        same_device = os.stat(site).st_dev == os.stat(self.out_dir).st_dev
+        listed = os.stat(site).st_dev == os.stat(self.out_dir).st_dev and _true_inodes(present) and _true_inodes(live)
         here_root, live_root = os.fspath(site) + os.sep, os.fspath(self.out_dir) + os.sep
         for path in self.records:
             if path not in self.written:
-                inode = present.get(path)
-                if same_device and inode is not None and inode == live.get(path):
-                    continue
-                here = here_root + path
+                here, inode = here_root + path, present.get(path)
+                if listed:
+                    if inode is not None and inode == live.get(path):
+                        continue
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        if os.path.samestat(os.lstat(here), os.stat(live_root + path)):
+                            continue
                 if inode is not None:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(here)
@@ -442,27 +453,35 @@ def _replace_file(target: Path, data: bytes) -> None:
 
 def new_memo_file(folder: Path) -> Path:
     """A new empty file beside the memo file, for a build to write its memos into (`write_parts`) before
-    `save_cache` puts it in place (the build removes it if it fails first)."""
+    `save_cache` puts it in place (the build removes it if it fails first; the next build removes
+    one a killed build left, as it removes staging folders)."""
     folder.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{MEMO_FILE}-", dir=folder)
+    prefix = f".{MEMO_FILE}-"
+    for entry in os.scandir(folder):
+        pid = entry.name[len(prefix) :].split("-", 1)[0]
+        if entry.name.startswith(prefix) and pid.isdigit() and not _running(int(pid)):
+            os.unlink(entry.path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", dir=folder)
     os.close(descriptor)
     return Path(temporary)
 
 
-def write_parts(path: Path, parts: Iterable[bytes]) -> None:
-    """Write a file part by part, as the parts are made."""
-    with open(path, "wb") as stream:
+def write_parts(path: Path, parts: Generator[bytes, None, None]) -> None:
+    """Write a file part by part, as they are made; the generator is closed even if writing fails
+    (it may hold something open meanwhile, as `BuildCache.memo_lines` pauses the cycle collector)."""
+    with open(path, "wb") as stream, contextlib.closing(parts):
         for part in parts:
             stream.write(part)
 
 
-def save_cache(folder: Path, cache: bytes, memos: Path) -> None:
-    """Store the build cache, and its memos written into `memos` (`new_memo_file`), each atomically: a
-    crash leaves the old file or the new one (memos are keyed by their inputs, or say what they were
-    made from, so old memos beside a new cache are still right)."""
+def save_cache(folder: Path, cache: bytes, memos: Path | None) -> None:
+    """Store the build cache, and its memos written into `memos` (`new_memo_file`; None keeps the
+    last ones), each atomically: a crash leaves the old file or the new one (memos are keyed by their
+    inputs, or say what they were made from, so old memos beside a new cache are still right)."""
     folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(memos, 0o644)
-    os.replace(memos, folder / MEMO_FILE)
+    if memos is not None:
+        os.chmod(memos, 0o644)
+        os.replace(memos, folder / MEMO_FILE)
     _replace_file(folder / CACHE_FILE, cache)
     for retired in ("build.pickle", "memos.json"):  # files of earlier formats: never read, not kept either
         (folder / retired).unlink(missing_ok=True)

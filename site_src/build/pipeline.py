@@ -290,6 +290,7 @@ class BuildRun:
         inputs = SearchInputs(self.catalog)
         self.search_key = inputs.key(self.urls.base_url)
         self.epoch_key = None if self.epoch is None else inputs.epoch_key(self.epoch)
+        del inputs  # every paper's text again: freed before the search process forks, not copied into it
         self.search = self.side_work.enter_context(
             _search(self.catalog, self.urls, self.staging, self.search_key, self.epoch, self.epoch_key)
         )
@@ -359,9 +360,13 @@ class BuildRun:
         # Only if no input changed while the build read them: else the key would name other bytes.
         same = inputs_key(self.options, self.cache) == self.inputs
         self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
-        cache = self.cache.to_bytes()
-        self.memos.result()
-        output.save_cache(cache_folder(self.options.out_dir), cache, self.memo_file)
+        folder, cache = cache_folder(self.options.out_dir), self.cache.to_bytes()
+        try:
+            self.memos.result()
+        except BaseException:
+            output.save_cache(folder, cache, None)  # the new site's records, beside the last memos (still right)
+            raise
+        output.save_cache(folder, cache, self.memo_file)
 
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
@@ -394,8 +399,8 @@ STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (
     ("related", BuildRun.relate),
     ("pages", BuildRun.make_pages),
     ("search", BuildRun.collect_search),
-    ("memos", BuildRun.encode_memos),
     ("strict", BuildRun.apply_strictness),
+    ("memos", BuildRun.encode_memos),
     ("write", BuildRun.publish),
 )
 """The build, in order: a stage that finds errors raises BuildError, and nothing is written."""

@@ -182,6 +182,7 @@ class RelatedState:
     """Each paper's slug -> a hash of its title and abstract."""
     related: dict[str, tuple[Related, ...]]
     vectors: TermVectors
+    """Every paper's vector, for the next build to weigh only new and changed papers."""
 
 
 @dataclass(frozen=True)

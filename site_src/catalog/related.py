@@ -18,7 +18,10 @@ sum runs in that order, so a similarity has the same bits either way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
+import platform
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,7 +93,7 @@ def term_counts(title: str, abstract: str) -> dict[str, int]:
 
 
 TermCounter = Callable[[Sequence[Paper]], list[dict[str, int]]]
-"""Gives each paper's `term_counts`, in order (the build's remembers them per paper between builds)."""
+"""Gives each paper's `term_counts`, in order (a test's may count what it is asked for)."""
 
 
 def count_terms(papers: Sequence[Paper]) -> list[dict[str, int]]:
@@ -104,10 +107,23 @@ def _text_hash(paper: Paper) -> str:
 
 
 def _stats_key(ordered: Sequence[Paper], in_epoch: np.ndarray, made_from: Mapping[str, str]) -> str:
-    """A hash of the epoch's papers and of the constants that weigh terms."""
-    constants = f"{TITLE_WEIGHT} {TERMS_KEPT} {POSTINGS_KEPT} {MIN_SIMILARITY}"
+    """A hash of the epoch's papers, of the constants that weigh terms and of the processor features
+    numpy computes with: its logarithm may differ in the last bit from one to another, and vectors
+    remembered on one machine (a cache CI restores) must not be mixed with vectors weighed on another."""
+    constants = f"{TITLE_WEIGHT} {TERMS_KEPT} {POSTINGS_KEPT} {MIN_SIMILARITY} {platform.machine()} {_cpu_features()}"
     epoch = (made_from[p.slug] for p, kept in zip(ordered, in_epoch.tolist(), strict=True) if kept)
     return hashlib.sha256("\0".join([constants, *epoch]).encode()).hexdigest()
+
+
+@functools.cache
+def _cpu_features() -> str:
+    """The processor features numpy found and uses (its SIMD code paths), or "" where it does not say."""
+    try:  # numpy's own record of them: there is no public equivalent
+        umath = importlib.import_module("numpy._core._multiarray_umath")
+    except ImportError:
+        return ""
+    features: dict[str, bool] = getattr(umath, "__cpu_features__", {})
+    return " ".join(sorted(name for name, found in features.items() if found))
 
 
 def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:
@@ -200,7 +216,9 @@ def _updated(
 ) -> _Vectors:
     """Every paper's vector, weighed with the epoch statistics of the `last` vectors (rows `last_slugs`):
     only the papers `fresh` (new or changed) are counted and weighed, the others' rows are reused;
-    the same matrix, bit for bit, as `_vectors` makes (its columns are numbered alphabetically too)."""
+    every row the same terms with the same weights, bit for bit, as `_vectors` gives it, its columns
+    numbered alphabetically too (the vocabulary may differ: terms of papers gone are kept, terms no
+    row keeps are not), so every similarity and `kept()` are the same."""
     epoch = last.epoch
     new = [p for p in papers if p.slug in fresh]
     counted = _entries(counter(new))
