@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src.build.cache import cache_folder
+from site_src.build.cache import CACHE_FILE, MEMO_FILE, cache_folder
 from site_src.errors import BuildError
 
 from .golden import files_of
@@ -70,9 +70,9 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     assert list(cache_folder(tmp_path / "strict").glob("*")) == []
 
 
-def test_a_build_that_fails_after_its_memos_were_begun_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
-    """--strict stops a build after its pages are rendered and its memos begun (written aside into a
-    file of their own): the cache folder keeps the last build's files, and nothing else."""
+def test_a_strict_build_that_fails_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
+    """--strict stops a build after its pages are rendered, before its memos are written: the cache
+    folder keeps the last build's files, and nothing else."""
     content = write_content(
         tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])}
     )
@@ -84,3 +84,64 @@ def test_a_build_that_fails_after_its_memos_were_begun_leaves_the_cache_as_it_wa
     with pytest.raises(BuildError, match="listed twice"):
         build_into(content, out, strict=True)
     assert {path.name: path.read_bytes() for path in cache_folder(out).iterdir()} == cache
+
+
+def _day(content: Path, day: int, title: str) -> None:
+    (content / "digests").mkdir(exist_ok=True)
+    (content / f"digests/2025-06-{day}.txt").write_text(
+        text_digest(f"Jun {day}", [(title, ABSTRACT)]), encoding="utf-8"
+    )
+
+
+def test_a_file_system_that_lists_made_up_inodes_still_gets_every_new_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FUSE mounts without `use_ino` list one made-up inode number for every file: a warm build then
+    checks each kept file of the site it completes with stat, and the page the last build changed
+    (a digest's link to the next day) is not published in its version of two builds ago."""
+    from site_src.build import output
+
+    real = output.present_files
+    monkeypatch.setattr(output, "present_files", lambda folder: dict.fromkeys(real(folder), 0xFFFFFFFF))
+    content = write_content(tmp_path, {})
+    out = tmp_path / "public"
+    for day, title in [(26, "Music Transformer"), (27, "Pointer Networks"), (28, "Deep Sets"), (29, "Set Transformer")]:
+        _day(content, day, title)
+        build_into(content, out)
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")
+
+
+def test_memos_that_fail_after_the_site_is_published_keep_its_records_and_the_last_memos(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memos are written (here, by a side process) while the site is published: if that fails
+    (a full disk), the build says so, the new site stays, the cache records it beside the last memos
+    (still right: each says what it was made from), and the next build is right too."""
+    from site_src.build import parallel, pipeline
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "SIDE_PROCESS_FROM", 0)
+    content = write_content(tmp_path, {})
+    out = tmp_path / "public"
+    _day(content, 26, "Music Transformer")
+    build_into(content, out)
+    memos = (cache_folder(out) / MEMO_FILE).read_bytes()
+    _day(content, 27, "Pointer Networks")
+
+    def disk_full(*arguments: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "_write_memos", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            build_into(content, out)
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")
+    assert sorted(p.name for p in cache_folder(out).iterdir()) == [CACHE_FILE, MEMO_FILE]
+    assert (cache_folder(out) / MEMO_FILE).read_bytes() == memos
+    assert build_into(content, out).rendered == 0  # what the failed build published is known
+    _day(content, 28, "Deep Sets")
+    build_into(content, out)
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")
