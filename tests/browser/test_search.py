@@ -50,7 +50,9 @@ def test_index_loads_on_first_focus_with_a_loading_state(page: Page, site_url: s
     page.goto(site_url + "/digests/")
     page.wait_for_load_state("networkidle")
     assert not [url for url in fetched if is_search_file(url)]
-    page.focus("#search-box")
+    with page.expect_response(lambda response: "search-results" in response.url):
+        page.focus("#search-box")
+    page.wait_for_timeout(300)  # the search code is in and running: only the index is on its way
     page.keyboard.type("music")
     expect(page.locator(".search-status")).to_have_text("Loading search…")
     expect(page.locator(".search-status")).to_be_visible()

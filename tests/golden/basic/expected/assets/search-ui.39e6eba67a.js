@@ -54,6 +54,7 @@ function searchBox(form) {
   container.append(status, list, more);
 
   let searcher = null;
+  let ready = false; // the index's manifest is in: until then a query says it is loading
   let view = null; // search-results.js, once loaded
   let loading = null;
   let latest = 0;
@@ -92,7 +93,10 @@ function searchBox(form) {
       loading = searchCode(form.dataset.lunr).then(([data, results]) => {
         view = results;
         searcher = new data.Searcher(new data.Loader(manifest));
-        return searcher.loader.ready.then(() => searcher);
+        return searcher.loader.ready.then(() => {
+          ready = true;
+          return searcher;
+        });
       });
       loading.catch(() => {
         loading = null;
@@ -130,7 +134,7 @@ function searchBox(form) {
     }
     show(true);
     list.setAttribute("aria-busy", "true");
-    if (!searcher) status.textContent = "Loading search…";
+    if (!ready) status.textContent = "Loading search…"; // the code may be in before the index is
     load()
       .then((s) =>
         s.search(text, PAGE, (early) => {
