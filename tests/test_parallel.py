@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,28 +80,30 @@ def test_related_papers_in_workers_match_one_process(monkeypatch: pytest.MonkeyP
 
 
 def _process_and_square(number: int) -> tuple[int, int]:
-    import os
-
     return os.getpid(), number * number
+
+
+@contextlib.contextmanager
+def _another_thread(running: bool) -> Iterator[None]:
+    """A second thread waiting meanwhile, if `running`: the process is then "threaded" and must not fork.
+    Joined before the next test, which may fork."""
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    if running:
+        helper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if running:
+            helper.join()
 
 
 @pytest.mark.parametrize("threads", [False, True], ids=["forked", "spawned while threads run"])
 def test_side_work_runs_in_another_process(monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
-    import os
-    import threading
-
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
-    stop = threading.Event()
-    helper = threading.Thread(target=stop.wait, daemon=True)
-    if threads:
-        helper.start()
-    try:
-        with parallel.SideWork(_process_and_square, 12) as side:
-            pid, square = side.result()
-    finally:
-        stop.set()
-        if threads:
-            helper.join()  # gone before the next test, which may fork
+    with _another_thread(threads), parallel.SideWork(_process_and_square, 12) as side:
+        pid, square = side.result()
     assert square == 144
     assert pid != os.getpid()
 
@@ -106,22 +112,11 @@ def test_side_work_runs_in_another_process(monkeypatch: pytest.MonkeyPatch, thre
 def test_side_work_too_large_to_pickle_is_forked_or_done_here(monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
     """The memos are encoded aside only where the process can be forked: spawned, it would be sent
     the whole cache, pickled."""
-    import os
-    import threading
-
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
-    stop = threading.Event()
-    helper = threading.Thread(target=stop.wait, daemon=True)
-    if threads:
-        helper.start()
-    try:
+    with _another_thread(threads):
         threaded = threading.active_count() > 1  # other tests' threads may still be winding down
         with parallel.SideWork(_process_and_square, 12, fork_only=True) as side:
             pid, square = side.result()
-    finally:
-        stop.set()
-        if threads:
-            helper.join()  # gone before the next test, which may fork
     assert square == 144
     assert (pid == os.getpid()) == threaded
 
@@ -129,8 +124,6 @@ def test_side_work_too_large_to_pickle_is_forked_or_done_here(monkeypatch: pytes
 def test_while_the_search_index_is_made_aside_pages_still_render_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """The side process leaves no thread behind in the build process: a threaded process renders its
     pages in-process (forking it is unsafe), which made every large build's pages single-core."""
-    import threading
-
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
     before = set(threading.enumerate())  # other tests' threads may still be winding down
     with parallel.SideWork(_process_and_square, 3) as side:
