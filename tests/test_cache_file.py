@@ -20,9 +20,11 @@ import pytest
 
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import cache_folder
+from site_src.catalog import merge
 from site_src.cli import main
 from site_src.inputs.reader import display_path
 from site_src.inputs.settings import ROOT, BuildOptions
+from site_src.pages.urls import SLUG_MAX, slug_for
 from site_src.serve.server import PREVIEW_DIR
 
 from .golden import GOLDEN, files_of
@@ -124,6 +126,21 @@ def _with_numeric_title(saved: dict[str, object]) -> None:
     parsed["digest"]["entries"][0]["title"] = 42
 
 
+def _remembered_slugs(saved: dict[str, Any]) -> dict[str, str]:
+    slugs: dict[str, str] = saved["memos"]["slugs"]["last"]
+    return slugs
+
+
+def _with_slug_out_of_the_folder(saved: dict[str, Any]) -> None:
+    slugs = _remembered_slugs(saved)
+    slugs[next(iter(slugs))] = "../../outside"
+
+
+def _with_slug_too_long(saved: dict[str, Any]) -> None:
+    slugs = _remembered_slugs(saved)
+    slugs[next(iter(slugs))] = "a" * 81
+
+
 def _vectors(saved: dict[str, Any]) -> dict[str, Any]:
     """The related stage's remembered vectors (`TermVectors`), as JSON."""
     vectors: dict[str, Any] = saved["memos"]["related"]["last"]["vectors"]
@@ -210,6 +227,8 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_vectors_not_base64),
         (MEMO_NAME, _with_term_frequency_out_of_range),
         (MEMO_NAME, _with_linking_weight_not_a_number),
+        (MEMO_NAME, _with_slug_out_of_the_folder),
+        (MEMO_NAME, _with_slug_too_long),
     ],
 )
 def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
@@ -239,7 +258,7 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     read_back = load_cache(options)
     read_back.load_memos()
     assert read_back.notice is None
-    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related"}
+    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "slugs"}
     assert read_back.memos == {key: remembered.peek(*key.split(":", 1)) for key in remembered._used}
     assert (read_back.pages, read_back.groups, read_back.files, read_back.last) == (
         remembered.pages,
@@ -267,7 +286,7 @@ def test_a_warm_build_remembers_the_results_it_replaced_not_the_ones_it_read(tmp
     read_back.load_memos()
     assert read_back.peek("related", "last") != before.peek("related", "last")
     assert read_back.memos == {key: warm.memos[key] for key in read_back.memos}
-    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related"}
+    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "slugs"}
 
 
 def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,6 +309,25 @@ def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, mo
     digest.write_text(digest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(options, cache=cache)
     assert len(encoded) == 1, "the digest saved again, and no other"
+
+
+def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = _options(tmp_path)
+    build(options)
+    listed = [("A Closer Look at Rehearsal-Free Continual Learning", ABSTRACT), ("A New Title", ABSTRACT)]
+    (options.content_dir / "digests/2025-07-02.txt").write_text(text_digest("Jul 2", listed), encoding="utf-8")
+    slugified: list[str] = []
+
+    def counted(title: str, max_length: int = SLUG_MAX) -> str:
+        slugified.append(title)
+        return slug_for(title, max_length)
+
+    monkeypatch.setattr(merge, "slug_for", counted)
+    build(options, cache=load_cache(options))  # a new process's cache: nothing in memory
+    assert slugified == ["A New Title"]
+    assert (options.out_dir / "papers/a-new-title/index.html").is_file()
 
 
 def test_memos_a_killed_build_was_writing_are_removed_by_the_next(tmp_path: Path) -> None:

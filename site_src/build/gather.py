@@ -87,6 +87,11 @@ def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -
     return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
 
 
+PLAIN_SLUGS_MEMO = "slugs"
+"""The papers' titles with their plain slugs (`CatalogMemo.plain_slugs`), remembered whole: slugify
+is slow, and a day adds a few titles."""
+
+
 def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catalog:
     """Papers merged across digests, with their topics (classified in parallel, remembered per paper)."""
     classifier = Classifier.for_topics(parsed.topics)
@@ -98,9 +103,11 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
         )
 
     if cache.catalog is None:
-        cache.catalog = CatalogMemo()
-    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all, cache.catalog)
+        cache.catalog = CatalogMemo(plain_slugs=cache.peek(PLAIN_SLUGS_MEMO, "last") or {})
+    memo = cache.catalog
+    catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all, memo)
     problems.raise_if_errors()
+    cache.update(PLAIN_SLUGS_MEMO, "last", lambda _: memo.plain_slugs)
     return catalog
 
 

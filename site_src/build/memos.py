@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -28,6 +29,7 @@ from site_src.catalog.model import (
     TopicAssignment,
 )
 from site_src.errors import Problem, Source
+from site_src.pages.urls import SLUG_MAX
 from site_src.search.kept import EpochPieces, Statistics
 
 _T = TypeVar("_T")
@@ -376,6 +378,17 @@ def _read_epoch_pieces(value: object) -> EpochPieces:
     return EpochPieces(statistics, pieces)
 
 
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _read_plain_slugs(value: object) -> dict[str, str]:
+    """Titles and their slugs, each slug checked to be one `slug_for` can make (it names a folder)."""
+    slugs = {text(title): text(slug) for title, slug in mapping(value).items()}
+    if not all(len(slug) <= SLUG_MAX and _SLUG.fullmatch(slug) for slug in slugs.values()):
+        raise CacheFormatError("a slug that is not lower-case words and digits joined by hyphens")
+    return slugs
+
+
 def _triple(value: object) -> list[Any]:
     return array(value, 3)
 
@@ -394,5 +407,6 @@ CODECS: dict[str, Codec[Any]] = {
     "topics": Codec(_assignments, _read_assignments),
     "related": Codec(_related_state, _read_related_state),
     "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
+    "slugs": Codec(dict, _read_plain_slugs),
 }
 """Every namespace the build remembers results in (see `BuildCache.memo`)."""

@@ -257,9 +257,21 @@ class PageMaker:
             return Outline(topic_page_path(topic.slug, spec.number), TopicPage.template, updated, inputs)
         return None
 
+    @cached_property
+    def _ref_inputs_made(self) -> dict[str, tuple[object, ...]]:
+        """`_ref_inputs` made so far, by slug: a paper is listed by a digest and by its topics' pages."""
+        return {}
+
     def _ref_inputs(self, paper: Paper) -> tuple[object, ...]:
-        """Everything `paper_ref` reads of a paper (and of its topics): of the abstract, its summary
-        (a quarter of its length: outlines of digest and topic pages are repeated listings)."""
+        """Everything `paper_ref` reads of a paper (and of its topics), made once per process: of the
+        abstract, its summary (a quarter of its length: outlines of digest and topic pages are
+        repeated listings)."""
+        made = self._ref_inputs_made.get(paper.slug)
+        if made is None:
+            made = self._ref_inputs_made[paper.slug] = self._new_ref_inputs(paper)
+        return made
+
+    def _new_ref_inputs(self, paper: Paper) -> tuple[object, ...]:
         meta = paper.meta
         names = [self.catalog.topic(slug).name for slug in paper.topic_slugs]
         dates = [a.date for a in paper.appearances]
@@ -374,13 +386,15 @@ class PageMaker:
         size, and the paper's place and neighbours there), its related papers with their titles, its
         topics' names and its citation key. Keep it in step with `paper_page`: a missing input is a page
         left stale, which tests/test_incremental.py's random edits compare against clean builds to catch."""
-        listed = []
+        papers, listed = self.catalog.papers, []
         for appearance in paper.appearances:
             digest = self.digests_by_date[appearance.date]
-            index = digest.slugs.index(paper.slug)
-            neighbours = [self._neighbour(digest.slugs, index - 1), self._neighbour(digest.slugs, index + 1)]
-            listed.append((digest.date, digest.title, len(digest.slugs), index, neighbours))
-        related = [(r, self.catalog.papers[r.slug].title) for r in self.catalog.related.get(paper.slug, ())]
+            slugs = digest.slugs
+            index = slugs.index(paper.slug)
+            around = (index - 1, index + 1)
+            neighbours = [(slugs[i], papers[slugs[i]].title) if 0 <= i < len(slugs) else None for i in around]
+            listed.append((digest.date, digest.title, len(slugs), index, neighbours))
+        related = [(r.slug, r.terms, papers[r.slug].title) for r in self.catalog.related.get(paper.slug, ())]
         topics = [self.catalog.topic(t.slug).name for t in paper.topics]
         return repr((paper, listed, related, topics, self.citations.keys[paper.slug]))
 

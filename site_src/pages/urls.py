@@ -11,7 +11,7 @@ import functools
 import hashlib
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -49,8 +49,9 @@ class SlugClaim:
     first_seen: datetime.date
 
 
-def assign_slugs(claims: Iterable[SlugClaim]) -> dict[str, str]:
-    """A distinct slug per paper key, stable from build to build.
+def assign_slugs(claims: Iterable[SlugClaim], plain: Callable[[str], str] = slug_for) -> dict[str, str]:
+    """A distinct slug per paper key, stable from build to build (`plain` is `slug_for`, or what
+    it gave in an earlier build).
 
     Titles that make the same slug are ordered by first appearance, then identity; the first
     keeps the plain slug and the others get a fingerprint of their identity, which does not
@@ -58,7 +59,7 @@ def assign_slugs(claims: Iterable[SlugClaim]) -> dict[str, str]:
     """
     wanted: dict[str, list[SlugClaim]] = defaultdict(list)
     for claim in claims:
-        wanted[slug_for(claim.title)].append(claim)
+        wanted[plain(claim.title)].append(claim)
     slugs: dict[str, str] = {}
     for slug, group in wanted.items():
         group.sort(key=lambda c: (c.first_seen, c.key))
