@@ -297,18 +297,21 @@ def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, mo
     options = _options(tmp_path)
     cache = load_cache(options)
     build(options, cache=cache)
-    encoded: list[object] = []
-    real = memos.CODECS["digest"]
+    encoded: list[str] = []
 
-    def encode(value: object) -> object:
-        encoded.append(value)
-        return real.encode(value)
+    def counted(namespace: str, real: memos.Codec[object]) -> memos.Codec[object]:
+        def encode(value: object) -> object:
+            encoded.append(namespace)
+            return real.encode(value)
 
-    monkeypatch.setitem(memos.CODECS, "digest", memos.Codec(encode, real.decode))
+        return memos.Codec(encode, real.decode)
+
+    for namespace in ("digest", "slugs"):
+        monkeypatch.setitem(memos.CODECS, namespace, counted(namespace, memos.CODECS[namespace]))
     digest = sorted((options.content_dir / "digests").iterdir())[-1]
     digest.write_text(digest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(options, cache=cache)
-    assert len(encoded) == 1, "the digest saved again, and no other"
+    assert encoded == ["digest"], "the digest saved again; no other, nor the titles' slugs (the same)"
 
 
 def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_have(
@@ -328,6 +331,25 @@ def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_hav
     build(options, cache=load_cache(options))  # a new process's cache: nothing in memory
     assert slugified == ["A New Title"]
     assert (options.out_dir / "papers/a-new-title/index.html").is_file()
+
+
+def test_a_remembered_slug_that_two_papers_would_share_gives_the_site_of_a_clean_build(tmp_path: Path) -> None:
+    # Two titles that slugify alike: the newer paper's slug ends in a hash. A slug memo edited to give
+    # a third title that slug would have two papers share one page.
+    options = _options(tmp_path)
+    listed = [("Café Nets", ABSTRACT), ("Cafe Nets", ABSTRACT), ("Tea Nets", ABSTRACT)]
+    (options.content_dir / "digests/2025-07-02.txt").write_text(text_digest("Jul 2", listed), encoding="utf-8")
+    build(options)
+    expected = files_of(options.out_dir)
+    hashed = [path for path in expected if path.startswith("papers/cafe-nets-") and path.endswith("/index.html")]
+    assert len(hashed) == 1
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    _remembered_slugs(saved)["Tea Nets"] = hashed[0].split("/")[1]
+    _write_saved(file, saved)
+    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")  # not a no-op: the memos are read
+    build(options)
+    assert files_of(options.out_dir) == expected
 
 
 def test_memos_a_killed_build_was_writing_are_removed_by_the_next(tmp_path: Path) -> None:

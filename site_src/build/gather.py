@@ -93,7 +93,8 @@ is slow, and a day adds a few titles."""
 
 
 def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catalog:
-    """Papers merged across digests, with their topics (classified in parallel, remembered per paper)."""
+    """Papers merged across digests, with their topics (classified in parallel, remembered per paper)
+    and their titles' slugs (remembered together)."""
     classifier = Classifier.for_topics(parsed.topics)
 
     def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
@@ -102,12 +103,16 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
             "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
         )
 
+    remembered = cache.peek(PLAIN_SLUGS_MEMO, "last")
     if cache.catalog is None:
-        cache.catalog = CatalogMemo(plain_slugs=cache.peek(PLAIN_SLUGS_MEMO, "last") or {})
+        cache.catalog = CatalogMemo(plain_slugs=remembered or {})
     memo = cache.catalog
     catalog = build_catalog(parsed.digests, parsed.topics, parsed.notes, problems, classify_all, memo)
     problems.raise_if_errors()
-    cache.update(PLAIN_SLUGS_MEMO, "last", lambda _: memo.plain_slugs)
+    if memo.plain_slugs == remembered:
+        cache.memo(PLAIN_SLUGS_MEMO, "last", lambda: remembered)  # kept as it was read: not encoded again
+    else:
+        cache.update(PLAIN_SLUGS_MEMO, "last", lambda _: memo.plain_slugs)
     return catalog
 
 

@@ -34,8 +34,12 @@ def fingerprint(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-LIBRARIES = ("jinja2", "markdown-it-py", "PyYAML", "lunr", "numpy", "scipy", "python-slugify", "MarkupSafe")
-"""The libraries whose output ends up in the site: an upgrade may change it."""
+LIBRARIES = (
+    *("jinja2", "markdown-it-py", "PyYAML", "lunr", "numpy", "scipy", "MarkupSafe"),
+    *("python-slugify", "text-unidecode", "Unidecode"),
+)
+"""The libraries whose output ends up in the site: an upgrade may change it. Slugify transliterates
+with Unidecode when it is installed, else with text-unidecode: either may name the papers' pages."""
 
 
 def code_key() -> str:

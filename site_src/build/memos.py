@@ -382,10 +382,12 @@ _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def _read_plain_slugs(value: object) -> dict[str, str]:
-    """Titles and their slugs, each slug checked to be one `slug_for` can make (it names a folder)."""
+    """Titles and their slugs, each slug checked to have the shape `slug_for` gives (it names a
+    folder; whether it is its title's own is not known without slugifying the title again, and two
+    papers given one slug make the catalog slugify every title: `CatalogMemo.slugs_for`)."""
     slugs = {text(title): text(slug) for title, slug in mapping(value).items()}
     if not all(len(slug) <= SLUG_MAX and _SLUG.fullmatch(slug) for slug in slugs.values()):
-        raise CacheFormatError("a slug that is not lower-case words and digits joined by hyphens")
+        raise CacheFormatError(f"a slug that is longer than {SLUG_MAX} or not words of a-z and 0-9 joined by hyphens")
     return slugs
 
 

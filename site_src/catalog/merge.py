@@ -244,7 +244,11 @@ class CatalogMemo:
                     slug = known[title] = slug_for(title)
                 return slug
 
-            self.claims, self.slugs = claims, assign_slugs((SlugClaim(*claim) for claim in claims), plain)
+            slugs = assign_slugs((SlugClaim(*claim) for claim in claims), plain)
+            if len(set(slugs.values())) < len(slugs):  # a remembered slug that is no title's own (edited)
+                known = {}
+                slugs = assign_slugs((SlugClaim(*claim) for claim in claims), plain)
+            self.claims, self.slugs = claims, slugs
             self.plain_slugs = {title: known[title] for _, title, _ in claims}  # only the titles in use
         return self.slugs
 

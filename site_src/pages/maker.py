@@ -263,7 +263,7 @@ class PageMaker:
         return {}
 
     def _ref_inputs(self, paper: Paper) -> tuple[object, ...]:
-        """Everything `paper_ref` reads of a paper (and of its topics), made once per process: of the
+        """Everything `paper_ref` reads of a paper (and of its topics), made once per build and process: of the
         abstract, its summary (a quarter of its length: outlines of digest and topic pages are
         repeated listings)."""
         made = self._ref_inputs_made.get(paper.slug)
