@@ -152,19 +152,23 @@ def _classifier_of(topics: Sequence[Topic]) -> ClassifyAll:
     return lambda pairs: [classifier.assign(title, abstract) for title, abstract in pairs]
 
 
+_NO_METADATA = Metadata()
+
+
 def _paper(
     key: str, slug: str, listings: Sequence[_Listing], note: Note | None, topics: tuple[TopicAssignment, ...]
 ) -> Paper:
     """One paper from all its listings: the newest title and abstract, the note's word over the digest's."""
     latest = listings[-1].entry
-    note = note or Note(slug=slug, source=latest.source, body="")
-    meta = Metadata()
+    meta = _NO_METADATA
     for listing in listings:  # oldest first: a later digest corrects an earlier one
         meta = listing.entry.meta.over(meta)
-    meta = note.meta.over(meta)
-    meta = replace(
-        meta, code=tuple(dict.fromkeys([*note.meta.code, *_newest_code(listings), *code_links(latest.abstract)]))
-    )
+    noted = note.meta.code if note else ()
+    if note:
+        meta = note.meta.over(meta)
+    code = tuple(dict.fromkeys([*noted, *_newest_code(listings), *code_links(latest.abstract)]))
+    if code != meta.code:
+        meta = replace(meta, code=code)
     return Paper(
         key=key,
         slug=slug,
@@ -173,8 +177,8 @@ def _paper(
         appearances=tuple(Appearance(item.digest.date, item.position) for item in listings),
         topics=topics,
         meta=meta,
-        note="\n\n".join(text for text in (_newest(listings, "note", ""), note.body) if text),
-        hidden=note.hidden,
+        note="\n\n".join(text for text in (_newest(listings, "note", ""), note.body if note else "") if text),
+        hidden=note.hidden if note else False,
     )
 
 
