@@ -5,10 +5,13 @@
 
 Each size is measured in --repeat rounds, run back to back so that the machine's noise hits all
 of a round alike: our cold build; a no-op rebuild (nothing changed, warm cache); Hugo's cold build
-of the same pages (bench/hugo.py); the build after adding one 60-paper digest (warm cache); and a
-cold build of the corpus with that digest. The last two are what publishing costs: CI builds the
-pushed site into public/ with the last published output and its cache restored (the +60 build),
-or, on a fresh clone with neither, from nothing (the cold build with the digest). Every figure is
+of the same pages (bench/hugo.py); the build after adding one 60-paper digest (warm cache, but no
+site kept from the day before: the first build after a cold one links every unchanged file into a
+new site); the next day's build, after adding another 60-paper digest (the daily build); and a
+cold build of the corpus with those digests. The last two are what publishing costs: CI builds the
+pushed site into public/ with the last published output, its cache and the site kept before it
+restored (the next day's +60 build), or, on a fresh clone with none, from nothing (the cold build
+with the digests). Every figure is
 the median over the rounds with the range (min–max); ratios (ours / Hugo for the cold, +60 and
 no-op builds; +60 as a share of our cold build) are taken within each round, then summarised.
 Hugo rebuilds everything every time, so its one cold build of a round is the denominator of all
@@ -54,7 +57,7 @@ from site_src.build.cache import cache_folder
 from site_src.build.output import previous_folder
 
 PYTHON = sys.executable
-OURS = {"cold": "cold", "noop": "no-op", "add": "+60", "publish_cold": "cold +60"}
+OURS = {"cold": "cold", "noop": "no-op", "first_add": "+60 after cold", "add": "+60", "publish_cold": "cold +60"}
 """Our builds in a round, by field of `Round`, with their names in the stages table."""
 
 
@@ -75,10 +78,14 @@ class Round:
     noop: Run
     """A rebuild with nothing changed."""
     hugo: Run | None
+    first_add: Run
+    """The rebuild after adding one 60-paper digest to the cold build's site: it has no site kept
+    from the day before to update, so it links every unchanged file into a new one."""
     add: Run
-    """The rebuild after adding one 60-paper digest: publishing with the cache restored."""
+    """The next day's: the rebuild after adding another 60-paper digest, publishing as CI does with
+    the last build's output, cache and kept site restored (the daily build)."""
     publish_cold: Run
-    """A cold build of the corpus with that digest: publishing from a fresh clone."""
+    """A cold build of the corpus with those digests: publishing from a fresh clone."""
 
     def seconds(self, kind: str) -> float:
         """The wall time of one of our builds (a key of OURS)."""
@@ -186,11 +193,11 @@ def cold(out: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def add_digest(content: Path, count: int = 60) -> Path:
-    """One more day's digest of `count` new papers, after the corpus's last day."""
+def add_digest(content: Path, seed: int, count: int = 60) -> Path:
+    """One more day's digest of `count` new papers (drawn with `seed`), after the corpus's last day."""
     last = max((content / "digests").glob("*.txt")).stem
     day = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
-    papers = [(f"{title} (new)", abstract) for title, abstract in make_papers(count, seed=99)]
+    papers = [(f"{title} (new)", abstract) for title, abstract in make_papers(count, seed=seed)]
     path = content / "digests" / f"{day.isoformat()}.txt"
     path.write_text(digest_text(day, papers), encoding="utf-8")
     return path
@@ -216,12 +223,15 @@ def bench_round(source: Path, papers: int, hugo_site: Path | None, look: Callabl
     look(out)
     noop = measured_build(content, out)
     hugo = measured_hugo(hugo_site, OUT / f"hugo-site-{papers}") if hugo_site else None
-    added = add_digest(content)
+    added = [add_digest(content, seed=98)]
+    first_add = measured_build(content, out)
+    added.append(add_digest(content, seed=99))
     add = measured_build(content, out)
     cold(out)
     publish_cold = measured_build(content, out)
-    added.unlink()
-    return Round(cold=cold_run, noop=noop, hugo=hugo, add=add, publish_cold=publish_cold)
+    for path in added:
+        path.unlink()
+    return Round(cold=cold_run, noop=noop, hugo=hugo, first_add=first_add, add=add, publish_cold=publish_cold)
 
 
 def bench_size(papers: int, repeat: int, hugo: bool) -> Result:
@@ -248,7 +258,8 @@ HEADER = [
     "peak memory",
     "output files / MB",
     "no-op rebuild",
-    "+60 papers (publish with cache)",
+    "+60 papers after a cold build",
+    "+60 papers, the next day (publish with cache)",
     "+60 / cold",
     "publish without cache",
     "Hugo cold build",
@@ -273,6 +284,7 @@ def row(r: Result) -> list[str]:
         f["cold_peak_mb"].show(" MB"),
         f"{r.output_files:,} / {number(r.output_mb)}",
         f["noop"].show(),
+        f["first_add"].show(),
         f["add"].show(),
         f["add_share_pct"].show(" %"),
         f["publish_cold"].show(),

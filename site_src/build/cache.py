@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from site_src.build.keys import CACHE_FORMAT, InputKeys, code_key
 from site_src.build.memos import (
@@ -81,9 +81,9 @@ def _memo_key(namespace: str, key: str) -> str:
     return f"{namespace}:{key}"
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    """An output file as the last build left it."""
+class FileRecord(NamedTuple):
+    """An output file as the last build left it (a tuple: page workers send one back for every
+    file of the site, and a tuple unpickles five times faster than a dataclass)."""
 
     sha: str
     size: int

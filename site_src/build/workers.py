@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from site_src.build.cache import BuildCache
 from site_src.build.output import StagedFile, stage_bytes
@@ -51,9 +52,10 @@ class PageJob:
     whose peak memory is the page workers'."""
 
 
-@dataclass(frozen=True)
-class PageResult:
-    """What became of one page: its key, its files, and whether it was rendered or failed."""
+class PageResult(NamedTuple):
+    """What became of one page: its key, its files, and whether it was rendered or failed (a
+    tuple, as are its files' records: the workers send one back for every page, and unpickling
+    dataclasses took the main process 0.25 s of a day's build at 10k papers)."""
 
     path: str
     """The page's site path."""
