@@ -141,6 +141,12 @@ def _with_slug_too_long(saved: dict[str, Any]) -> None:
     slugs[next(iter(slugs))] = "a" * 81
 
 
+def _with_related_similarity_as_text(saved: dict[str, Any]) -> None:
+    related = saved["memos"]["related"]["last"]["related"]
+    others = next(others for others in related.values() if others)
+    others[0][1] = "0.5"
+
+
 def _vectors(saved: dict[str, Any]) -> dict[str, Any]:
     """The related stage's remembered vectors (`TermVectors`), as JSON."""
     vectors: dict[str, Any] = saved["memos"]["related"]["last"]["vectors"]
@@ -227,6 +233,7 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_vectors_not_base64),
         (MEMO_NAME, _with_term_frequency_out_of_range),
         (MEMO_NAME, _with_linking_weight_not_a_number),
+        (MEMO_NAME, _with_related_similarity_as_text),
         (MEMO_NAME, _with_slug_out_of_the_folder),
         (MEMO_NAME, _with_slug_too_long),
     ],

@@ -273,10 +273,23 @@ def _related(related: dict[str, tuple[Related, ...]]) -> dict[str, object]:
 
 
 def _read_related(value: object) -> dict[str, tuple[Related, ...]]:
+    """Every paper's related papers, each checked as `text`, `number` and `texts` would (inline: a
+    cache holds five per paper)."""
     read = {}
     for slug, others in mapping(value).items():
-        items = (array(item, 3) for item in array(others))
-        read[slug] = tuple(Related(text(other), number(similarity), texts(terms)) for other, similarity, terms in items)
+        if type(others) is not list:
+            raise CacheFormatError("expected an array of related papers")
+        items = []
+        for item in others:
+            if type(item) is not list or len(item) != 3:
+                raise CacheFormatError("expected a related paper: [slug, similarity, terms]")
+            other, similarity, terms = item
+            if type(other) is not str or type(similarity) not in (int, float) or type(terms) is not list:
+                raise CacheFormatError("expected a related paper: [slug, similarity, terms]")
+            if not all(type(term) is str for term in terms):
+                raise CacheFormatError("expected an array of strings")
+            items.append(Related(other, similarity, tuple(terms)))
+        read[slug] = tuple(items)
     return read
 
 

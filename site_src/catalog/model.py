@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from site_src.errors import Source
 
@@ -134,9 +135,10 @@ class TopicAssignment:
     manual: bool = False
 
 
-@dataclass(frozen=True)
-class Related:
-    """Another paper like this one, how alike (cosine of their TF-IDF vectors), and through which terms."""
+class Related(NamedTuple):
+    """Another paper like this one, how alike (cosine of their TF-IDF vectors), and through which
+    terms (a tuple: a build reads five per paper from its cache, and makes a tuple four times faster
+    than a dataclass)."""
 
     slug: str
     similarity: float
