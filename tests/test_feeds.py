@@ -256,7 +256,7 @@ def test_a_feed_is_made_again_whenever_anything_it_shows_changed() -> None:
     def with_paper(**changes: object) -> Catalog:
         return replace(catalog, papers={**catalog.papers, slug: replace(paper, **changes)})  # type: ignore[arg-type]
 
-    older = replace(paper.appearances[0], date=paper.first_seen - datetime.timedelta(days=400))
+    older = paper.appearances[0]._replace(date=paper.first_seen - datetime.timedelta(days=400))
     shown = {
         "title": with_paper(title="Another title"),
         "abstract": with_paper(abstract="Another abstract."),

@@ -115,17 +115,16 @@ class Note:
     """Identifiers, authors and links; they win over the digests'."""
 
 
-@dataclass(frozen=True)
-class Appearance:
-    """A paper's place in one digest."""
+class Appearance(NamedTuple):
+    """A paper's place in one digest (a tuple, as are a paper's topics and its related papers: a
+    build makes them for every paper, and the page workers key each paper page by its text)."""
 
     date: datetime.date
     position: int
     """1-based place in the digest, in the curator's order."""
 
 
-@dataclass(frozen=True)
-class TopicAssignment:
+class TopicAssignment(NamedTuple):
     """A topic given to a paper, how strongly, and why."""
 
     slug: str
@@ -137,8 +136,7 @@ class TopicAssignment:
 
 class Related(NamedTuple):
     """Another paper like this one, how alike (cosine of their TF-IDF vectors), and through which
-    terms (a tuple: a build reads five per paper from its cache, and makes a tuple four times faster
-    than a dataclass)."""
+    terms (a tuple: a build reads five per paper from its cache)."""
 
     slug: str
     similarity: float
