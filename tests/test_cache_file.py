@@ -141,10 +141,22 @@ def _with_slug_too_long(saved: dict[str, Any]) -> None:
     slugs[next(iter(slugs))] = "a" * 81
 
 
-def _with_related_similarity_as_text(saved: dict[str, Any]) -> None:
+def _related_similarity(saved: dict[str, Any], value: object) -> None:
     related = saved["memos"]["related"]["last"]["related"]
     others = next(others for others in related.values() if others)
-    others[0][1] = "0.5"
+    others[0][1] = value
+
+
+def _with_related_similarity_as_text(saved: dict[str, Any]) -> None:
+    _related_similarity(saved, "0.5")
+
+
+def _with_related_similarity_as_true(saved: dict[str, Any]) -> None:
+    _related_similarity(saved, True)
+
+
+def _with_related_similarity_not_a_number(saved: dict[str, Any]) -> None:
+    _related_similarity(saved, float("nan"))
 
 
 def _vectors(saved: dict[str, Any]) -> dict[str, Any]:
@@ -234,6 +246,8 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_term_frequency_out_of_range),
         (MEMO_NAME, _with_linking_weight_not_a_number),
         (MEMO_NAME, _with_related_similarity_as_text),
+        (MEMO_NAME, _with_related_similarity_as_true),
+        (MEMO_NAME, _with_related_similarity_not_a_number),
         (MEMO_NAME, _with_slug_out_of_the_folder),
         (MEMO_NAME, _with_slug_too_long),
     ],

@@ -83,7 +83,7 @@ def _memo_key(namespace: str, key: str) -> str:
 
 class FileRecord(NamedTuple):
     """An output file as the last build left it (a tuple: page workers send one back for every
-    file of the site, and a tuple unpickles five times faster than a dataclass)."""
+    file of the site, and a tuple unpickles four times faster than a dataclass)."""
 
     sha: str
     size: int

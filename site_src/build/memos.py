@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -286,6 +287,8 @@ def _read_related(value: object) -> dict[str, tuple[Related, ...]]:
             other, similarity, terms = item
             if type(other) is not str or type(similarity) not in (int, float) or type(terms) is not list:
                 raise CacheFormatError("expected a related paper: [slug, similarity, terms]")
+            if not math.isfinite(similarity):  # JSON as Python reads it may hold NaN, which no sort orders
+                raise CacheFormatError("a related paper's similarity is not a finite number")
             if not all(type(term) is str for term in terms):
                 raise CacheFormatError("expected an array of strings")
             items.append(Related(other, similarity, tuple(terms)))

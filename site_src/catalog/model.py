@@ -1,4 +1,5 @@
-"""The site's data, as frozen dataclasses: no I/O, no HTML, nothing that depends on a template."""
+"""The site's data, as frozen dataclasses and named tuples (the records made by the thousand): no
+I/O, no HTML, nothing that depends on a template."""
 
 from __future__ import annotations
 
