@@ -263,9 +263,9 @@ class PageMaker:
         return {}
 
     def _ref_inputs(self, paper: Paper) -> tuple[object, ...]:
-        """Everything `paper_ref` reads of a paper (and of its topics), made once per build and process: of the
-        abstract, its summary (a quarter of its length: outlines of digest and topic pages are
-        repeated listings)."""
+        """Everything `paper_ref` reads of a paper (and of its topics), made once per build and
+        process: of the abstract, its summary (a quarter of its length: outlines of digest and topic
+        pages are repeated listings)."""
         made = self._ref_inputs_made.get(paper.slug)
         if made is None:
             made = self._ref_inputs_made[paper.slug] = self._new_ref_inputs(paper)
@@ -383,8 +383,9 @@ class PageMaker:
 
     def paper_inputs(self, paper: Paper) -> str:
         """Everything `paper_page` reads, as text: the paper itself, each digest that lists it (its title,
-        size, and the paper's place and neighbours there), its related papers with their titles, its
-        topics' names and its citation key. Keep it in step with `paper_page`: a missing input is a page
+        size, and the paper's place and neighbours there), its related papers with their titles and
+        shared terms (not how alike they are, which no page shows), its topics' names and its
+        citation key. Keep it in step with `paper_page`: a missing input is a page
         left stale, which tests/test_incremental.py's random edits compare against clean builds to catch."""
         papers, listed = self.catalog.papers, []
         for appearance in paper.appearances:
