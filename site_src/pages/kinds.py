@@ -1,6 +1,6 @@
 """What each kind of page shows: a frozen dataclass per page kind (and per thing a page lists).
 
-A page's data is both its Markdown page's front matter (`front_matter`) and what its template sees
+A page's data is both its Markdown page's front matter (`yaml_fields`) and what its template sees
 as `page`; each kind names the template that renders it.
 """
 
@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from site_src.pages.yaml_writer import SCALAR_TYPES
+from site_src.pages.yaml_writer import Field, record
 
 
 def _omitted_when_none() -> Any:
@@ -298,26 +298,12 @@ class HandWrittenPage(PageData):
 
 
 @functools.cache
-def _layout(cls: Any) -> tuple[tuple[str, bool], ...] | None:
-    """A dataclass's field names, each with whether a None value is left out (None for another class)."""
+def yaml_fields(cls: type) -> tuple[Field, ...] | None:
+    """How the front matter writes page data and what it holds: every dataclass as a record of its
+    fields (page data with its `kind` too), a field marked `omit_none` left out when it is None."""
     if not dataclasses.is_dataclass(cls):
         return None
-    return tuple((f.name, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(cls))
-
-
-def front_matter(value: Any) -> Any:
-    """Page data as plain YAML-ready values: dataclasses become mappings (page data with its `kind`)."""
-    cls: Any = type(value)
-    if cls in SCALAR_TYPES:  # most values: returned as they are without asking more
-        return value
-    if isinstance(value, tuple):
-        return [front_matter(item) for item in value]
-    layout = _layout(cls)
-    if layout is None:
-        return value
-    plain: dict[str, Any] = {"kind": value.kind} if isinstance(value, PageData) else {}
-    for name, omit_none in layout:
-        item = getattr(value, name)
-        if item is not None or not omit_none:
-            plain[name] = front_matter(item)
-    return plain
+    fields: list[Field] = [(f.name, f.name, None, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(cls)]
+    if issubclass(cls, PageData):
+        fields.append(("kind", None, cls.kind, False))
+    return record(fields)

@@ -43,7 +43,7 @@ from site_src.pages.kinds import (
     TopicRef,
     TopicsPage,
     TopicSummary,
-    front_matter,
+    yaml_fields,
 )
 from site_src.pages.paginator import Window, archive_pages, window
 from site_src.pages.urls import (
@@ -93,7 +93,7 @@ class Page:
 
     def to_markdown(self) -> str:
         """The page as published: front matter, then body."""
-        return join_front_matter(front_matter(self.data), self.body)
+        return join_front_matter(self.data, self.body, yaml_fields)
 
 
 def long_date(date: datetime.date) -> str:
