@@ -193,7 +193,8 @@ without a journal (ext4 on these machines), the kernel skips every inode freed i
 so when it allocates a new one, and checks each (`recently_deleted`, seen by `perf`): a cold build
 started right after deleting the last one's 43,000 files spent 10-20 s more in the kernel creating
 its own (18-25 s in all, against 12 s two minutes later). No build that publishes starts that way
-(CI's runs from a fresh clone or a restored cache), so nothing timed follows a large deletion."""
+(CI's runs from a fresh clone or a restored cache), so nothing timed follows a large deletion. The
+trash holds every round's sites until then: about 1 GB a round at 10k papers, 5 GB at 50k."""
 
 
 def discard(folder: Path) -> None:
@@ -206,6 +207,14 @@ def discard(folder: Path) -> None:
 def empty_trash() -> None:
     """Delete what the run discarded (at its end: a run started within two minutes pays for it)."""
     shutil.rmtree(TRASH, ignore_errors=True)
+
+
+def empty_trash_first() -> None:
+    """Delete what an interrupted run left in the trash, then wait out the kernel's memory of it."""
+    if TRASH.exists():
+        print("Deleting the trash of an interrupted run, then waiting two minutes (see TRASH).", file=sys.stderr)
+        empty_trash()
+        time.sleep(120)
 
 
 def cold(out: Path) -> None:
@@ -261,6 +270,7 @@ def bench_size(papers: int, repeat: int, hugo: bool) -> Result:
     result = Result(papers=papers, distinct_words=words)
     hugo_site = OUT / f"hugo-{papers}" if hugo and shutil.which("hugo") else None
     if hugo_site:
+        discard(hugo_site)  # the last run's, written again
         write_hugo_site(source, hugo_site)
 
     def look(site: Path) -> None:
@@ -350,14 +360,14 @@ def main() -> None:
     latency.add_options(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    empty_trash()  # left by an interrupted run
+    empty_trash_first()
     try:
-        run(args)
+        run_sizes(args)
     finally:
         empty_trash()
 
 
-def run(args: argparse.Namespace) -> None:
+def run_sizes(args: argparse.Namespace) -> None:
     """Every size's rounds, then the preview's if asked, printed as they finish."""
     results: list[Result] = []
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.repeat} rounds (min–max),")

@@ -57,12 +57,17 @@ class _Page(PageData):
     items: tuple[_Item, ...]
     first: _Item | None
     dates: tuple[datetime.date, ...]
+    notes: tuple[_Note, ...]
+    """Records that may write no field at all."""
+    extra: dict[str, object]
 
 
 def _plain(value: object) -> object:
     """A record as the mapping of its fields: page data with its kind, an `omit_none` field left out when None."""
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return value
     plain: dict[str, object] = {"kind": value.kind} if isinstance(value, PageData) else {}
@@ -71,6 +76,11 @@ def _plain(value: object) -> object:
         if item is not None or not field.metadata.get("omit_none"):
             plain[field.name] = _plain(item)
     return plain
+
+
+@dataclass(frozen=True)
+class _Note:
+    text: str | None = dataclasses.field(default=None, metadata={"omit_none": True})
 
 
 ITEMS = st.builds(_Item, st.text(), st.none() | st.floats(allow_nan=False, allow_infinity=False, width=32))
@@ -85,6 +95,8 @@ ITEMS = st.builds(_Item, st.text(), st.none() | st.floats(allow_nan=False, allow
         items=st.lists(ITEMS, max_size=3).map(tuple),
         first=st.none() | ITEMS,
         dates=st.lists(st.dates(), max_size=2).map(tuple),
+        notes=st.lists(st.builds(_Note, st.none() | st.text()), max_size=2).map(tuple),
+        extra=st.dictionaries(KEYS, st.text() | st.lists(ITEMS, max_size=2).map(tuple), max_size=2),
     )
 )
 def test_page_data_is_written_as_the_mapping_of_its_fields(page: _Page) -> None:

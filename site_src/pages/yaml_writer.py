@@ -30,9 +30,8 @@ def quoted(text: str) -> str:
 
 
 def _scalar(value: Any) -> str:
-    """One value as a YAML scalar that reads back as the same value and type."""
-    if type(value) is str:  # the common case first: most front matter is text
-        return quoted(value)
+    """One value as a YAML scalar that reads back as the same value and type (text is quoted by the
+    caller: it is most of the front matter)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -65,8 +64,9 @@ SCALAR_TYPES = frozenset({str, int, float, bool, type(None), datetime.date})
 """The types written as one scalar (checked by exact type: the common case, and fast)."""
 
 Field = tuple[str, str | None, Any, bool]
-"""A field of a record as written: its key (as YAML, the fields sorted by it), the attribute that holds
-its value (None: the value is the constant that follows), and whether a None value is left out."""
+"""A field of a record: its key (given to `record` as it is, which sorts by it and writes it as YAML),
+the attribute that holds its value (None: the value is the constant that follows), and whether a
+None value is left out."""
 Fields = Callable[[type], "tuple[Field, ...] | None"]
 """Which classes are records, written as a mapping of their fields (None for any other class)."""
 
@@ -145,8 +145,11 @@ def dump(data: Any, fields: Fields = _no_records) -> str:
 
     Written by hand because PyYAML's representer costs about 4 ms a page, minutes at 50k pages.
     """
+    pairs = _pairs(data, fields)
+    if pairs is None:
+        raise TypeError(f"cannot write {type(data).__name__} as front matter: not a mapping or a record")
     lines: list[str] = []
-    _emit_pairs(_pairs(data, fields) or [], "", "", lines, fields)
+    _emit_pairs(pairs, "", "", lines, fields)
     return "\n".join(lines) + "\n" if lines else ""
 
 
