@@ -58,6 +58,18 @@ def test_papers_sharing_key_terms_are_related_and_say_through_which() -> None:
     assert set(found["music-a"][0].terms) <= {"piano", "melody", "chord"}  # terms, singular
 
 
+def test_shared_terms_are_strongest_first_and_equal_ones_in_alphabetical_order() -> None:
+    words = "zebra kiwi apple mango"
+    twins = {
+        "twin-a": _paper("twin-a", "Orchard", f"{words} orchard."),
+        "twin-b": _paper("twin-b", "Orchard", f"{words} orchard."),
+        "other": _paper("other", "Quantum Lattices", "Spin foams on discrete lattices."),
+    }
+    found = related_papers(twins)
+    assert [r.slug for r in found["twin-a"]] == ["twin-b"]
+    assert found["twin-a"][0].terms == ("orchard", "apple", "kiwi")  # the title's word weighs most
+
+
 def test_no_paper_is_related_to_itself_or_to_unrelated_ones() -> None:
     found = related_papers(PAPERS)
     assert found["lonely"] == ()

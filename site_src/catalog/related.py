@@ -243,17 +243,31 @@ def _updated(
     return _Vectors([p.slug for p in papers], matrix, _linking(matrix, floor), vocabulary, epoch)
 
 
-def _shared_terms(vectors: _Vectors, a: int, b: int) -> tuple[str, ...]:
-    """The terms that contribute most to the similarity of papers a and b."""
-    matrix = vectors.matrix
-    start_a, end_a, start_b, end_b = matrix.indptr[a], matrix.indptr[a + 1], matrix.indptr[b], matrix.indptr[b + 1]
-    row_b = dict(zip(matrix.indices[start_b:end_b].tolist(), matrix.data[start_b:end_b].tolist(), strict=True))
-    products = sorted(
-        (-weight * row_b[col], vectors.vocabulary[col])
-        for col, weight in zip(matrix.indices[start_a:end_a].tolist(), matrix.data[start_a:end_a].tolist(), strict=True)
-        if col in row_b
+def _row_entries(matrix: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored entries of the given rows as (position in `rows`, column, value) arrays."""
+    starts = matrix.indptr[rows]
+    counts = matrix.indptr[rows + 1] - starts
+    offsets = np.cumsum(counts) - counts
+    places = np.arange(int(counts.sum())) - np.repeat(offsets - starts, counts)
+    return np.repeat(np.arange(len(rows)), counts), matrix.indices[places], matrix.data[places]
+
+
+def _shared_terms(vectors: _Vectors, rows: np.ndarray, cols: np.ndarray) -> list[tuple[str, ...]]:
+    """For each pair of papers (rows[i], cols[i]), the terms that contribute most to their similarity,
+    strongest first, equal ones in alphabetical order (columns are numbered alphabetically). All
+    pairs at once, in array operations: one at a time in Python, 50,000 pairs took 0.37 s at 10k."""
+    pair_a, col_a, weight_a = _row_entries(vectors.matrix, rows)
+    pair_b, col_b, weight_b = _row_entries(vectors.matrix, cols)
+    width = vectors.matrix.shape[1]
+    _, in_a, in_b = np.intersect1d(
+        pair_a * width + col_a, pair_b * width + col_b, assume_unique=True, return_indices=True
     )
-    return tuple(term for _, term in products[:SHARED_SHOWN])
+    pair, col, product = pair_a[in_a], col_a[in_a], weight_a[in_a] * weight_b[in_b]
+    top = _top_per_row(pair, (col, -product), SHARED_SHOWN)
+    shared: list[list[str]] = [[] for _ in range(len(rows))]
+    for index, column in zip(pair[top].tolist(), col[top].tolist(), strict=True):
+        shared[index].append(vectors.vocabulary[column])
+    return [tuple(terms) for terms in shared]
 
 
 def _similar(similarities: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -283,8 +297,10 @@ def _listed(vectors: _Vectors, rows: Sequence[int]) -> dict[str, tuple[Related, 
 
     def best_of_block(start: int) -> list[tuple[int, Related]]:
         part = chosen[start : start + block]
-        best = zip(*(a.tolist() for a in _best(_similar(vectors.linking[part] @ transposed, part))), strict=True)
-        return [(row, Related(vectors.slugs[col], value, _shared_terms(vectors, row, col))) for row, col, value in best]
+        rows, cols, values = _best(_similar(vectors.linking[part] @ transposed, part))
+        shared = _shared_terms(vectors, rows, cols)
+        best = zip(rows.tolist(), cols.tolist(), values.tolist(), shared, strict=True)
+        return [(row, Related(vectors.slugs[col], value, terms)) for row, col, value, terms in best]
 
     found: dict[str, list[Related]] = {vectors.slugs[row]: [] for row in rows}
     for pairs in fork_map(best_of_block, range(0, len(chosen), block), chunk=1, at_least=4):
@@ -317,11 +333,11 @@ def _entered(
         found.append((cols[keep], rows[keep], values[keep]))  # by the kept paper, then the new one
     if not found:
         return {}
-    best = _best(tuple(np.concatenate(parts) for parts in zip(*found, strict=True)))  # type: ignore[arg-type]
+    rows, cols, values = _best(tuple(np.concatenate(parts) for parts in zip(*found, strict=True)))  # type: ignore[arg-type]
     entering: dict[str, list[Related]] = {}
-    for row, col, value in zip(*(a.tolist() for a in best), strict=True):
-        item = Related(vectors.slugs[col], value, _shared_terms(vectors, row, col))
-        entering.setdefault(vectors.slugs[row], []).append(item)
+    shared = _shared_terms(vectors, rows, cols)
+    for row, col, value, terms in zip(rows.tolist(), cols.tolist(), values.tolist(), shared, strict=True):
+        entering.setdefault(vectors.slugs[row], []).append(Related(vectors.slugs[col], value, terms))
     return entering
 
 
