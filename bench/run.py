@@ -11,13 +11,13 @@ new site); the next day's build, after adding another 60-paper digest (the daily
 cold build of the corpus with those digests. The last two are what publishing costs: CI builds the
 pushed site into public/ with the last published output, its cache and the site kept before it
 restored (the next day's +60 build), or, on a fresh clone with none, from nothing (the cold build
-with the digests). A last cold build of the corpus is not timed: its memory is sampled, which
-would slow a timed one (`Round.memory`). Every figure is
+with the digests). A last cold build of the corpus is only for its peak memory: it is sampled,
+which would slow a timed build, and its time is not reported (`Round.memory`). Every figure is
 the median over the rounds with the range (min–max); ratios (ours / Hugo for the cold, +60 and
 no-op builds; +60 as a share of our cold build) are taken within each round, then summarised.
 Hugo rebuilds everything every time, so its one cold build of a round is the denominator of all
 three ratios. Also per size: the stages of the median builds, peak memory (the proportional set
-size of the build and its workers), the size of the output, and the search's numbers
+size of the build and its workers, from that last cold build), the size of the output, and the search's numbers
 (bench/search_numbers.py: index and store sizes raw and gzip; in Chromium, bytes fetched before
 the first result and query times).
 
@@ -90,9 +90,9 @@ class Round:
     publish_cold: Run
     """A cold build of the corpus with those digests: publishing from a fresh clone."""
     memory: Run
-    """A cold build of the corpus again, for its peak memory, not its time: sampling memory costs the
-    build CPU time (about 15 ms a sample during a cold build at 10k papers, 0.9 CPU seconds of its
-    two cores' 26 when sampled every 0.2 s), so no timed build is sampled."""
+    """A cold build of the corpus again, for its peak memory (its time is not reported): sampling
+    memory costs the build CPU time (about 15 ms a sample during a cold build at 10k papers, 0.9 CPU
+    seconds of its two cores' 26 when sampled every 0.2 s), so no reported time is of a sampled build."""
 
     def seconds(self, kind: str) -> float:
         """The wall time of one of our builds (a key of OURS)."""
@@ -108,6 +108,12 @@ class Round:
     def over_hugo(self, kind: str) -> float:
         """One of our builds' time over Hugo's in the same round."""
         return self.seconds(kind) / self.hugo_run.seconds
+
+
+def _peak(run: Run) -> float:
+    """A build's peak memory, which only builds sampled for it have."""
+    assert run.peak_mb is not None, "a peak of a build not sampled"
+    return run.peak_mb
 
 
 @dataclass
@@ -129,11 +135,11 @@ class Result:
         """Every figure the report shows; shares and ratios are taken round by round, so that
         each compares builds that ran minutes apart, not across the whole run."""
         found = {kind: self.spread(partial(Round.seconds, kind=kind)) for kind in OURS}
-        found["cold_peak_mb"] = self.spread(lambda r: r.memory.peak_mb or 0.0)
+        found["cold_peak_mb"] = self.spread(lambda r: _peak(r.memory))
         found["add_share_pct"] = self.spread(lambda r: 100 * r.add.seconds / r.cold.seconds)
         if all(r.hugo for r in self.rounds):
             found["hugo"] = self.spread(lambda r: r.hugo_run.seconds)
-            found["hugo_peak_mb"] = self.spread(lambda r: r.hugo_run.peak_mb or 0.0)
+            found["hugo_peak_mb"] = self.spread(lambda r: _peak(r.hugo_run))
             for kind in ("cold", "add", "noop"):
                 found[f"ratio_{kind}"] = self.spread(partial(Round.over_hugo, kind=kind))
         return found
@@ -205,7 +211,13 @@ so when it allocates a new one, and checks each (`recently_deleted`, seen by `pe
 started right after deleting the last one's 43,000 files spent 10-20 s more in the kernel creating
 its own (18-25 s in all, against 12 s two minutes later). No build that publishes starts that way
 (CI's runs from a fresh clone or a restored cache), so nothing timed follows a large deletion. The
-trash holds every round's sites until then: about 1 GB a round at 10k papers, 5 GB at 50k."""
+trash holds every round's sites until then (five sites and caches a round: about 1.4 GB a round at
+10k papers, 7 GB at 50k), and a run starts `QUIET` seconds after the last one emptied it."""
+EMPTIED = OUT / ".trash-emptied"
+"""When the trash was last emptied (seconds since the epoch)."""
+QUIET = 120
+"""Seconds after a large deletion before the kernel no longer checks the freed inodes (a minute, and
+up to the time the kernel takes to write them out)."""
 
 
 def discard(folder: Path) -> None:
@@ -216,16 +228,25 @@ def discard(folder: Path) -> None:
 
 
 def empty_trash() -> None:
-    """Delete what the run discarded (at its end: a run started within two minutes pays for it)."""
-    shutil.rmtree(TRASH, ignore_errors=True)
-
-
-def empty_trash_first() -> None:
-    """Delete what an interrupted run left in the trash, then wait out the kernel's memory of it."""
+    """Delete what the run discarded (at its end), and note when."""
     if TRASH.exists():
-        print("Deleting the trash of an interrupted run, then waiting two minutes (see TRASH).", file=sys.stderr)
+        shutil.rmtree(TRASH, ignore_errors=True)
+        EMPTIED.write_text(f"{time.time()}\n", encoding="utf-8")
+
+
+def wait_for_quiet() -> None:
+    """Delete what an interrupted run left in the trash, and wait until `QUIET` seconds have passed
+    since the trash was last emptied: runs back to back would each start right after a deletion."""
+    if TRASH.exists():
+        print("Deleting the trash of an interrupted run (see TRASH).", file=sys.stderr)
         empty_trash()
-        time.sleep(120)
+    try:
+        left = QUIET - (time.time() - float(EMPTIED.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return
+    if left > 0:
+        print(f"Waiting {left:.0f} s after the last run's deletion (see TRASH).", file=sys.stderr)
+        time.sleep(left)
 
 
 def cold(out: Path) -> None:
@@ -373,7 +394,7 @@ def main() -> None:
     latency.add_options(parser)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    empty_trash_first()
+    wait_for_quiet()
     try:
         run_sizes(args)
     finally:
