@@ -249,3 +249,73 @@ def test_without_an_atomic_exchange_the_site_is_renamed_aside_then_into_place(
     build(_options(content, templates, site))
     assert files_of(site) == files_of(tmp_path / "clean/public")
     assert _beside(site) == [".public-cache", ".public-previous", "public"]
+
+
+def _revisit(content: Path) -> None:
+    """An edited note: its paper's page changes, and nothing else."""
+    note = content / "notes/music-transformer.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nRevisited.\n", encoding="utf-8")
+
+
+def test_the_kept_site_brought_up_to_date_in_a_side_process_publishes_the_right_files(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large site a side process links the claimed kept site up to date with the live one while
+    the build reads its inputs: a page the last build changed is published in its new version,
+    not in the one of two builds ago."""
+    from site_src.build import parallel, pipeline
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "MIRROR_APART_FROM", 0)
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    published: list[bool] = []
+    publish = output.Staging.publish
+
+    def noted(staging: output.Staging, mirrored: frozenset[str] | None = None) -> output.PublishReport:
+        if staging.out_dir == site:
+            published.append(mirrored is not None)
+        return publish(staging, mirrored)
+
+    monkeypatch.setattr(output.Staging, "publish", noted)
+    for number, change in enumerate([_revisit, _next_day, _revisit]):
+        change(content)
+        build(_options(content, templates, site))
+        build(_options(content, templates, tmp_path / f"clean{number}/public"))
+        assert files_of(site) == files_of(tmp_path / f"clean{number}/public"), number
+        assert _beside(site) == [".public-cache", ".public-previous", "public"]
+    assert published == [False, True, True]  # the first had no kept site to start from
+
+
+def test_a_failed_warm_build_puts_the_kept_site_back(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _revisit(content)
+    build(_options(content, templates, site))
+    kept = tmp_path / "old/.public-previous"
+    before = _snapshot(kept)
+    _template_error(content, templates)
+    with pytest.raises(BuildError):
+        build(_options(content, templates, site))
+    assert _beside(site) == [".public-cache", ".public-previous", "public"]
+    assert _snapshot(kept) == before
+
+
+def test_a_kept_site_a_killed_build_had_claimed_is_where_the_next_build_starts(
+    workspace: tuple[Path, Path], tmp_path: Path
+) -> None:
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _revisit(content)
+    build(_options(content, templates, site))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    kept = previous_folder(site)
+    claimed = site.parent / f"{staging_prefix(site).rsplit('-', 2)[0]}-{int(ended.stdout)}-abc123-site"
+    kept.rename(claimed)  # as a build killed after claiming it leaves it
+    folder = claimed.stat().st_ino
+    _next_day(content)
+    build(_options(content, templates, site))
+    build(_options(content, templates, tmp_path / "clean/public"))
+    assert files_of(site) == files_of(tmp_path / "clean/public")
+    assert _beside(site) == [".public-cache", ".public-previous", "public"]
+    assert site.stat().st_ino == folder  # the new site was made out of the claimed tree, not linked anew

@@ -12,13 +12,19 @@ a build killed at any moment leaves one of the two.
   build left in `.public-previous`: that tree shares every file it did not change with the
   current site (hard links), so only the files changed by the last build and by this one need a
   link (every other file is checked to be the same file as the live one), the new files are moved
-  in, and the files the site no longer has are removed. After the exchange the old site becomes
-  the new `.public-previous`. Without one (the first warm build, or after a failure), the staging
-  folder is completed with a hard link to every unchanged file of the current site instead.
+  in, and the files the site no longer has are removed. The build claims that tree as it starts
+  (renamed to a staging folder of its own) and, on a large site, a side process links it up to
+  date with the current site while the inputs are read (`mirror_live`), so that publishing only
+  moves the new files in. After the exchange the old site becomes the new `.public-previous`; a
+  build that fails, or changes nothing, puts the claimed tree back. Without one (the first warm
+  build, or after a failure), the staging folder is completed with a hard link to every unchanged
+  file of the current site instead.
 - A warm build that changes nothing swaps nothing.
 
 A killed build leaves its staging folders behind; the next build of the same output folder deletes
-the staging folders whose process no longer runs. Without an atomic exchange (systems other than
+the staging folders whose process no longer runs (the tree it claimed is put back instead, when
+there is no `.public-previous`: any tree of hard links is a place to start from, since each file
+is checked against the live one). Without an atomic exchange (systems other than
 Linux) the old folder is renamed aside and the new one into place: a build killed between the two
 renames leaves no output folder at all (still never a mixed one), and the next build is a cold one.
 The writer refuses to write one path twice, which is how slug collisions and template mistakes that
@@ -37,7 +43,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Collection, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -135,9 +141,14 @@ def _running(pid: int) -> bool:
     return True
 
 
+CLAIMED_SUFFIX = "-site"
+"""Ends the name of the staging folder a warm build claims the kept site as (`Staging.claim_previous`)."""
+
+
 def remove_leftovers(out_dir: Path) -> list[str]:
     """Delete the staging folders that killed builds of `out_dir` left beside it (a new site that was
-    never swapped in, or an old one not yet deleted); returns their names."""
+    never swapped in, or an old one not yet deleted), but put a claimed kept site back if there is
+    none; returns the names of those deleted."""
     name = re.compile(re.escape(beside(out_dir, "staging-").name) + r"(\d+)-")
     try:
         entries = list(os.scandir(out_dir.parent))
@@ -147,6 +158,8 @@ def remove_leftovers(out_dir: Path) -> list[str]:
     for entry in entries:
         match = name.match(entry.name)
         if match and entry.is_dir(follow_symlinks=False) and not _running(int(match[1])):
+            if entry.name.endswith(CLAIMED_SUFFIX) and _renamed(Path(entry.path), previous_folder(out_dir)):
+                continue  # a claimed tree, back where the next build starts from
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(entry.name)
     return sorted(removed)
@@ -282,6 +295,65 @@ def _make_folders(root: Path, paths: Iterable[str]) -> None:
             os.mkdir(os.path.join(root, name))
 
 
+def _relink(
+    site: Path,
+    out_dir: Path,
+    present: dict[str, int],
+    live: dict[str, int],
+    wanted: Collection[str],
+    kept: Iterable[str],
+) -> None:
+    """Bring `site`, a copy of an earlier site listed as `present`, closer to the output folder
+    (listed as `live`): the files not `wanted` removed (first, so that no symbolic link is left to
+    lead elsewhere), and each `kept` file linked to the live one where it is not that file already
+    (the same inode in the two listings: on one file system, as renaming the site into place
+    requires; no stat call per file)."""
+    for path in sorted(present.keys() - wanted - {MARKER}):
+        _remove_file(site, path)
+    listed = os.stat(site).st_dev == os.stat(out_dir).st_dev and _true_inodes(present) and _true_inodes(live)
+    here_root, live_root = os.fspath(site) + os.sep, os.fspath(out_dir) + os.sep
+    for path in kept:
+        here, inode = here_root + path, present.get(path)
+        if listed:
+            if inode is not None and inode == live.get(path):
+                continue
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.samestat(os.lstat(here), os.stat(live_root + path)):
+                    continue
+        if inode is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(here)
+        os.makedirs(os.path.dirname(here), exist_ok=True)
+        os.link(live_root + path, here)
+
+
+def mirror_live(site: Path, out_dir: Path) -> frozenset[str]:
+    """Make `site`, a site kept from an earlier build, hold exactly the output folder's files, each
+    a hard link to the live one; returns their paths. A side process does this while a warm build
+    reads its inputs, on a core that is idle then: listing the two sites and linking the files the
+    last build changed took 0.4 s of a day's build at 10k papers, publishing. Raises OSError on
+    anything unexpected in `site` (a folder where a file goes)."""
+    present, live = present_files(site), present_files(out_dir)
+    files = live.keys() - {MARKER}
+    _relink(site, out_dir, present, live, files, files)
+    return frozenset(files)
+
+
+def _move_in(site: Path, folder: Path, written: Collection[str]) -> None:
+    """The staged files moved from `folder` into `site`; all moved back if one cannot be."""
+    moved: list[str] = []
+    try:
+        _make_folders(site, written)
+        for path in sorted(written):
+            os.replace(os.path.join(folder, path), os.path.join(site, path))
+            moved.append(path)
+    except OSError:
+        for path in moved:  # back where the fresh start expects them
+            os.replace(os.path.join(site, path), os.path.join(folder, path))
+        raise
+
+
 class Staging:
     """Where a build's new site is put together, beside the output folder, until every stage has succeeded.
 
@@ -306,6 +378,22 @@ class Staging:
         """The files staged by this build (new bytes)."""
         self.groups: dict[str, tuple[str, tuple[str, ...]]] = {}
         """The groups of files of this build (`add_group`): what each was made from, and its paths."""
+        self.claimed = self.claim_previous()
+        """The site kept from before the current one, claimed by this build to become the new site."""
+
+    def claim_previous(self) -> Path | None:
+        """Take the site kept from before the current one (`previous_folder`) as a staging folder of
+        this build's, where no other build starts from it; None when there is none to take (a cold
+        build, a check, or a symbolic link where the folder goes, which is removed, never followed)."""
+        if self.cold or self.folder is None:
+            return None
+        claimed = self.folder.with_name(self.folder.name + CLAIMED_SUFFIX)
+        if not _renamed(previous_folder(self.out_dir), claimed):
+            return None
+        if claimed.is_symlink():  # not a folder a build left
+            claimed.unlink()
+            return None
+        return claimed
 
     def claim(self, path: str) -> str:
         """A checked output path that no other file of this build has taken."""
@@ -351,15 +439,20 @@ class Staging:
             paths = tuple(path for path, _ in kept)
         self.groups[name] = (key, paths)
 
-    def publish(self) -> PublishReport:
+    def publish(self, mirrored: frozenset[str] | None = None) -> PublishReport:
         """Put the new site in place of the old one in one step; updates the cache's file records.
-        Nothing at all happens when a warm build changed nothing."""
+        Nothing at all happens when a warm build changed nothing. `mirrored`: the output's files,
+        when the claimed site holds each of them already (`mirror_live`)."""
         folder = self.folder
         assert folder is not None, "a check publishes nothing"
-        live = {} if self.cold else present_files(self.out_dir)
-        stale = sorted(live.keys() - self.records.keys() - {MARKER})
+        kept = self.records.keys() - self.written
+        if mirrored is not None and (self.claimed is None or not kept <= mirrored):
+            mirrored = None  # a kept file the output lacked then: the slower way checks everything again
+        live = None if self.cold or mirrored is not None else present_files(self.out_dir)
+        files = mirrored if mirrored is not None else (live or {}).keys()
+        stale = sorted(files - self.records.keys() - {MARKER})
         if self.cold or self.written or stale:
-            site = folder if self.cold else self._complete_site(folder, live)
+            site = folder if self.cold else self._complete_site(folder, live, stale)
             if not (site / MARKER).exists():
                 (site / MARKER).write_bytes(b"")
             old = self._swap_in(site)
@@ -385,59 +478,26 @@ class Staging:
         site.rename(self.out_dir)
         return retired
 
-    def _complete_site(self, folder: Path, live: dict[str, int]) -> Path:
-        """A folder holding the whole new site: the previous site brought up to date, or else the
-        staging folder with links to the unchanged files (`live`: the output's files and inodes)."""
-        claimed = folder.with_name(folder.name + "-site")  # a staging folder of ours from now on
-        if _renamed(previous_folder(self.out_dir), claimed):
-            if claimed.is_symlink():  # not a folder a build left: never followed
-                claimed.unlink()
-                self._link_unchanged(folder)
-                return folder
+    def _complete_site(self, folder: Path, live: dict[str, int] | None, stale: list[str]) -> Path:
+        """A folder holding the whole new site: the claimed site brought up to date, or else the
+        staging folder with links to the unchanged files (`live`: the output's files and inodes,
+        None when the claimed site mirrors them already, `stale` its files the new site lacks)."""
+        claimed, self.claimed = self.claimed, None  # the new site from here, or deleted
+        if claimed is not None:
             try:
-                self._update(claimed, folder, live)
+                if live is None:
+                    for path in stale:
+                        _remove_file(claimed, path)
+                else:
+                    kept = [path for path in self.records if path not in self.written]
+                    _relink(claimed, self.out_dir, present_files(claimed), live, self.records.keys(), kept)
+                _move_in(claimed, folder, self.written)
             except OSError:  # something unexpected in it (a folder where a file goes): start afresh
                 shutil.rmtree(claimed, ignore_errors=True)
             else:
                 return claimed
         self._link_unchanged(folder)
         return folder
-
-    def _update(self, site: Path, folder: Path, live: dict[str, int]) -> None:
-        """Turn `site`, a copy of an earlier site, into the new one: the stale files removed (first,
-        so that no symbolic link is left to lead elsewhere), the kept files linked where they are not
-        the live file already (the same inode in the two listings: on one file system, as renaming
-        the site into place requires; no stat call per file), the staged ones moved in."""
-        present = present_files(site)
-        for path in sorted(present.keys() - self.records.keys() - {MARKER}):
-            _remove_file(site, path)
-        listed = os.stat(site).st_dev == os.stat(self.out_dir).st_dev and _true_inodes(present) and _true_inodes(live)
-        here_root, live_root = os.fspath(site) + os.sep, os.fspath(self.out_dir) + os.sep
-        for path in self.records:
-            if path not in self.written:
-                here, inode = here_root + path, present.get(path)
-                if listed:
-                    if inode is not None and inode == live.get(path):
-                        continue
-                else:
-                    with contextlib.suppress(FileNotFoundError):
-                        if os.path.samestat(os.lstat(here), os.stat(live_root + path)):
-                            continue
-                if inode is not None:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(here)
-                os.makedirs(os.path.dirname(here), exist_ok=True)
-                os.link(live_root + path, here)
-        moved: list[str] = []
-        try:
-            _make_folders(site, self.written)
-            for path in sorted(self.written):
-                os.replace(os.path.join(folder, path), os.path.join(site, path))
-                moved.append(path)
-        except OSError:
-            for path in moved:  # back where the fresh start expects them
-                os.replace(os.path.join(site, path), os.path.join(folder, path))
-            raise
 
     def _link_unchanged(self, folder: Path) -> None:
         """Hard links in the staging folder to the output's files that this build keeps as they are."""
@@ -447,7 +507,12 @@ class Staging:
             os.link(os.path.join(self.out_dir, path), os.path.join(folder, path))
 
     def discard(self) -> None:
-        """Remove the staging folder, if a failure left it (the next build removes any other leftover)."""
+        """Remove the staging folder, if a failure left it (the next build removes any other leftover),
+        and put the claimed site back if it did not become the new one."""
+        if self.claimed is not None:
+            if not _renamed(self.claimed, previous_folder(self.out_dir)):
+                shutil.rmtree(self.claimed, ignore_errors=True)
+            self.claimed = None
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 

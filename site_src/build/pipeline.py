@@ -87,6 +87,9 @@ it was made from) rather than looking one up by its inputs."""
 SIDE_PROCESS_FROM = 2000
 """Papers from which the search index, and the encoding of the memos, are worth a process of their
 own (starting one costs about 0.5 s)."""
+MIRROR_APART_FROM = 3 * SIDE_PROCESS_FROM
+"""Files of the last site from which its claimed copy is brought up to date in a side process while
+the inputs are read (about three files a paper), rather than when the site is published."""
 MEMORY_FIRST_FROM = 20_000
 """Papers from which the stages are ordered for memory rather than time: the search process is
 awaited before the page workers fork (it has had the related stage to work in; with the three
@@ -262,6 +265,12 @@ class BuildRun:
         self.notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
         self.staging = Staging(options.out_dir, cache, write=write)
         self.side_work = ExitStack()
+        self.mirror: SideWork[frozenset[str]] | None = None
+        """The claimed site, being linked up to date with the output (`mirror_live`)."""
+        if self.staging.claimed is not None:
+            small = len(cache.files) < MIRROR_APART_FROM
+            work = SideWork(output.mirror_live, self.staging.claimed, options.out_dir, cheap=small, fork_only=True)
+            self.mirror = self.side_work.enter_context(work)
 
     def parse(self) -> None:
         """Every input read and checked, and the static files; stops when the catalog cannot be made
@@ -350,7 +359,7 @@ class BuildRun:
             return
         assert self.searched is not None and self.memos is not None, "the memos and search stages come first"
         assert self.memo_file is not None
-        self.staging.publish()
+        self.staging.publish(self._mirrored())
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {
             **self.staging.groups,
@@ -367,6 +376,14 @@ class BuildRun:
             output.save_cache(folder, cache, None)  # the new site's records, beside the last memos (still right)
             raise
         output.save_cache(folder, cache, self.memo_file)
+
+    def _mirrored(self) -> frozenset[str] | None:
+        """The output's files, once the claimed site holds each of them; None if it could not be made
+        to (publishing then checks every file again)."""
+        try:
+            return None if self.mirror is None else self.mirror.result()
+        except OSError:
+            return None
 
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
