@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Iterator
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from site_src.build.output import OutputFile
 from site_src.catalog.model import Catalog, Paper
@@ -98,7 +98,7 @@ def sitemap_files(
     entries = []
     for path, lastmod in sorted(pages, key=lambda entry: entry[0]):
         modified = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        entries.append(f"<url><loc>{escape(urls.absolute(path))}</loc>{modified}</url>")
+        entries.append(f"<url><loc>{escape(urls.absolute(path), quote=False)}</loc>{modified}</url>")
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>\n"
