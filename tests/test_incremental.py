@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from site_src.build import parallel, pipeline
 from site_src.build.builder import BuildReport, build
 from site_src.catalog import epoch, related
 from site_src.catalog.model import Paper
@@ -230,10 +231,21 @@ def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[
     assert _build(content, templates, site).rendered == 11
 
 
-def test_a_file_changed_by_hand_in_the_output_is_written_again(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [False, True], ids=["after a cold build", "from a kept site, checked apart"])
+def test_a_file_changed_by_hand_in_the_output_is_written_again(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
+    """Each file of the output is checked against what the last build wrote: one at a time, or (a
+    large site with a kept site to start from) all at once by a side process as the build starts."""
     content, templates = workspace
     site = tmp_path / "public"
     _build(content, templates, site)
+    if kept:
+        monkeypatch.setattr(parallel, "_cores", lambda: 2)
+        monkeypatch.setattr(pipeline, "MIRROR_APART_FROM", 0)
+        note = content / "notes/music-transformer.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nRevisited.\n", encoding="utf-8")
+        _build(content, templates, site)  # keeps the site before it
     page = site / "papers/music-transformer/index.html"
     original = page.read_bytes()
     page.write_bytes(b"vandalised")

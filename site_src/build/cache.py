@@ -207,6 +207,10 @@ class BuildCache:
     input_keys: InputKeys | None = None
     """The inputs' keys, remembered with their texts by the preview (in memory only); None in a
     one-shot build, which reads each input once."""
+    altered: frozenset[str] | None = None
+    """The output files a look over the whole output found not as recorded (`output.mirror_live`,
+    on the way to the build's first use of them): `file_unchanged` trusts it rather than ask the
+    file system about each file again. None: it asks. Each build sets it, and clears it when done."""
     _used: set[str] = field(default_factory=set)
 
     @classmethod
@@ -362,8 +366,15 @@ class BuildCache:
         record = self.files.get(path)
         if record is None:
             return None
-        try:
-            stat = os.stat(os.path.join(out_dir, path))
-        except OSError:
-            return None
-        return record if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns) else None
+        if self.altered is not None:
+            return None if path in self.altered else record
+        return record if as_recorded(os.path.join(out_dir, path), record) else None
+
+
+def as_recorded(file: str, record: FileRecord) -> bool:
+    """Whether a file is still the one a build wrote: its size and modification time as recorded."""
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns)

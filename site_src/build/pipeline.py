@@ -205,9 +205,12 @@ def _pages(
     timings.add("markdown", sum(r.making for r in results))
     timings.add("render", sum(r.rendering for r in results))
     problems.raise_if_errors()
+    records = staging.cache.files
     for result in results:
         for staged in result.files:
             staging.record(*staged)
+        for path in result.kept:
+            staging.record(path, records[path], False)
     sitemap = [(r.path, r.updated) for r in results if r.sitemap]
     for file in sitemap_files(sitemap, site.urls, renderer.site.noindex):
         staging.add(file)
@@ -265,11 +268,14 @@ class BuildRun:
         self.notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
         self.staging = Staging(options.out_dir, cache, write=write)
         self.side_work = ExitStack()
-        self.mirror: SideWork[frozenset[str]] | None = None
-        """The claimed site, being linked up to date with the output (`mirror_live`)."""
+        self.mirror: SideWork[output.Mirrored] | None = None
+        """The claimed site, being linked up to date with the output, and the output checked (`mirror_live`)..."""
+        self.mirrored: output.Mirrored | None = None
+        """... and what that found, once the pages are made (None if it did not happen or failed)."""
         if self.staging.claimed is not None:
             small = len(cache.files) < MIRROR_APART_FROM
-            work = SideWork(output.mirror_live, self.staging.claimed, options.out_dir, cheap=small, fork_only=True)
+            claimed, out_dir = self.staging.claimed, options.out_dir
+            work = SideWork(output.mirror_live, claimed, out_dir, cache.files, cheap=small, fork_only=True)
             self.mirror = self.side_work.enter_context(work)
 
     def parse(self) -> None:
@@ -317,6 +323,9 @@ class BuildRun:
         large site, once the search files are: see `MEMORY_FIRST_FROM`)."""
         if memory_first(self.catalog):
             self.collect_search()
+        self.mirrored = self._mirrored()
+        if self.mirrored is not None:
+            self.cache.altered = self.mirrored.altered  # every output file checked once, not by each worker
         settings = self.parsed.settings
         extra = (search_page(self.urls),)
         maker = PageMaker(
@@ -359,7 +368,7 @@ class BuildRun:
             return
         assert self.searched is not None and self.memos is not None, "the memos and search stages come first"
         assert self.memo_file is not None
-        self.staging.publish(self._mirrored())
+        self.staging.publish(None if self.mirrored is None else self.mirrored.files)
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {
             **self.staging.groups,
@@ -377,9 +386,9 @@ class BuildRun:
             raise
         output.save_cache(folder, cache, self.memo_file)
 
-    def _mirrored(self) -> frozenset[str] | None:
-        """The output's files, once the claimed site holds each of them; None if it could not be made
-        to (publishing then checks every file again)."""
+    def _mirrored(self) -> output.Mirrored | None:
+        """What bringing the claimed site up to date found, once it is; None if it could not be
+        (publishing then checks every file again)."""
         try:
             return None if self.mirror is None else self.mirror.result()
         except OSError:
@@ -388,6 +397,7 @@ class BuildRun:
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
         self.side_work.close()
+        self.cache.altered = None  # the next build (of the preview, which keeps the cache) checks anew
         self.staging.discard()
         if self.memo_file is not None:
             self.memo_file.unlink(missing_ok=True)  # put in place unless the build failed

@@ -64,7 +64,11 @@ class PageResult(NamedTuple):
     """The newest digest the page shows, for the sitemap."""
     sitemap: bool
     files: tuple[StagedFile, ...]
-    """Each output path, its record, and whether it was staged (new bytes)."""
+    """Each output path of a page made this time, its record, and whether it was staged (new bytes)."""
+    kept: tuple[str, ...]
+    """The output paths of a page kept as the last build left it: their records are the cache's, so
+    only the paths come back (records for every file of the site were half of what the main process
+    unpickled from the workers in a day's build)."""
     rendered: bool
     template: str
     problem: Problem | None = None
@@ -90,27 +94,26 @@ def process(job: PageJob, index: int) -> PageResult:
     facts = (shape.path, key, shape.updated, shape.sitemap)
     kept = _kept(job, job.renderer.output_paths(shape), key)
     if kept is not None:
-        return PageResult(*facts, kept, False, shape.template, None, time.perf_counter() - start)
+        return PageResult(*facts, (), kept, False, shape.template, None, time.perf_counter() - start)
     page = page or job.maker.make(spec)
     made = time.perf_counter()
     try:
         outputs = job.renderer.render(page)
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is a template problem
         problem = template_problem(exc, job.renderer.templates_dir, page.template, page.path)
-        return PageResult(*facts, (), False, page.template, problem, made - start)
+        return PageResult(*facts, (), (), False, page.template, problem, made - start)
     staged = []
     for file in outputs:
         previous = None if job.cold else job.cache.file_unchanged(file.path, job.out_dir)
         staged.append(StagedFile(file.path, *stage_bytes(job.staging, file.path, file.data, previous)))
-    return PageResult(*facts, tuple(staged), True, page.template, None, made - start, time.perf_counter() - made)
+    return PageResult(*facts, tuple(staged), (), True, page.template, None, made - start, time.perf_counter() - made)
 
 
-def _kept(job: PageJob, paths: list[str], key: str) -> tuple[StagedFile, ...] | None:
-    """A page's files as the last build left them, if it made them from `key` and they are all intact."""
+def _kept(job: PageJob, paths: list[str], key: str) -> tuple[str, ...] | None:
+    """A page's files, if the last build made them from `key` and they are all as it left them."""
     if job.cold or job.cache.pages.get(paths[0]) != key:
         return None
-    kept = [StagedFile(p, record, False) for p in paths if (record := job.cache.file_unchanged(p, job.out_dir))]
-    return tuple(kept) if len(kept) == len(paths) else None
+    return tuple(paths) if all(job.cache.file_unchanged(p, job.out_dir) for p in paths) else None
 
 
 _JOB: PageJob | None = None
