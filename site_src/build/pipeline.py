@@ -1,8 +1,9 @@
 """The build, stage by stage: gather and validate everything, make everything, then write once.
 
-parse → catalog → templates ─┬─ related → pages (worker processes) ─┬─ strict → write
-                             │           + data, feeds (meanwhile)  │
-                             └─ search index (a side process) ──────┘
+kept site linked up to date, output checked (a side process) ─┐
+parse → catalog → templates ─┬─ related ───────────────────────┴→ pages (worker processes) ─┬─ strict → write
+                             │                                    + data, feeds (meanwhile) │
+                             └─ search index (a side process) ──────────────────────────────┘
 
 `STAGES` is the table of contents; `BuildRun` holds what the stages make.
 """
