@@ -141,22 +141,31 @@ def _with_slug_too_long(saved: dict[str, Any]) -> None:
     slugs[next(iter(slugs))] = "a" * 81
 
 
-def _related_similarity(saved: dict[str, Any], value: object) -> None:
+def _changed_related(saved: dict[str, Any], name: str, dtype: str, change: Callable[[np.ndarray], np.ndarray]) -> None:
+    """One of the arrays of the remembered related papers, decoded, changed, and encoded again."""
     related = saved["memos"]["related"]["last"]["related"]
-    others = next(others for others in related.values() if others)
-    others[0][1] = value
-
-
-def _with_related_similarity_as_text(saved: dict[str, Any]) -> None:
-    _related_similarity(saved, "0.5")
-
-
-def _with_related_similarity_as_true(saved: dict[str, Any]) -> None:
-    _related_similarity(saved, True)
+    values = np.frombuffer(base64.b64decode(related[name]), dtype).copy()
+    related[name] = base64.b64encode(change(values).astype(dtype).tobytes()).decode()
 
 
 def _with_related_similarity_not_a_number(saved: dict[str, Any]) -> None:
-    _related_similarity(saved, float("nan"))
+    _changed_related(saved, "similarities", "<f8", lambda alike: np.concatenate([[np.nan], alike[1:]]))
+
+
+def _with_related_paper_out_of_range(saved: dict[str, Any]) -> None:
+    _changed_related(saved, "others", "<i4", lambda others: np.concatenate([[-1], others[1:]]))  # no wrapping round
+
+
+def _with_related_term_out_of_range(saved: dict[str, Any]) -> None:
+    _changed_related(saved, "term_ids", "<i4", lambda terms: np.concatenate([[-1], terms[1:]]))
+
+
+def _with_related_counts_cut_short(saved: dict[str, Any]) -> None:
+    _changed_related(saved, "counts", "<u2", lambda counts: counts[:-1])
+
+
+def _with_related_terms_not_text(saved: dict[str, Any]) -> None:
+    saved["memos"]["related"]["last"]["related"]["terms"][0] = 7
 
 
 def _vectors(saved: dict[str, Any]) -> dict[str, Any]:
@@ -245,9 +254,11 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_vectors_not_base64),
         (MEMO_NAME, _with_term_frequency_out_of_range),
         (MEMO_NAME, _with_linking_weight_not_a_number),
-        (MEMO_NAME, _with_related_similarity_as_text),
-        (MEMO_NAME, _with_related_similarity_as_true),
         (MEMO_NAME, _with_related_similarity_not_a_number),
+        (MEMO_NAME, _with_related_paper_out_of_range),
+        (MEMO_NAME, _with_related_term_out_of_range),
+        (MEMO_NAME, _with_related_counts_cut_short),
+        (MEMO_NAME, _with_related_terms_not_text),
         (MEMO_NAME, _with_slug_out_of_the_folder),
         (MEMO_NAME, _with_slug_too_long),
     ],
