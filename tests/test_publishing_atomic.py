@@ -325,3 +325,53 @@ def test_a_kept_site_a_killed_build_had_claimed_is_where_the_next_build_starts(
     assert files_of(site) == files_of(tmp_path / "clean/public")
     assert _beside(site) == [".public-cache", ".public-previous", "public"]
     assert site.stat().st_ino == folder  # the new site was made out of the claimed tree, not linked anew
+
+
+def test_a_side_process_killed_while_it_links_the_kept_site_costs_only_time(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that links the kept site up to date is an aid: killed (out of memory, say), the
+    build checks every file itself and publishes the same site."""
+    from site_src.build import parallel, pipeline
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "MIRROR_APART_FROM", 0)
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _revisit(content)
+    build(_options(content, templates, site))
+
+    def killed(*arguments: object) -> output.Mirrored:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(output, "mirror_live", killed)
+    _next_day(content)
+    build(_options(content, templates, site))
+    build(_options(content, templates, tmp_path / "clean/public"))
+    assert files_of(site) == files_of(tmp_path / "clean/public")
+    assert _beside(site) == [".public-cache", ".public-previous", "public"]
+
+
+def test_a_side_process_that_cannot_start_puts_the_kept_site_back(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept site is claimed before its process starts: if no process can (fork fails for want
+    of memory), the build fails and the kept site is where it was."""
+    from site_src.build import parallel, pipeline
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "MIRROR_APART_FROM", 0)
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _revisit(content)
+    build(_options(content, templates, site))
+
+    def no_fork(self: parallel.SideWork[object]) -> parallel.SideWork[object]:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel.SideWork, "__enter__", no_fork)
+    _next_day(content)
+    with pytest.raises(OSError, match="temporarily unavailable"):
+        build(_options(content, templates, site))
+    assert _beside(site) == [".public-cache", ".public-previous", "public"]

@@ -4,7 +4,9 @@ A cache file is data that anyone who can edit the repository's folder could have
 never unpickled or evaluated: each memo namespace has an explicit encoder and decoder, and the
 decoders check the type of every value they read. Anything unexpected raises `CacheFormatError`,
 and the build then starts from an empty cache. Records that a cache holds by the thousand (topic
-assignments, related papers) are JSON arrays; documents (digests, notes, problems) are objects.
+assignments) are JSON arrays; those it holds by the ten thousand (related papers, the related
+stage's vectors) are arrays of numbers in base64, with the strings they point into; documents
+(digests, notes, problems) are objects.
 """
 
 from __future__ import annotations

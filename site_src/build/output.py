@@ -17,8 +17,8 @@ a build killed at any moment leaves one of the two.
   date with the current site while the inputs are read (`mirror_live`), so that publishing only
   moves the new files in. After the exchange the old site becomes the new `.public-previous`; a
   build that fails, or changes nothing, puts the claimed tree back. Without one (the first warm
-  build, or after a failure), the staging folder is completed with a hard link to every unchanged
-  file of the current site instead.
+  build, or one found damaged), the staging folder is completed with a hard link to every
+  unchanged file of the current site instead.
 - A warm build that changes nothing swaps nothing.
 
 A killed build leaves its staging folders behind; the next build of the same output folder deletes
@@ -329,12 +329,20 @@ def _relink(
 
 
 class Mirrored(NamedTuple):
-    """What `mirror_live` found of the output folder."""
+    """What `mirror_live` found of the output folder, in few paths: the side process sends it back
+    whole, and every path of the site would keep it waiting on the pipe until the build asks,
+    holding its copy of the build's memory meanwhile."""
 
-    files: frozenset[str]
-    """Every file it holds, each now in the claimed site too."""
     altered: frozenset[str]
-    """The files the last build recorded that are not as it left them (or gone)."""
+    """The files the last build recorded that are not as it left them, or gone."""
+    gone: frozenset[str]
+    """The recorded files the output no longer has."""
+    unrecorded: frozenset[str]
+    """The files the output has that the last build did not record."""
+
+    def files(self, recorded: Collection[str]) -> frozenset[str]:
+        """Every file of the output (each in the claimed site too), from those the last build recorded."""
+        return frozenset(recorded).difference(self.gone).union(self.unrecorded)
 
 
 def mirror_live(site: Path, out_dir: Path, records: Mapping[str, FileRecord]) -> Mirrored:
@@ -349,7 +357,7 @@ def mirror_live(site: Path, out_dir: Path, records: Mapping[str, FileRecord]) ->
     _relink(site, out_dir, present, live, files, files)
     root = os.fspath(out_dir) + os.sep
     altered = frozenset(path for path, record in records.items() if not as_recorded(root + path, record))
-    return Mirrored(frozenset(files), altered)
+    return Mirrored(altered, frozenset(records.keys() - files), frozenset(files - records.keys()))
 
 
 def _move_in(site: Path, folder: Path, written: Collection[str]) -> None:
@@ -371,7 +379,8 @@ class Staging:
 
     A cold build (no usable record of the last one) stages every file; a warm build stages the files
     whose bytes changed and, when it publishes, links the unchanged ones in. `discard` (always called,
-    also after a failure) removes whatever is left.
+    also after a failure) removes whatever is left, and puts back the kept site the build claimed
+    if it did not become the new one.
     """
 
     def __init__(self, out_dir: Path, cache: BuildCache, write: bool = True) -> None:

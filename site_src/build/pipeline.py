@@ -277,7 +277,11 @@ class BuildRun:
             small = len(cache.files) < MIRROR_APART_FROM
             claimed, out_dir = self.staging.claimed, options.out_dir
             work = SideWork(output.mirror_live, claimed, out_dir, cache.files, cheap=small, fork_only=True)
-            self.mirror = self.side_work.enter_context(work)
+            try:
+                self.mirror = self.side_work.enter_context(work)
+            except BaseException:  # the process could not start: the claimed site goes back
+                self.close()
+                raise
 
     def parse(self) -> None:
         """Every input read and checked, and the static files; stops when the catalog cannot be made
@@ -369,7 +373,7 @@ class BuildRun:
             return
         assert self.searched is not None and self.memos is not None, "the memos and search stages come first"
         assert self.memo_file is not None
-        self.staging.publish(None if self.mirrored is None else self.mirrored.files)
+        self.staging.publish(None if self.mirrored is None else self.mirrored.files(self.cache.files.keys()))
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
         self.cache.groups = {
             **self.staging.groups,
@@ -388,20 +392,22 @@ class BuildRun:
         output.save_cache(folder, cache, self.memo_file)
 
     def _mirrored(self) -> output.Mirrored | None:
-        """What bringing the claimed site up to date found, once it is; None if it could not be
-        (publishing then checks every file again)."""
+        """What bringing the claimed site up to date found, once it is; None if it could not be, or
+        its process died (killed, out of memory): publishing then checks every file again."""
         try:
             return None if self.mirror is None else self.mirror.result()
-        except OSError:
+        except (OSError, RuntimeError):
             return None
 
     def close(self) -> None:
         """Side processes stopped and staged files removed, whether the build succeeded or not."""
-        self.side_work.close()
-        self.cache.altered = None  # the next build (of the preview, which keeps the cache) checks anew
-        self.staging.discard()
-        if self.memo_file is not None:
-            self.memo_file.unlink(missing_ok=True)  # put in place unless the build failed
+        try:
+            self.side_work.close()
+        finally:
+            self.cache.altered = None  # the next build (of the preview, which keeps the cache) checks anew
+            self.staging.discard()
+            if self.memo_file is not None:
+                self.memo_file.unlink(missing_ok=True)  # put in place unless the build failed
 
     def report(self, seconds: float) -> BuildReport:
         """What the build did, for the summary line."""
