@@ -434,3 +434,19 @@ def test_git_ignores_the_cache_beside_every_output_folder_and_tracks_none() -> N
         assert _git("check-ignore", "-q", str(cache.relative_to(ROOT))).returncode == 0, cache
     tracked = _git("ls-files").stdout.splitlines()
     assert [path for path in tracked if any(part.endswith("-cache") for part in Path(path).parts)] == []
+
+
+def test_related_papers_remembered_cut_mid_number_say_so(tmp_path: Path) -> None:
+    """An array of the related papers cut short between two numbers' bytes is named as such in the
+    warning, not taken for bad JSON."""
+    options = _options(tmp_path)
+    build(options)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    related = saved["memos"]["related"]["last"]["related"]
+    data = base64.b64decode(related["similarities"])
+    related["similarities"] = base64.b64encode(data[:-3]).decode()
+    _write_saved(file, saved)
+    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")  # not a no-op: the memos are read
+    report = build(options)
+    assert "an array of float64 cut short" in report.warnings[0].message

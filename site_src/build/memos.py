@@ -305,6 +305,16 @@ def _b64(values: list[Any], dtype: str) -> str:
     return base64.b64encode(np.array(values, dtype).tobytes()).decode()
 
 
+def _read_array(value: object, dtype: str) -> Any:
+    """A numpy array from base64 text, of whole items of `dtype`."""
+    import numpy as np  # here: see `_read_term_vectors`
+
+    data, kind = _read_bytes(value), np.dtype(dtype)
+    if len(data) % kind.itemsize:
+        raise CacheFormatError(f"an array of {kind} cut short")
+    return np.frombuffer(data, kind)
+
+
 def _read_related(value: object) -> dict[str, tuple[Related, ...]]:
     """Every paper's related papers (`_related`): each one a place among the papers, with how alike
     (a finite number) and through which terms (places among the terms), all checked in range."""
@@ -313,7 +323,7 @@ def _read_related(value: object) -> dict[str, tuple[Related, ...]]:
     fields = mapping(value)
     papers, terms = texts(fields["papers"]), texts(fields["terms"])
     counts, others, similarities, sizes, term_ids = (
-        np.frombuffer(_read_bytes(fields[name]), dtype)
+        _read_array(fields[name], dtype)
         for name, dtype in [
             ("counts", "<u2"),
             ("others", "<i4"),
