@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_src.build.builder import build
+from site_src.build.parallel import collector_paused
 from site_src.errors import BuildError
 from site_src.inputs.schema import check_url
 from site_src.inputs.settings import ROOT, BuildOptions
@@ -212,7 +213,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         progress = TerminalProgress() if sys.stderr.isatty() else None
         try:
-            report = build(_options(args), write=args.command != "check", progress=progress)
+            # one build, then the process ends: its millions of objects live until then and make no
+            # cycles (none found after any stage at 10k papers), and the collector's passes over them
+            # cost the main process 0.1-0.17 s of a day's build at 10k papers
+            with collector_paused():
+                report = build(_options(args), write=args.command != "check", progress=progress)
         finally:
             if progress is not None:
                 progress.close()
