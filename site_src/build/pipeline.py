@@ -206,12 +206,11 @@ def _pages(
     timings.add("markdown", sum(r.making for r in results))
     timings.add("render", sum(r.rendering for r in results))
     problems.raise_if_errors()
-    records = staging.cache.files
     for result in results:
         for staged in result.files:
             staging.record(*staged)
         for path in result.kept:
-            staging.record(path, records[path], False)
+            staging.keep(path)
     sitemap = [(r.path, r.updated) for r in results if r.sitemap]
     for file in sitemap_files(sitemap, site.urls, renderer.site.noindex):
         staging.add(file)
