@@ -70,6 +70,6 @@ cli             the command line: the one place that catches BuildError and pick
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-# Before numpy is imported: its OpenBLAS starts a thread per core that spins between calls, and
+# Before numpy is imported: its OpenBLAS starts a thread per extra core that spins between calls, and
 # nothing here multiplies dense matrices (scipy's sparse products do not use it). The spinning took
 # 0.26 CPU s of a day's build at 10k papers, on the core the side processes run on.

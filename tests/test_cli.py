@@ -136,14 +136,17 @@ def test_a_build_with_nothing_new_loads_none_of_the_heavy_libraries(tmp_path: Pa
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
-def test_a_build_runs_no_idle_threads_and_leaves_the_collector_on(tmp_path: Path) -> None:
-    """numpy's OpenBLAS would start a thread per core that spins between calls (0.26 CPU s of a day's
-    build at 10k papers, taken from the side processes' core); the build pauses Python's cycle
-    collector, and a program that runs it in-process gets it back."""
+def test_a_build_runs_no_idle_threads_and_pauses_the_collector_only_while_it_runs(tmp_path: Path) -> None:
+    """numpy's OpenBLAS would start threads that spin between calls (0.26 CPU s of a day's build at
+    10k papers, taken from the side processes' core); the build pauses Python's cycle collector, and
+    a program that runs it in-process gets it back."""
     arguments = ["build", "--content", str(GOLDEN / "basic/content"), "--out", str(tmp_path / "public")]
     probe = (
-        "import gc, os, sys; from site_src.cli import main; code = main(sys.argv[1:]); "
-        "print('numpy' in sys.modules, len(os.listdir('/proc/self/task')), gc.isenabled())"
+        "import gc, os, sys; import site_src.cli as cli; seen = []; build = cli.build\n"
+        "def spied(*args, **kwargs):\n    seen.append(gc.isenabled())\n    return build(*args, **kwargs)\n"
+        "cli.build = spied; code = cli.main(sys.argv[1:])\n"
+        "print(code, os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules, "
+        "len(os.listdir('/proc/self/task')), seen, gc.isenabled())"
     )
     environment = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
     result = subprocess.run(
@@ -155,4 +158,9 @@ def test_a_build_runs_no_idle_threads_and_leaves_the_collector_on(tmp_path: Path
         env=environment,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "True 1 True"
+    code, threads_setting, numpy_loaded, threads, seen, collecting = result.stdout.splitlines()[-1].split(" ", 5)
+    assert code == "0", result.stderr
+    assert (threads_setting, numpy_loaded) == ("1", "True"), "OpenBLAS set to one thread before numpy loads"
+    assert threads == "1", "no thread left running after the build (OpenBLAS starts one per extra core)"
+    assert seen == "[False]", "the collector is paused while the build runs"
+    assert collecting == "True", "and on again after it"

@@ -211,19 +211,9 @@ class PageMaker:
             *(PageSpec("page", str(i)) for i in range(len(self.hand_written) + len(self.extra))),
         ]
 
-    @cached_property
-    def _makers(self) -> dict[PageKind, Callable[[PageSpec], Page]]:
-        return {
-            "listing": lambda spec: self.listings[int(spec.key)],
-            "digest": lambda spec: self.digest_page(self.digest_places[spec.key]),
-            "topic": lambda spec: self.topic_page(self.catalog.topic(spec.key), spec.number),
-            "paper": lambda spec: self.paper_page(self.catalog.papers[spec.key]),
-            "page": lambda spec: self.other_page(int(spec.key)),
-        }
-
     def make(self, spec: PageSpec) -> Page:
         """The Markdown page a spec names."""
-        return self._makers[spec.kind](spec)
+        return _MAKERS[spec.kind](self, spec)
 
     def outline(self, spec: PageSpec) -> Outline | None:
         """The outline of a paper page, a digest page or a topic's archive page; None for the other
@@ -583,3 +573,14 @@ class PageMaker:
             updated=page.updated,
         )
         return Page(f"{page.slug}/", data, page.body)
+
+
+_MAKERS: dict[PageKind, Callable[[PageMaker, PageSpec], Page]] = {
+    "listing": lambda maker, spec: maker.listings[int(spec.key)],
+    "digest": lambda maker, spec: maker.digest_page(maker.digest_places[spec.key]),
+    "topic": lambda maker, spec: maker.topic_page(maker.catalog.topic(spec.key), spec.number),
+    "paper": lambda maker, spec: maker.paper_page(maker.catalog.papers[spec.key]),
+    "page": lambda maker, spec: maker.other_page(int(spec.key)),
+}
+"""How each kind of page is made from its spec (functions of the maker: lambdas kept by each maker
+would refer to it, a cycle that only the cycle collector frees, which a one-shot build pauses)."""
