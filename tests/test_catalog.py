@@ -7,9 +7,11 @@ import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from site_src.catalog import merge
 from site_src.catalog.merge import CatalogMemo, ClassifyAll, build_catalog
 from site_src.catalog.model import DigestFile, Entry, Metadata, Note, Topic, TopicAssignment
 from site_src.catalog.topics import Classifier
@@ -168,9 +170,19 @@ class _RandomInputs:
         return digests
 
 
-def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_random_series() -> None:
+def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_random_series(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Whatever the series of saves, reusing the last catalog gives the catalog and the problems that
-    a build from nothing gives."""
+    a build from nothing gives (also where only an edited digest's listings are grouped again)."""
+    regrouped = []
+    spied = merge._regrouped
+
+    def spy(*args: Any) -> Any:
+        regrouped.append(result := spied(*args))
+        return result
+
+    monkeypatch.setattr(merge, "_regrouped", spy)
     for seed in range(120):
         random_inputs, memo = _RandomInputs(seed), CatalogMemo()
         digests, notes, topics = random_inputs.inputs()
@@ -188,6 +200,7 @@ def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_rand
             catalog = build_catalog(digests, topics, notes, reused, None, memo)
             assert catalog == build_catalog(digests, topics, notes, fresh), (seed, step)
             assert [str(p) for p in reused] == [str(p) for p in fresh], (seed, step)
+    assert sum(result is not None for result in regrouped) > 50, "edits of one digest's entries were tried"
 
 
 def test_a_catalog_that_failed_midway_leaves_the_last_good_one_to_reuse() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypeVar
 
@@ -53,15 +53,20 @@ def _check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> li
     return list(by_date.values())
 
 
-def paper_keys(digests: Iterable[DigestFile]) -> Callable[[Entry], str]:
-    """Each entry's paper: by arXiv identifier where any listing gives one (so a retitled or
-    mistyped listing of the same paper is still the same paper, and a listing without an
-    identifier joins one with it under the same title), else by normalised title."""
+def arxiv_by_title(digests: Iterable[DigestFile]) -> dict[str, str]:
+    """Each normalised title listed with an arXiv identifier, with the first identifier it was listed with."""
     by_title: dict[str, str] = {}
     for digest in sorted(digests, key=lambda d: d.date):
         for entry in digest.entries:
             if entry.meta.arxiv:
                 by_title.setdefault(identity(entry.title), entry.meta.arxiv)
+    return by_title
+
+
+def paper_keys(by_title: Mapping[str, str]) -> Callable[[Entry], str]:
+    """Each entry's paper: by arXiv identifier where any listing gives one (so a retitled or
+    mistyped listing of the same paper is still the same paper, and a listing without an
+    identifier joins one with it under the same title: `arxiv_by_title`), else by normalised title."""
 
     def key(entry: Entry) -> str:
         arxiv = entry.meta.arxiv or by_title.get(identity(entry.title))
@@ -81,6 +86,37 @@ def _group_listings(
         keys = keys_by_digest[digest.date] = [key(entry) for entry in digest.entries]
         for position, (paper, entry) in enumerate(zip(keys, digest.entries, strict=True), start=1):
             groups[paper].append(_Listing(digest, position, entry))
+    return groups, keys_by_digest
+
+
+def _regrouped(
+    last: _Grouped, digests: Sequence[DigestFile], by_title: Mapping[str, str], key: Callable[[Entry], str]
+) -> tuple[dict[str, list[_Listing]], dict[datetime.date, list[str]]] | None:
+    """What `_group_listings` gives, from the last grouping with only the listings of the digests
+    that are new objects redone (a save in the preview: at 10k papers, 3 against 20-30 ms); None
+    when more than digests' entries changed (a digest added, removed or moved to another day, or a
+    title that now has another arXiv identifier, which can move listings of unchanged digests).
+    Unchanged papers keep their lists of listings, the same objects: the catalog compares them."""
+    if len(digests) != len(last.digests) or by_title != last.by_title:
+        return None
+    before = {d.date: d for d in last.digests}
+    changed = {d.date: d for d in digests if before.get(d.date) is not d}
+    if not changed.keys() <= before.keys():
+        return None
+    keys_by_digest = dict(last.keys_by_digest)  # oldest digest first, as `_group_listings` made it
+    redone: dict[str, list[_Listing]] = defaultdict(list)
+    for date, digest in changed.items():
+        redone.update((paper, []) for paper in keys_by_digest[date] if paper not in redone)
+        keys = keys_by_digest[date] = [key(entry) for entry in digest.entries]
+        for position, (paper, entry) in enumerate(zip(keys, digest.entries, strict=True), start=1):
+            redone[paper].append(_Listing(digest, position, entry))
+    groups: dict[str, list[_Listing]] = {}
+    for paper in dict.fromkeys(paper for keys in keys_by_digest.values() for paper in keys):
+        if paper not in redone:
+            groups[paper] = last.groups[paper]
+            continue
+        kept = [item for item in last.groups.get(paper, ()) if item.digest.date not in changed]
+        groups[paper] = sorted(kept + redone[paper], key=lambda item: item.digest.date)  # stable: one digest's in order
     return groups, keys_by_digest
 
 
@@ -201,6 +237,8 @@ class _Grouped:
     """The files kept: one per date."""
     problems: list[Problem]
     """What keeping one file per date found."""
+    by_title: dict[str, str]
+    """`arxiv_by_title` of the digests kept."""
     groups: dict[str, list[_Listing]]
     keys_by_digest: dict[datetime.date, list[str]]
     slugs: dict[str, str]
@@ -263,11 +301,14 @@ class CatalogMemo:
             return last
         found = Problems()
         digests = _check_unique_dates(digest_files, found)
-        groups, keys_by_digest = _group_listings(digests, paper_keys(digests))
+        by_title = arxiv_by_title(digests)
+        key = paper_keys(by_title)
+        grouping = _regrouped(last, digests, by_title, key) if last else None
+        groups, keys_by_digest = grouping or _group_listings(digests, key)
         # the first title a paper was listed under names it: its address never changes
         slugs = self.slugs_for([(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items()])
         identities = {slug: key for key, slug in slugs.items()}
-        return _Grouped(tuple(digest_files), digests, found.items, groups, keys_by_digest, slugs, identities)
+        return _Grouped(tuple(digest_files), digests, found.items, by_title, groups, keys_by_digest, slugs, identities)
 
     def maybe_changed(self, grouped: _Grouped, notes: dict[str, Note], topics: tuple[Topic, ...]) -> Iterable[str]:
         """The identities of the papers whose inputs may differ from those the last catalog made them
