@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import random
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -17,6 +18,7 @@ from bibtexparser.middlewares import SeparateCoAuthors
 from pylatexenc.latex2text import LatexNodes2Text
 
 from site_src.catalog.model import Appearance, Metadata, Paper
+from site_src.pages import citations
 from site_src.pages.citations import citation_keys, tex
 
 from .conftest import BuiltSite
@@ -267,3 +269,33 @@ def test_the_json_api_carries_the_new_fields(golden_site: BuiltSite) -> None:
     assert paper["doi"] == "10.48550/arXiv.1809.04281"
     assert paper["project"] == "https://magenta.tensorflow.org/music-transformer"
     assert paper["bibtex"].endswith("/papers/music-transformer/index.bib")
+
+
+def test_citation_keys_remade_after_a_few_changes_are_those_made_from_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview remakes the keys of the papers a save changed (and of those sharing their keys);
+    over random series of changes (retitled, other first authors or years, other papers in a place),
+    the keys are always those made from nothing."""
+    remade = []
+    spied = citations._remade_keys
+    monkeypatch.setattr(citations, "_remade_keys", lambda *args: remade.append(made := spied(*args)) or made)
+    rng = random.Random(7)
+    titles = ["Music Transformer", "Music Generation", "Pointer Networks", "Attention Is All", "Pointer Sentinel"]
+    authors = [("Chen Huang",), ("Ashish Vaswani",), (), ("Oriol Vinyals",)]
+    days = [datetime.date(2025, 6, day) for day in range(20, 27)]
+
+    def paper(slug: str) -> Paper:
+        meta = Metadata(authors=rng.choice(authors), published=rng.choice(["2017", "2018-10-01", ""]))
+        return Paper(slug, slug, rng.choice(titles), "An abstract.", (Appearance(rng.choice(days), 1),), (), meta)
+
+    for _ in range(40):
+        papers = [paper(f"p{i}") for i in range(rng.randint(1, 30))]
+        citation_keys(papers)
+        for _ in range(10):
+            papers = list(papers)
+            for place in rng.sample(range(len(papers)), rng.randint(1, min(3, len(papers)))):
+                papers[place] = paper(papers[place].slug if rng.random() < 0.8 else f"q{rng.randint(0, 99)}")
+            if len({p.slug for p in papers}) < len(papers):
+                continue  # slugs are unique in a catalog
+            expected = citations._made_keys(list(papers)).keys
+            assert dict(citation_keys(papers)) == expected
+    assert sum(made is not None for made in remade) > 300, "the keys were remade in part, not made again"
