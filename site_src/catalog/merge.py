@@ -86,17 +86,17 @@ def _group_listings(
         keys = keys_by_digest[digest.date] = [key(entry) for entry in digest.entries]
         for position, (paper, entry) in enumerate(zip(keys, digest.entries, strict=True), start=1):
             groups[paper].append(_Listing(digest, position, entry))
-    return groups, keys_by_digest
+    return dict(groups), keys_by_digest
 
 
 def _regrouped(
     last: _Grouped, digests: Sequence[DigestFile], by_title: Mapping[str, str], key: Callable[[Entry], str]
 ) -> tuple[dict[str, list[_Listing]], dict[datetime.date, list[str]]] | None:
     """What `_group_listings` gives, from the last grouping with only the listings of the digests
-    that are new objects redone (a save in the preview: at 10k papers, 3 against 20-30 ms); None
-    when more than digests' entries changed (a digest added, removed or moved to another day, or a
-    title that now has another arXiv identifier, which can move listings of unchanged digests).
-    Unchanged papers keep their lists of listings, the same objects: the catalog compares them."""
+    that are new objects redone (a save in the preview: at 10k papers, 3 against 20-30 ms). None
+    unless the digests keep the same days and `arxiv_by_title` is unchanged (an arXiv identifier
+    given to a new title can move listings of unchanged digests). Unchanged papers keep their
+    lists of listings, the same objects: the catalog compares them."""
     if len(digests) != len(last.digests) or by_title != last.by_title:
         return None
     before = {d.date: d for d in last.digests}
@@ -302,9 +302,9 @@ class CatalogMemo:
         found = Problems()
         digests = _check_unique_dates(digest_files, found)
         by_title = arxiv_by_title(digests)
-        key = paper_keys(by_title)
-        grouping = _regrouped(last, digests, by_title, key) if last else None
-        groups, keys_by_digest = grouping or _group_listings(digests, key)
+        key_of = paper_keys(by_title)
+        grouping = _regrouped(last, digests, by_title, key_of) if last else None
+        groups, keys_by_digest = grouping or _group_listings(digests, key_of)
         # the first title a paper was listed under names it: its address never changes
         slugs = self.slugs_for([(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items()])
         identities = {slug: key for key, slug in slugs.items()}

@@ -143,7 +143,7 @@ class _KeysMade(NamedTuple):
     bases: list[str]
     """Each paper's `_base_key`, in the papers' order."""
     members: dict[str, list[int]]
-    """Each base key -> the places in `papers` of the papers that have it."""
+    """Each base key -> the places in `papers` of the papers that have it (in no particular order)."""
     keys: dict[str, str]
     """Paper slug -> its key."""
 
@@ -170,6 +170,7 @@ def citation_keys(papers: Iterable[Paper]) -> Mapping[str, str]:
 
 
 def _base_of(paper: Paper) -> str:
+    """A paper's key before numbering (`_base_key`)."""
     author = paper.meta.authors[0] if paper.meta.authors else ""
     return _base_key(paper.title, author, paper.meta.published, paper.slug)
 
@@ -197,8 +198,8 @@ def _remade_keys(last: _KeysMade, papers: list[Paper]) -> _KeysMade | None:
     """`_made_keys(papers)`, from the last keys where `papers` differ from their papers only in a few
     places (not in their number): only the keys of the bases those places had or now have are made
     again. None otherwise."""
-    if len(papers) != len(last.papers):
-        return None
+    if len(papers) != len(last.papers) or len(last.keys) != len(last.papers):
+        return None  # (the second: two papers with one slug, which no catalog has)
     changed = [place for place, (old, new) in enumerate(zip(last.papers, papers, strict=True)) if old is not new]
     if len(changed) > _REMADE_UP_TO:
         return None
@@ -216,7 +217,7 @@ def _remade_keys(last: _KeysMade, papers: list[Paper]) -> _KeysMade | None:
             _number(base, [papers[place] for place in members[base]], keys)
         else:
             del members[base]
-    return _KeysMade(papers, bases, members, keys)
+    return _KeysMade(papers, bases, members, keys) if len(keys) == len(papers) else None
 
 
 def doi(paper: Paper) -> str:
