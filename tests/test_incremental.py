@@ -231,6 +231,27 @@ def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[
     assert _build(content, templates, site).rendered == 11
 
 
+def test_a_template_included_by_a_variable_is_followed_when_it_changes(
+    workspace: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A template that names another by a variable may use any template: a change to any of them makes
+    its pages again (the one included here too)."""
+    content, templates = workspace
+    site = tmp_path / "public"
+    (templates / "aside.html").write_text("<p>First aside.</p>\n", encoding="utf-8")
+    _replace(
+        templates / "digest.html",
+        "{% block main %}",
+        '{% block main %}{% set aside = "aside.html" %}{% include aside %}',
+    )
+    _build(content, templates, site)
+    (templates / "aside.html").write_text("<p>Second aside.</p>\n", encoding="utf-8")
+    _build(content, templates, site)
+    _build(content, templates, tmp_path / "clean")
+    assert "Second aside." in (site / "digests/2025-06-26/index.html").read_text(encoding="utf-8")
+    assert files_of(site) == files_of(tmp_path / "clean")
+
+
 @pytest.mark.parametrize("kept", [False, True], ids=["after a cold build", "from a kept site, checked apart"])
 def test_a_file_changed_by_hand_in_the_output_is_written_again(
     workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool

@@ -155,11 +155,13 @@ def template_problem(exc: Exception, templates_dir: Path, template: str, page_pa
 
 
 @functools.lru_cache(maxsize=256)
-def _references(name: str, filename: str | None, source: str) -> frozenset[str]:
-    """The templates a template extends, includes or imports; raises TemplateSyntaxError (parsed once
-    per source: the preview fingerprints the templates at every save)."""
+def _references(name: str, filename: str | None, source: str) -> frozenset[str] | None:
+    """The templates a template extends, includes or imports, or None if it names one by a variable
+    (`{% include name %}`): it may use any. Raises TemplateSyntaxError (parsed once per source: the
+    preview fingerprints the templates at every save)."""
     parsed = Environment(autoescape=True, **SYNTAX).parse(source, name, filename)
-    return frozenset(r for r in meta.find_referenced_templates(parsed) if r)
+    found = frozenset(meta.find_referenced_templates(parsed))
+    return None if None in found else frozenset(r for r in found if r)
 
 
 def template_fingerprints(env: Environment) -> dict[str, str]:
@@ -174,7 +176,10 @@ def template_fingerprints(env: Environment) -> dict[str, str]:
     def closure(name: str) -> set[str]:
         found, pending = {name}, [name]
         while pending:
-            for used in uses.get(pending.pop(), ()):
+            used_here = uses.get(pending.pop(), frozenset())
+            if used_here is None:  # a template named by a variable: any of them, so all of them
+                return set(sources)
+            for used in used_here:
                 if used not in found:
                     found.add(used)
                     pending.append(used)
