@@ -217,6 +217,38 @@ def test_an_input_changed_during_a_build_is_read_again_by_the_next(
     assert "First save." in (site / "about/index.html").read_text(encoding="utf-8")
 
 
+def test_an_input_changed_and_changed_back_during_a_build_is_read_again_by_the_next(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved while a build runs, and changed back before it ends (an undo, `git stash` then
+    `pop`), hashes the same at both ends of the build; but the build read the other bytes, so the
+    next build must not pass for one with nothing new."""
+    from site_src.inputs import reader
+
+    content, templates = workspace
+    site = tmp_path / "public"
+    about = content / "pages/about.md"
+    first = about.read_text(encoding="utf-8")
+    _build(content, templates, site)
+    _replace(content / "digests/2025-06-26.txt", "Rehearsal comes", "Replay comes")  # the build has work to do
+    real_load = reader.load
+
+    def load_an_edit_then_undo_it(*arguments: Any) -> Any:
+        about.write_text(first.replace("A tiny site for the tests.", "An edit undone."), encoding="utf-8")
+        try:
+            return real_load(*arguments)
+        finally:
+            about.write_text(first, encoding="utf-8")
+
+    monkeypatch.setattr(reader, "load", load_an_edit_then_undo_it)
+    _build(content, templates, site)
+    assert "An edit undone." in (site / "about/index.html").read_text(encoding="utf-8")  # what it read
+    monkeypatch.setattr(reader, "load", real_load)
+    _build(content, templates, site)
+    _build(content, templates, tmp_path / "clean")
+    assert files_of(site) == files_of(tmp_path / "clean")
+
+
 def test_template_change_re_renders_only_the_pages_that_use_it(workspace: tuple[Path, Path], tmp_path: Path) -> None:
     content, templates = workspace
     site = tmp_path / "public"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from site_src.build import output
 from site_src.build.cache import MEMO_FILE, BuildCache, cache_file
 from site_src.build.memos import LastBuild
-from site_src.build.unchanged import inputs_key, unchanged_build
+from site_src.build.unchanged import Hashed, hash_inputs, unchanged_build
 from site_src.errors import Problem
 from site_src.inputs import reader
 from site_src.inputs.settings import NODE_MODULES_DIR, ROOT, BuildOptions
@@ -109,11 +109,11 @@ def build(
             options.out_dir, [options.content_dir, options.templates_dir, ROOT, NODE_MODULES_DIR]
         )
     cache = cache if cache is not None else load_cache(options)
-    inputs = ""
+    inputs = Hashed("")
     if write:
         with timings.stage("inputs"):
-            inputs = inputs_key(options, cache)
-            last = unchanged_build(options, cache, inputs)
+            inputs = hash_inputs(options, cache)
+            last = unchanged_build(options, cache, inputs.key)
         if last is not None:
             return _unchanged_report(last, cache, time.perf_counter() - start, timings)
     cache.load_memos()

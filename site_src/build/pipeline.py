@@ -25,7 +25,7 @@ from site_src.build.keys import SearchInputs
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
 from site_src.build.parallel import SideWork
-from site_src.build.unchanged import inputs_key
+from site_src.build.unchanged import Hashed, hash_inputs
 from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.epoch import epoch_of
 from site_src.catalog.model import Catalog, Related, RelatedState
@@ -262,7 +262,7 @@ class BuildRun:
     memo_file: Path | None = None
     """... into this file, until the cache is saved."""
 
-    def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: str) -> None:
+    def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: Hashed) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
         self.problems = Problems()
         self.notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
@@ -379,9 +379,10 @@ class BuildRun:
             "search": (self.search_key, tuple(s.path for s in self.searched)),
         }
         counts = (len(self.catalog.digests), len(self.catalog.papers), len(self.catalog.topics), len(self.results))
-        # Only if no input changed while the build read them: else the key would name other bytes.
-        same = inputs_key(self.options, self.cache) == self.inputs
-        self.cache.last = (self.inputs, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
+        # Only if no input changed while the build read them, not even to change back (then the same
+        # bytes, but new change times): else the key would name bytes other than those the build read.
+        same = hash_inputs(self.options, self.cache) == self.inputs
+        self.cache.last = (self.inputs.key, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
         folder, cache = cache_folder(self.options.out_dir), self.cache.to_bytes()
         try:
             self.memos.result()

@@ -7,6 +7,11 @@ content folder, the templates with their static files, the lunr package, the opt
 code: the cache is thrown away when the code changes), so equal inputs mean an equal site. The
 inputs are compared by a hash of every byte under those folders (hidden files too, links followed as
 the reader follows them): never by timestamps, which a checkout or a copy changes.
+
+A build records its inputs' hash for the next one only if they were not changed while it ran: the
+same hash at its end, and every input file and folder with the change time it had when the build
+began (a time no tool sets back). A file saved and then changed back during a build hashes the same
+at both ends, but the build may have read the other bytes.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from site_src.build.cache import BuildCache
 from site_src.build.memos import LastBuild
@@ -29,10 +34,18 @@ LUNR_FILES = ("package.json", "lunr.min.js", "LICENSE")
 """What the build reads of the lunr package."""
 
 
-def _hash_tree(folder: Path, digest: Hash, seen: set[tuple[int, int]]) -> None:
+class Hashed(NamedTuple):
+    """The inputs' hash, and the change time (ns) of each file and folder hashed, in order."""
+
+    key: str
+    changed: tuple[int, ...] = ()
+
+
+def _hash_tree(folder: Path, digest: Hash, changed: list[int], seen: set[tuple[int, int]]) -> None:
     """Every entry under `folder`, sorted, into `digest`: its name and bytes (a regular file), its kind
     (a pipe, a device: never read, they could block or never end), its target (a broken link) or its
-    entries (a folder, followed once even through links, as the reader follows them)."""
+    entries (a folder, followed once even through links, as the reader follows them); the change
+    time of the folder and of each entry into `changed`."""
     try:
         info = folder.stat()
         names = sorted(os.listdir(folder))
@@ -43,16 +56,19 @@ def _hash_tree(folder: Path, digest: Hash, seen: set[tuple[int, int]]) -> None:
         _add(digest, b"\0loop " + os.fsencode(folder))
         return
     seen.add((info.st_dev, info.st_ino))
+    changed.append(info.st_ctime_ns)
     for name in names:
         path = folder / name
         _add(digest, os.fsencode(path))
         try:
-            mode = path.stat().st_mode
+            entry = path.stat()
         except OSError:
             _add(digest, b"\0broken " + (os.fsencode(os.readlink(path)) if path.is_symlink() else b""))
             continue
+        mode = entry.st_mode
+        changed.append(entry.st_ctime_ns)
         if stat.S_ISDIR(mode):
-            _hash_tree(path, digest, seen)
+            _hash_tree(path, digest, changed, seen)
         elif not stat.S_ISREG(mode):
             _add(digest, f"\0kind {stat.S_IFMT(mode)}".encode())
         else:
@@ -68,19 +84,22 @@ def _add(digest: Hash, part: bytes) -> None:
     digest.update(part)
 
 
-def inputs_key(options: BuildOptions, cache: BuildCache) -> str:
-    """Everything a build reads, hashed: options, content, templates, the lunr package, the code."""
-    digest = hashlib.sha256()
+def hash_inputs(options: BuildOptions, cache: BuildCache) -> Hashed:
+    """Everything a build reads, hashed (options, content, templates, the lunr package, the code),
+    with the change time of each of those files and folders."""
+    digest, changed = hashlib.sha256(), list[int]()
     _add(digest, cache.code.encode())
     _add(digest, repr(options).encode())
     for folder in (options.content_dir, options.templates_dir):
-        _hash_tree(folder, digest, set())
+        _hash_tree(folder, digest, changed, set())
     for name in LUNR_FILES:
+        path = NODE_MODULES_DIR / "lunr" / name
         try:
-            _add(digest, (NODE_MODULES_DIR / "lunr" / name).read_bytes())
+            changed.append(path.stat().st_ctime_ns)
+            _add(digest, path.read_bytes())
         except OSError:
             _add(digest, b"\0missing " + name.encode())
-    return digest.hexdigest()
+    return Hashed(digest.hexdigest(), tuple(changed))
 
 
 def output_as_left(options: BuildOptions, cache: BuildCache) -> bool:

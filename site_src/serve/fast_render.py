@@ -19,6 +19,7 @@ from site_src.build.builder import Timings
 from site_src.build.cache import BuildCache
 from site_src.build.parallel import collector_paused
 from site_src.build.pipeline import BuildRun, last_related
+from site_src.build.unchanged import Hashed
 from site_src.catalog.model import Catalog, Related
 from site_src.errors import BuildError
 from site_src.inputs.settings import BuildOptions
@@ -116,7 +117,7 @@ def fast_render(options: BuildOptions, cache: BuildCache, wanted: Collection[str
 
 def _render(options: BuildOptions, cache: BuildCache, wanted: Collection[str]) -> dict[str, bytes]:
     related = last_related(cache)
-    run = BuildRun(options, write=False, cache=cache, timings=Timings(), inputs="")
+    run = BuildRun(options, write=False, cache=cache, timings=Timings(), inputs=Hashed(""))
     try:
         run.parse()
         run.make_catalog()
