@@ -182,6 +182,22 @@ def test_a_paper_listed_twice_is_imported_once_with_a_warning(site: Path) -> Non
     )
 
 
+def test_two_papers_that_share_a_title_but_not_an_arxiv_id_are_both_imported(site: Path) -> None:
+    """Papers are told apart as the catalog does: by arXiv id first, so a title two papers share
+    drops neither (and one id under a second title is still one paper)."""
+    answer = json.loads((DATA / "2025-06-27.json").read_text(encoding="utf-8"))
+    namesake = json.loads(json.dumps(answer[0]))
+    namesake["paper"]["id"] = "2401.99999"
+    retitled = json.loads(json.dumps(answer[1]))
+    retitled["paper"]["title"] += ", Revisited"
+    (site / "2025-06-27.json").write_text(json.dumps([*answer, namesake, retitled]), encoding="utf-8")
+    assert run_add("2025-06-27.json") == (
+        0,
+        "Added content/digests/2025-06-27.yaml: 3 papers, dated 2025-06-27\n",
+        "2025-06-27.json: [3].paper: warning: the same paper as [1].paper (only the first listing is imported)\n",
+    )
+
+
 def test_the_day_comes_from_date_or_the_file_name_else_an_error_asks_for_date(site: Path) -> None:
     shutil.copy(DATA / f"{DAY}.json", site / "papers.json")
     assert run_add("papers.json") == (

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from site_src.catalog.model import Entry, identity
+from site_src.catalog.model import Entry, with_repeats
 from site_src.errors import Problems, Source
 from site_src.inputs.digest import EntryKeys
 from site_src.inputs.paper_keys import metadata_of
@@ -128,18 +128,18 @@ def entries(answer: Any, source: Source, problems: Problems) -> list[Entry]:
     if not answer:
         problems.error(source, "lists no papers", "the day's list may not be out yet: check the date, or try later")
         return []
+    made = [
+        entry
+        for index, item in enumerate(answer)
+        if (entry := _entry(item, f"[{index}]", source, problems)) is not None
+    ]
     found: list[Entry] = []
-    first: dict[str, str] = {}
-    for index, item in enumerate(answer):
-        entry = _entry(item, f"[{index}]", source, problems)
-        if entry is None:
+    for entry, earlier in with_repeats(made):
+        if earlier is not None:
+            problems.warn(
+                entry.source, f"the same paper as {earlier.source.place}", "only the first listing is imported"
+            )
             continue
-        keys = [f"title:{identity(entry.title)}", *([f"arxiv:{entry.meta.arxiv}"] if entry.meta.arxiv else [])]
-        repeated = next((first[k] for k in keys if k in first), None)
-        if repeated:
-            problems.warn(entry.source, f"the same paper as {repeated}", "only the first listing is imported")
-            continue
-        first.update(dict.fromkeys(keys, entry.source.place))
         found.append(entry)
     return found
 

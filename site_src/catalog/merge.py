@@ -20,7 +20,9 @@ from site_src.catalog.model import (
     Paper,
     Topic,
     TopicAssignment,
+    add_arxiv_titles,
     identity,
+    paper_keys,
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
@@ -57,22 +59,8 @@ def arxiv_by_title(digests: Iterable[DigestFile]) -> dict[str, str]:
     """Each normalised title listed with an arXiv identifier, with the first identifier it was listed with."""
     by_title: dict[str, str] = {}
     for digest in sorted(digests, key=lambda d: d.date):
-        for entry in digest.entries:
-            if entry.meta.arxiv:
-                by_title.setdefault(identity(entry.title), entry.meta.arxiv)
+        add_arxiv_titles(by_title, digest.entries)
     return by_title
-
-
-def paper_keys(by_title: Mapping[str, str]) -> Callable[[Entry], str]:
-    """Each entry's paper: by arXiv identifier where any listing gives one (so a retitled or
-    mistyped listing of the same paper is still the same paper, and a listing without an
-    identifier joins one with it under the same title: `arxiv_by_title`), else by normalised title."""
-
-    def key(entry: Entry) -> str:
-        arxiv = entry.meta.arxiv or by_title.get(identity(entry.title))
-        return f"arxiv:{arxiv}" if arxiv else f"title:{identity(entry.title)}"
-
-    return key
 
 
 def _group_listings(

@@ -7,7 +7,7 @@ import datetime
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -27,6 +27,40 @@ def identity(title: str) -> str:
     (remembered: the preview merges the same titles at every save)."""
     folded = unicodedata.normalize("NFKC", title).casefold()
     return _NOT_WORD.sub(" ", folded).strip() or folded.strip()
+
+
+def add_arxiv_titles(by_title: dict[str, str], entries: Iterable[Entry]) -> None:
+    """Each normalised title of `entries` listed with an arXiv identifier, with the first identifier
+    it was listed with, added to `by_title` (where not there already)."""
+    for entry in entries:
+        if entry.meta.arxiv:
+            by_title.setdefault(identity(entry.title), entry.meta.arxiv)
+
+
+def paper_keys(by_title: Mapping[str, str]) -> Callable[[Entry], str]:
+    """Each entry's paper: by arXiv identifier where any listing gives one (so a retitled or
+    mistyped listing of the same paper is still the same paper, and a listing without an
+    identifier joins one with it under the same title: `by_title`, from `add_arxiv_titles`), else
+    by normalised title."""
+
+    def key(entry: Entry) -> str:
+        arxiv = entry.meta.arxiv or by_title.get(identity(entry.title))
+        return f"arxiv:{arxiv}" if arxiv else f"title:{identity(entry.title)}"
+
+    return key
+
+
+def with_repeats(entries: Sequence[Entry]) -> Iterator[tuple[Entry, Entry | None]]:
+    """Each of one day's entries with the earlier entry of the same paper, if it repeats one: papers
+    told apart as the catalog does (`paper_keys`, by these entries' own arXiv identifiers), so that
+    two papers that share a title but not an identifier both stay."""
+    by_title: dict[str, str] = {}
+    add_arxiv_titles(by_title, entries)
+    paper_key, first = paper_keys(by_title), dict[str, Entry]()
+    for entry in entries:
+        key = paper_key(entry)
+        yield entry, first.get(key)
+        first.setdefault(key, entry)
 
 
 @dataclass(frozen=True)

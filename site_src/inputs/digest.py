@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from site_src.catalog.model import DigestFile, Entry, identity
+from site_src.catalog.model import DigestFile, Entry, with_repeats
 from site_src.errors import Problems, Source
 from site_src.inputs.page_text import BOILERPLATE, Block, blocks, pair
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
@@ -139,18 +139,16 @@ def parse_text_digest(
 
 
 def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry]:
-    """The first listing of each paper in a digest; later repeats are warned about and dropped."""
-    seen: dict[str, Entry] = {}
-    for entry in entries:
-        key = identity(entry.title)
-        if key in seen:
+    """The first listing of each paper in a digest (`with_repeats`); later repeats are warned about
+    and dropped."""
+    for entry, earlier in with_repeats(entries):
+        if earlier is not None:
             problems.warn(
                 entry.source,
-                f"paper {quoted(entry.title)} is listed twice in this digest (first at line {seen[key].source.line})",
+                f"paper {quoted(entry.title)} is listed twice in this digest (first at line {earlier.source.line})",
                 "delete the repeat; only the first listing is used",
             )
             continue
-        seen[key] = entry
         yield entry
 
 
