@@ -383,3 +383,24 @@ def test_a_side_process_that_cannot_start_puts_the_kept_site_back(
     with pytest.raises(OSError, match="temporarily unavailable"):
         build(_options(content, templates, site))
     assert _beside(site) == [".public-cache", ".public-previous", "public"]
+
+
+def test_a_killed_build_not_yet_waited_for_leaves_nothing_behind(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    """A build killed with its parent (`timeout -s KILL`) stays a zombie until someone waits for it:
+    it writes nothing more, so the next build deletes the staging folder it left."""
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    build(_options(content, templates, site))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])  # not waited for: a zombie once it ends
+    try:
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{ended.pid}/stat").read_bytes().split(b") ")[1][:1] != b"Z":
+            assert time.monotonic() < deadline, "the child never ended"
+            time.sleep(0.01)
+        left = site.parent / f"{staging_prefix(site).rsplit('-', 2)[0]}-{ended.pid}-abc123"
+        (left / "papers").mkdir(parents=True)
+        _next_day(content)
+        build(_options(content, templates, site))
+        assert _beside(site) == [".public-cache", ".public-previous", "public"]
+    finally:
+        ended.wait()

@@ -131,14 +131,26 @@ def staging_prefix(out_dir: Path) -> str:
 
 
 def _running(pid: int) -> bool:
-    """Whether a process with this id runs (signal 0 only asks)."""
+    """Whether a process with this id runs (signal 0 only asks), and has not ended: a killed build
+    whose parent has not yet waited for it (`timeout -s KILL` kills that parent too) is still there
+    as a zombie, which writes nothing more."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # someone else's process
-        return True
-    return True
+        pass
+    return not _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process is a zombie (Linux tells in /proc; elsewhere no process is taken for one)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read()
+    except OSError:
+        return False
+    return fields[fields.rfind(b")") + 2 :][:1] in (b"Z", b"X")  # the state follows the command's name
 
 
 CLAIMED_SUFFIX = "-site"
