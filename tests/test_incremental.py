@@ -174,6 +174,20 @@ def test_a_build_with_nothing_new_reads_no_input_twice_and_says_what_the_last_on
         _build(content, templates, site)  # a static file changed: not a build with nothing new
 
 
+def test_a_build_with_nothing_new_from_another_folder_names_files_from_there(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Warnings name files relative to the working folder: a build run from another one, with nothing
+    new, names them from there, not as the last build did."""
+    content, templates = workspace
+    (content / "digests/README.md").write_text("Digests go here.\n", encoding="utf-8")  # a warning
+    site = tmp_path / "public"
+    monkeypatch.chdir(tmp_path)
+    assert [w.source.path for w in _build(content, templates, site).warnings] == ["content/digests/README.md"]
+    monkeypatch.chdir(content)
+    assert [w.source.path for w in _build(content, templates, site).warnings] == ["digests/README.md"]
+
+
 def test_a_pipe_among_the_inputs_is_never_read(workspace: tuple[Path, Path], tmp_path: Path) -> None:
     """Hashing the inputs must not open a pipe (a read would wait for a writer forever), hidden or not."""
     content, templates = workspace

@@ -90,6 +90,7 @@ def hash_inputs(options: BuildOptions, cache: BuildCache) -> Hashed:
     digest, changed = hashlib.sha256(), list[int]()
     _add(digest, cache.code.encode())
     _add(digest, repr(options).encode())
+    _add(digest, os.fsencode(Path.cwd()))  # messages name files from it: another one, and they are said anew
     for folder in (options.content_dir, options.templates_dir):
         _hash_tree(folder, digest, changed, set())
     for name in LUNR_FILES:
