@@ -27,7 +27,8 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_BREAK = re.compile(r"(?>\r\n|\r|\n)[ \t]*(?>\r\n|\r|\n)")
+"""A blank line, whichever line ends the text has (an API's text may end lines as Windows does)."""
 
 
 def clean_paragraphs(text: str) -> str:

@@ -160,6 +160,32 @@ def test_every_problem_of_a_malformed_answer_is_reported_at_its_place_and_nothin
     assert _digests(site) == {}
 
 
+def test_a_number_too_long_to_read_is_a_json_problem_not_a_crash(site: Path) -> None:
+    """Python reads no whole number of more than 4,300 digits: even in a field the import ignores."""
+    answer = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))
+    text = json.dumps(answer).replace('"paper"', '"upvotes": 1' + "9" * 5000 + ', "paper"', 1)
+    (site / f"{DAY}.json").write_text(text, encoding="utf-8")
+    assert run_add(f"{DAY}.json") == (
+        1,
+        "",
+        f"{DAY}.json: not valid JSON: a number of more than 4,300 digits "
+        "(expected the daily-papers API's answer, a JSON array of papers)\nNot added: 1 error; nothing was written.\n",
+    )
+    assert _digests(site) == {}
+
+
+def test_paragraphs_keep_apart_whatever_ends_their_lines(site: Path) -> None:
+    """An API's text may end lines as Windows does: a blank line is a paragraph break all the same."""
+    answer = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))
+    endings = ["\r\n\r\n", "\r\r", "\n\r\n"]
+    for item, ending in zip(answer, endings, strict=False):
+        item["paper"]["summary"] = f"One paragraph of the abstract.{ending}Another, apart.\r\nWrapped here."
+    (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
+    assert run_add(f"{DAY}.json")[0] == 0
+    abstracts = [abstract for _, abstract, _ in _read_back(site / "content" / "digests" / f"{DAY}.yaml")]
+    assert abstracts[: len(endings)] == ["One paragraph of the abstract.\n\nAnother, apart. Wrapped here."] * 3
+
+
 def test_problems_come_in_the_order_of_the_json(site: Path) -> None:
     """[2] before [11]: places sort by number, not as text."""
     good = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))[2]

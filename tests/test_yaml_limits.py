@@ -85,3 +85,20 @@ def test_an_alias_bomb_in_the_taxonomy_is_a_located_error(tmp_path: Path) -> Non
         "content/topics.yaml:6: YAML expands to more than 100000 values "
         "(an alias such as *name repeats a whole part each time it is used; write the values out)"
     )
+
+
+def test_a_number_too_long_to_read_is_a_located_error(tmp_path: Path) -> None:
+    """Python reads no whole number of more than 4,300 digits: the key that holds one is named, at
+    its line, as for any value of the wrong kind (it was an unexpected error, with no line)."""
+    digest = text_digest("Jun 26", [("Music Transformer", ABSTRACT)])
+    huge = "9" * 5000
+    paper = f"papers:\n  - title: A Paper\n    abstract: {ABSTRACT}\n    published: {huge}\n"
+    write_content(tmp_path, {"digests/2025-06-26.txt": digest, "digests/2025-07-01.yaml": paper})
+    write_content(tmp_path, {"site.yaml": f"title: Big\nyear: {huge}\n"}, defaults=False)
+    result, _ = _run("check", tmp_path)
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    assert [line.split(": ", 1)[0] for line in result.stderr.splitlines()] == [
+        "content/digests/2025-07-01.yaml:4",
+        "content/site.yaml:2",
+        "Build failed",
+    ]

@@ -62,6 +62,8 @@ def load_answer(file: TextFile, problems: Problems) -> Any:
         problems.error(
             file.source.at(error.lineno), f"not valid JSON: {error.msg} (column {error.colno})", f"expected {ANSWER}"
         )
+    except ValueError:  # the one other error JSON reading raises
+        problems.error(file.source, "not valid JSON: a number of more than 4,300 digits", f"expected {ANSWER}")
     except RecursionError:
         problems.error(file.source, "not valid JSON: nested too deeply", f"expected {ANSWER}")
     return None

@@ -89,6 +89,18 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> object:
+    """A whole number, or the text as written when it has more digits than Python reads (4,300): the
+    schema then says which key wants what, at its line, instead of the build failing."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 _RESOLVER = _Loader("")
 _TEXT_TAG = "tag:yaml.org,2002:str"
 
