@@ -212,11 +212,14 @@ def load(
         problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, what = exc.problem_mark or exc.context_mark, exc.problem or exc.context or "cannot be read"
+        if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+            # found at the end of the file (a quote never closed): where that began says more
+            mark, what = exc.context_mark, f"{what} {exc.context}" if exc.problem and exc.context else what
         line = (mark.line + 1 if mark else 1) + offset
         problems.error(
             source.at(line),
-            f"invalid YAML: {exc.problem or exc.context or 'cannot be read'}",
+            f"invalid YAML: {what}",
             "check the indentation and quoting",
         )
         return None
