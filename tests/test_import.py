@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from site_src.add import fetch
 from site_src.add.daily_papers import entries
 from site_src.add.yaml_digest import digest_yaml
 from site_src.catalog.model import Entry, Metadata, identity
@@ -364,7 +365,8 @@ def test_any_entry_written_reads_back_as_itself(title: str, abstract: str, autho
 @dataclass
 class FakeApi:
     """A local stand-in for the daily-papers API: `/api/` answers from the recorded fixtures,
-    `/broken/` with 500, `/garbage/` with HTML, `/slow/` not before `release` is set."""
+    `/broken/` with 500, `/garbage/` with HTML, `/slow/` not before `release` is set, `/trickle/`
+    a byte every 50 ms, `/huge/` 2 MB of JSON."""
 
     url: str
     answers: dict[str, bytes]
@@ -389,6 +391,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 500, b'{"error":"Internal Error"}'
         elif kind == "garbage":
             status, body = 200, b"<html><body>Service Unavailable</body></html>"
+        elif kind in ("trickle", "huge"):
+            status, body = 200, b"[" + b" " * (2 * 2**20 if kind == "huge" else 100) + b"]"
         elif day in api.answers:
             status, body = 200, api.answers[day]
         with contextlib.suppress(OSError):  # the client may have given up (the timeout test)
@@ -396,7 +400,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            for start in range(0, len(body), 1 if kind == "trickle" else len(body)):
+                if kind == "trickle" and api.release.wait(0.05):
+                    break
+                self.wfile.write(body[start : start + 1] if kind == "trickle" else body)
+                self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -465,6 +473,7 @@ FAILURES = [
     ),
     ("api", "2025-06-28", "lists no papers (the day's list may not be out yet: check the date, or try later)"),
     ("slow", DAY, "no answer within 0.2 s (try again later, or wait longer with --timeout SECONDS)"),
+    ("trickle", DAY, "no answer within 0.2 s (try again later, or wait longer with --timeout SECONDS)"),
     (
         "refused",
         DAY,
@@ -493,6 +502,19 @@ def test_from_hf_failures_are_one_line_and_write_nothing(
     assert _digests(site) == before
     if kind != "refused":
         assert api.requests[0][0] == f"/{kind}/daily_papers?date={day}"
+
+
+def test_from_hf_refuses_an_answer_larger_than_any_day_as_it_comes(
+    site: Path, api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch, "MAX_ANSWER", 2**20)
+    code, out, err = run_add("--from-hf", DAY, "--api", f"{api.url}/huge/")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[1:] == [
+        f"{api.url}/huge/daily_papers?date={DAY}: the answer is larger than 1 MB (is that the daily-papers API?)",
+        "Not added: 1 error; nothing was written.",
+    ]
+    assert _digests(site) == {}
 
 
 @pytest.mark.parametrize(
