@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,11 +31,17 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A day as the usage writes it (`fromisoformat` also takes 20250626 and 2025-W26-4)."""
+
+
 def _date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        if _DAY.fullmatch(value):
+            return datetime.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-06-26") from None
+        pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-06-26")
 
 
 def _base_url(value: str) -> str:

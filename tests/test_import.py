@@ -526,6 +526,8 @@ def test_from_hf_refuses_an_answer_larger_than_any_day_as_it_comes(
         [],  # no source
         ["--from-hf", DAY, "--timeout", "0"],
         ["--from-hf", DAY, "--api", "file:///etc/"],
+        ["--from-hf", DAY.replace("-", "")],  # a day as the usage does not write it
+        ["papers.json", "--date", "2025-W26-4"],
     ],
 )
 def test_usage_mistakes_exit_2(site: Path, arguments: list[str]) -> None:
