@@ -366,7 +366,8 @@ def test_any_entry_written_reads_back_as_itself(title: str, abstract: str, autho
 class FakeApi:
     """A local stand-in for the daily-papers API: `/api/` answers from the recorded fixtures,
     `/broken/` with 500, `/garbage/` with HTML, `/slow/` not before `release` is set, `/trickle/`
-    a byte every 50 ms, `/huge/` 2 MB of JSON."""
+    its answer a byte every 50 ms, `/drip/` a header that never ends, a byte every 50 ms, `/huge/`
+    2 MB of JSON."""
 
     url: str
     answers: dict[str, bytes]
@@ -386,6 +387,13 @@ class _Handler(BaseHTTPRequestHandler):
         kind = where.path.split("/")[1]
         if kind == "slow":
             api.release.wait(10)
+        if kind == "drip":
+            with contextlib.suppress(OSError):  # the client gives up
+                self.wfile.write(b"HTTP/1.0 200 OK\r\nX-Drip: ")
+                while not api.release.wait(0.05):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+            return
         status, body = (404, b'{"error":"Not Found"}')
         if kind == "broken":
             status, body = 500, b'{"error":"Internal Error"}'
@@ -474,6 +482,7 @@ FAILURES = [
     ("api", "2025-06-28", "lists no papers (the day's list may not be out yet: check the date, or try later)"),
     ("slow", DAY, "no answer within 0.2 s (try again later, or wait longer with --timeout SECONDS)"),
     ("trickle", DAY, "no answer within 0.2 s (try again later, or wait longer with --timeout SECONDS)"),
+    ("drip", DAY, "no answer within 0.2 s (try again later, or wait longer with --timeout SECONDS)"),
     (
         "refused",
         DAY,

@@ -1,15 +1,16 @@
 """The tool's one network access: GET an address, every way it can fail turned into one problem.
 
-urllib from the standard library is enough for one GET. The timeout bounds each wait (connecting,
-and each read), which is what a dead or stalled server needs, and the whole answer too: a server
-that sends a byte now and then is as stalled as a silent one. An answer larger than any day's list
-could be is refused as it comes, not read whole into memory first.
+urllib from the standard library is enough for one GET. The timeout bounds the whole exchange: a
+server that sends a byte now and then, in its headers or its answer, is as stalled as a silent
+one, and only a deadline on the whole catches it (each wait is bounded too, so that the exchange,
+given up on, ends). An answer larger than any day's list could be is refused as it comes, not
+read whole into memory first.
 """
 
 from __future__ import annotations
 
 import http.client
-import time
+import threading
 import urllib.error
 import urllib.request
 
@@ -38,28 +39,46 @@ MAX_ANSWER = 64 * 2**20
 _PART = 1 << 16
 
 
-def _body(response: http.client.HTTPResponse, url: str, deadline: float, timeout: float) -> bytes:
-    """The answer's body, read as it comes, by `deadline` (give or take one wait) and within `MAX_ANSWER`."""
+def _body(response: http.client.HTTPResponse, url: str) -> bytes:
+    """The answer's body, read as it comes, within `MAX_ANSWER`."""
     parts, size = [], 0
     while part := response.read1(_PART):
         size += len(part)
         if size > MAX_ANSWER:
             raise _failed(url, f"the answer is larger than {MAX_ANSWER // 2**20} MB", "is that the daily-papers API?")
-        if time.monotonic() > deadline:
-            raise _timed_out(url, timeout)
         parts.append(part)
     return b"".join(parts)
 
 
 def fetch(url: str, timeout: float) -> bytes:
-    """The body of a 200 answer to a GET; raises BuildError, naming the address, on anything else."""
+    """The body of a 200 answer to a GET within `timeout` seconds in all; raises BuildError, naming
+    the address, on anything else. The exchange runs in a thread, given up on at the deadline."""
+    outcome: list[bytes | BaseException] = []
+
+    def exchange() -> None:
+        try:
+            outcome.append(_get(url, timeout))
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=exchange, name="fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise _timed_out(url, timeout)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _get(url: str, timeout: float) -> bytes:
+    """`fetch`, with each wait bounded by `timeout`."""
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) only: check_url'ed setting
-    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - as above
             status, reason = response.status, response.reason
-            data = _body(response, url, deadline, timeout)
+            data = _body(response, url)
     except urllib.error.HTTPError as error:
         error.close()
         hint = _HINTS.get(error.code, "the server is in trouble: try again later" if error.code >= 500 else "")
