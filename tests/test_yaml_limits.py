@@ -97,8 +97,8 @@ def test_a_number_too_long_to_read_is_a_located_error(tmp_path: Path) -> None:
     write_content(tmp_path, {"site.yaml": f"title: Big\nyear: {huge}\n"}, defaults=False)
     result, _ = _run("check", tmp_path)
     assert (result.returncode, result.stdout) == (1, ""), result.stderr
-    assert [line.split(": ", 1)[0] for line in result.stderr.splitlines()] == [
-        "content/digests/2025-07-01.yaml:4",
-        "content/site.yaml:2",
-        "Build failed",
+    assert [line.split(" (", 1)[0] for line in result.stderr.splitlines()] == [
+        'content/digests/2025-07-01.yaml:4: "published" must be a date like 2023-06-21 or a year like 2023',
+        'content/site.yaml:2: "year" must be a whole number',
+        "Build failed: 2 errors; nothing was written.",
     ]

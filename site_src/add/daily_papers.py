@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,8 @@ def load_answer(file: TextFile, problems: Problems) -> Any:
             file.source.at(error.lineno), f"not valid JSON: {error.msg} (column {error.colno})", f"expected {ANSWER}"
         )
     except ValueError:  # the one other error JSON reading raises
-        problems.error(file.source, "not valid JSON: a number of more than 4,300 digits", f"expected {ANSWER}")
+        digits = f"{sys.get_int_max_str_digits():,}"
+        problems.error(file.source, f"not valid JSON: a number of more than {digits} digits", f"expected {ANSWER}")
     except RecursionError:
         problems.error(file.source, "not valid JSON: nested too deeply", f"expected {ANSWER}")
     return None

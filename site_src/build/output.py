@@ -144,7 +144,8 @@ def _running(pid: int) -> bool:
 
 
 def _ended(pid: int) -> bool:
-    """Whether the process is a zombie (Linux tells in /proc; elsewhere no process is taken for one)."""
+    """Whether the process is a zombie (Linux tells in /proc; elsewhere no process is taken for one).
+    A process whose main thread ended while others run shows as one too: a build never does that."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
             fields = stat.read()

@@ -52,8 +52,9 @@ def paper_keys(by_title: Mapping[str, str]) -> Callable[[Entry], str]:
 
 def with_repeats(entries: Sequence[Entry]) -> Iterator[tuple[Entry, Entry | None]]:
     """Each of one day's entries with the earlier entry of the same paper, if it repeats one: papers
-    told apart as the catalog does (`paper_keys`, by these entries' own arXiv identifiers), so that
-    two papers that share a title but not an identifier both stay."""
+    told apart by the catalog's rule (`paper_keys`), from these entries' own arXiv identifiers, so
+    that two papers that share a title but not an identifier both stay. (The catalog also knows
+    other days' identifiers: a title given one only on another day is not matched here.)"""
     by_title: dict[str, str] = {}
     add_arxiv_titles(by_title, entries)
     paper_key, first = paper_keys(by_title), dict[str, Entry]()

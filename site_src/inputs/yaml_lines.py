@@ -212,16 +212,13 @@ def load(
         problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
         return None
     except yaml.MarkedYAMLError as exc:
-        mark, what = exc.problem_mark or exc.context_mark, exc.problem or exc.context or "cannot be read"
+        mark, message = exc.problem_mark or exc.context_mark, exc.problem or exc.context or "cannot be read"
         if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
             # found at the end of the file (a quote never closed): where that began says more
-            mark, what = exc.context_mark, f"{what} {exc.context}" if exc.problem and exc.context else what
-        line = (mark.line + 1 if mark else 1) + offset
-        problems.error(
-            source.at(line),
-            f"invalid YAML: {what}",
-            "check the indentation and quoting",
-        )
+            mark, message = exc.context_mark, f"{message} {exc.context}" if exc.problem and exc.context else message
+        last_line = text.rstrip().count("\n") + 1  # a mark may still be past it: the file's end, then
+        line = min(mark.line + 1 if mark else 1, last_line) + offset
+        problems.error(source.at(line), f"invalid YAML: {message}", "check the indentation and quoting")
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         problems.error(source.at(max(source.line, 1)), f"invalid YAML: {str(exc).splitlines()[0]}")
