@@ -10,8 +10,11 @@ the reader follows them): never by timestamps, which a checkout or a copy change
 
 A build records its inputs' hash for the next one only if they were not changed while it ran: the
 same hash at its end, and every input file and folder with the change time it had when the build
-began (a time no tool sets back). A file saved and then changed back during a build hashes the same
-at both ends, but the build may have read the other bytes.
+began (a time no tool sets back, on Linux and macOS; a link made to point elsewhere is a new entry
+of its folder, which changes the folder's time). A file saved and then changed back
+during a build hashes the same at both ends, but the build may have read the other bytes. (File
+systems that keep times to the second, such as HFS+ or ext3, can miss a save and an undo within the
+same second as the last change before the build.)
 """
 
 from __future__ import annotations
