@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from site_src.build.builder import build
 from site_src.build.parallel import collector_paused
 from site_src.errors import BuildError
-from site_src.inputs.schema import check_url
+from site_src.inputs.schema import check_url, iso_day
 from site_src.inputs.settings import ROOT, BuildOptions
 
 if TYPE_CHECKING:
@@ -31,17 +30,11 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-"""A day as the usage writes it (`fromisoformat` also takes 20250626 and 2025-W26-4)."""
-
-
 def _date(value: str) -> datetime.date:
-    try:
-        if _DAY.fullmatch(value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-06-26")
+    day = iso_day(value)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-06-26")
+    return day
 
 
 def _base_url(value: str) -> str:

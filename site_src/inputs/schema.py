@@ -117,6 +117,20 @@ def check_urls(values: tuple[str, ...]) -> str:
 _YEAR = re.compile(r"\d{4}")
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(text: str) -> datetime.date | None:
+    """A real day written YYYY-MM-DD, as days are written everywhere here (`date.fromisoformat`
+    alone also takes 20250626 and 2025-W26-4); None otherwise."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _day_or_year(value: Any) -> str | None:
     """A real date or a plausible year, as ISO text ("2023-06-21", "2023"); None otherwise."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -124,10 +138,8 @@ def _day_or_year(value: Any) -> str | None:
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if _YEAR.fullmatch(text):
         return text if 1900 <= int(text) <= 2100 else None
-    try:
-        return datetime.date.fromisoformat(text).isoformat() if len(text) == 10 else None
-    except ValueError:
-        return None
+    day = iso_day(text)
+    return day.isoformat() if day else None
 
 
 def _coerce(kind: Kind, value: Any) -> Any:
@@ -140,10 +152,7 @@ def _coerce(kind: Kind, value: Any) -> Any:
         return value if isinstance(value, bool) else None
     if kind == "date":
         if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                return None
+            return iso_day(value.strip())
         return value if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime) else None
     if kind == "day_or_year":
         return _day_or_year(value)

@@ -22,6 +22,7 @@ from site_src.build.pipeline import BuildRun, last_related
 from site_src.build.unchanged import Hashed
 from site_src.catalog.model import Catalog, Related
 from site_src.errors import BuildError
+from site_src.inputs.schema import iso_day
 from site_src.inputs.settings import BuildOptions
 from site_src.pages.assets import asset_files
 from site_src.pages.maker import LISTING_PATHS, PageMaker, PageSpec
@@ -99,10 +100,9 @@ def edited_pages(changed: Iterable[Path], options: BuildOptions) -> set[str]:
         elif folder == "pages":
             pages.add(output_file(f"{stem}/"))
         elif folder == "digests":
-            try:
-                pages.add(output_file(digest_path(datetime.date.fromisoformat(stem))))
-            except ValueError:
-                continue
+            day = iso_day(stem)
+            if day is not None:
+                pages.add(output_file(digest_path(day)))
     return pages
 
 
