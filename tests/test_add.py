@@ -20,10 +20,12 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_pasted_page_is_saved_as_the_digest_of_its_day(site: Path) -> None:
-    pasted = text_digest("Jul 1", [("Pointer Networks", ABSTRACT), ("Attention Is All You Need", ABSTRACT)])
+    papers = [("Pointer Networks", ABSTRACT), ("Attention Is All You Need", ABSTRACT)]
+    pasted = text_digest("Jul 1", papers)
     (site / "pasted.txt").write_bytes(b"\xef\xbb\xbf" + pasted.replace("\n", "\r\n").encode("utf-8"))
     assert run_add("pasted.txt") == (0, "Added content/digests/2025-07-01.txt: 2 papers, dated 2025-07-01\n", "")
-    assert (site / "content/digests/2025-07-01.txt").read_text(encoding="utf-8") == pasted  # UTF-8, LF, no BOM
+    saved = (site / "content/digests/2025-07-01.txt").read_bytes().decode("utf-8")  # UTF-8, LF, no BOM
+    assert saved == "Jul 1, 2025\n\n" + "\n\n".join(f"{title}\n\n{abstract}" for title, abstract in papers) + "\n"
     assert main(["check", "--content", "content"]) == 0
 
 
@@ -85,10 +87,8 @@ def test_page_text_is_never_a_paper_and_fails_a_strict_add(site: Path) -> None:
     )
     (site / "pasted.txt").write_text(pasted, encoding="utf-8")
     warnings = [
-        'pasted.txt:15: warning: skipped page text "Submitted by akhaliq" (not part of a paper; delete it to silence '
-        "this warning)",
-        'pasted.txt:17: warning: skipped page text "· 12 authors 42 Upvote" (not part of a paper; delete it to silence '
-        "this warning)",
+        'pasted.txt:15: warning: skipped page text "Submitted by akhaliq" (not part of a paper; delete it)',
+        'pasted.txt:17: warning: skipped page text "· 12 authors 42 Upvote" (not part of a paper; delete it)',
     ]
     code, out, err = run_add("pasted.txt", "--strict")
     assert (code, out) == (1, "")
@@ -101,3 +101,16 @@ def test_page_text_is_never_a_paper_and_fails_a_strict_add(site: Path) -> None:
         "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
         "\n".join(warnings) + "\n",
     )
+    # saved without the page text it warned about: CI's strict build of the site passes
+    saved = (site / "content/digests/2025-07-01.txt").read_text(encoding="utf-8")
+    assert saved == f"Jul 1, 2025\n\nPointer Networks\n\n{ABSTRACT}\n"
+    assert main(["check", "--strict", "--content", "content"]) == 0
+
+
+def test_warnings_of_an_add_are_in_line_order(site: Path) -> None:
+    pasted = f"Models Datasets Spaces\n\nJul 1\n\nPointer Networks\n\n{ABSTRACT}\n\nSubmitted by akhaliq\n\nLoad more\n"
+    (site / "pasted.txt").write_text(pasted, encoding="utf-8")
+    code, _, err = run_add("pasted.txt")
+    assert code == 0
+    lines = [int(line.split(":")[1]) for line in err.splitlines()]
+    assert lines == [1, 9, 11]

@@ -1,19 +1,25 @@
 """`build.py add PAGE.txt`: a pasted trending-papers page becomes a dated digest in content/digests/.
 
 The page is checked with the same parser and messages as `check`, dated (from --date, a dated file
-name, or its date line and the site's year), and saved as it was pasted, as
-`content/digests/<date>.txt` (see `saving` for the rest).
+name, or its date line and the site's year, else the current year), and saved as
+`content/digests/<date>.txt` without the page's own text: its date line with the year, then each
+paper's title and abstract (see `saving` for the rest). What was left out is what the warnings
+name, so the saved digest builds without them (CI builds with --strict); it is read back as every
+build will read it before it is saved.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from pathlib import Path
 
 from site_src.add.saving import Added, save_new_digest, site_settings
-from site_src.errors import Problems
+from site_src.catalog.model import DigestFile
+from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.digest import GivenDate, parse_text_digest
+from site_src.inputs.reader import TextFile, display_path
 
 
 def add_digest(
@@ -35,4 +41,29 @@ def add_digest(
     digest = parse_text_digest(pasted, year, problems, given)
     problems.raise_if_errors(strict)
     assert digest is not None
-    return save_new_digest(content_dir, digest.date, ".txt", pasted.text, len(digest.entries), force, problems)
+    text = digest_text(digest)
+    _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
+    return save_new_digest(content_dir, digest.date, ".txt", text, len(digest.entries), force, problems)
+
+
+def digest_text(digest: DigestFile) -> str:
+    """A parsed page in the text format, without the page's own text: the date line (with the year,
+    which the file name repeats), then each paper's title and abstract, a blank line between each."""
+    day = digest.date
+    date_line = f"{calendar.month_abbr[day.month]} {day.day}, {day.year}"
+    return "\n\n".join([date_line, *(f"{entry.title}\n\n{entry.abstract}" for entry in digest.entries)]) + "\n"
+
+
+def _check_round_trip(text: str, digest: DigestFile, target: Path) -> None:
+    """Read the digest about to be saved as every build will: the same papers, no problem, or nothing is saved."""
+    problems = Problems()
+    parsed = parse_text_digest(TextFile(Source(display_path(target)), text), None, problems)
+    found = [(e.title, e.abstract) for e in parsed.entries] if parsed else []
+    if (
+        problems.items
+        or parsed is None
+        or parsed.date != digest.date
+        or found != [(e.title, e.abstract) for e in digest.entries]
+    ):
+        message = f"the digest made from {digest.source.path} does not read back as it was written"
+        raise BuildError([*problems.items, Problem(digest.source, message, "report this: it is a bug in build.py add")])

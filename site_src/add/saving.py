@@ -54,7 +54,7 @@ def save_new_digest(
     only warnings by now, and they are handed back to be shown."""
     target = free_target(content_dir, date, suffix, force)
     output.save_digest(target, text if text.endswith("\n") else text + "\n")
-    return Added(path=target, date=date, papers=papers, warnings=tuple(problems.warnings))
+    return Added(path=target, date=date, papers=papers, warnings=tuple(sorted(set(problems.warnings))))
 
 
 def describe(added: Added) -> str:

@@ -134,6 +134,4 @@ def _skipped(block: Block, source: Source, problems: Problems) -> None:
             "expected the paper's title on its own line before its abstract",
         )
     else:
-        problems.warn(
-            at, f"skipped page text {quoted(block.text)}", "not part of a paper; delete it to silence this warning"
-        )
+        problems.warn(at, f"skipped page text {quoted(block.text)}", "not part of a paper; delete it")
