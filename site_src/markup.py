@@ -216,6 +216,37 @@ def _mark_bare_links(tokens: Sequence[Token]) -> None:
                 opening.attrJoin("class", BARE_URL_CLASS)
 
 
+_CHECKER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_CHECKER.validateLink = lambda url: True  # type: ignore[method-assign] # every address is seen, to be checked here
+_SAFE_ADDRESS = re.compile(r"(?:https?://|mailto:|[/#?.]|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+"""A web or mail address, or one on the site (a path, a fragment): no javascript:, data: or other scheme."""
+
+
+def markdown_problems(source: str) -> list[tuple[int, str, str]]:
+    """What in the curator's Markdown the site's pages leave out or would show broken, but another
+    Markdown reader of its published twin (index.md) would run: raw HTML, links to other schemes
+    than the web's and mail, and images from other sites (the site's security policy blocks them).
+    Each as (line in `source`, counted from 0; what; how to fix it)."""
+    if "<" not in source and ":" not in source:  # most notes: nothing to find
+        return []
+    found = []
+    for token in _CHECKER.parse(source):
+        line = token.map[0] if token.map else 0
+        for item in [token, *(token.children or [])]:
+            if item.type in ("html_block", "html_inline"):
+                tag = quoted(item.content.strip(), 30)
+                found.append((line, f"raw HTML {tag}", "write it in Markdown, or escape the < as \\<"))
+            address = item.attrGet("href") if item.type == "link_open" else item.attrGet("src")
+            if item.type in ("link_open", "image") and isinstance(address, str):
+                if not _SAFE_ADDRESS.match(address):
+                    found.append((line, f"a link to {quoted(address, 30)}", "link to an https:// address"))
+                elif item.type == "image" and address.lower().startswith(("http://", "https://")):
+                    found.append(
+                        (line, f"an image from another site, {quoted(address, 40)}", "link to it: [text](address)")
+                    )
+    return found
+
+
 def render_markdown(source: str, relink: Callable[[str], str] | None = None) -> str:
     """HTML for a Markdown body: raw HTML is shown as text and unsafe link schemes are dropped.
 

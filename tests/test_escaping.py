@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from site_src.errors import BuildError
 from site_src.markup import clean_text
 
 from .helpers import build_into, html, load_cases, page, text_of, write_content
@@ -25,9 +26,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {
             "digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True),
             "notes/img-src-x-onerror-alert-1.md": (
-                "---\ntopics: [code]\n---\n"
-                "<iframe src=https://evil.example></iframe> [click](javascript:alert(1)) "
-                '<a href="javascript:alert(2)">x</a> [ok](https://example.org/)\n'
+                "---\ntopics: [code]\n---\n\\<iframe src=https://evil.example>\\</iframe> [ok](https://example.org/)\n"
             ),
         },
     )
@@ -49,8 +48,9 @@ def test_title_and_abstract_show_as_text(hostile_site: Path, case: dict[str, str
     assert tree.findtext(".//title").startswith(case["title"])
     abstract = tree.xpath("//h2[.='Abstract']/following-sibling::p[1]")[0]
     assert text_of(abstract) == clean_text(case["abstract"])
-    meta = yaml.safe_load((hostile_site / f"papers/{slug}/index.md").read_text(encoding="utf-8").split("---\n")[1])
-    assert meta["title"] == case["title"]
+    front_matter = (hostile_site / f"papers/{slug}/index.md").read_text(encoding="utf-8").split("---\n")[1]
+    assert yaml.safe_load(front_matter)["title"] == case["title"]
+    assert "<" not in front_matter  # a Markdown reader that does not know front matter reads it as Markdown
     for listing in ("", "digests/2025-07-01/"):
         links = [text_of(a) for a in page(hostile_site, listing).iter("a")]
         assert case["title"] in links
@@ -73,14 +73,41 @@ def test_no_markup_from_content_reaches_any_page(hostile_site: Path) -> None:
                     assert value.startswith(SAFE_SCHEMES), (file, value)
 
 
-def test_curator_note_cannot_inject_html_or_script_links(hostile_site: Path) -> None:
+def test_curator_note_shows_escaped_html_as_text(hostile_site: Path) -> None:
     tree = page(hostile_site, f"papers/{_slug_of(hostile_site, '<img src=x onerror=alert(1)>')}/")
     note = tree.xpath("//h2[contains(., 'note')]/following-sibling::p[1]")[0]
     assert "<iframe src=https://evil.example></iframe>" in text_of(note)
-    hrefs = [a.get("href") for a in note.iter("a")]
-    assert "https://example.org/" in hrefs
-    assert all(href.startswith("https://") for href in hrefs), hrefs
+    assert [a.get("href") for a in note.iter("a")] == ["https://evil.example", "https://example.org/"]  # linkified
     assert not note.xpath(".//iframe")
+
+
+def test_curator_markdown_that_only_its_markdown_twin_would_run_is_refused(tmp_path: Path) -> None:
+    """The pages would show raw HTML as text and drop the link, but index.md holds the Markdown as
+    written, and other Markdown readers render it: the build stops at each, by its line."""
+    paper = {"title": "Pointer Networks", "abstract": "A paper about pointers, written as a sentence of prose."}
+    digest = {"date": "2025-07-01", "note": "A day.\n\n<script>alert(1)</script>", "papers": [paper]}
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-07-01.yaml": yaml.safe_dump(digest),
+            "notes/pointer-networks.md": (
+                "---\ntopics: [code]\n---\nFine.\n\n[click](javascript:alert(1))\n"
+                "![plot](https://example.org/plot.png) [d](data:text/html;base64,PHNjcmlwdD4=)\n"
+            ),
+            "pages/about.md": "---\ntitle: About\n---\nHello <img src=x onerror=alert(1)>\n",
+        },
+    )
+    out = tmp_path / "public"
+    with pytest.raises(BuildError) as refused:
+        build_into(content, out)
+    assert [(p.source.path.rsplit("/content/", 1)[1], p.source.line, p.message) for p in refused.value.problems] == [
+        ("digests/2025-07-01.yaml", 4, 'raw HTML "<script>alert(1)</script>"'),
+        ("notes/pointer-networks.md", 6, 'a link to "data:text/html;base64,PHNjcmlw…"'),
+        ("notes/pointer-networks.md", 6, 'a link to "javascript:alert(1)"'),  # one paragraph, lines 6-7
+        ("notes/pointer-networks.md", 6, 'an image from another site, "https://example.org/plot.png"'),
+        ("pages/about.md", 4, 'raw HTML "<img src=x onerror=alert(1)>"'),
+    ]
+    assert not out.exists()
 
 
 def test_json_api_keeps_text_exact(hostile_site: Path) -> None:

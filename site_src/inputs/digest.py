@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from site_src.catalog.model import DigestFile, Entry, with_repeats
 from site_src.errors import Problems, Source
+from site_src.inputs.curator_markdown import check_markdown
 from site_src.inputs.page_text import BOILERPLATE, Block, blocks, pair
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
@@ -180,6 +181,7 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
     if data is None:
         return None
     values = read_keys(data, DigestKeys, file.source, "the digest", problems)
+    check_markdown(values.get("note", ""), file.source, data.line_of("note"), problems)
     named = date_from_file_name(file, problems)
     date = values.get("date") or (named.date if named else None)
     if "date" in values and named is not None and values["date"] != named.date:
@@ -214,6 +216,7 @@ def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], prob
         return None
     before = len(problems.errors)
     values = read_keys(item, EntryKeys, source, "the paper", problems)
+    check_markdown(values.get("note", ""), source, item.line_of("note"), problems)
     topics = check_topics(values.get("topics", ()), topic_slugs, source.at(item.line_of("topics")), problems)
     if len(problems.errors) > before:
         return None

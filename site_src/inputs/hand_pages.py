@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from site_src.errors import Problems
+from site_src.inputs.curator_markdown import check_markdown
 from site_src.inputs.front_matter import split_front_matter
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
@@ -39,6 +40,7 @@ def parse_page(file: TextFile, problems: Problems) -> HandWritten | None:
             "name the file with lower-case letters, digits and hyphens, not " + ", ".join(sorted(RESERVED_PAGE_SLUGS)),
         )
         return None
+    check_markdown(document.body, file.source, document.body_line, problems)
     if "title" not in values:
         return None
     return HandWritten(**values, slug=slug, body=document.body)

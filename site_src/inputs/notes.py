@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from site_src.catalog.model import MAX_TOPICS, Note
 from site_src.errors import Problems
+from site_src.inputs.curator_markdown import check_markdown
 from site_src.inputs.front_matter import split_front_matter
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
@@ -26,6 +27,7 @@ def parse_note(file: TextFile, topic_slugs: Collection[str], problems: Problems)
     """Read one note; its file name (without .md) is the slug of the paper it is about."""
     document = split_front_matter(file.text, file.source, problems)
     values = read_keys(document.meta, NoteKeys, file.source, "the note", problems)
+    check_markdown(document.body, file.source, document.body_line, problems)
     topics: tuple[str, ...] | None = None
     if "topics" in values:
         at = file.source.at(document.meta.line_of("topics"))
