@@ -17,13 +17,19 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters, but tab and line feed (XML forbids most, HTML all of them)."""
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embeddings, overrides and isolates: one left open in a title or a name reverses the
+text after it too, up to the end of the line (a co-author's name, the site's name in <title>)."""
+_UNWANTED = re.compile(f"{CONTROL.pattern}|{_BIDI.pattern}")
 
 
 def clean_text(text: str) -> str:
-    """One line of text: control characters removed (XML forbids them), whitespace collapsed."""
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
+    """One line of text: control characters turned into spaces (XML forbids them), bidirectional
+    controls removed, whitespace collapsed."""
+    if _UNWANTED.search(text):
+        text = _BIDI.sub("", CONTROL.sub(" ", text))
     return " ".join(text.split())
 
 

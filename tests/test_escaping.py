@@ -113,3 +113,26 @@ def test_curator_markdown_that_only_its_markdown_twin_would_run_is_refused(tmp_p
 def test_json_api_keeps_text_exact(hostile_site: Path) -> None:
     papers = json.loads((hostile_site / "api/papers.json").read_text(encoding="utf-8"))
     assert sorted(p["title"] for p in papers) == sorted(c["title"] for c in CASES)
+
+
+def test_bidirectional_controls_and_line_separators_never_reach_a_page(tmp_path: Path) -> None:
+    """An override left open in a name reverses the names after it, and the site's name in <title>."""
+    paper = {
+        "title": "RTL \u202eoverride\u202c okapi",
+        "abstract": "A paper whose title and names hold bidirectional controls, written as prose.",
+        "authors": ["\u202eMallory Reversed", "Line\u2028Break Name", "\u2066Isolated\u2069 Name"],
+    }
+    digest = {"date": "2025-07-01", "title": "A day \u202ereversed", "papers": [paper]}
+    content = write_content(tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True)})
+    out = tmp_path / "public"
+    build_into(content, out)
+    controls = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u2028"]
+    for file in [*out.rglob("*.html"), *out.rglob("*.xml"), *out.rglob("*.json"), *out.rglob("*.opml")]:
+        text = file.read_text(encoding="utf-8")
+        assert not any(c in text for c in controls), file
+    tree = page(out, f"papers/{_slug_of(out, 'RTL override okapi')}/")
+    assert tree.xpath("//meta[@name='citation_author']/@content") == [
+        "Mallory Reversed",
+        "Line Break Name",
+        "Isolated Name",
+    ]

@@ -205,7 +205,7 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
         date=date,
         entries=tuple(_without_repeats(entries, problems)),
         source=file.source,
-        title=values.get("title", ""),
+        title=clean_text(values.get("title", "")),
         note=values.get("note", ""),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from site_src.catalog.model import Metadata
 from site_src.inputs.schema import check_urls, key, keys_of
+from site_src.markup import clean_text
 
 ARXIV_ID = re.compile(
     r"(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?", re.IGNORECASE
@@ -53,7 +54,7 @@ def metadata_of(values: Mapping[str, Any]) -> Metadata:
     return Metadata(
         arxiv=found["id"] if found else "",
         arxiv_version=(found["version"] or "") if found else "",
-        authors=keys.authors,
+        authors=tuple(name for name in map(clean_text, keys.authors) if name),
         published=keys.published,
         url=keys.url,
         code=keys.code,

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.yaml_lines import LineDict, LineList
-from site_src.markup import quoted
+from site_src.markup import CONTROL, quoted
 
 Kind = Literal["text", "int", "bool", "date", "day_or_year", "url", "list", "mappings"]
 """What a key takes: text, a whole number, true/false, a date, a date or a bare year (as ISO text), an
@@ -201,9 +201,27 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
         if spec.required and not value:  # an empty list is as good as no list
             problems.error(at, f'"{name}" is empty', spec.doc)
             continue
+        control = _control_in(value) if spec.kind in ("text", "list") else None
+        if control is not None:
+            problems.error(
+                at,
+                f'"{name}" holds control character U+{ord(control):04X}',
+                "delete it: a quoted escape such as \\x01 or \\e writes one, and no page can show it",
+            )
+            continue
         message = check_value(spec, value)
         if message:
             problems.error(at, f'"{name}": {message}', spec.doc)
             continue
         values[name] = value
     return values
+
+
+def _control_in(value: str | tuple[str, ...]) -> str | None:
+    """The first control character (but tab and line feed) in a text or a list of texts: one written
+    in the file is refused as YAML is read, but a quoted escape gets past that."""
+    for text in (value,) if isinstance(value, str) else value:
+        found = CONTROL.search(text)
+        if found:
+            return found.group()
+    return None
