@@ -14,6 +14,7 @@ import bibtexparser
 import extruct
 import feedparser
 import pytest
+import yaml
 from bibtexparser.middlewares import SeparateCoAuthors
 from pylatexenc.latex2text import LatexNodes2Text
 
@@ -302,3 +303,40 @@ def test_citation_keys_remade_after_a_few_changes_are_those_made_from_nothing(mo
             expected = citations._made_keys(list(papers)).keys
             assert dict(citation_keys(papers)) == expected
     assert sum(made is not None for made in remade) > 300, "the keys were remade in part, not made again"
+
+
+def test_names_with_commas_are_names_bibtex_splits_and_keys_stay_short(tmp_path: Path) -> None:
+    """ "Last, First" is one name; more commas (an organisation) are kept whole, which BibTeX would
+    otherwise refuse ("Too many commas in name"); a very long title word does not make a long key."""
+    from bibtexparser.middlewares import SplitNameParts
+
+    long_word = "Supercalifragilistic" * 10
+    papers = [
+        {
+            "title": "Pointer Networks",
+            "abstract": "A paper about pointers, written as a sentence.",
+            "authors": ["Google DeepMind, London, UK, Team", "Doe, Jane", "Ada Lovelace"],
+            "published": "2015-06-09",
+        },
+        {
+            "title": f"The {long_word} Model",
+            "abstract": "A paper with a long word in its title, as prose.",
+            "authors": ["Vinyals, Oriol"],
+            "published": "2016-01-01",
+        },
+    ]
+    content = write_content(
+        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": papers})}
+    )
+    build_into(content, tmp_path / "out")
+    text = (tmp_path / "out/digests/2025-07-01/index.bib").read_text(encoding="utf-8")
+    library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    assert library.failed_blocks == []
+    [first, second] = library.entries
+    assert [(n.last, n.first) for n in first["author"]] == [
+        (["{Google DeepMind, London, UK, Team}"], []),
+        (["Doe"], ["Jane"]),
+        (["Lovelace"], ["Ada"]),
+    ]
+    assert first.key == "deepmind2015pointer"
+    assert second.key == "vinyals2016" + "supercalifragilistic"[:20] and len(second.key) <= 44

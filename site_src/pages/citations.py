@@ -108,9 +108,11 @@ def tex(text: str) -> str:
 
 
 def _name(name: str) -> str:
-    """An author: "First Last" as BibTeX reads it; a name holding the word "and" kept whole."""
+    """An author: "First Last" (or "Last, First") as BibTeX reads it; a name holding the word "and",
+    or more than one comma (BibTeX reads "von Last, Jr, First" and refuses more), kept whole."""
     written = tex(name)
-    return f"{{{written}}}" if re.search(r"(?i)(?:^|\s)and(?:\s|$)", written) else written
+    whole = written.count(",") > 1 or re.search(r"(?i)(?:^|\s)and(?:\s|$)", written)
+    return f"{{{written}}}" if whole else written
 
 
 @functools.lru_cache(maxsize=65536)
@@ -120,6 +122,8 @@ def _ascii_word(text: str) -> str:
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+KEY_WORD_MAX = 20
+"""Letters kept of the surname and of the title word in a key (a 400-letter word made a 400-letter key)."""
 _SMALL_WORDS = frozenset(
     {"the", "and", "for", "with", "from", "into", "towards", "toward", "via", "are", "how", "what"}
 )
@@ -129,10 +133,10 @@ _SMALL_WORDS = frozenset(
 def _base_key(title: str, first_author: str, published: str, slug: str) -> str:
     """Surname, year and first title word, as arXiv's and Google Scholar's keys are: smith2022closer
     (remembered: the preview makes every key at every save, 0.3 s at 50k papers otherwise)."""
-    names = first_author.split()
-    surname = _ascii_word(names[-1]) if names else ""
+    names = first_author.split(",", 1)[0].split()  # "Last, First" names its surname first
+    surname = _ascii_word(names[-1])[:KEY_WORD_MAX] if names else ""
     words = (w for w in map(_ascii_word, _TITLE_WORD.findall(title)) if w and w not in _SMALL_WORDS)
-    key = f"{surname}{published[:4]}{next(words, '')}"
+    key = f"{surname}{published[:4]}{next(words, '')[:KEY_WORD_MAX]}"
     return key or f"paper{slug.replace('-', '')[:20]}"
 
 
