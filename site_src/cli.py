@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from site_src.build.builder import build
 from site_src.build.parallel import collector_paused
-from site_src.errors import BuildError
+from site_src.errors import BuildError, Problem, Source
+from site_src.inputs.reader import display_path
 from site_src.inputs.schema import check_url, iso_day
 from site_src.inputs.settings import ROOT, BuildOptions
 
@@ -50,7 +51,9 @@ def _seconds(value: str) -> float:
     except ValueError:
         seconds = 0.0
     if not 0 < seconds < 3600:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds, such as 20 or 2.5")
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of seconds above 0 and below 3600, such as 20 or 2.5"
+        )
     return seconds
 
 
@@ -109,7 +112,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--api", type=_base_url, metavar="URL", help="with --from-hf: the API (default: import_api in site.yaml)"
     )
     add_parser.add_argument(
-        "--timeout", type=_seconds, metavar="SECONDS", help="with --from-hf: how long to wait (default 20)"
+        "--timeout", type=_seconds, metavar="SECONDS", help="with --from-hf: how long to wait, under 3600 (default 20)"
     )
     topics_parser = commands.add_parser("topics", help="print each paper's topics, scores and the words behind them")
     topics_parser.add_argument("--topic", metavar="SLUG", help="only the papers that have this topic")
@@ -173,12 +176,17 @@ def _add(args: argparse.Namespace) -> Added:
     from site_src.add import hf_import, paste  # imported on use: a build does not need them
 
     content = Path(args.content)
+    if not content.is_dir():  # a mistyped --content would otherwise be made, holding one digest
+        where = Source(display_path(content))
+        raise BuildError(
+            [Problem(where, "content folder not found", "pass --content DIR or run from the project folder")]
+        )
     if args.from_hf:
         timeout = hf_import.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
         say = functools.partial(print, file=sys.stderr)
-        return hf_import.add_from_hf(args.from_hf, content, args.force, args.api, timeout, log=say)
+        return hf_import.add_from_hf(args.from_hf, content, args.force, args.api, timeout, log=say, strict=args.strict)
     if args.page.suffix.lower() == ".json":
-        return hf_import.add_answer_file(args.page, content, args.date, args.force)
+        return hf_import.add_answer_file(args.page, content, args.date, args.force, strict=args.strict)
     return paste.add_digest(args.page, content, args.date, args.force, strict=args.strict)
 
 

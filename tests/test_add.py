@@ -114,3 +114,13 @@ def test_warnings_of_an_add_are_in_line_order(site: Path) -> None:
     assert code == 0
     lines = [int(line.split(":")[1]) for line in err.splitlines()]
     assert lines == [1, 9, 11]
+
+
+def test_a_mistyped_content_folder_is_refused_not_made(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
+    assert main(["add", "pasted.txt", "--content", "contnet"]) == 1
+    assert capsys.readouterr().err == (
+        "contnet: content folder not found (pass --content DIR or run from the project folder)\n"
+        "Not added: 1 error; nothing was written.\n"
+    )
+    assert not (site / "contnet").exists()

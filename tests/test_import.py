@@ -207,6 +207,12 @@ def test_a_paper_listed_twice_is_imported_once_with_a_warning(site: Path) -> Non
         "Added content/digests/2025-06-27.yaml: 2 papers, dated 2025-06-27\n",
         "2025-06-27.json: [2].paper: warning: the same paper as [0].paper (only the first listing is imported)\n",
     )
+    assert run_add("2025-06-27.json", "--force", "--strict") == (  # as --help says: warnings are errors
+        1,
+        "",
+        "2025-06-27.json: [2].paper: the same paper as [0].paper (only the first listing is imported)\n"
+        "Not added: 1 error; nothing was written.\n",
+    )
 
 
 def test_two_papers_that_share_a_title_but_not_an_arxiv_id_are_both_imported(site: Path) -> None:

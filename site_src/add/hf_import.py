@@ -44,8 +44,11 @@ def _day(file: TextFile, date: datetime.date | None, problems: Problems) -> date
     return date or (named.date if named else None)
 
 
-def add_answer_file(path: Path, content_dir: Path, date: datetime.date | None = None, force: bool = False) -> Added:
-    """Import a saved answer of the daily-papers API; raises BuildError on any problem."""
+def add_answer_file(
+    path: Path, content_dir: Path, date: datetime.date | None = None, force: bool = False, strict: bool = False
+) -> Added:
+    """Import a saved answer of the daily-papers API; raises BuildError on any error (and, when
+    `strict`, on any warning)."""
     problems = Problems()
     file = reader.read_text(path, problems)
     problems.raise_if_errors()
@@ -53,7 +56,7 @@ def add_answer_file(path: Path, content_dir: Path, date: datetime.date | None = 
     day = _day(file, date, problems)
     problems.raise_if_errors()
     assert day is not None
-    return _import(file, day, content_dir, force, problems)
+    return _import(file, day, content_dir, force, problems, strict)
 
 
 def add_from_hf(
@@ -63,6 +66,7 @@ def add_from_hf(
     api: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     log: Callable[[str], None] = lambda _: None,
+    strict: bool = False,
 ) -> Added:
     """Fetch the day's list from the API (`api`, else `import_api` in site.yaml) and import it."""
     problems = Problems()
@@ -74,14 +78,16 @@ def add_from_hf(
     text = reader.decode(fetch(url, timeout), source, problems)
     problems.raise_if_errors()
     assert text is not None
-    return _import(TextFile(source, text), day, content_dir, force, problems)
+    return _import(TextFile(source, text), day, content_dir, force, problems, strict)
 
 
-def _import(file: TextFile, day: datetime.date, content_dir: Path, force: bool, problems: Problems) -> Added:
+def _import(
+    file: TextFile, day: datetime.date, content_dir: Path, force: bool, problems: Problems, strict: bool
+) -> Added:
     """An answer's text into the day's YAML digest, checked and saved."""
     answer = daily_papers.load_answer(file, problems)
     entries = daily_papers.entries(answer, file.source, problems) if answer is not None else []
-    problems.raise_if_errors()
+    problems.raise_if_errors(strict)
     text = digest_yaml(day, entries, COMMENT)
     _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)
     return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems)
