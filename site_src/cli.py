@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from site_src.build.builder import build
 from site_src.build.parallel import collector_paused
@@ -57,6 +58,12 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and int(value) <= 65535):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: a whole number from 0 to 65535")
+    return int(value)
+
+
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", default=str(ROOT / "content"), metavar="DIR", help="the curator's inputs")
     parser.add_argument("--out", default=str(ROOT / "public"), metavar="DIR", help="where the site is written")
@@ -85,7 +92,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve_parser = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on every change")
     _add_build_options(serve_parser)
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve_parser.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on (default 8000; 0: any free one)"
+    )
     serve_parser.add_argument("--open", action="store_true", help="open the site in the browser")
     add_parser = commands.add_parser(
         "add", help="add a digest: a pasted trending-papers page, or a day of Hugging Face daily papers"
@@ -199,6 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     if args.command == "add":
         _check_add_usage(parser, args)
+    if args.command == "serve" and args.base_url and urlsplit(args.base_url).path.strip("/"):
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices["serve"].error(
+            "--base-url with a folder: the preview serves the site at /, where links to "
+            f"{urlsplit(args.base_url).path} would all miss; build with it, or preview without it"
+        )
     try:
         if args.command == "add":
             from site_src.add.saving import describe  # imported on use: a build does not need it

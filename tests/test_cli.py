@@ -65,6 +65,31 @@ def test_bad_usage_exits_2(base_url: str, problem: str) -> None:
     assert result.stderr.splitlines()[-1].endswith(f"argument --base-url: {problem}")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        (["--port", "99999"], "argument --port: '99999' is not a port: a whole number from 0 to 65535"),
+        (["--port", "-1"], "argument --port: '-1' is not a port: a whole number from 0 to 65535"),
+        (
+            ["--base-url", "https://example.org/digest/"],
+            "--base-url with a folder: the preview serves the site at /, where links to /digest/ would all miss; "
+            "build with it, or preview without it",
+        ),
+    ],
+)
+def test_serve_refuses_what_it_cannot_serve_as_usage(arguments: list[str], problem: str, tmp_path: Path) -> None:
+    result = _run("serve", "--out", str(tmp_path / "preview"), *arguments)
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (2, f"build.py serve: error: {problem}")
+    assert "Traceback" not in result.stderr and not (tmp_path / "preview").exists()
+
+
+def test_serve_on_an_address_it_cannot_listen_on_says_so(tmp_path: Path) -> None:
+    result = _run("serve", "--out", str(tmp_path / "preview"), "--host", "999.1.1.1", "--port", "8765")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith("999.1.1.1:8765: cannot listen there: ")
+    assert "Unexpected error" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_long_builds_report_progress_by_stage_and_page(tmp_path: Path) -> None:
     from site_src.build.builder import build
     from site_src.inputs.settings import BuildOptions

@@ -445,11 +445,14 @@ class Preview:
         try:
             self.server = PreviewHTTPServer((host, port), options.out_dir, self.channel, assets)
         except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
+            where = Source(f"{host}:{port}")
+            if exc.errno != errno.EADDRINUSE:  # a host that is no address of this machine, a privileged port
+                reason = exc.strerror or str(exc)
+                hint = "pass --host 127.0.0.1, or another address of this machine, and a --port above 1023"
+                raise BuildError([Problem(where, f"cannot listen there: {reason}", hint)]) from None
             free = free_port_after(host, port)
             hint = f"try --port {free}" if free else "choose another port with --port"
-            raise BuildError([Problem(Source(f"{host}:{port}"), "the port is in use", hint)]) from None
+            raise BuildError([Problem(where, "the port is in use", hint)]) from None
         self.url = f"http://{host}:{self.server.server_address[1]}/"
         if not options.base_url:
             self.options = replace(options, base_url=self.url)
