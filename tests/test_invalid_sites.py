@@ -50,3 +50,24 @@ def test_a_folder_that_cannot_be_read_is_a_located_error(tmp_path: Path, monkeyp
         "content/notes: cannot be read: Permission denied (check the folder's permissions)",
         "Build failed: 1 error; nothing was written.",
     ]
+
+
+def test_notes_and_pages_saved_under_another_extension_are_named_not_dropped(tmp_path: Path) -> None:
+    """A note saved as .txt or .markdown was ignored without a word: the paper showed no note."""
+    from .helpers import ABSTRACT, build_into, text_digest, write_content
+
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-26.txt": text_digest("Jun 26", [("Pointer Networks", ABSTRACT)]),
+            "notes/pointer-networks.markdown": "Read this one.\n",
+            "notes/pointer-networks.txt": "Read this one.\n",
+            "pages/contact.txt": "---\ntitle: Contact\n---\nWrite to us.\n",
+        },
+    )
+    report = build_into(content, tmp_path / "public")
+    assert [(w.source.path.rsplit("/content/", 1)[1], w.message, w.hint) for w in report.warnings] == [
+        ("notes/pointer-networks.markdown", "ignored: not a note", "notes end in .md"),
+        ("notes/pointer-networks.txt", "ignored: not a note", "notes end in .md"),
+        ("pages/contact.txt", "ignored: not a page", "pages end in .md"),
+    ]

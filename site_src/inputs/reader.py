@@ -141,8 +141,18 @@ def _entries(folder: Path, problems: Problems) -> list[Path]:
     return sorted(folder / name for name in names if not name.startswith((".", "~", "#")) and not name.endswith("~"))
 
 
-def _with_suffix(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
-    return [p for p in paths if p.suffix.lower() in suffixes]
+def _inputs_in(folder: Path, suffixes: tuple[str, ...], kind: str, problems: Problems) -> list[Path]:
+    """The files of `folder` that end in one of `suffixes`; every other entry is warned about (a note
+    saved as .txt or .markdown would otherwise vanish without a word)."""
+    entries = _entries(folder, problems)
+    inputs = [p for p in entries if p.suffix.lower() in suffixes]
+    for other in sorted(set(entries) - set(inputs)):
+        problems.warn(Source(display_path(other)), f"ignored: not a {kind}", f"{kind}s end in {_either(suffixes)}")
+    return inputs
+
+
+def _either(suffixes: tuple[str, ...]) -> str:
+    return suffixes[0] if len(suffixes) == 1 else f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
 
 
 def _read_all(paths: list[Path], problems: Problems) -> tuple[TextFile, ...]:
@@ -197,19 +207,12 @@ def load(content_dir: Path, problems: Problems) -> Inputs:
         problems.error(where, "content folder not found", "pass --content DIR or run from the project folder")
         return Inputs(None, None, (), (), ())
     digest_dir = content_dir / "digests"
-    in_digests = _entries(digest_dir, problems)
-    digest_paths = _with_suffix(in_digests, DIGEST_SUFFIXES)
+    digest_paths = _inputs_in(digest_dir, DIGEST_SUFFIXES, "digest", problems)
     if not digest_paths:
         problems.error(
             Source(display_path(digest_dir)),
             "no digests found",
             "add a digest such as 2025-06-26.txt (copied from a trending-papers page) or 2025-06-26.yaml",
-        )
-    for other in sorted(set(in_digests) - set(digest_paths)):
-        problems.warn(
-            Source(display_path(other)),
-            "ignored: not a digest",
-            "digests end in .txt, .yaml or .yml",
         )
     settings_path = content_dir / "site.yaml"
     topics_path = content_dir / "topics.yaml"
@@ -223,6 +226,6 @@ def load(content_dir: Path, problems: Problems) -> Inputs:
         settings=read_optional(settings_path, problems),
         topics=read_optional(topics_path, problems),
         digests=_read_all(digest_paths, problems),
-        notes=_read_all(_with_suffix(_entries(content_dir / "notes", problems), (".md",)), problems),
-        pages=_read_all(_with_suffix(_entries(content_dir / "pages", problems), (".md",)), problems),
+        notes=_read_all(_inputs_in(content_dir / "notes", (".md",), "note", problems), problems),
+        pages=_read_all(_inputs_in(content_dir / "pages", (".md",), "page", problems), problems),
     )
