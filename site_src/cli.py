@@ -166,8 +166,9 @@ def _print_problems(error: BuildError, command: str) -> None:
     warnings = len(error.problems) - errors
     noun = "error" if errors == 1 else "errors"
     extra = f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-    what = {"add": "Not added", "serve": "Not serving", "topics": "No topics table"}.get(command, "Build failed")
-    print(f"{what}: {errors} {noun}{extra}; nothing was written.", file=sys.stderr)
+    what = {"add": "Not added", "serve": "Not serving", "topics": "No topics table", "check": "Check failed"}
+    ending = "." if command in ("check", "topics") else "; nothing was written."  # they never write
+    print(f"{what.get(command, 'Build failed')}: {errors} {noun}{extra}{ending}", file=sys.stderr)
 
 
 def _check_add_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -194,6 +195,9 @@ def _add(args: argparse.Namespace) -> Added:
         timeout = hf_import.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
         say = functools.partial(print, file=sys.stderr)
         return hf_import.add_from_hf(args.from_hf, content, args.force, args.api, timeout, log=say, strict=args.strict)
+    if args.page.suffix.lower() in (".yaml", ".yml"):
+        hint = "save it in content/digests/ as it is: add reads pasted pages and daily-papers answers (.json)"
+        raise BuildError([Problem(Source(display_path(args.page)), "a YAML digest needs no add", hint)])
     if args.page.suffix.lower() == ".json":
         return hf_import.add_answer_file(args.page, content, args.date, args.force, strict=args.strict)
     return paste.add_digest(args.page, content, args.date, args.force, strict=args.strict)

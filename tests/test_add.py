@@ -124,3 +124,13 @@ def test_a_mistyped_content_folder_is_refused_not_made(site: Path, capsys: pytes
         "Not added: 1 error; nothing was written.\n"
     )
     assert not (site / "contnet").exists()
+
+
+def test_a_yaml_digest_given_to_add_is_told_where_it_goes(site: Path) -> None:
+    (site / "2025-07-01.yaml").write_text("date: 2025-07-01\npapers: []\n", encoding="utf-8")
+    assert run_add("2025-07-01.yaml") == (
+        1,
+        "",
+        "2025-07-01.yaml: a YAML digest needs no add (save it in content/digests/ as it is: add reads pasted "
+        "pages and daily-papers answers (.json))\nNot added: 1 error; nothing was written.\n",
+    )

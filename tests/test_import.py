@@ -264,7 +264,8 @@ def test_an_existing_digest_of_the_day_is_replaced_only_with_force(site: Path) -
 def test_a_pasted_day_in_another_format_is_never_replaced(site: Path) -> None:
     (site / "content" / "digests" / f"{DAY}.txt").write_text("pasted\n", encoding="utf-8")
     assert run_add(str(DATA / f"{DAY}.json"), "--force")[2].splitlines()[0] == (
-        f"content/digests/{DAY}.txt: a digest for this day exists already (remove it first)"
+        f"content/digests/{DAY}.txt: a digest for this day exists already "
+        "(remove it first: --force replaces only a .yaml digest)"
     )
 
 

@@ -52,6 +52,6 @@ def test_an_unknown_topic_is_an_error_that_suggests_the_closest(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == [
-        'content/topics.yaml: no topic has the slug "musik" (did you mean "music"?)',
-        "No topics table: 1 error; nothing was written.",
+        '--topic: no topic in content/topics.yaml has the slug "musik" (did you mean "music"?)',
+        "No topics table: 1 error.",
     ]

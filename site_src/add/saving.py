@@ -42,7 +42,11 @@ def free_target(content_dir: Path, date: datetime.date, suffix: str, force: bool
     target = content_dir / "digests" / f"{date.isoformat()}{suffix}"
     existing = [target.with_suffix(s) for s in DIGEST_SUFFIXES if target.with_suffix(s).exists()]
     if existing and not (force and existing == [target]):
-        hint = "pass --force to replace it" if existing == [target] else "remove it first"
+        hint = (
+            "pass --force to replace it"
+            if existing == [target]
+            else f"remove it first: --force replaces only a {target.suffix} digest"
+        )
         raise BuildError([Problem(Source(display_path(existing[0])), "a digest for this day exists already", hint)])
     return target
 

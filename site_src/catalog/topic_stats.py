@@ -64,8 +64,9 @@ def _check_topic(catalog: Catalog, slug: str) -> None:
     """A topic asked for by slug must be one of the taxonomy's: else an error with the closest."""
     slugs = [t.slug for t in catalog.topics]
     if slug not in slugs:
-        where = Source(catalog.topics[0].source.path) if catalog.topics else Source("topics.yaml")
-        raise BuildError([Problem(where, f'no topic has the slug "{slug}"', did_you_mean(slug, slugs))])
+        taxonomy = catalog.topics[0].source.path if catalog.topics else "topics.yaml"
+        message = f'no topic in {taxonomy} has the slug "{slug}"'
+        raise BuildError([Problem(Source("--topic"), message, did_you_mean(slug, slugs))])
 
 
 def topic_table(catalog: Catalog, only_topic: str | None = None) -> str:

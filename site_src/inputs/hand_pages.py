@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from site_src.errors import Problems
 from site_src.inputs.curator_markdown import check_markdown
@@ -31,6 +31,13 @@ class HandWritten:
 def parse_page(file: TextFile, problems: Problems) -> HandWritten | None:
     """A hand-written page; None (with the problems recorded) when it cannot be published."""
     document = split_front_matter(file.text, file.source, problems)
+    if document.readable and not document.meta and document.body_line == 1:  # no front matter at all
+        problems.error(
+            file.source.at(1),
+            "the page has no front matter",
+            'start it with three lines: "---", "title: …" (the page\'s title) and "---"',
+        )
+        document = replace(document, readable=False)
     values = read_keys(document.meta, HandWritten, file.source, "the page", problems) if document.readable else {}
     slug = file.stem
     if not SLUG_PATTERN.fullmatch(slug) or slug in RESERVED_PAGE_SLUGS:
