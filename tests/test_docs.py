@@ -25,6 +25,7 @@ import pytest
 from site_src.cli import make_parser
 from site_src.errors import Problems, Source
 from site_src.inputs.digest import parse_digest
+from site_src.inputs.hand_pages import parse_page
 from site_src.inputs.notes import parse_note
 from site_src.inputs.reader import TextFile, read_text
 from site_src.inputs.settings import ROOT
@@ -266,6 +267,8 @@ def check_example(path: str, text: str) -> list[str]:
         parsed = parse_digest(file, None, _shipped_topic_slugs(), problems)
     elif re.fullmatch(r"content/notes/[^/]+\.md", path):
         parsed = parse_note(file, _shipped_topic_slugs(), problems)
+    elif re.fullmatch(r"content/pages/[^/]+\.md", path):
+        parsed = parse_page(file, problems)
     elif path == "content/topics.yaml":
         parsed = parse_taxonomy(file, problems) or None
     else:
