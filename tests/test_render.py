@@ -27,7 +27,7 @@ def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
     html, markdown = Renderer(SITE, SiteUrls("https://x.org/"), tmp_path).render(PAGE)
     assert (html.path, markdown.path) == ("papers/x/index.html", "papers/x/index.md")
     assert html.data == b"<h1>&lt;b&gt;X&lt;/b&gt;</h1><p><em>hi</em></p>\n"
-    assert markdown.data.startswith(b'---\nkind: "search"\ntitle: "<b>X</b>"\nurl: "/papers/x/"\n---\n*hi*')
+    assert markdown.data.startswith(b'---\nkind: "search"\ntitle: "\\u003cb>X\\u003c/b>"\nurl: "/papers/x/"\n---\n*hi*')
 
 
 @pytest.mark.parametrize(
