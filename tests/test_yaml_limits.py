@@ -11,7 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from site_src.errors import Problems, Source
 from site_src.inputs.settings import ROOT
+from site_src.inputs.yaml_lines import LineDict, load
 
 from .golden import files_of
 from .helpers import ABSTRACT, build_into, text_digest, write_content
@@ -102,3 +106,15 @@ def test_a_number_too_long_to_read_is_a_located_error(tmp_path: Path) -> None:
         'content/site.yaml:2: "year" must be a whole number',
         "Check failed: 2 errors.",
     ]
+
+
+@pytest.mark.parametrize(
+    "value", ["!!bool maybe", "!!timestamp 2025-13-45", "!!int ''", "!!float x", "!!map [a]", "!!seq {a: 1}"]
+)
+def test_an_explicit_yaml_tag_is_a_located_error(value: str) -> None:
+    """PyYAML's constructors raise KeyError, TypeError and the like on a tagged value they cannot
+    read: the build reported "Unexpected error", with no line and none of the other problems."""
+    problems = Problems()
+    assert load(LineDict, f"title: Digest\nyear: {value}\n", Source("content/site.yaml", 1), problems, "x", "") is None
+    tag = value.split()[0]
+    assert [str(p).split(" (")[0] for p in problems] == [f"content/site.yaml:2: YAML tag {tag}"]

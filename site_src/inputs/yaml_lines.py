@@ -171,6 +171,13 @@ def _check_bounds(text: str) -> None:
                 f"YAML expands to more than {MAX_VALUES} values",
                 "an alias such as *name repeats a whole part each time it is used; write the values out",
             )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!", _TEXT_TAG):
+            raise _Refused(
+                _line_of(event),
+                f"YAML tag {tag.replace('tag:yaml.org,2002:', '!!')}",
+                "write the value without it: text, numbers, dates, lists and mappings are read as they are",
+            )
 
 
 def _check_characters(text: str) -> None:
