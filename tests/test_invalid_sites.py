@@ -71,3 +71,25 @@ def test_notes_and_pages_saved_under_another_extension_are_named_not_dropped(tmp
         ("notes/pointer-networks.txt", "ignored: not a note", "notes end in .md"),
         ("pages/contact.txt", "ignored: not a page", "pages end in .md"),
     ]
+
+
+def test_a_file_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None:
+    """Such a name reached the input keys, whose hash failed: 'Unexpected error', no line."""
+    from site_src.errors import BuildError
+
+    from .helpers import ABSTRACT, build_into, text_digest, write_content
+
+    content = write_content(
+        tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Pointer Networks", ABSTRACT)])}
+    )
+    (content / "notes").mkdir(exist_ok=True)
+    for folder, name in [("notes", b"caf\xe9.md"), ("digests", b"2025-07-02-\xff.yaml")]:
+        with open(os.path.join(os.fsencode(content / folder), name), "wb") as file:
+            file.write(b"A note.\n")
+    with pytest.raises(BuildError) as refused:
+        build_into(content, tmp_path / "public")
+    assert [(p.source.path.rsplit("/content/", 1)[1], p.message) for p in refused.value.problems] == [
+        ("digests/2025-07-02-\\xff.yaml", "the file name is not printable UTF-8 text"),
+        ("notes/caf\\xe9.md", "the file name is not printable UTF-8 text"),
+    ]
+    assert not (tmp_path / "public").exists()

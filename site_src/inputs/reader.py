@@ -138,7 +138,25 @@ def _entries(folder: Path, problems: Problems) -> list[Path]:
         where = Source(display_path(folder))
         problems.error(where, f"cannot be read: {exc.strerror}", "check the folder's permissions")
         return []
-    return sorted(folder / name for name in names if not name.startswith((".", "~", "#")) and not name.endswith("~"))
+    kept = [name for name in names if not name.startswith((".", "~", "#")) and not name.endswith("~")]
+    for name in kept:
+        if not name.isprintable() or _undecodable(name):
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown = shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+            where = Source(display_path(folder) + "/" + shown)
+            problems.error(
+                where, "the file name is not printable UTF-8 text", "rename it with letters, digits and hyphens"
+            )
+    return sorted(folder / name for name in kept if name.isprintable() and not _undecodable(name))
+
+
+def _undecodable(name: str) -> bool:
+    """Whether a file name holds bytes that are not UTF-8 (listed as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _inputs_in(folder: Path, suffixes: tuple[str, ...], kind: str, problems: Problems) -> list[Path]:
