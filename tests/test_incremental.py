@@ -15,6 +15,7 @@ import pytest
 
 from site_src.build import output, parallel, pipeline
 from site_src.build.builder import BuildReport, build
+from site_src.build.cache import BuildCache
 from site_src.catalog import epoch, related
 from site_src.catalog.model import Paper
 from site_src.errors import BuildError
@@ -457,3 +458,30 @@ def test_the_random_series_deal_every_kind_of_edit(workspace: tuple[Path, Path])
         series = random_edits.EditSeries(model, templates, seed)
         dealt += [series.next().description.split(":")[0] for _ in range(RANDOM_EDITS)]
     assert sorted({maker.__name__ for maker in random_edits.EDIT_MAKERS} - set(dealt)) == []
+
+
+def test_the_inputs_hash_reads_only_what_the_reader_reads_of_the_content(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link to a large folder (a hidden one, or one where a digest should be) made every build read
+    all of it (38 s for /usr), and one to /proc crashed it; a change the reader sees still counts."""
+    from site_src.build import unchanged
+
+    content, templates = workspace
+    big = tmp_path / "big"
+    (big / "deep/deeper").mkdir(parents=True)
+    (big / "deep/deeper/data.bin").write_bytes(b"\0" * 1000)
+    (content / ".snapshot").symlink_to(big)
+    (content / "digests/2025-12-31.txt").symlink_to(big)  # a folder where a digest should be: an error
+    (content / ".proc").symlink_to("/proc")
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: (read.append(path), real(path))[1])
+    options = BuildOptions(content_dir=content, out_dir=tmp_path / "public", templates_dir=templates)
+    first = unchanged.hash_inputs(options, BuildCache.empty())
+    assert not [path for path in read if "data.bin" in path.name or ".proc" in str(path)]
+    assert any(path.name.endswith(".txt") for path in read)
+    (big / "deep/deeper/data.bin").write_bytes(b"\1" * 1000)
+    assert unchanged.hash_inputs(options, BuildCache.empty()).key == first.key
+    (content / "notes/late.md").write_text("A note.\n", encoding="utf-8")
+    assert unchanged.hash_inputs(options, BuildCache.empty()).key != first.key

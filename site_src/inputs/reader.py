@@ -125,6 +125,11 @@ def read_optional(path: Path, problems: Problems) -> TextFile | None:
     return read_text(path, problems) if os.path.lexists(path) else None
 
 
+def is_left_alone(name: str) -> bool:
+    """Hidden files and editors' backups, never read as inputs."""
+    return name.startswith((".", "~", "#")) or name.endswith("~")
+
+
 def _entries(folder: Path, problems: Problems) -> list[Path]:
     """Everything in `folder`, sorted, but hidden and backup files; none when it is absent.
 
@@ -138,7 +143,7 @@ def _entries(folder: Path, problems: Problems) -> list[Path]:
         where = Source(display_path(folder))
         problems.error(where, f"cannot be read: {exc.strerror}", "check the folder's permissions")
         return []
-    kept = [name for name in names if not name.startswith((".", "~", "#")) and not name.endswith("~")]
+    kept = [name for name in names if not is_left_alone(name)]
     for name in kept:
         if not name.isprintable() or _undecodable(name):
             shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
