@@ -82,7 +82,7 @@ def resolve_date(
             )
         return named
     month, day, year = line_date
-    year = year or (named.year if named else fallback_year)
+    year = year if year is not None else (named.year if named else fallback_year)
     at = file.source.at(line)
     if year is None:
         problems.error(
