@@ -17,8 +17,9 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters, but tab and line feed (XML forbids most, HTML all of them)."""
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+"""Control characters but tab and line feed, and the noncharacters of the first plane (XML forbids
+most of them, HTML all)."""
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 """Bidirectional embeddings, overrides and isolates: one left open in a title or a name reverses the
 text after it too, up to the end of the line (a co-author's name, the site's name in <title>)."""
@@ -231,11 +232,15 @@ _SAFE_ADDRESS = re.compile(r"(?:https?://|mailto:|[/#?.]|[^:/?#]*(?:[/?#]|$))", 
 def markdown_problems(source: str) -> list[tuple[int, str, str]]:
     """What in the curator's Markdown the site's pages leave out or would show broken, but another
     Markdown reader of its published twin (index.md) would run: raw HTML, links to other schemes
-    than the web's and mail, and images from other sites (the site's security policy blocks them).
+    than the web's and mail, and images from other sites (the site's security policy blocks them);
+    and control characters, which no page can hold.
     Each as (line in `source`, counted from 0; what; how to fix it)."""
-    if "<" not in source and ":" not in source:  # most notes: nothing to find
-        return []
-    found = []
+    found = [
+        (source.count("\n", 0, control.start()), f"character U+{ord(control.group()):04X}", "delete it")
+        for control in CONTROL.finditer(source)
+    ]
+    if "<" not in source and ":" not in source:  # most notes: nothing more to find
+        return found
     for token in _CHECKER.parse(source):
         line = token.map[0] if token.map else 0
         for item in [token, *(token.children or [])]:

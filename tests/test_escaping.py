@@ -11,7 +11,7 @@ import yaml
 from site_src.errors import BuildError
 from site_src.markup import clean_text
 
-from .helpers import build_into, html, load_cases, page, text_of, write_content
+from .helpers import ABSTRACT, build_into, html, load_cases, page, text_of, write_content
 
 CASES = load_cases("escaping.yaml")
 SAFE_SCHEMES = ("http://", "https://", "/", "#", "mailto:")
@@ -135,4 +135,27 @@ def test_bidirectional_controls_and_line_separators_never_reach_a_page(tmp_path:
         "Mallory Reversed",
         "Line Break Name",
         "Isolated Name",
+    ]
+
+
+def test_control_characters_and_noncharacters_never_reach_a_page(tmp_path: Path) -> None:
+    """Raw in a pasted page they are dropped; in the curator's Markdown, or written as a YAML escape,
+    they are errors at their line (they reached the HTML raw, which no HTML may hold)."""
+    pasted = f"Jul 2\n\nPointer\ufffe Networks\n\nA paper about pointers\uffff. {ABSTRACT}\n"
+    content = write_content(tmp_path, {"digests/2025-07-02.txt": pasted})
+    out = tmp_path / "public"
+    build_into(content, out)
+    assert not [f for f in out.rglob("*.*") if any(c in f.read_text("utf-8") for c in "\ufffe\uffff")]
+    write_content(
+        tmp_path,
+        {
+            "notes/pointer-networks.md": "---\ntopics: [code]\n---\nA note \x01 with a control.\n",
+            "digests/2025-07-03.yaml": 'papers:\n  - title: "Ffff \\uFFFE"\n    abstract: A paper, as prose.\n',
+        },
+    )
+    with pytest.raises(BuildError) as refused:
+        build_into(content, out)
+    assert [(p.source.path.rsplit("/content/", 1)[1], p.source.line, p.message) for p in refused.value.problems] == [
+        ("digests/2025-07-03.yaml", 2, '"title" holds noncharacter U+FFFE'),
+        ("notes/pointer-networks.md", 4, "character U+0001"),
     ]

@@ -205,7 +205,7 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
         if control is not None:
             problems.error(
                 at,
-                f'"{name}" holds control character U+{ord(control):04X}',
+                f'"{name}" holds {"control character" if ord(control) < 0xA0 else "noncharacter"} U+{ord(control):04X}',
                 "delete it: a quoted escape such as \\x01 or \\e writes one, and no page can show it",
             )
             continue
