@@ -118,3 +118,17 @@ def test_an_explicit_yaml_tag_is_a_located_error(value: str) -> None:
     assert load(LineDict, f"title: Digest\nyear: {value}\n", Source("content/site.yaml", 1), problems, "x", "") is None
     tag = value.split()[0]
     assert [str(p).split(" (")[0] for p in problems] == [f"content/site.yaml:2: YAML tag {tag}"]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_lines_are_the_files_whatever_breaks_only_yaml_counts(separator: str) -> None:
+    """YAML reads NEL, U+2028 and U+2029 as line breaks, editors do not: every line after one was
+    named one too far, past the file's end too."""
+    text = f'title: "a{separator}b{separator}c"\ntitel: x\nlist:\n  - one\n  - [unclosed\n'
+    problems = Problems()
+    assert load(LineDict, text, Source("content/site.yaml", 1), problems, "x", "") is None
+    assert [p.source.line for p in problems] == [5]
+    problems = Problems()
+    value = load(LineDict, text.replace("[unclosed", "two"), Source("content/site.yaml", 1), problems, "x", "")
+    assert value is not None and problems.items == []
+    assert (value.line_of("titel"), value.line_of("list"), value["list"].item_lines) == (2, 3, [4, 5])

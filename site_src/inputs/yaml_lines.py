@@ -10,7 +10,7 @@ the result, and a control character would make the parser's message point at the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import yaml
@@ -211,12 +211,17 @@ def load(
     not of the `kind` expected, or is empty (comments only, or `{}` or `[]`) unless it `may_be_empty`.
     """
     offset = max(source.line - 1, 0)
+    real = _real_lines(text)
     try:
         _check_characters(text)
+    except _Refused as refused:  # counted in the file's own lines
+        problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
+        return None
+    try:
         _check_bounds(text)
         value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except _Refused as refused:
-        problems.error(source.at(refused.line + 1 + offset), refused.message, refused.hint)
+        problems.error(source.at(real(refused.line) + 1 + offset), refused.message, refused.hint)
         return None
     except yaml.MarkedYAMLError as exc:
         mark, message = exc.problem_mark or exc.context_mark, exc.problem or exc.context or "cannot be read"
@@ -224,7 +229,7 @@ def load(
             # found at the end of the file (a quote never closed): where that began says more
             mark, message = exc.context_mark, f"{message} {exc.context}" if exc.problem and exc.context else message
         last_line = text.rstrip().count("\n") + 1  # a mark may still be past it: the file's end, then
-        line = min(mark.line + 1 if mark else 1, last_line) + offset
+        line = min(real(mark.line) + 1 if mark else 1, last_line) + offset
         problems.error(source.at(line), f"invalid YAML: {message}", "check the indentation and quoting")
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
@@ -237,20 +242,43 @@ def load(
     if not value and not may_be_empty:
         problems.error(at, f"{what} is empty", hint)
         return None
-    if offset:
-        _shift_lines(value, offset)
+    if offset or real is not _same_line:
+        _map_lines(value, lambda line: real(line - 1) + 1 + offset)
     return value or kind(line=at.line)
 
 
-def _shift_lines(value: Any, offset: int) -> None:
-    """Move recorded lines by `offset`, for YAML embedded below the top of a file."""
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+"""Characters that YAML reads as line breaks, and editors and the build's own counting do not."""
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _same_line(line: int) -> int:
+    return line
+
+
+def _real_lines(text: str) -> Callable[[int], int]:
+    """The file's line (0-based) of each line the YAML parser counts (0-based): the same, unless the
+    text holds a break that only YAML counts (a NEL, U+2028 or U+2029, each of which moved every
+    later line's number in the messages, past the file's end too)."""
+    if not _YAML_ONLY_BREAKS.search(text):
+        return _same_line
+    real, lines = 0, [0]
+    for found in _BREAKS.finditer(text):
+        real += found.group() in ("\r\n", "\n", "\r")
+        lines.append(real)
+    return lambda line: lines[min(line, len(lines) - 1)]
+
+
+def _map_lines(value: Any, change: Callable[[int], int]) -> None:
+    """Move recorded lines through `change`: for YAML embedded below the top of a file, or lines
+    that the parser counted otherwise than the file has them."""
     if isinstance(value, LineDict):
-        value.line += offset
-        value.key_lines = {k: v + offset for k, v in value.key_lines.items()}
+        value.line = change(value.line)
+        value.key_lines = {k: change(v) for k, v in value.key_lines.items()}
         for item in value.values():
-            _shift_lines(item, offset)
+            _map_lines(item, change)
     elif isinstance(value, LineList):
-        value.line += offset
-        value.item_lines = [line + offset for line in value.item_lines]
+        value.line = change(value.line)
+        value.item_lines = [change(line) for line in value.item_lines]
         for item in value:
-            _shift_lines(item, offset)
+            _map_lines(item, change)
