@@ -225,36 +225,95 @@ def _mark_bare_links(tokens: Sequence[Token]) -> None:
 
 _CHECKER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _CHECKER.validateLink = lambda url: True  # type: ignore[method-assign] # every address is seen, to be checked here
-_SAFE_ADDRESS = re.compile(r"(?:https?://|mailto:|[/#?.]|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
-"""A web or mail address, or one on the site (a path, a fragment): no javascript:, data: or other scheme."""
+_UNSAFE_SCHEME = re.compile(r"(?:javascript|vbscript|file|data):", re.IGNORECASE)
+"""The schemes markdown-it's own link check drops (its pages never link to them)."""
+_REMOTE = re.compile(r"(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+"""An address with a scheme or a host: not a path of the site."""
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>")
+_ACTIVE_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "img",
+        "image",
+        "picture",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "option",
+        "link",
+        "meta",
+        "base",
+        "template",
+        "noscript",
+        "title",
+        "xmp",
+        "plaintext",
+        "marquee",
+        "portal",
+    ]
+)
+"""Elements that load, run or restyle something in the page that shows them; with any attribute
+(an event handler, a link), any element can. A bare unknown tag (`<eos>`, `Vec<T>`, common in ML
+notes) cannot, and an HTML comment neither."""
+
+
+def _active_html(html: str) -> str | None:
+    """The first tag in a piece of raw HTML that could load or run something, if any."""
+    for found in _TAG.finditer(html):
+        if found[2].lower() in _ACTIVE_TAGS or found[3].strip(" /"):
+            return found[0]
+    return None
 
 
 def markdown_problems(source: str) -> list[tuple[int, str, str]]:
     """What in the curator's Markdown the site's pages leave out or would show broken, but another
-    Markdown reader of its published twin (index.md) would run: raw HTML, links to other schemes
-    than the web's and mail, and images from other sites (the site's security policy blocks them);
-    and control characters, which no page can hold.
-    Each as (line in `source`, counted from 0; what; how to fix it)."""
+    Markdown reader of its published twin (index.md) would run: raw HTML that could load or run
+    something (an element such as <script>, or any tag with attributes), links to javascript:,
+    vbscript:, file: or data: addresses, and images from elsewhere (the site's security policy
+    blocks them); and control characters, which no page can hold. Each as (line in `source`,
+    counted from 0, as close as the parser tells; what; how to fix it)."""
     found = [
         (source.count("\n", 0, control.start()), f"character U+{ord(control.group()):04X}", "delete it")
         for control in CONTROL.finditer(source)
     ]
-    if "<" not in source and ":" not in source:  # most notes: nothing more to find
+    if not any(mark in source for mark in ("<", ":", "&", "![")):  # most notes: nothing more (&colon; is ":")
         return found
+    lines = source.split("\n")
     for token in _CHECKER.parse(source):
-        line = token.map[0] if token.map else 0
+        start, end = token.map if token.map else (0, 1)
+
+        def line_of(text: str, start: int = start, end: int = end) -> int:
+            """The first line of the block that holds `text` (else the block's first)."""
+            return next((n for n in range(start, end) if text.lower() in lines[n].lower()), start)
+
         for item in [token, *(token.children or [])]:
-            if item.type in ("html_block", "html_inline"):
-                tag = quoted(item.content.strip(), 30)
-                found.append((line, f"raw HTML {tag}", "write it in Markdown, or escape the < as \\<"))
+            if item.type in ("html_block", "html_inline") and (tag := _active_html(item.content)):
+                hint = "write it in Markdown, or escape the < as \\<"
+                found.append((line_of(tag), f"raw HTML {quoted(tag, 40)}", hint))
             address = item.attrGet("href") if item.type == "link_open" else item.attrGet("src")
-            if item.type in ("link_open", "image") and isinstance(address, str):
-                if not _SAFE_ADDRESS.match(address):
-                    found.append((line, f"a link to {quoted(address, 30)}", "link to an https:// address"))
-                elif item.type == "image" and address.lower().startswith(("http://", "https://")):
-                    found.append(
-                        (line, f"an image from another site, {quoted(address, 40)}", "link to it: [text](address)")
-                    )
+            if item.type not in ("link_open", "image") or not isinstance(address, str):
+                continue
+            at = line_of(address[:12])
+            if _UNSAFE_SCHEME.match(address) and item.type == "link_open":
+                found.append((at, f"a link to {quoted(address, 30)}", "link to an https:// address"))
+            elif item.type == "image" and _REMOTE.match(address):
+                hint = "the site's security policy shows only its own images: link to it, [text](address)"
+                found.append((at, f"an image from elsewhere, {quoted(address, 40)}", hint))
     return found
 
 

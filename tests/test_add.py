@@ -134,3 +134,17 @@ def test_a_yaml_digest_given_to_add_is_told_where_it_goes(site: Path) -> None:
         "2025-07-01.yaml: a YAML digest needs no add (save it in content/digests/ as it is: add reads pasted "
         "pages and daily-papers answers (.json))\nNot added: 1 error; nothing was written.\n",
     )
+
+
+def test_a_short_abstract_wrapped_over_lines_is_saved_as_pasted(site: Path) -> None:
+    """Joined onto one line, a short abstract that ends in a question mark reads as a title: its
+    lines are kept as pasted, so the saved digest reads back as the page did."""
+    question = (
+        "Can a discrete diffusion model complete the missing bars\nof folk tunes better than an autoregressive one?"
+    )
+    pasted = f"Jul 3\n\nFolk Tune Infilling with Discrete Diffusion\n\n{question}\n\nUpvote\n"
+    (site / "pasted.txt").write_text(pasted, encoding="utf-8")
+    assert run_add("pasted.txt")[:2] == (0, "Added content/digests/2025-07-03.txt: 1 paper, dated 2025-07-03\n")
+    saved = (site / "content/digests/2025-07-03.txt").read_text(encoding="utf-8")
+    assert saved == f"Jul 3, 2025\n\nFolk Tune Infilling with Discrete Diffusion\n\n{question}\n"
+    assert main(["check", "--strict", "--content", "content"]) == 0

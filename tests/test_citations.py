@@ -315,7 +315,7 @@ def test_names_with_commas_are_names_bibtex_splits_and_keys_stay_short(tmp_path:
         {
             "title": "Pointer Networks",
             "abstract": "A paper about pointers, written as a sentence.",
-            "authors": ["Google DeepMind, London, UK, Team", "Doe, Jane", "Ada Lovelace"],
+            "authors": ["Google DeepMind, London, UK, Team", "Doe, Jane", "King, Jr, Martin Luther", "Ada Lovelace"],
             "published": "2015-06-09",
         },
         {
@@ -336,6 +336,7 @@ def test_names_with_commas_are_names_bibtex_splits_and_keys_stay_short(tmp_path:
     assert [(n.last, n.first) for n in first["author"]] == [
         (["{Google DeepMind, London, UK, Team}"], []),
         (["Doe"], ["Jane"]),
+        (["King"], ["Martin", "Luther"]),
         (["Lovelace"], ["Ada"]),
     ]
     assert first.key == "deepmind2015pointer"

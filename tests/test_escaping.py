@@ -83,7 +83,9 @@ def test_curator_note_shows_escaped_html_as_text(hostile_site: Path) -> None:
 
 def test_curator_markdown_that_only_its_markdown_twin_would_run_is_refused(tmp_path: Path) -> None:
     """The pages would show raw HTML as text and drop the link, but index.md holds the Markdown as
-    written, and other Markdown readers render it: the build stops at each, by its line."""
+    written, and other Markdown readers render it: the build stops at each, by its line (a YAML
+    note's, at its key). What cannot run anywhere stays allowed: ML's bare <eos> tokens, comments,
+    entity-free text, links to any other scheme, images of the site."""
     paper = {"title": "Pointer Networks", "abstract": "A paper about pointers, written as a sentence of prose."}
     digest = {"date": "2025-07-01", "note": "A day.\n\n<script>alert(1)</script>", "papers": [paper]}
     content = write_content(
@@ -91,21 +93,22 @@ def test_curator_markdown_that_only_its_markdown_twin_would_run_is_refused(tmp_p
         {
             "digests/2025-07-01.yaml": yaml.safe_dump(digest),
             "notes/pointer-networks.md": (
-                "---\ntopics: [code]\n---\nFine.\n\n[click](javascript:alert(1))\n"
-                "![plot](https://example.org/plot.png) [d](data:text/html;base64,PHNjcmlwdD4=)\n"
+                "---\ntopics: [code]\n---\nFine: the <eos> token, Vec<T>, <!-- a comment -->.\n\n"
+                "[ok](doi:10.48550/arXiv.1506.03134) ![logo](/favicon.svg) [click](javascript&colon;alert(1))\n"
+                "![plot](https://example.org/plot.png)\n[d](data:text/html;base64,PHNjcmlwdD4=)\n"
             ),
-            "pages/about.md": "---\ntitle: About\n---\nHello <img src=x onerror=alert(1)>\n",
+            "pages/about.md": "---\ntitle: About\n---\nHello\n<b>there</b> <img src=x onerror=alert(1)>\n",
         },
     )
     out = tmp_path / "public"
     with pytest.raises(BuildError) as refused:
         build_into(content, out)
     assert [(p.source.path.rsplit("/content/", 1)[1], p.source.line, p.message) for p in refused.value.problems] == [
-        ("digests/2025-07-01.yaml", 4, 'raw HTML "<script>alert(1)</script>"'),
-        ("notes/pointer-networks.md", 6, 'a link to "data:text/html;base64,PHNjcmlw…"'),
-        ("notes/pointer-networks.md", 6, 'a link to "javascript:alert(1)"'),  # one paragraph, lines 6-7
-        ("notes/pointer-networks.md", 6, 'an image from another site, "https://example.org/plot.png"'),
-        ("pages/about.md", 4, 'raw HTML "<img src=x onerror=alert(1)>"'),
+        ("digests/2025-07-01.yaml", 2, '"note" holds raw HTML "<script>"'),
+        ("notes/pointer-networks.md", 6, 'a link to "javascript:alert(1)"'),
+        ("notes/pointer-networks.md", 7, 'an image from elsewhere, "https://example.org/plot.png"'),
+        ("notes/pointer-networks.md", 8, 'a link to "data:text/html;base64,PHNjcmlw…"'),
+        ("pages/about.md", 5, 'raw HTML "<img src=x onerror=alert(1)>"'),
     ]
     assert not out.exists()
 

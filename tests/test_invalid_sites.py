@@ -83,7 +83,14 @@ def test_a_file_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None
         tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Pointer Networks", ABSTRACT)])}
     )
     (content / "notes").mkdir(exist_ok=True)
-    for folder, name in [("notes", b"caf\xe9.md"), ("digests", b"2025-07-02-\xff.yaml")]:
+    (content / "pages").mkdir(exist_ok=True)
+    names = [
+        ("notes", b"caf\xe9.md"),
+        ("digests", b"2025-07-02-\xff.yaml"),
+        ("pages", b"Icon\r"),
+        ("pages", b"\xe9.txt"),
+    ]
+    for folder, name in names:
         with open(os.path.join(os.fsencode(content / folder), name), "wb") as file:
             file.write(b"A note.\n")
     with pytest.raises(BuildError) as refused:
@@ -91,5 +98,7 @@ def test_a_file_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None
     assert [(p.source.path.rsplit("/content/", 1)[1], p.message) for p in refused.value.problems] == [
         ("digests/2025-07-02-\\xff.yaml", "the file name is not printable UTF-8 text"),
         ("notes/caf\\xe9.md", "the file name is not printable UTF-8 text"),
+        ("pages/Icon\\r", "ignored: not a page"),  # not an input (macOS's folder icon): a warning
+        ("pages/\\xe9.txt", "ignored: not a page"),
     ]
     assert not (tmp_path / "public").exists()

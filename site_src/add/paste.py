@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import itertools
 from pathlib import Path
 
 from site_src.add.saving import Added, save_new_digest, site_settings
@@ -19,6 +20,7 @@ from site_src.catalog.model import DigestFile
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.digest import GivenDate, parse_text_digest
+from site_src.inputs.page_text import BOILERPLATE, blocks
 from site_src.inputs.reader import TextFile, display_path
 
 
@@ -41,17 +43,26 @@ def add_digest(
     digest = parse_text_digest(pasted, year, problems, given)
     problems.raise_if_errors(strict)
     assert digest is not None
-    text = digest_text(digest)
+    text = digest_text(digest, pasted.text)
     _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
     return save_new_digest(content_dir, digest.date, ".txt", text, len(digest.entries), force, problems)
 
 
-def digest_text(digest: DigestFile) -> str:
+def digest_text(digest: DigestFile, pasted: str) -> str:
     """A parsed page in the text format, without the page's own text: the date line (with the year,
-    which the file name repeats), then each paper's title and abstract, a blank line between each."""
+    which the file name repeats), then each paper's title and abstract, their lines as pasted (an
+    abstract's hard wraps are what tell a short one from a title), a blank line between each."""
     day = digest.date
-    date_line = f"{calendar.month_abbr[day.month]} {day.day}, {day.year}"
-    return "\n\n".join([date_line, *(f"{entry.title}\n\n{entry.abstract}" for entry in digest.entries)]) + "\n"
+    lines = pasted.split("\n")
+    found = [block for block in blocks(pasted) if not block.page_text and block.text.casefold() not in BOILERPLATE]
+    after = {block.line: following for block, following in itertools.pairwise(found)}
+    by_line = {block.line: block for block in found}
+    parts = [f"{calendar.month_abbr[day.month]} {day.day}, {day.year}"]
+    for entry in digest.entries:
+        title = by_line[entry.source.line]
+        for block in (title, after[title.line]):  # `pair` takes the block after a title as its abstract
+            parts.append("\n".join(lines[block.line - 1 : block.line - 1 + block.line_count]))
+    return "\n\n".join(parts) + "\n"
 
 
 def _check_round_trip(text: str, digest: DigestFile, target: Path) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from site_src.catalog.model import Entry
 from site_src.inputs.yaml_lines import reads_as_text
-from site_src.pages.yaml_writer import quoted
+from site_src.pages.yaml_writer import yaml_quoted
 
 _NOT_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|: |:$| #")
 """What a plain scalar cannot hold: characters YAML refuses, folds or breaks lines at, a mapping's
@@ -34,7 +34,7 @@ def scalar(text: str) -> str:
         and not _NOT_PLAIN.search(text)
         and reads_as_text(text)
     )
-    return text if plain else quoted(text)
+    return text if plain else yaml_quoted(text)
 
 
 def _block(key: str, text: str, indent: str) -> list[str]:

@@ -7,8 +7,12 @@ from site_src.errors import Problems, Source
 from site_src.markup import markdown_problems
 
 
-def check_markdown(text: str, source: Source, first_line: int, problems: Problems) -> None:
-    """Every problem `markdown_problems` finds in `text`, which starts at `first_line` of `source`'s
-    file, as an error at its own line."""
+def check_markdown(text: str, source: Source, first_line: int, problems: Problems, key: str = "") -> None:
+    """Every problem `markdown_problems` finds in `text`, as an error: at its own line when `text`
+    is a file's body, starting at `first_line`; at the line of `key` when it is a YAML value (whose
+    lines YAML may have joined or indented: its own line cannot be told)."""
     for offset, message, hint in markdown_problems(text):
-        problems.error(source.at(first_line + offset), message, hint)
+        if key:
+            problems.error(source.at(first_line), f'"{key}" holds {message}', hint)
+        else:
+            problems.error(source.at(first_line + offset), message, hint)

@@ -181,7 +181,7 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
     if data is None:
         return None
     values = read_keys(data, DigestKeys, file.source, "the digest", problems)
-    check_markdown(values.get("note", ""), file.source, data.line_of("note"), problems)
+    check_markdown(values.get("note", ""), file.source, data.line_of("note"), problems, key="note")
     named = date_from_file_name(file, problems)
     date = values.get("date") or (named.date if named else None)
     if "date" in values and named is not None and values["date"] != named.date:
@@ -216,7 +216,7 @@ def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], prob
         return None
     before = len(problems.errors)
     values = read_keys(item, EntryKeys, source, "the paper", problems)
-    check_markdown(values.get("note", ""), source, item.line_of("note"), problems)
+    check_markdown(values.get("note", ""), source, item.line_of("note"), problems, key="note")
     topics = check_topics(values.get("topics", ()), topic_slugs, source.at(item.line_of("topics")), problems)
     if len(problems.errors) > before:
         return None

@@ -143,34 +143,40 @@ def _entries(folder: Path, problems: Problems) -> list[Path]:
         where = Source(display_path(folder))
         problems.error(where, f"cannot be read: {exc.strerror}", "check the folder's permissions")
         return []
-    kept = [name for name in names if not is_left_alone(name)]
-    for name in kept:
-        if not name.isprintable() or _undecodable(name):
-            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            shown = shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
-            where = Source(display_path(folder) + "/" + shown)
-            problems.error(
-                where, "the file name is not printable UTF-8 text", "rename it with letters, digits and hyphens"
-            )
-    return sorted(folder / name for name in kept if name.isprintable() and not _undecodable(name))
+    return sorted(folder / name for name in names if not is_left_alone(name))
 
 
-def _undecodable(name: str) -> bool:
-    """Whether a file name holds bytes that are not UTF-8 (listed as lone surrogates)."""
+def _printed(path: Path) -> str:
+    """A path as a message can print it, whatever bytes its file name holds."""
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if not name.isprintable():
+        name = name.encode("unicode_escape").decode("ascii")
+    return f"{display_path(path.parent)}/{name}"
+
+
+def _printable(name: str) -> bool:
+    """Whether a file name is UTF-8 text without control characters (an undecodable byte is listed
+    as a lone surrogate, which no text can be encoded with)."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return False
+    return name.isprintable()
 
 
 def _inputs_in(folder: Path, suffixes: tuple[str, ...], kind: str, problems: Problems) -> list[Path]:
     """The files of `folder` that end in one of `suffixes`; every other entry is warned about (a note
-    saved as .txt or .markdown would otherwise vanish without a word)."""
-    entries = _entries(folder, problems)
-    inputs = [p for p in entries if p.suffix.lower() in suffixes]
-    for other in sorted(set(entries) - set(inputs)):
-        problems.warn(Source(display_path(other)), f"ignored: not a {kind}", f"{kind}s end in {_either(suffixes)}")
+    saved as .txt or .markdown would otherwise vanish without a word), and an input whose name is not
+    printable UTF-8 is an error (the build keys it by its name)."""
+    inputs = []
+    for path in _entries(folder, problems):
+        if path.suffix.lower() not in suffixes:
+            problems.warn(Source(_printed(path)), f"ignored: not a {kind}", f"{kind}s end in {_either(suffixes)}")
+        elif not _printable(path.name):
+            hint = "rename it with letters, digits and hyphens"
+            problems.error(Source(_printed(path)), "the file name is not printable UTF-8 text", hint)
+        else:
+            inputs.append(path)
     return inputs
 
 

@@ -108,10 +108,10 @@ def tex(text: str) -> str:
 
 
 def _name(name: str) -> str:
-    """An author: "First Last" (or "Last, First") as BibTeX reads it; a name holding the word "and",
-    or more than one comma (BibTeX reads "von Last, Jr, First" and refuses more), kept whole."""
+    """An author: "First Last" (or "Last, First", "Last, Jr, First") as BibTeX reads it; a name holding
+    the word "and", or more than two commas (which BibTeX refuses: an organisation), kept whole."""
     written = tex(name)
-    whole = written.count(",") > 1 or re.search(r"(?i)(?:^|\s)and(?:\s|$)", written)
+    whole = written.count(",") > 2 or re.search(r"(?i)(?:^|\s)and(?:\s|$)", written)
     return f"{{{written}}}" if whole else written
 
 

@@ -14,22 +14,28 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_NOT_PRINTABLE = re.compile("[<\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-"""Characters YAML refuses or folds when read raw (JSON leaves them unescaped); and "<", with which
-a Markdown renderer that does not know front matter would start HTML (the page's untrusted titles
-and names would become markup there; "&" and ">" only ever stand for text)."""
-
-
-_NEEDS_ESCAPES = re.compile('["\\\\<\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]')
+_NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+"""Characters YAML refuses or folds when read raw (JSON leaves them unescaped)."""
+_NEEDS_ESCAPES = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]')
 """Characters a double-quoted scalar cannot hold as they are (most texts have none)."""
+_NOT_PRINTABLE_OR_TAG = re.compile(f"[<{_NOT_PRINTABLE.pattern[1:]}")
+"""And "<", with which a Markdown renderer that does not know front matter would start HTML (the
+page's untrusted titles and names would become markup there; "&" and ">" only ever stand for text)."""
+_NEEDS_ESCAPES_OR_TAG = re.compile(f"[<{_NEEDS_ESCAPES.pattern[1:]}")
 
 
-def quoted(text: str) -> str:
-    """A YAML double-quoted scalar: a JSON string, with what YAML cannot read raw, or what a Markdown
-    renderer would read as HTML, escaped too."""
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar: a JSON string, with what YAML cannot read raw escaped too."""
     if not _NEEDS_ESCAPES.search(text):
         return f'"{text}"'
     return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def quoted(text: str) -> str:
+    """A double-quoted scalar of a Markdown page's front matter: `yaml_quoted`, with "<" escaped too."""
+    if not _NEEDS_ESCAPES_OR_TAG.search(text):
+        return f'"{text}"'
+    return _NOT_PRINTABLE_OR_TAG.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _scalar(value: Any) -> str:
