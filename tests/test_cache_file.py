@@ -51,6 +51,12 @@ def _options(tmp_path: Path) -> BuildOptions:
     return BuildOptions(content_dir=content, out_dir=tmp_path / "public", base_url="https://x.org/")
 
 
+def _not_a_no_op(options: BuildOptions) -> None:
+    """Change an input without changing the site: a blank line more at the end of a digest."""
+    digest = min((options.content_dir / "digests").iterdir())
+    digest.write_text(digest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
 def _cache_file(options: BuildOptions) -> Path:
     return cache_folder(options.out_dir) / CACHE_NAME
 
@@ -273,9 +279,9 @@ def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
     saved = _read_saved(file)
     damage(saved)
     _write_saved(file, saved)
-    # A hidden file is an input the reader skips: the site stays the same, but the build is no
-    # longer a no-op (which reads no memos), so it must read the damaged file.
-    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")
+    # A blank line more ends a digest: the site stays the same, but the build is no longer a no-op
+    # (which reads no memos), so it must read the damaged file.
+    _not_a_no_op(options)
     report = build(options)
     assert report.rendered == report.pages
     assert [(w.source.path, w.warning) for w in report.warnings] == [(display_path(file), True)]
@@ -379,7 +385,7 @@ def test_a_remembered_slug_that_two_papers_would_share_gives_the_site_of_a_clean
     saved = _read_saved(file)
     _remembered_slugs(saved)["Tea Nets"] = hashed[0].split("/")[1]
     _write_saved(file, saved)
-    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")  # not a no-op: the memos are read
+    _not_a_no_op(options)  # the memos are read
     build(options)
     assert files_of(options.out_dir) == expected
 
@@ -391,7 +397,7 @@ def test_memos_a_killed_build_was_writing_are_removed_by_the_next(tmp_path: Path
     dead.wait()
     left = cache_folder(options.out_dir) / f".{MEMO_NAME}-{dead.pid}-x1y2z3"
     left.write_bytes(b"half a memo file")
-    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")  # not a no-op: memos are written
+    _not_a_no_op(options)  # memos are written
     build(options)
     assert sorted(p.name for p in cache_folder(options.out_dir).iterdir()) == [CACHE_NAME, MEMO_NAME]
 
@@ -447,6 +453,6 @@ def test_related_papers_remembered_cut_mid_number_say_so(tmp_path: Path) -> None
     data = base64.b64decode(related["similarities"])
     related["similarities"] = base64.b64encode(data[:-3]).decode()
     _write_saved(file, saved)
-    (options.content_dir / ".hidden").write_text("x", encoding="utf-8")  # not a no-op: the memos are read
+    _not_a_no_op(options)  # the memos are read
     report = build(options)
     assert "an array of float64 cut short" in report.warnings[0].message
