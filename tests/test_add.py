@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
 
+from site_src.add import paste
 from site_src.cli import main
 
 from .helpers import ABSTRACT, run_add, text_digest, write_content
@@ -13,8 +15,10 @@ from .helpers import ABSTRACT, run_add, text_digest, write_content
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A site with one digest, in the working folder, so messages name content/..."""
+    """A site with one digest, in the working folder, so messages name content/..., on a day when
+    the pages pasted were new."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(paste, "current_day", lambda: datetime.date(2025, 7, 2))
     write_content(tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])})
     return tmp_path
 
@@ -148,3 +152,23 @@ def test_a_short_abstract_wrapped_over_lines_is_saved_as_pasted(site: Path) -> N
     saved = (site / "content/digests/2025-07-03.txt").read_text(encoding="utf-8")
     assert saved == f"Jul 3, 2025\n\nFolk Tune Infilling with Discrete Diffusion\n\n{question}\n"
     assert main(["check", "--strict", "--content", "content"]) == 0
+
+
+def test_a_page_dated_far_from_today_is_warned_about(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A date line has no year: with a stale year: in site.yaml, today's page was dated a year back,
+    without a word."""
+    (site / "content/site.yaml").write_text("year: 2025\n", encoding="utf-8")
+    (site / "pasted.txt").write_text(text_digest("Dec 1", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
+    monkeypatch.setattr(paste, "current_day", lambda: datetime.date(2026, 12, 1))
+    assert run_add("pasted.txt", "--strict") == (
+        1,
+        "",
+        "pasted.txt:1: dated 2025-12-01, 365 days from today (a date line without a year takes year: from "
+        "content/site.yaml) (pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line)\n"
+        "Not added: 1 error; nothing was written.\n",
+    )
+    assert run_add("pasted.txt", "--date", "2026-12-01") == (
+        0,
+        "Added content/digests/2026-12-01.txt: 1 paper, dated 2026-12-01\n",
+        "",
+    )

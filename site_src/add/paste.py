@@ -24,6 +24,16 @@ from site_src.inputs.page_text import BOILERPLATE, blocks
 from site_src.inputs.reader import TextFile, display_path
 
 
+def current_day() -> datetime.date:
+    """Today, on this machine's clock (the only clock `add` reads: a build never does)."""
+    return datetime.date.today()
+
+
+FAR_FROM_TODAY = 45
+"""Days between a pasted page's date and today past which `add` warns: a page is pasted the day it
+shows, so such a date most likely took a stale year: from site.yaml."""
+
+
 def add_digest(
     page: Path,
     content_dir: Path,
@@ -39,8 +49,16 @@ def add_digest(
     problems.raise_if_errors()
     assert pasted is not None
     given = GivenDate(date, "--date", "change --date") if date else None
-    year = site_settings(content_dir, problems).year or (today or datetime.date.today()).year
+    today = today or current_day()
+    year = site_settings(content_dir, problems).year or today.year
     digest = parse_text_digest(pasted, year, problems, given)
+    if digest is not None and date is None and abs((digest.date - today).days) > FAR_FROM_TODAY:
+        problems.warn(
+            pasted.source.at(1),
+            f"dated {digest.date.isoformat()}, {abs((digest.date - today).days)} days from today "
+            "(a date line without a year takes year: from content/site.yaml)",
+            "pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line",
+        )
     problems.raise_if_errors(strict)
     assert digest is not None
     text = digest_text(digest, pasted.text)
