@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gzip
 import io
 import json
 import shutil
@@ -372,9 +373,10 @@ def test_any_entry_written_reads_back_as_itself(title: str, abstract: str, autho
 @dataclass
 class FakeApi:
     """A local stand-in for the daily-papers API: `/api/` answers from the recorded fixtures,
-    `/broken/` with 500, `/garbage/` with HTML, `/slow/` not before `release` is set, `/trickle/`
-    its answer a byte every 50 ms, `/drip/` a header that never ends, a byte every 50 ms, `/huge/`
-    2 MB of JSON."""
+    `/gzipped/` too but gzipped unasked, `/short/` half of it under the whole one's length, `/ftp/`
+    with a redirect to ftp:, `/broken/` with 500, `/garbage/` with HTML, `/slow/` not before
+    `release` is set, `/trickle/` its answer a byte every 50 ms, `/drip/` a header that never ends,
+    a byte every 50 ms, `/huge/` 2 MB of JSON."""
 
     url: str
     answers: dict[str, bytes]
@@ -400,6 +402,23 @@ class _Handler(BaseHTTPRequestHandler):
                 while not api.release.wait(0.05):
                     self.wfile.write(b"x")
                     self.wfile.flush()
+            return
+        if kind == "ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1:1/answer.json")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if kind in ("short", "gzipped") and day in api.answers:
+            body = api.answers[day] if kind == "short" else gzip.compress(api.answers[day])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if kind == "gzipped":
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body) + (1000 if kind == "short" else 0)))
+            self.end_headers()
+            self.wfile.write(body if kind == "gzipped" else body[: len(body) // 2])
+            self.wfile.flush()
             return
         status, body = (404, b'{"error":"Not Found"}')
         if kind == "broken":
@@ -550,3 +569,20 @@ def test_usage_mistakes_exit_2(site: Path, arguments: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_, contextlib.redirect_stderr(io.StringIO()):
         main(["add", *arguments, "--content", "content"])
     assert exit_.value.code == 2
+
+
+def test_an_answer_cut_short_or_redirected_off_the_web_is_refused_and_a_gzipped_one_read(
+    site: Path, api: FakeApi
+) -> None:
+    """A body cut short was reported as invalid JSON, a redirect to ftp: was followed, and a
+    gzipped answer was "not valid UTF-8 (save the file with UTF-8 encoding)"."""
+    code, _, err = run_add("--from-hf", DAY, "--api", f"{api.url}/short/")
+    assert code == 1 and " of " in err.splitlines()[1] and "the connection broke off after " in err.splitlines()[1]
+    code, _, err = run_add("--from-hf", DAY, "--api", f"{api.url}/ftp/")
+    assert code == 1 and "the server redirected to 'ftp://127.0.0.1:1/answer.json'" in err.splitlines()[1]
+    assert not (site / "content" / "digests" / f"{DAY}.yaml").exists()
+    assert run_add("--from-hf", DAY, "--api", f"{api.url}/gzipped/")[0] == 0
+    fetched = _digests(site)
+    (site / "content" / "digests" / f"{DAY}.yaml").unlink()
+    assert run_add(str(DATA / f"{DAY}.json"))[0] == 0
+    assert _digests(site) == fetched

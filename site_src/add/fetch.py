@@ -9,10 +9,14 @@ read whole into memory first.
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import io
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
+from typing import Any
 
 from site_src.errors import BuildError, Problem, Source
 
@@ -40,14 +44,46 @@ _PART = 1 << 16
 
 
 def _body(response: http.client.HTTPResponse, url: str) -> bytes:
-    """The answer's body, read as it comes, within `MAX_ANSWER`."""
+    """The answer's body, read as it comes, within `MAX_ANSWER`, whole as its length says; unzipped
+    when the server sent it gzipped although not asked to."""
     parts, size = [], 0
     while part := response.read1(_PART):
         size += len(part)
         if size > MAX_ANSWER:
             raise _failed(url, f"the answer is larger than {MAX_ANSWER // 2**20} MB", "is that the daily-papers API?")
         parts.append(part)
-    return b"".join(parts)
+    length = response.getheader("Content-Length", "")
+    if length.isdigit() and int(length) > size:
+        raise _failed(url, f"the connection broke off after {size} of {int(length)} bytes", "try again later")
+    data = b"".join(parts)
+    if response.getheader("Content-Encoding", "").strip().lower() == "gzip":
+        try:
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_ANSWER + 1)
+        except (OSError, EOFError):
+            raise _failed(url, "the answer says it is gzipped but is not", "try again later") from None
+        if len(data) > MAX_ANSWER:
+            raise _failed(url, f"the answer is larger than {MAX_ANSWER // 2**20} MB", "is that the daily-papers API?")
+    return data
+
+
+class _WebRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """Redirects followed to http(s) addresses only (urllib would follow one to ftp: too)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _failed(req.full_url, f"the server redirected to {newurl!r}", f"only http(s) is followed: {_ADDRESS}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_WebRedirectsOnly)
 
 
 def fetch(url: str, timeout: float) -> bytes:
@@ -76,7 +112,7 @@ def _get(url: str, timeout: float) -> bytes:
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) only: check_url'ed setting
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - as above
+        with _OPENER.open(request, timeout=timeout) as response:
             status, reason = response.status, response.reason
             data = _body(response, url)
     except urllib.error.HTTPError as error:
