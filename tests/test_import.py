@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_src.add import fetch
+from site_src.add import daily_papers, fetch
 from site_src.add.daily_papers import entries
 from site_src.add.yaml_digest import digest_yaml
 from site_src.catalog.model import Entry, Metadata, identity
@@ -586,3 +586,36 @@ def test_an_answer_cut_short_or_redirected_off_the_web_is_refused_and_a_gzipped_
     (site / "content" / "digests" / f"{DAY}.yaml").unlink()
     assert run_add(str(DATA / f"{DAY}.json"))[0] == 0
     assert _digests(site) == fetched
+
+
+def test_odd_answers_and_targets_are_located_problems_not_bugs(site: Path, api: FakeApi) -> None:
+    """A JSON null was reported as a bug in add; an API address with a query or a fragment was
+    joined into a broken request; a broken link where the day's file goes was replaced without
+    --force; a folder there gave "Unexpected error"; a 10,000-letter name was quoted whole."""
+    (site / "2025-07-02.json").write_text("null", encoding="utf-8")
+    assert run_add("2025-07-02.json")[2].splitlines()[0] == (
+        f"2025-07-02.json: must be a list of papers, not null (expected {daily_papers.ANSWER})"
+    )
+    for api_address in (f"{api.url}/api/?x=1", f"{api.url}/api/#frag"):
+        code, _, err = run_add("--from-hf", DAY, "--api", api_address)
+        assert (code, err.splitlines()[0]) == (
+            1,
+            f"{api_address}: the API address has a query or a fragment "
+            "(give the API's folder, such as https://huggingface.co/api/)",
+        )
+    assert api.requests == []
+    target = site / "content" / "digests" / f"{DAY}.yaml"
+    target.symlink_to("/nonexistent/answer.yaml")
+    assert run_add(str(DATA / f"{DAY}.json"))[2].splitlines()[0] == (
+        f"content/digests/{DAY}.yaml: a digest for this day exists already (pass --force to replace it)"
+    )
+    target.unlink()
+    target.mkdir()
+    code, _, err = run_add(str(DATA / f"{DAY}.json"), "--force")
+    assert (code, err.splitlines()[0]) == (1, f"content/digests/{DAY}.yaml: cannot be written: Is a directory")
+    target.rmdir()
+    answer = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))
+    answer[0]["paper"]["authors"] = [{"name": "N" * 10_000}]
+    (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
+    code, _, err = run_add(f"{DAY}.json")
+    assert code == 1 and max(len(line) for line in err.splitlines()) < 300

@@ -85,8 +85,10 @@ def _import(
     file: TextFile, day: datetime.date, content_dir: Path, force: bool, problems: Problems, strict: bool
 ) -> Added:
     """An answer's text into the day's YAML digest, checked and saved."""
+    unreadable = len(problems.errors)
     answer = daily_papers.load_answer(file, problems)
-    entries = daily_papers.entries(answer, file.source, problems) if answer is not None else []
+    read = len(problems.errors) == unreadable  # a JSON null is read: it is no list of papers
+    entries = daily_papers.entries(answer, file.source, problems) if read else []
     problems.raise_if_errors(strict)
     text = digest_yaml(day, entries, COMMENT)
     _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)

@@ -9,6 +9,7 @@ them stops `add`; `--force` replaces only a file of the same name, never one of 
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def free_target(content_dir: Path, date: datetime.date, suffix: str, force: bool
     """Where the day's new digest goes; raises BuildError when a digest of that day exists and may
     not be replaced (checked before any slow work, such as a download, and again when saving)."""
     target = content_dir / "digests" / f"{date.isoformat()}{suffix}"
-    existing = [target.with_suffix(s) for s in DIGEST_SUFFIXES if target.with_suffix(s).exists()]
+    existing = [target.with_suffix(s) for s in DIGEST_SUFFIXES if os.path.lexists(target.with_suffix(s))]
     if existing and not (force and existing == [target]):
         hint = (
             "pass --force to replace it"
@@ -57,7 +58,11 @@ def save_new_digest(
     """Save a checked digest as the day's file (UTF-8, LF, one final newline); `problems` holds
     only warnings by now, and they are handed back to be shown."""
     target = free_target(content_dir, date, suffix, force)
-    output.save_digest(target, text if text.endswith("\n") else text + "\n")
+    try:
+        output.save_digest(target, text if text.endswith("\n") else text + "\n")
+    except OSError as error:  # a folder where the file or content/digests/ goes, a read-only disk
+        why = error.strerror or str(error)
+        raise BuildError([Problem(Source(display_path(target)), f"cannot be written: {why}", "")]) from None
     return Added(path=target, date=date, papers=papers, warnings=tuple(sorted(set(problems.warnings))))
 
 

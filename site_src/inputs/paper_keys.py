@@ -9,7 +9,7 @@ from typing import Any
 
 from site_src.catalog.model import Metadata
 from site_src.inputs.schema import check_urls, key, keys_of
-from site_src.markup import clean_text
+from site_src.markup import clean_text, quoted
 
 ARXIV_ID = re.compile(
     r"(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?", re.IGNORECASE
@@ -25,7 +25,7 @@ def _check_arxiv(value: str) -> str:
 
 
 def _check_names(names: tuple[str, ...]) -> str:
-    return next((f'"{name}" is not a name' for name in names if len(name) > 300 or "\n" in name), "")
+    return next((f"{quoted(name)} is not a name" for name in names if len(name) > 300 or "\n" in name), "")
 
 
 @dataclass(frozen=True, kw_only=True)
