@@ -619,3 +619,17 @@ def test_odd_answers_and_targets_are_located_problems_not_bugs(site: Path, api: 
     (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
     code, _, err = run_add(f"{DAY}.json")
     assert code == 1 and max(len(line) for line in err.splitlines()) < 300
+
+
+def test_a_publication_date_outside_1900_2100_is_refused_at_its_place(site: Path) -> None:
+    """0001-01-01 (an empty date in some answers) and 9999-12-31 were saved and built, though a bare
+    year 1899 was refused; now any date outside 1900-2100 is refused, where it is."""
+    answer = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))
+    answer[0]["paper"]["publishedAt"] = "0001-01-01T00:00:00Z"
+    (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
+    code, _, err = run_add(f"{DAY}.json")
+    assert code == 1
+    assert err.splitlines()[0].startswith(
+        f'{DAY}.json: [0].paper.publishedAt: "0001-01-01T00:00:00Z" is not a date of 1900-2100'
+    )
+    assert "bug" not in err

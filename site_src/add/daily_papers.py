@@ -27,7 +27,7 @@ from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs.digest import EntryKeys
 from site_src.inputs.paper_keys import metadata_of
 from site_src.inputs.reader import TextFile
-from site_src.inputs.schema import check_value, keys_of
+from site_src.inputs.schema import PLAUSIBLE_YEARS, check_value, keys_of
 from site_src.inputs.settings import normalise_base_url
 from site_src.markup import clean_paragraphs, clean_text, shorten
 
@@ -209,8 +209,14 @@ def _published(paper: _Object) -> str:
     if not value:
         return ""
     try:
-        return datetime.datetime.fromisoformat(value).date().isoformat()
+        day = datetime.datetime.fromisoformat(value).date()
     except ValueError:
         message = f'"{shorten(value, 60)}" is not a date and time'
         paper.problems.error(paper.at("publishedAt"), message, f"expected {EXPECTED['publishedAt']}")
         return ""
+    first, last = PLAUSIBLE_YEARS
+    if not first <= day.year <= last:
+        message = f'"{shorten(value, 60)}" is not a date of {first}-{last}'
+        paper.problems.error(paper.at("publishedAt"), message, "a paper's first version's date and time")
+        return ""
+    return day.isoformat()

@@ -132,14 +132,22 @@ def iso_day(text: str) -> datetime.date | None:
 
 
 def _day_or_year(value: Any) -> str | None:
-    """A real date or a plausible year, as ISO text ("2023-06-21", "2023"); None otherwise."""
+    """A real date or a year, either in 1900-2100 (a paper's), as ISO text ("2023-06-21", "2023");
+    None otherwise (0001-01-01 from an API's empty date was published once)."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value.isoformat()
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if _YEAR.fullmatch(text):
-        return text if 1900 <= int(text) <= 2100 else None
-    day = iso_day(text)
-    return day.isoformat() if day else None
+        day: datetime.date | None = value
+    else:
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        if _YEAR.fullmatch(text):
+            return text if PLAUSIBLE_YEARS[0] <= int(text) <= PLAUSIBLE_YEARS[1] else None
+        day = iso_day(text)
+    if day is None or not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
+        return None
+    return day.isoformat()
+
+
+PLAUSIBLE_YEARS = (1900, 2100)
+"""The years a paper may be published in."""
 
 
 def _coerce(kind: Kind, value: Any) -> Any:
