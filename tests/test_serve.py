@@ -19,7 +19,7 @@ import pytest
 
 from site_src.build.builder import BuildReport, Progress
 from site_src.errors import BuildError
-from site_src.inputs.settings import BuildOptions
+from site_src.inputs.settings import ROOT, BuildOptions
 from site_src.serve.server import CODE_DIR, LiveState, Preview
 
 from .helpers import load_cases, start_preview
@@ -515,3 +515,35 @@ def test_pages_in_memory_are_served_before_the_disk_and_whole(preview: Preview) 
     preview.server.overlay = {}
     assert _page_file(_get(preview, "/")[2]) == home
     assert _get(preview, "/new/")[0] == 404
+
+
+def test_a_client_gone_mid_answer_is_not_logged_as_an_error(
+    served: Preview, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tab closed or reloaded while a page was sent logged a whole traceback ("curl | head" too)."""
+    for gone in (BrokenPipeError(), ConnectionResetError()):
+        try:
+            raise gone
+        except OSError:
+            served.server.handle_error(None, ("127.0.0.1", 1))
+    assert capsys.readouterr().err == ""
+    try:
+        raise ValueError("a real fault")
+    except ValueError:
+        served.server.handle_error(None, ("127.0.0.1", 1))
+    assert "ValueError: a real fault" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_the_first_build_stops_serve_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the wait after the first build caught Ctrl+C: during the build it ended in a traceback."""
+    from site_src.serve import server
+
+    def interrupted(self: Preview) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Preview, "rebuild", interrupted)
+    options = BuildOptions(content_dir=ROOT / "content", out_dir=tmp_path / "preview")
+    server.serve(options, "127.0.0.1", 0, open_browser=False)  # returns: no KeyboardInterrupt
+    assert not (tmp_path / "preview").exists()

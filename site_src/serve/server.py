@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
@@ -322,6 +323,13 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self._next_viewer = 0
         super().__init__(address, PreviewHandler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer (a tab closed or reloaded, `curl | head`) is no error
+        of the preview's: only anything else is logged, with its traceback."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
     def lookup(self, request_path: str) -> Served:
         """What a GET of a site path answers: the in-memory file if there is one, else the disk's."""
         overlay, key = self.overlay, overlay_key(request_path)
@@ -600,7 +608,12 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool) -> No
     if options.out_dir.resolve() == (ROOT / "public").resolve():
         options = replace(options, out_dir=PREVIEW_DIR)
     preview = Preview(options, host, port)
-    preview.start()
+    try:
+        preview.start()
+    except KeyboardInterrupt:  # during the first build: nothing is served or watched yet
+        print()
+        preview.server.server_close()
+        return
     print(f"Serving {preview.url} from {reader.display_path(options.out_dir)}; watching content, templates and code.")
     print("Press Ctrl+C to stop.")
     if not (options.out_dir / MARKER).exists():
