@@ -11,11 +11,14 @@ from site_src.catalog.model import Metadata
 from site_src.inputs.schema import check_urls, key, keys_of
 from site_src.markup import clean_text, quoted
 
+_MONTH = r"\d\d(?:0[1-9]|1[0-2])"
 ARXIV_ID = re.compile(
-    r"(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?", re.IGNORECASE
+    rf"(?:arxiv:)?(?P<id>{_MONTH}\.\d{{4,5}}|[a-z-]+(?:\.[A-Z]{{2}})?/{_MONTH}\d{{3}})(?P<version>v[1-9]\d*)?",
+    re.IGNORECASE,
 )
-"""An arXiv identifier, new (2306.12340) or old (hep-th/9901001, math.GT/0309136) style, maybe with
-a version (v2) and an "arXiv:" prefix; the version is not part of the paper's identity."""
+"""An arXiv identifier, new (2306.12340) or old (hep-th/9901001, math.GT/0309136) style, its month
+a real one, maybe with a version from v1 (written as v2 or V2) and an "arXiv:" prefix; the version
+is not part of the paper's identity."""
 
 
 def _check_arxiv(value: str) -> str:
@@ -53,7 +56,7 @@ def metadata_of(values: Mapping[str, Any]) -> Metadata:
     found = ARXIV_ID.fullmatch(keys.arxiv) if keys.arxiv else None
     return Metadata(
         arxiv=found["id"] if found else "",
-        arxiv_version=(found["version"] or "") if found else "",
+        arxiv_version=(found["version"] or "").lower() if found else "",
         authors=tuple(name for name in map(clean_text, keys.authors) if name),
         published=keys.published,
         url=keys.url,
