@@ -409,6 +409,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if kind == "latin1":
+            body = '[{"paper": {"title": "Caf\u00e9"}}]'.encode("latin-1")
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if kind in ("short", "gzipped") and day in api.answers:
             body = api.answers[day] if kind == "short" else gzip.compress(api.answers[day])
             self.send_response(200)
@@ -633,3 +640,9 @@ def test_a_publication_date_outside_1900_2100_is_refused_at_its_place(site: Path
         f'{DAY}.json: [0].paper.publishedAt: "0001-01-01T00:00:00Z" is not a date of 1900-2100'
     )
     assert "bug" not in err
+
+
+def test_an_answer_that_is_not_utf8_gets_a_hint_about_the_api_not_a_file(site: Path, api: FakeApi) -> None:
+    code, _, err = run_add("--from-hf", DAY, "--api", f"{api.url}/latin1/")
+    assert code == 1
+    assert err.splitlines()[1].endswith("(the API answers in UTF-8: is that the daily-papers API?)")

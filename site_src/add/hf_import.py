@@ -75,7 +75,9 @@ def add_from_hf(
     free_target(content_dir, day, SUFFIX, force)  # before the download, which would be wasted
     log(f"Fetching {url}")
     source = Source(url)
-    text = reader.decode(fetch(url, timeout), source, problems)
+    text = reader.decode(
+        fetch(url, timeout), source, problems, "the API answers in UTF-8: is that the daily-papers API?"
+    )
     problems.raise_if_errors()
     assert text is not None
     return _import(TextFile(source, text), day, content_dir, force, problems, strict)

@@ -65,8 +65,10 @@ def _shown(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def decode(data: bytes, source: Source, problems: Problems) -> str | None:
-    """UTF-8 bytes to text with LF line endings; None (and a problem) when they are not UTF-8."""
+def decode(
+    data: bytes, source: Source, problems: Problems, hint: str = "save the file with UTF-8 encoding"
+) -> str | None:
+    """UTF-8 bytes to text with LF line endings; None (and a problem, with `hint`) when they are not UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -77,7 +79,7 @@ def decode(data: bytes, source: Source, problems: Problems) -> str | None:
         problems.error(
             source.at(line),
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column})",
-            "save the file with UTF-8 encoding",
+            hint,
         )
         return None
     if "\r" not in text:  # the usual case, and a search is much cheaper than two replacements (0.07 s at 50k papers)
