@@ -547,3 +547,17 @@ def test_ctrl_c_during_the_first_build_stops_serve_without_a_traceback(
     options = BuildOptions(content_dir=ROOT / "content", out_dir=tmp_path / "preview")
     server.serve(options, "127.0.0.1", 0, open_browser=False)  # returns: no KeyboardInterrupt
     assert not (tmp_path / "preview").exists()
+
+
+def test_a_preview_folder_deleted_while_idle_is_built_again_on_the_next_request(preview: Preview) -> None:
+    """The output folder is not watched: deleted by hand (`git clean`, `rm -rf .preview`), every page
+    was a 404 until the next save."""
+    import shutil
+
+    shutil.rmtree(preview.options.out_dir)
+    assert _get(preview, "/")[0] == 404  # this request asks for the rebuild
+    deadline = time.monotonic() + 30
+    while _get(preview, "/")[0] != 200:
+        assert time.monotonic() < deadline, "the deleted preview folder was not built again"
+        time.sleep(0.1)
+    assert _get(preview, "/about/")[0] == 200

@@ -321,6 +321,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         """Each open tab's page (its URL path) and the hash of the bytes it was served."""
         self._viewers_changed = threading.Condition()
         self._next_viewer = 0
+        self.on_site_missing: Callable[[], None] = lambda: None
+        """Told when a request finds the output folder gone (deleted by hand while nothing builds)."""
         super().__init__(address, PreviewHandler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -343,6 +345,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
             return Served(HTTPStatus.MOVED_PERMANENTLY, b"", "", location)
         status = HTTPStatus.OK
         if target is None:
+            if not (self.site / MARKER).exists():
+                self.on_site_missing()
             status, target = HTTPStatus.NOT_FOUND, self.site / "404.html"
         try:
             return Served(status, target.read_bytes(), target.name)
@@ -471,6 +475,9 @@ class Preview:
         )
         """The full build, told of its progress (tests wrap it, to see what is served while it runs)."""
         self._building = threading.Lock()
+        self._gone_reported = False
+        """A rebuild of the deleted output folder is asked for (one, until a build succeeds)."""
+        self.server.on_site_missing = self._site_missing
         """One build or fast render at a time: they share the cache."""
         self._changes: set[Path] = set()
         """Files the watcher saw change and no round has handled yet."""
@@ -504,6 +511,7 @@ class Preview:
                 self.channel.notify()
                 return None
             self.server.overlay = {}
+            self._gone_reported = False
         self.channel.publish(LiveState(build_key(self.cache.files)))
         self.channel.notify()
         for warning in report.warnings:
@@ -544,7 +552,27 @@ class Preview:
     def _watched(self) -> list[Path]:
         return [self.options.content_dir, self.options.templates_dir, CODE_DIR]
 
+    def _site_missing(self) -> None:
+        """The output folder was deleted while nothing was building (the watcher does not watch it):
+        build it again, once, as if a file had changed."""
+        if self._building.locked() or self._stop.is_set() or self._gone_reported or not self.cache.files:
+            return  # the build under way makes it; or one is asked for; or no build has made a site yet
+        self._gone_reported = True
+        with self._changes_came:
+            self._changes.add(self._site_gone)
+            self._changes_came.notify()
+
+    @property
+    def _site_gone(self) -> Path:
+        """The change that stands for a deleted output folder."""
+        return self.options.out_dir / MARKER
+
     def _on_changes(self, changed: set[Path]) -> None:
+        if changed == {self._site_gone}:
+            self.log("The preview's folder is gone: building it again.")
+            self.rebuild()
+            return
+        changed.discard(self._site_gone)
         if any(path.is_relative_to(CODE_DIR) and path.suffix == ".py" for path in changed):
             failure = _code_imports()
             if failure:
