@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 
+from site_src.errors import BuildError
+
 from .golden import INVALID, run_invalid_site
+from .helpers import ABSTRACT, build_into, text_digest, write_content
 
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
@@ -54,8 +57,6 @@ def test_a_folder_that_cannot_be_read_is_a_located_error(tmp_path: Path, monkeyp
 
 def test_notes_and_pages_saved_under_another_extension_are_named_not_dropped(tmp_path: Path) -> None:
     """A note saved as .txt or .markdown was ignored without a word: the paper showed no note."""
-    from .helpers import ABSTRACT, build_into, text_digest, write_content
-
     content = write_content(
         tmp_path,
         {
@@ -75,10 +76,6 @@ def test_notes_and_pages_saved_under_another_extension_are_named_not_dropped(tmp
 
 def test_a_file_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None:
     """Such a name reached the input keys, whose hash failed: 'Unexpected error', no line."""
-    from site_src.errors import BuildError
-
-    from .helpers import ABSTRACT, build_into, text_digest, write_content
-
     content = write_content(
         tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Pointer Networks", ABSTRACT)])}
     )
