@@ -397,6 +397,39 @@ def test_the_full_build_waits_for_the_tabs_to_load_the_fast_pages_but_not_for_a_
     paper.close()
 
 
+LANTERNS = (
+    "We light tiny robots with sparse lanterns, so that each robot sees only the lanterns near it. "
+    "Robots that share a lantern learn to share a map, and a swarm of them maps a cave in an hour."
+)
+
+
+def test_a_new_paper_linked_from_a_fast_rendered_page_is_served_once_the_full_build_makes_it(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast render makes the open digest page, which links to a paper only the full build makes:
+    following the link waits for that build rather than showing the 404 page."""
+    monkeypatch.setattr("site_src.serve.server.KEEPALIVE_SECONDS", 0.1)
+    digest = Tab(preview, "/digests/2025-06-26/")
+    held = HeldBuild(preview)
+    _edit(
+        preview.options.content_dir / "digests/2025-06-26.txt",
+        "\nMusic Transformer\n",
+        f"\nSparse Lanterns for Tiny Robots\n\n{LANTERNS}\n\nMusic Transformer\n",
+    )
+    digest.until_reload()
+    assert b'href="/papers/sparse-lanterns-for-tiny-robots/"' in digest.body  # linked before it exists
+    assert held.started.wait(WAIT)
+    answers: queue.Queue[tuple[int, dict[str, str], bytes]] = queue.Queue()
+    threading.Thread(target=lambda: answers.put(_get(preview, "/papers/sparse-lanterns-for-tiny-robots/"))).start()
+    with pytest.raises(queue.Empty):
+        answers.get(timeout=0.5)  # not a 404: the request waits for the full build
+    held.release()
+    status, _, body = answers.get(timeout=WAIT)
+    assert status == 200 and LANTERNS.encode() in body
+    assert _get(preview, "/papers/no-such-paper/")[0] == 404  # nothing pending: at once
+    digest.close()
+
+
 def test_a_template_edit_shows_in_the_viewed_page_before_the_full_build(
     preview: Preview, tabs: tuple[Tab, Tab]
 ) -> None:
@@ -504,7 +537,10 @@ def test_an_edit_during_the_full_build_stops_it_and_is_shown_first(preview: Prev
     assert b"famous, popular for" in (preview.options.out_dir / "papers/music-transformer/index.html").read_bytes()
 
 
-def test_pages_in_memory_are_served_before_the_disk_and_whole(preview: Preview) -> None:
+def test_pages_in_memory_are_served_before_the_disk_and_whole(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("site_src.serve.server.PENDING_SECONDS", 0.1)  # no full build will drop the overlay
     home = (preview.options.out_dir / "index.html").read_bytes()
     preview.server.overlay = {"index.html": b"<p>fresh home</p></body>", "new/index.html": b"<p>new</p></body>"}
     assert _page_file(_get(preview, "/")[2]) == b"<p>fresh home</p></body>"

@@ -59,6 +59,9 @@ PLACEHOLDER = "placeholder.html"
 TABS_SECONDS = 2.0
 """How long the full build waits for the tabs to load the pages the fast render made (a reload takes
 a tenth of a second or so; a tab closed without a goodbye is counted as open until its keep-alive)."""
+PENDING_SECONDS = 120.0
+"""How long a request for a file not on disk waits while pages rendered ahead of the full build are
+served: a fast-rendered page links to pages (a new paper's) that only the full build makes."""
 CODE_DIR = ROOT / "site_src"
 
 _TYPES = {
@@ -257,6 +260,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, asset, content_type(Path(request_path)), head)
                 return
         served = self.server.lookup(self.path)
+        if served.status == HTTPStatus.NOT_FOUND and self.server.await_full_build(PENDING_SECONDS):
+            served = self.server.lookup(self.path)
         if served.location:
             self._send(served.status, b"", "text/plain", head, [("Location", served.location)])
             return
@@ -314,9 +319,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], site: Path, channel: LiveChannel, assets: dict[str, bytes]) -> None:
         self.site, self.channel, self.assets = site, channel, assets
-        self.overlay: dict[str, bytes] = {}
-        """Files rendered ahead of the full build, by output path: served instead of the disk's until it
-        is done. Always replaced whole, never changed in place, so a request sees one or the other."""
+        self._overlay: dict[str, bytes] = {}
+        self._overlay_replaced = threading.Condition()
         self._viewers: dict[int, tuple[str, str]] = {}
         """Each open tab's page (its URL path) and the hash of the bytes it was served."""
         self._viewers_changed = threading.Condition()
@@ -331,6 +335,28 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             return
         super().handle_error(request, client_address)
+
+    @property
+    def overlay(self) -> dict[str, bytes]:
+        """Files rendered ahead of the full build, by output path: served instead of the disk's until it
+        is done. Always replaced whole, never changed in place, so a request sees one or the other."""
+        return self._overlay
+
+    @overlay.setter
+    def overlay(self, files: dict[str, bytes]) -> None:
+        with self._overlay_replaced:
+            self._overlay = files
+            self._overlay_replaced.notify_all()
+
+    def await_full_build(self, seconds: float) -> bool:
+        """Wait, at most `seconds`, until no page rendered ahead of the full build is served (it is done,
+        or failed and the last good site is served whole); True if there was such a page to wait for.
+        A link on a fast-rendered page then leads to its page once made, rather than to a 404."""
+        with self._overlay_replaced:
+            if not self._overlay:
+                return False
+            self._overlay_replaced.wait_for(lambda: not self._overlay, timeout=seconds)
+            return True
 
     def lookup(self, request_path: str) -> Served:
         """What a GET of a site path answers: the in-memory file if there is one, else the disk's."""
@@ -624,6 +650,7 @@ class Preview:
         with self._changes_came:
             self._changes_came.notify_all()
         self.channel.close()
+        self.server.overlay = {}  # requests waiting for the full build are answered now
         self.server.shutdown()
         self.server.server_close()
         for thread in self._threads:
