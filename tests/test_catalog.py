@@ -155,6 +155,7 @@ class _RandomInputs:
                 rng.choice(["x", "y"]),
                 topics=rng.choice([None, ("vision",)]),
                 hidden=rng.random() < 0.2,
+                meta=Metadata(arxiv=rng.choice(["", "2301.00001", "2301.00002", "2301.00003"])),  # may join two papers
             )
             for _ in range(rng.randint(0, 1))
         ]
@@ -339,6 +340,83 @@ def test_an_entry_without_an_id_joins_the_paper_with_its_title_and_id() -> None:
     assert catalog.papers["pointer-networks"].meta.arxiv == "1506.03134"
     assert [a.date.day for a in catalog.papers["pointer-networks"].appearances] == [1, 26]
     assert [a.date.day for a in catalog.papers["music-transformer"].appearances] == [26, 27]
+
+
+def _noted(slug: str, arxiv: str, body: str = "Mine.") -> Note:
+    return Note(slug=slug, source=Source(f"notes/{slug}.md", 2), body=body, meta=Metadata(arxiv=arxiv))
+
+
+@pytest.mark.parametrize("noted_first", [True, False], ids=["noted paper listed first", "noted paper listed later"])
+def test_a_note_that_gives_a_paper_the_id_of_a_listing_under_another_title_makes_them_one_paper(
+    noted_first: bool,
+) -> None:
+    """Pasted listings carry no identifier: the curator gives one in the paper's note, and a later
+    import lists the paper under that identifier and a revised title. One paper, named by its first
+    listing, with the note applied whichever title came first."""
+    pasted, imported = _entry("Pointer Networks"), _entry("Pointer Networks, Revised", "1506.03134")
+    first, later = (pasted, imported) if noted_first else (imported, pasted)
+    note = _noted("pointer-networks", "1506.03134")
+    problems = Problems()
+    catalog = build_catalog([_listed(1, first), _listed(2, later)], TOPICS, [note], problems, None, CatalogMemo())
+    slug = "pointer-networks" if noted_first else "pointer-networks-revised"
+    assert list(catalog.papers) == [slug]
+    paper = catalog.papers[slug]
+    assert [a.date.day for a in paper.appearances] == [1, 2]
+    assert (paper.title, paper.meta.arxiv, paper.note) == (later.title, "1506.03134", "Mine.")
+    assert [d.slugs for d in catalog.digests] == [(slug,), (slug,)]
+    assert [str(p) for p in problems if not p.warning] == []
+
+
+def test_a_site_shows_a_paper_its_note_and_a_later_listing_identify_as_one_page(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-01.yaml": f"papers:\n  - title: Pointer Networks\n    abstract: {ABSTRACT}\n",
+            "digests/2025-06-02.yaml": f"papers:\n  - title: Pointer Networks, Revised\n    abstract: {ABSTRACT}\n"
+            '    arxiv: "1506.03134"\n',
+            "notes/pointer-networks.md": '---\narxiv: "1506.03134"\n---\nRead the revised version.\n',
+        },
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    assert sorted(p.name for p in (out / "papers").iterdir()) == ["pointer-networks"]
+    shown = page(out, "papers/pointer-networks/")
+    assert text_of(shown.xpath("//h1")[0]) == "Pointer Networks, Revised"
+    assert "Read the revised version." in text_of(shown)
+    assert {"/digests/2025-06-01/", "/digests/2025-06-02/"} <= set(shown.xpath("//main//a/@href"))
+    assert [p["slug"] for p in json.loads((out / "api/papers.json").read_text(encoding="utf-8"))] == [
+        "pointer-networks"
+    ]
+
+
+def test_two_notes_about_the_papers_an_id_joins_are_an_error() -> None:
+    problems = Problems()
+    build_catalog(
+        [_listed(1, _entry("Pointer Networks")), _listed(2, _entry("Pointer Networks, Revised", "1506.03134"))],
+        TOPICS,
+        [_noted("pointer-networks", "1506.03134"), _noted("pointer-networks-revised", "")],
+        problems,
+    )
+    assert [str(p) for p in problems if not p.warning] == [
+        'notes/pointer-networks-revised.md:2: a second note about the paper "pointer-networks" (also '
+        "notes/pointer-networks.md), whose arXiv identifier joined two papers (merge the two notes into one)"
+    ]
+
+
+def test_a_note_that_gives_the_id_another_paper_is_listed_with_is_a_warning() -> None:
+    problems = Problems()
+    catalog = build_catalog(
+        [_listed(1, _entry("Pointer Networks", "1506.00001"), _entry("Music Transformer", "1809.04281"))],
+        TOPICS,
+        [_noted("pointer-networks", "1809.04281")],
+        problems,
+    )
+    assert len(catalog.papers) == 2
+    assert [str(p) for p in problems] == [
+        'notes/pointer-networks.md:2: warning: the note gives arXiv 1809.04281, which is the paper "music-transformer" '
+        "too: two pages would show one paper (correct the identifier, or move this note's text to "
+        "notes/music-transformer.md and hide this paper (hidden: true))"
+    ]
 
 
 def test_two_papers_with_different_ids_stay_two_papers_even_with_one_title() -> None:

@@ -145,19 +145,66 @@ def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> 
             return
 
 
-def _apply_notes(notes: Iterable[Note], slugs: set[str], problems: Problems) -> dict[str, Note]:
-    """Notes by paper slug; a note whose file name is no paper's slug is an error."""
+def _apply_notes(
+    notes: Iterable[Note], slugs: set[str], joined: Mapping[str, str], problems: Problems
+) -> dict[str, Note]:
+    """Notes by paper slug; a note whose file name is no paper's slug is an error. A note about a
+    paper its arXiv identifier joined with another (`joined`: its slug before -> the paper's) is
+    about the joined paper; two notes about one paper are an error."""
     found: dict[str, Note] = {}
     for note in notes:
-        if note.slug not in slugs:
+        slug = joined.get(note.slug, note.slug)
+        if slug not in slugs:
             problems.error(
                 note.source,
                 f'no paper has the slug "{note.slug}"',
                 f"rename the note to <paper-slug>.md; {did_you_mean(note.slug, slugs)}",
             )
             continue
-        found[note.slug] = note
+        if slug in found:
+            problems.error(
+                note.source,
+                f'a second note about the paper "{slug}" (also {found[slug].source.path}), '
+                "whose arXiv identifier joined two papers",
+                "merge the two notes into one",
+            )
+            continue
+        found[slug] = note if slug == note.slug else replace(note, slug=slug)
     return found
+
+
+def _noted_titles(
+    groups: Mapping[str, Sequence[_Listing]], slugs: Mapping[str, str], noted: Mapping[str, str]
+) -> dict[str, str]:
+    """For each paper listed without an arXiv identifier whose note gives one that other listings
+    carry, its normalised title with that identifier: grouped again with them, the two are one paper
+    (as a listing without an identifier joins one with it under the same title)."""
+    keys = {slug: key for key, slug in slugs.items()}
+    titles: dict[str, str] = {}
+    for slug, arxiv in sorted(noted.items()):
+        key = keys.get(slug, "")
+        if key.startswith("title:") and f"arxiv:{arxiv}" in groups:
+            titles.setdefault(key.removeprefix("title:"), arxiv)
+    return titles
+
+
+def _warn_shared_arxiv(grouped: _Grouped, notes: Mapping[str, Note], problems: Problems) -> None:
+    """A note that gives its paper the arXiv identifier of another paper (one listed with it, or
+    noted with it before): two pages would show one paper."""
+    noted: dict[str, str] = {}
+    for slug, note in notes.items():
+        arxiv = note.meta.arxiv
+        if not arxiv or grouped.identities[slug] == f"arxiv:{arxiv}":
+            continue
+        other = grouped.slugs.get(f"arxiv:{arxiv}") or noted.get(arxiv)
+        if other is None:
+            noted[arxiv] = slug
+            continue
+        problems.warn(
+            note.source,
+            f'the note gives arXiv {arxiv}, which is the paper "{other}" too: two pages would show one paper',
+            f"correct the identifier, or move this note's text to notes/{other}.md and hide this paper (hidden: true)",
+        )
 
 
 ClassifyAll = Callable[[Sequence[tuple[str, str]]], list[tuple[TopicAssignment, ...]]]
@@ -233,6 +280,10 @@ class _Grouped:
     """Paper identity -> slug."""
     identities: dict[str, str]
     """Slug -> paper identity."""
+    noted: dict[str, str]
+    """The arXiv identifiers the notes give, by the note's slug."""
+    joined: dict[str, str]
+    """The slugs two papers had before a note's arXiv identifier joined them -> the joined paper's."""
 
 
 @dataclass
@@ -282,10 +333,16 @@ class CatalogMemo:
             self.plain_slugs = {title: known[title] for _, title, _ in claims}  # only the titles in use
         return self.slugs
 
-    def grouped_for(self, digest_files: Sequence[DigestFile]) -> _Grouped:
-        """The listings grouped and named: the last ones when every digest file is the object given last time."""
+    def grouped_for(self, digest_files: Sequence[DigestFile], noted: dict[str, str]) -> _Grouped:
+        """The listings grouped and named: the last ones when every digest file is the object given
+        last time and the notes give the same arXiv identifiers (`noted`, by the note's slug)."""
         last = self.grouped
-        if last and len(last.files) == len(digest_files) and all(map(operator.is_, digest_files, last.files)):
+        if (
+            last
+            and len(last.files) == len(digest_files)
+            and all(map(operator.is_, digest_files, last.files))
+            and last.noted == noted
+        ):
             return last
         found = Problems()
         digests = _check_unique_dates(digest_files, found)
@@ -293,10 +350,34 @@ class CatalogMemo:
         key_of = paper_keys(by_title)
         grouping = _regrouped(last, digests, by_title, key_of) if last else None
         groups, keys_by_digest = grouping or _group_listings(digests, key_of)
-        # the first title a paper was listed under names it: its address never changes
-        slugs = self.slugs_for([(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items()])
+        slugs = self._named(groups)
+        joined: dict[str, str] = {}
+        noted_titles = _noted_titles(groups, slugs, noted)
+        if noted_titles:
+            by_title = {**by_title, **noted_titles}  # no title in both: those noted had no identifier
+            before = slugs
+            groups, keys_by_digest = _group_listings(digests, paper_keys(by_title))
+            slugs = self._named(groups)
+            for title, arxiv in noted_titles.items():
+                for key in (f"title:{title}", f"arxiv:{arxiv}"):  # either may have given the paper its address
+                    joined[before[key]] = slugs[f"arxiv:{arxiv}"]
         identities = {slug: key for key, slug in slugs.items()}
-        return _Grouped(tuple(digest_files), digests, found.items, by_title, groups, keys_by_digest, slugs, identities)
+        return _Grouped(
+            tuple(digest_files),
+            digests,
+            found.items,
+            by_title,
+            groups,
+            keys_by_digest,
+            slugs,
+            identities,
+            noted,
+            joined,
+        )
+
+    def _named(self, groups: Mapping[str, Sequence[_Listing]]) -> dict[str, str]:
+        """The papers' slugs: the first title a paper was listed under names it (its address never changes)."""
+        return self.slugs_for([(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items()])
 
     def maybe_changed(self, grouped: _Grouped, notes: dict[str, Note], topics: tuple[Topic, ...]) -> Iterable[str]:
         """The identities of the papers whose inputs may differ from those the last catalog made them
@@ -327,10 +408,12 @@ def build_catalog(
     """Merge digests into papers (deduplicated across days) and apply topics and notes. `memo` is what
     the last catalog made in this process was made from, and is updated to this one's."""
     memo = memo if memo is not None else CatalogMemo()
-    grouped = memo.grouped_for(digest_files)
+    notes = list(notes)
+    grouped = memo.grouped_for(digest_files, {note.slug: note.meta.arxiv for note in notes if note.meta.arxiv})
     problems.items.extend(grouped.problems)
     groups, slugs = grouped.groups, grouped.slugs
-    notes_by_slug = _apply_notes(notes, set(grouped.identities), problems)
+    notes_by_slug = _apply_notes(notes, set(grouped.identities), grouped.joined, problems)
+    _warn_shared_arxiv(grouped, notes_by_slug, problems)
     topics = tuple(topics)
     known = memo.papers if memo.topics == topics else {}
     candidates = memo.maybe_changed(grouped, notes_by_slug, topics)
