@@ -79,6 +79,48 @@ def test_page_with_problems_gets_the_messages_of_check_and_is_not_saved(site: Pa
     assert sorted(p.name for p in (site / "content/digests").iterdir()) == ["2025-06-26.txt"]
 
 
+def test_a_paper_listed_before_with_another_abstract_is_said_by_add_as_the_build_will_say_it(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checked alone the page is fine; among the other digests it repeats a paper with another
+    abstract, a warning that CI's strict build refuses: add says it, and refuses under --strict."""
+    (site / "pasted.txt").write_text(
+        text_digest("Jul 1", [("Music Transformer", ABSTRACT + " Revised.")]), encoding="utf-8"
+    )
+    warning = (
+        "content/digests/2025-07-01.txt:3: warning: the abstract differs from the one in the 2025-06-26 digest "
+        "(content/digests/2025-06-26.txt:11) (the latest abstract is used; make them equal to silence this)"
+    )
+    assert run_add("pasted.txt", "--strict") == (
+        1,
+        "",
+        warning.replace("warning: ", "") + "\nNot added: 1 error; nothing was written.\n",
+    )
+    assert not (site / "content/digests/2025-07-01.txt").exists()
+    assert run_add("pasted.txt") == (
+        0,
+        "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
+        warning + "\n",
+    )
+    capsys.readouterr()
+    assert main(["check", "--content", "content"]) == 0
+    assert warning in capsys.readouterr().err.splitlines()  # the build's own words
+
+
+def test_a_day_given_already_by_a_digest_of_another_name_is_refused(site: Path) -> None:
+    picks = f"date: 2025-07-01\npapers:\n  - title: Pointer Networks\n    abstract: {ABSTRACT}\n"
+    (site / "content/digests/picks.yaml").write_text(picks, encoding="utf-8")
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Attention Is All You Need", ABSTRACT)]), encoding="utf-8")
+    code, out, err = run_add("pasted.txt")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "content/digests/picks.yaml: a second digest for 2025-07-01 (also content/digests/2025-07-01.txt) "
+        "(merge the two files or correct the date)",
+        "Not added: 1 error; nothing was written.",
+    ]
+    assert sorted(p.name for p in (site / "content/digests").iterdir()) == ["2025-06-26.txt", "picks.yaml"]
+
+
 def test_year_comes_from_site_settings(site: Path) -> None:
     (site / "content/site.yaml").write_text("year: 2024\n", encoding="utf-8")
     (site / "pasted.txt").write_text(text_digest("Mar 3", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")

@@ -231,6 +231,9 @@ def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_rand
             catalog = build_catalog(digests, topics, notes, reused, None, memo)
             assert catalog == build_catalog(digests, topics, notes, fresh), (seed, step)
             assert [str(p) for p in reused] == [str(p) for p in fresh], (seed, step)
+            checked = Problems()  # what `add` says of the listings, without making the papers
+            merge.check_listings(digests, notes, checked)
+            assert sorted(map(str, checked)) == sorted(map(str, fresh)), (seed, step)
     assert sum(result is not None for result in regrouped) > 50, "edits of one digest's entries were tried"
 
 

@@ -94,7 +94,7 @@ def _import(
     problems.raise_if_errors(strict)
     text = digest_yaml(day, entries, COMMENT)
     _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)
-    return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems)
+    return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems, strict)
 
 
 def _check_round_trip(text: str, entries: list[Entry], target: Path, origin: Source) -> None:

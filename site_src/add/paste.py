@@ -63,7 +63,7 @@ def add_digest(
     assert digest is not None
     text = digest_text(digest, pasted.text)
     _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
-    return save_new_digest(content_dir, digest.date, ".txt", text, len(digest.entries), force, problems)
+    return save_new_digest(content_dir, digest.date, ".txt", text, len(digest.entries), force, problems, strict)
 
 
 def digest_text(digest: DigestFile, pasted: str) -> str:

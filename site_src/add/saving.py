@@ -13,10 +13,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_src.add.joining import problems_joining
 from site_src.build import output
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
-from site_src.inputs.reader import DIGEST_SUFFIXES, display_path
+from site_src.inputs.reader import DIGEST_SUFFIXES, TextFile, display_path
 from site_src.inputs.settings import SiteSettings, parse_settings
 
 
@@ -53,11 +54,21 @@ def free_target(content_dir: Path, date: datetime.date, suffix: str, force: bool
 
 
 def save_new_digest(
-    content_dir: Path, date: datetime.date, suffix: str, text: str, papers: int, force: bool, problems: Problems
+    content_dir: Path,
+    date: datetime.date,
+    suffix: str,
+    text: str,
+    papers: int,
+    force: bool,
+    problems: Problems,
+    strict: bool = False,
 ) -> Added:
-    """Save a checked digest as the day's file (UTF-8, LF, one final newline); `problems` holds
-    only warnings by now, and they are handed back to be shown."""
+    """Save a checked digest as the day's file (UTF-8, LF, one final newline), unless the site would
+    find errors with it among the others (or, when `strict`, warnings); `problems` holds only
+    warnings by now, and they are handed back to be shown with those."""
     target = free_target(content_dir, date, suffix, force)
+    problems.items.extend(problems_joining(content_dir, TextFile(Source(display_path(target)), text)))
+    problems.raise_if_errors(strict)
     try:
         output.save_digest(target, text if text.endswith("\n") else text + "\n")
     except OSError as error:  # a folder where the file or content/digests/ goes, a read-only disk

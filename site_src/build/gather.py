@@ -54,13 +54,16 @@ def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Pr
     return result
 
 
-def parse_inputs(options: BuildOptions, problems: Problems, cache: BuildCache) -> Parsed:
-    """Read every input and parse the ones that changed, recording every problem.
+def parse_inputs(
+    options: BuildOptions, problems: Problems, cache: BuildCache, inputs: reader.Inputs | None = None
+) -> Parsed:
+    """Read every input (unless given: `add` adds the digest it is about to save) and parse the ones
+    that changed, recording every problem.
 
     Raises BuildError when the settings, taxonomy or digests have errors: the catalog is made from
     them. Problems of notes and pages alone wait for the catalog, which checks a note's slug too,
     so that one run reports everything wrong with a note."""
-    inputs = reader.load(options.content_dir, problems)
+    inputs = reader.load(options.content_dir, problems) if inputs is None else inputs
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
     settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
     settings = with_overrides(settings, options)
