@@ -168,6 +168,25 @@ def test_every_problem_of_a_malformed_answer_is_reported_at_its_place_and_nothin
     assert _digests(site) == {}
 
 
+def test_an_answer_too_large_for_a_digest_is_refused_as_too_large_not_as_a_bug(site: Path) -> None:
+    """A thousand papers of a hundred authors each would make a digest no build reads (a YAML file
+    may hold 100,000 values): the import says so, not that it failed to read back what it wrote."""
+    authors = [{"name": f"Author {i}"} for i in range(100)]
+    answer = [
+        {"paper": {"id": f"2506.{i:05}", "title": f"Paper {i}", "summary": "We study things.", "authors": authors}}
+        for i in range(1000)
+    ]
+    (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
+    assert run_add(f"{DAY}.json") == (
+        1,
+        "",
+        f"{DAY}.json: too large for a digest: 1000 papers with 100000 authors in all make more than 100,000 "
+        "YAML values (a day of daily papers is a few dozen papers: is this an answer of the daily-papers API?)\n"
+        "Not added: 1 error; nothing was written.\n",
+    )
+    assert _digests(site) == {}
+
+
 def test_a_number_too_long_to_read_is_a_json_problem_not_a_crash(site: Path) -> None:
     """Python reads no whole number of more than 4,300 digits: even in a field the import ignores."""
     answer = json.loads((DATA / f"{DAY}.json").read_text(encoding="utf-8"))

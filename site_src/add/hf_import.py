@@ -18,7 +18,7 @@ from site_src.add.saving import Added, free_target, save_new_digest, site_settin
 from site_src.add.yaml_digest import digest_yaml
 from site_src.catalog.model import Entry
 from site_src.errors import BuildError, Problem, Problems, Source
-from site_src.inputs import reader
+from site_src.inputs import reader, yaml_lines
 from site_src.inputs.digest import date_from_file_name, parse_yaml_digest
 from site_src.inputs.reader import TextFile, display_path
 
@@ -93,6 +93,15 @@ def _import(
     entries = daily_papers.entries(answer, file.source, problems) if read else []
     problems.raise_if_errors(strict)
     text = digest_yaml(day, entries, COMMENT)
+    if not yaml_lines.within_limits(text):
+        authors = sum(len(entry.meta.authors) for entry in entries)
+        problems.error(
+            file.source,
+            f"too large for a digest: {len(entries)} papers with {authors} authors in all make more than "
+            f"{yaml_lines.MAX_VALUES:,} YAML values",
+            "a day of daily papers is a few dozen papers: is this an answer of the daily-papers API?",
+        )
+        problems.raise_if_errors()
     _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)
     return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems, strict)
 

@@ -180,6 +180,16 @@ def _check_bounds(text: str) -> None:
             )
 
 
+def within_limits(text: str) -> bool:
+    """Whether a document keeps within `MAX_DEPTH` and `MAX_VALUES` and uses no tag: what a writer of
+    YAML checks before saving a file that every build must read."""
+    try:
+        _check_bounds(text)
+    except _Refused:
+        return False
+    return True
+
+
 def _check_characters(text: str) -> None:
     """A control character is an error at its own line (the parser would name the file's first)."""
     found = _FORBIDDEN.search(text)
