@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -26,12 +27,27 @@ text after it too, up to the end of the line (a co-author's name, the site's nam
 _UNWANTED = re.compile(f"{CONTROL.pattern}|{_BIDI.pattern}")
 
 
+_BLANK_SHAPES = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+"""Letters and symbols drawn as nothing (the blank braille pattern, the Hangul fillers): a title of
+only these, or of zero-width characters, shows as an empty heading and an empty link."""
+_ASCII_SHOWN = re.compile("[!-~]")
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether a text has no character that is drawn: only spaces, zero-width and other format
+    characters, and blank shapes."""
+    if _ASCII_SHOWN.search(text):
+        return False
+    return all(unicodedata.category(c)[0] in "ZC" or c in _BLANK_SHAPES for c in text)
+
+
 def clean_text(text: str) -> str:
     """One line of text: control characters turned into spaces (XML forbids them), bidirectional
-    controls removed, whitespace collapsed."""
+    controls removed, whitespace collapsed; nothing at all when nothing in it would show."""
     if _UNWANTED.search(text):
         text = _BIDI.sub("", CONTROL.sub(" ", text))
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return "" if text and shows_nothing(text) else text
 
 
 _PARAGRAPH_BREAK = re.compile(r"(?>\r\n|\r|\n)[ \t]*(?>\r\n|\r|\n)")

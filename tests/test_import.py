@@ -168,6 +168,19 @@ def test_every_problem_of_a_malformed_answer_is_reported_at_its_place_and_nothin
     assert _digests(site) == {}
 
 
+def test_a_title_that_shows_nothing_is_refused(site: Path) -> None:
+    """A title of a blank braille pattern and a zero-width space made a page with an empty heading,
+    listed as an empty link."""
+    answer = [{"paper": {"title": "\u2800\u200b", "summary": "We study titles that show nothing."}}]
+    (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
+    assert run_add(f"{DAY}.json") == (
+        1,
+        "",
+        f"{DAY}.json: [0].paper.title: shows nothing: only spaces and invisible characters "
+        "(expected the paper's title as text)\nNot added: 1 error; nothing was written.\n",
+    )
+
+
 def test_an_answer_too_large_for_a_digest_is_refused_as_too_large_not_as_a_bug(site: Path) -> None:
     """A thousand papers of a hundred authors each would make a digest no build reads (a YAML file
     may hold 100,000 values): the import says so, not that it failed to read back what it wrote."""

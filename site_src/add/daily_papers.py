@@ -115,7 +115,8 @@ class _Object:
             return ""
         cleaned = clean(value)
         if required and not cleaned:
-            self.problems.error(self.at(name), "is empty", hint)
+            shown = "is empty" if not value.strip() else "shows nothing: only spaces and invisible characters"
+            self.problems.error(self.at(name), shown, hint)
         return cleaned
 
     def checked(self, name: str, key: str, required: bool = False) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.yaml_lines import LineDict, LineList
-from site_src.markup import CONTROL, quoted
+from site_src.markup import CONTROL, quoted, shows_nothing
 
 Kind = Literal["text", "int", "bool", "date", "day_or_year", "url", "list", "mappings"]
 """What a key takes: text, a whole number, true/false, a date, a date or a bare year (as ISO text), an
@@ -208,6 +208,9 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
             continue
         if spec.required and not value:  # an empty list is as good as no list
             problems.error(at, f'"{name}" is empty', spec.doc)
+            continue
+        if spec.required and spec.kind == "text" and shows_nothing(value):
+            problems.error(at, f'"{name}" shows nothing: only spaces and invisible characters', spec.doc)
             continue
         control = _control_in(value) if spec.kind in ("text", "list") else None
         if control is not None:
