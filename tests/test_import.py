@@ -391,6 +391,29 @@ def test_hostile_text_in_the_json_reads_back_unchanged() -> None:
     assert [(e.title, e.abstract, e.meta) for e in parsed.entries] == [(e.title, e.abstract, e.meta) for e in made]
 
 
+@pytest.mark.parametrize(
+    ("title", "written"),
+    [
+        ("$\\pi$-Flow: Policy-Based Few-Step Generation", '"$\\\\pi$-Flow: Policy-Based Few-Step Generation"'),
+        ("$\\pi$-Flow", "$\\pi$-Flow"),
+        ("🚀 Rockets", "🚀 Rockets"),
+        ("<eos> Tokens", "<eos> Tokens"),
+        ("@Scale", '"@Scale"'),
+        ("- Dash", '"- Dash"'),
+        ("[Bracketed]", '"[Bracketed]"'),
+        ("Yes", '"Yes"'),
+    ],
+)
+def test_a_title_is_quoted_only_where_yaml_needs_it(title: str, written: str) -> None:
+    """The curator reads and edits the imported digest: a backslash or a dollar is no reason to quote."""
+    entry = Entry(title, "We study it.", Source("x.json"))
+    text = digest_yaml(datetime.date(2025, 6, 26), [entry])
+    assert f"  - title: {written}\n" in text
+    problems = Problems()
+    parsed = parse_yaml_digest(TextFile(Source("2025-06-26.yaml"), text), (), problems)
+    assert problems.items == [] and parsed is not None and parsed.entries[0].title == title
+
+
 @given(
     st.text(min_size=1).map(clean_text).filter(bool),
     st.lists(st.text(), min_size=1, max_size=3).map("\n\n".join).map(clean_paragraphs).filter(bool),

@@ -2,7 +2,7 @@
 a literal block (one line per paragraph), then its metadata, in a fixed order.
 
 Text is written plain where the digest loader reads it back unchanged, and double-quoted (with
-escapes) where it would not: a colon and space, a leading `-`, `*`, `&` or quote, words such as
+escapes) where it would not: a colon and space, a leading indicator (`-`, `*`, `&`, `[`, a quote…), words such as
 `yes` or `null`, numbers, dates, and characters YAML refuses or folds. What is written parses back
 with `parse_yaml_digest` to the same entries (tests/test_import.py checks hostile ones).
 """
@@ -26,14 +26,14 @@ _NOT_IN_BLOCK = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe
 lines, blank lines at either end, and lines that start with a space (they would set the indentation)."""
 
 
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+"""Characters that mean something other than text at the start of a plain scalar (and the empty
+text, which reads as null)."""
+
+
 def scalar(text: str) -> str:
     """One line of text as a YAML scalar: plain when it reads back unchanged, else double-quoted."""
-    plain = (
-        (text[:1].isalnum() or text[:1] == "(")
-        and text == text.strip()
-        and not _NOT_PLAIN.search(text)
-        and reads_as_text(text)
-    )
+    plain = text[:1] not in _INDICATORS and text == text.strip() and not _NOT_PLAIN.search(text) and reads_as_text(text)
     return text if plain else yaml_quoted(text)
 
 
