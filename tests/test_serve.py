@@ -597,3 +597,21 @@ def test_a_preview_folder_deleted_while_idle_is_built_again_on_the_next_request(
         assert time.monotonic() < deadline, "the deleted preview folder was not built again"
         time.sleep(0.1)
     assert _get(preview, "/about/")[0] == 200
+
+
+def test_stopping_the_preview_during_a_full_build_does_not_say_the_build_starts_over(
+    preview: Preview, tabs: tuple[Tab, Tab]
+) -> None:
+    """Ctrl+C while the full build ran logged "Files changed again: the full build starts over"."""
+    logged: list[str] = []
+    preview.log = logged.append
+    held = HeldBuild(preview)
+    _edit(preview.options.content_dir / "notes/music-transformer.md", "popular for", "famous and popular for")
+    tabs[0].until_reload()
+    assert held.started.wait(WAIT)
+    stopping = threading.Thread(target=preview.stop)
+    stopping.start()
+    held.release()
+    stopping.join(WAIT)
+    assert held.outcomes == ["Superseded"]  # it stopped at its next page
+    assert logged == []

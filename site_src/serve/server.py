@@ -176,6 +176,8 @@ def resolve_request(site: Path, request_path: str) -> tuple[Path | None, bool]:
         if not path.endswith("/"):
             return target, True
         target = target / "index.html"
+    elif path.endswith("/"):
+        return None, False  # a file asked for as a folder (`/robots.txt/`): the published site has none
     return (target, False) if target.is_file() else (None, False)
 
 
@@ -529,7 +531,8 @@ class Preview:
             try:
                 report = self.full_build(self._check_superseded if interruptible else None)
             except Superseded:
-                self.log("Files changed again: the full build starts over.")
+                if not self._stop.is_set():  # else the preview is stopping (Ctrl+C): nothing starts over
+                    self.log("Files changed again: the full build starts over.")
                 return None
             except BuildError as error:
                 self.server.overlay = {}  # the last good build, whole: no page of the build that failed
