@@ -615,3 +615,19 @@ def test_stopping_the_preview_during_a_full_build_does_not_say_the_build_starts_
     stopping.join(WAIT)
     assert held.outcomes == ["Superseded"]  # it stopped at its next page
     assert logged == []
+
+
+def test_the_last_builds_warnings_reach_every_tab_until_fixed(preview: Preview, tabs: tuple[Tab, Tab]) -> None:
+    """A half-written digest builds, losing a paper to a warning: the tabs are told, not only the terminal."""
+    paper, about = tabs
+    assert paper.seen[-1]["warnings"] == []
+    digest = preview.options.content_dir / "digests/2025-06-26.txt"
+    good = digest.read_text(encoding="utf-8")
+    digest.write_text(good + "\nA Title Without Its Abstract\n", encoding="utf-8")
+    warning = about.until(lambda state: bool(state["warnings"]))["warnings"]
+    assert [w.split(": ", 1)[1] for w in warning] == [
+        'warning: title "A Title Without Its Abstract" has no abstract (expected a paragraph after the title; '
+        "add the abstract or delete the title)"
+    ]
+    digest.write_text(good, encoding="utf-8")
+    assert about.until(lambda state: not state["warnings"])["problems"] == []

@@ -59,6 +59,8 @@ PLACEHOLDER = "placeholder.html"
 TABS_SECONDS = 2.0
 """How long the full build waits for the tabs to load the pages the fast render made (a reload takes
 a tenth of a second or so; a tab closed without a goodbye is counted as open until its keep-alive)."""
+WARNINGS_SHOWN = 100
+"""Warnings of the last build sent to the tabs (every tab gets them with every state)."""
 PENDING_SECONDS = 120.0
 """How long a request for a file not on disk waits while pages rendered ahead of the full build are
 served: a fast-rendered page links to pages (a new paper's) that only the full build makes."""
@@ -94,10 +96,16 @@ class LiveState:
     build: str
     problems: tuple[str, ...] = ()
     reload: bool | None = None
+    warnings: tuple[str, ...] = ()
+    """The warnings of the last good build (shown folded in a corner: the site was built)."""
 
     def as_event(self) -> bytes:
         """The state as one server-sent event."""
-        fields: dict[str, object] = {"build": self.build, "problems": list(self.problems)}
+        fields: dict[str, object] = {
+            "build": self.build,
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+        }
         if self.reload is not None:
             fields["reload"] = self.reload
         data = json.dumps(fields, sort_keys=True)
@@ -426,7 +434,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         """The state of one tab: the hash of what its page is served with now, whether that is not
         what it shows (it reloads), and the problems of the last try."""
         now = page_hash(self.lookup(page).body)
-        return LiveState(now, self.channel.state.problems, reload=now != shown)
+        state = self.channel.state
+        return LiveState(now, state.problems, reload=now != shown, warnings=state.warnings)
 
     def placeholder(self) -> bytes:
         """What to serve before any build has succeeded: an empty page that shows the problems."""
@@ -541,7 +550,10 @@ class Preview:
                 return None
             self.server.overlay = {}
             self._gone_reported = False
-        self.channel.publish(LiveState(build_key(self.cache.files)))
+        warnings = tuple(str(warning) for warning in report.warnings[:WARNINGS_SHOWN])
+        if len(report.warnings) > WARNINGS_SHOWN:
+            warnings += (f"… and {len(report.warnings) - WARNINGS_SHOWN} more: the terminal lists them all",)
+        self.channel.publish(LiveState(build_key(self.cache.files), warnings=warnings))
         self.channel.notify()
         for warning in report.warnings:
             self.log(str(warning))
@@ -565,7 +577,8 @@ class Preview:
                 self.channel.notify()
                 return False
             self.server.overlay = files
-        self.channel.publish(LiveState(self.channel.state.build))  # problems fixed: the overlay goes
+        state = self.channel.state  # problems fixed: the overlay goes (the last build's warnings stay)
+        self.channel.publish(LiveState(state.build, warnings=state.warnings))
         self.channel.notify()
         return True
 

@@ -112,3 +112,23 @@ def test_a_note_edit_shows_before_the_full_build_and_only_in_its_tab(
     _edit(preview.options.content_dir / "notes/music-transformer.md", "famous and popular", "famous, popular")
     expect(page.locator(".prose")).to_contain_text("made relative attention famous, popular", timeout=WAIT_MS)
     assert other.evaluate("window.notReloaded === true")  # the About page never changed
+
+
+def test_the_last_builds_warnings_show_folded_in_a_corner_until_fixed(preview: Preview, page: Page) -> None:
+    page.goto(preview.url + "digests/2025-06-26/")
+    digest = preview.options.content_dir / "digests/2025-06-26.txt"
+    good = digest.read_text(encoding="utf-8")
+    digest.write_text(good + "\nA Title Without Its Abstract\n", encoding="utf-8")
+    panel = page.locator("details.preview-warnings")
+    expect(panel.locator("summary")).to_have_text("The last build gave 1 warning", timeout=WAIT_MS)
+    expect(panel.locator("pre")).to_be_hidden()  # folded: the page stays usable
+    expect(page.locator(".preview-overlay")).to_have_count(0)  # not an error
+    panel.locator("summary").click()
+    expect(panel.locator("pre")).to_contain_text('title "A Title Without Its Abstract" has no abstract')
+
+    _edit(digest, "Music Transformer", "Music Transformer, Revisited")  # a reload keeps it unfolded
+    expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
+    expect(panel.locator("pre")).to_be_visible(timeout=WAIT_MS)
+
+    digest.write_text(good, encoding="utf-8")
+    expect(panel).to_have_count(0, timeout=WAIT_MS)

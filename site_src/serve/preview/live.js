@@ -49,6 +49,32 @@
     }
   }
 
+  // The last build's warnings, folded in a corner: the site was built, but a warning may mean a
+  // paper left out (a title without its abstract). Unfolded, it stays so across reloads.
+  const warningsKey = "paper-digest-preview-warnings-open";
+  let warningsPanel = null;
+
+  function showWarnings(warnings) {
+    if (warnings.length === 0) {
+      warningsPanel?.remove();
+      warningsPanel = null;
+      return;
+    }
+    if (warningsPanel === null) {
+      warningsPanel = document.createElement("details");
+      warningsPanel.className = "preview-warnings";
+      warningsPanel.open = sessionStorage.getItem(warningsKey) === "open";
+      warningsPanel.addEventListener("toggle", () => {
+        sessionStorage.setItem(warningsKey, warningsPanel.open ? "open" : "closed");
+      });
+      warningsPanel.append(document.createElement("summary"), document.createElement("pre"));
+      document.body.append(warningsPanel);
+    }
+    const count = warnings.length === 1 ? "1 warning" : `${warnings.length} warnings`;
+    warningsPanel.querySelector("summary").textContent = `The last build gave ${count}`;
+    warningsPanel.querySelector("pre").textContent = warnings.join("\n");
+  }
+
   const query = new URLSearchParams({ page: location.pathname, build: shownBuild });
   const events = new EventSource("/_preview/events?" + query);
   events.addEventListener("state", (event) => {
@@ -61,6 +87,7 @@
       location.reload();
     } else {
       clearProblems();
+      showWarnings(state.warnings ?? []);
     }
   });
 })();
