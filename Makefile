@@ -12,13 +12,13 @@ PY := $(VENV)/bin/python
 
 .PHONY: serve test build check lint golden bench weight browser feed-reader
 
-serve: $(VENV)/.runtime node_modules/.installed
+serve: $(VENV)/.runtime node_modules/.runtime
 	$(PY) build.py serve
 
-build: $(VENV)/.runtime node_modules/.installed
+build: $(VENV)/.runtime node_modules/.runtime
 	$(PY) build.py build
 
-check: $(VENV)/.runtime node_modules/.installed
+check: $(VENV)/.runtime node_modules/.runtime
 	$(PY) build.py check
 
 test: $(VENV)/.dev node_modules/.installed browser feed-reader
@@ -55,6 +55,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# What the site itself needs (lunr.js, copied into it), unless everything is installed already: the
+# test-only checkers are left to `make test` (vnu-jar's installer downloads Java when it is missing).
+node_modules/.runtime: package.json package-lock.json
+	@if [ node_modules/.installed -nt package.json ] && [ node_modules/.installed -nt package-lock.json ]; then :; \
+	else npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
 	touch $@
 
 # Some tests drive Debian's own programs, never downloaded ones: Chromium (the browser tests) and
