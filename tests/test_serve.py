@@ -617,17 +617,48 @@ def test_stopping_the_preview_during_a_full_build_does_not_say_the_build_starts_
     assert logged == []
 
 
-def test_the_last_builds_warnings_reach_every_tab_until_fixed(preview: Preview, tabs: tuple[Tab, Tab]) -> None:
-    """A half-written digest builds, losing a paper to a warning: the tabs are told, not only the terminal."""
+def test_the_last_builds_warnings_reach_every_tab_until_fixed(
+    preview: Preview, tabs: tuple[Tab, Tab], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A half-written digest builds, losing papers to warnings: the tabs are told (the first
+    `WARNINGS_SHOWN`, and how many in all), not only the terminal; a failed build keeps them."""
+    monkeypatch.setattr("site_src.serve.server.WARNINGS_SHOWN", 1)
     paper, about = tabs
-    assert paper.seen[-1]["warnings"] == []
+    assert (paper.seen[-1]["warnings"], paper.seen[-1]["warning_count"]) == ([], 0)
     digest = preview.options.content_dir / "digests/2025-06-26.txt"
     good = digest.read_text(encoding="utf-8")
-    digest.write_text(good + "\nA Title Without Its Abstract\n", encoding="utf-8")
-    warning = about.until(lambda state: bool(state["warnings"]))["warnings"]
-    assert [w.split(": ", 1)[1] for w in warning] == [
+    digest.write_text(good + "\nA Title Without Its Abstract\n\nAnother Orphan Title\n", encoding="utf-8")
+    state = about.until(lambda state: bool(state["warnings"]))
+    assert [w.split(": ", 1)[1] for w in state["warnings"]] == [
         'warning: title "A Title Without Its Abstract" has no abstract (expected a paragraph after the title; '
         "add the abstract or delete the title)"
     ]
+    assert state["warning_count"] == 2
+    broken = digest.read_text(encoding="utf-8").replace("\nJun 26\n", "\nJun 27\n")
+    digest.write_text(broken, encoding="utf-8")
+    failed = about.until(lambda state: bool(state["problems"]))
+    assert (failed["warnings"], failed["warning_count"]) == (state["warnings"], 2)  # still the last good build's
     digest.write_text(good, encoding="utf-8")
     assert about.until(lambda state: not state["warnings"])["problems"] == []
+
+
+def test_pages_served_ahead_of_a_full_build_that_never_comes_make_no_request_wait(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round that ends without a full build (the generator's code fails to import) left every 404
+    waiting for one, PENDING_SECONDS each."""
+    monkeypatch.setattr("site_src.serve.server._code_imports", lambda: "SyntaxError: bad")
+    preview.server.overlay = {"fresh/index.html": b"<p>fresh</p></body>"}  # as a fast render leaves it
+    assert preview.server.await_full_build(0)  # a full build is due
+    with preview._changes_came:
+        preview._changes.add(CODE_DIR / "edited.py")
+        preview._changes_came.notify()
+    deadline = time.monotonic() + WAIT
+    while preview.channel.state.problems != ("site_src: SyntaxError: bad",):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    while preview.server.await_full_build(0):  # the round's end, just after
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert _get(preview, "/papers/nothing-here/")[0] == 404
+    assert _page_file(_get(preview, "/fresh/")[2]) == b"<p>fresh</p></body>"  # still served

@@ -97,7 +97,10 @@ class LiveState:
     problems: tuple[str, ...] = ()
     reload: bool | None = None
     warnings: tuple[str, ...] = ()
-    """The warnings of the last good build (shown folded in a corner: the site was built)."""
+    """The warnings of the last good build, the first `WARNINGS_SHOWN` (shown folded in a corner: the
+    site was built)."""
+    warning_count: int = 0
+    """How many warnings it gave in all."""
 
     def as_event(self) -> bytes:
         """The state as one server-sent event."""
@@ -105,6 +108,7 @@ class LiveState:
             "build": self.build,
             "problems": list(self.problems),
             "warnings": list(self.warnings),
+            "warning_count": self.warning_count,
         }
         if self.reload is not None:
             fields["reload"] = self.reload
@@ -330,6 +334,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], site: Path, channel: LiveChannel, assets: dict[str, bytes]) -> None:
         self.site, self.channel, self.assets = site, channel, assets
         self._overlay: dict[str, bytes] = {}
+        self._full_build_due = False
+        """Pages are served ahead of a full build that is still to run (requests for the rest wait)."""
         self._overlay_replaced = threading.Condition()
         self._viewers: dict[int, tuple[str, str]] = {}
         """Each open tab's page (its URL path) and the hash of the bytes it was served."""
@@ -355,17 +361,24 @@ class PreviewHTTPServer(ThreadingHTTPServer):
     @overlay.setter
     def overlay(self, files: dict[str, bytes]) -> None:
         with self._overlay_replaced:
-            self._overlay = files
+            self._overlay, self._full_build_due = files, bool(files)
+            self._overlay_replaced.notify_all()
+
+    def full_build_off(self) -> None:
+        """No full build is coming for the pages served ahead of it (the round ended without one, the
+        generator's code failing to import): they stay served, and requests no longer wait."""
+        with self._overlay_replaced:
+            self._full_build_due = False
             self._overlay_replaced.notify_all()
 
     def await_full_build(self, seconds: float) -> bool:
-        """Wait, at most `seconds`, until no page rendered ahead of the full build is served (it is done,
-        or failed and the last good site is served whole); True if there was such a page to wait for.
-        A link on a fast-rendered page then leads to its page once made, rather than to a 404."""
+        """Wait, at most `seconds`, until the full build that pages were served ahead of is over (done,
+        or failed and the last good site is served whole); True if one was due. A link on a
+        fast-rendered page then leads to its page once made, rather than to a 404."""
         with self._overlay_replaced:
-            if not self._overlay:
+            if not self._full_build_due:
                 return False
-            self._overlay_replaced.wait_for(lambda: not self._overlay, timeout=seconds)
+            self._overlay_replaced.wait_for(lambda: not self._full_build_due, timeout=seconds)
             return True
 
     def lookup(self, request_path: str) -> Served:
@@ -435,7 +448,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         what it shows (it reloads), and the problems of the last try."""
         now = page_hash(self.lookup(page).body)
         state = self.channel.state
-        return LiveState(now, state.problems, reload=now != shown, warnings=state.warnings)
+        return replace(state, build=now, reload=now != shown)
 
     def placeholder(self) -> bytes:
         """What to serve before any build has succeeded: an empty page that shows the problems."""
@@ -523,7 +536,7 @@ class Preview:
 
     def _failed(self, error: BuildError, what: str) -> None:
         lines = tuple(str(p) for p in error.problems)
-        self.channel.publish(LiveState(self.channel.state.build, lines))
+        self.channel.publish(replace(self.channel.state, problems=lines))  # the last good build's warnings kept
         self.log(f"{what} failed; still serving the last good build:\n  " + "\n  ".join(lines))
 
     def _check_superseded(self, stage: str, done: int, total: int) -> None:
@@ -550,10 +563,8 @@ class Preview:
                 return None
             self.server.overlay = {}
             self._gone_reported = False
-        warnings = tuple(str(warning) for warning in report.warnings[:WARNINGS_SHOWN])
-        if len(report.warnings) > WARNINGS_SHOWN:
-            warnings += (f"… and {len(report.warnings) - WARNINGS_SHOWN} more: the terminal lists them all",)
-        self.channel.publish(LiveState(build_key(self.cache.files), warnings=warnings))
+        shown = tuple(str(warning) for warning in report.warnings[:WARNINGS_SHOWN])
+        self.channel.publish(LiveState(build_key(self.cache.files), warnings=shown, warning_count=len(report.warnings)))
         self.channel.notify()
         for warning in report.warnings:
             self.log(str(warning))
@@ -577,8 +588,7 @@ class Preview:
                 self.channel.notify()
                 return False
             self.server.overlay = files
-        state = self.channel.state  # problems fixed: the overlay goes (the last build's warnings stay)
-        self.channel.publish(LiveState(state.build, warnings=state.warnings))
+        self.channel.publish(replace(self.channel.state, problems=()))  # fixed: the overlay goes, the warnings stay
         self.channel.notify()
         return True
 
@@ -618,7 +628,7 @@ class Preview:
         if any(path.is_relative_to(CODE_DIR) and path.suffix == ".py" for path in changed):
             failure = _code_imports()
             if failure:
-                self.channel.publish(LiveState(self.channel.state.build, (f"site_src: {failure}",)))
+                self.channel.publish(replace(self.channel.state, problems=(f"site_src: {failure}",)))
                 self.log(f"The generator's code does not import: {failure}")
                 return
             self.log("The generator's code changed: restarting.")
@@ -645,7 +655,12 @@ class Preview:
                 self._changes_came.wait_for(lambda: bool(self._changes) or self._stop.is_set())
                 changed, self._changes = self._changes, set()
             if changed and not self._stop.is_set():
-                self._on_changes(changed)
+                try:
+                    self._on_changes(changed)
+                finally:
+                    with self._changes_came:
+                        if not self._changes:  # no round follows to run the full build
+                            self.server.full_build_off()
 
     def start(self) -> None:
         """Build once, then serve, watch and rebuild in background threads."""

@@ -54,8 +54,8 @@
   const warningsKey = "paper-digest-preview-warnings-open";
   let warningsPanel = null;
 
-  function showWarnings(warnings) {
-    if (warnings.length === 0) {
+  function showWarnings(warnings, count) {
+    if (count === 0) {
       warningsPanel?.remove();
       warningsPanel = null;
       return;
@@ -70,9 +70,10 @@
       warningsPanel.append(document.createElement("summary"), document.createElement("pre"));
       document.body.append(warningsPanel);
     }
-    const count = warnings.length === 1 ? "1 warning" : `${warnings.length} warnings`;
-    warningsPanel.querySelector("summary").textContent = `The last build gave ${count}`;
-    warningsPanel.querySelector("pre").textContent = warnings.join("\n");
+    const gave = count === 1 ? "1 warning" : `${count} warnings`;
+    warningsPanel.querySelector("summary").textContent = `The last build gave ${gave}`;
+    const more = count > warnings.length ? [`… and ${count - warnings.length} more: the terminal lists them all`] : [];
+    warningsPanel.querySelector("pre").textContent = [...warnings, ...more].join("\n");
   }
 
   const query = new URLSearchParams({ page: location.pathname, build: shownBuild });
@@ -87,7 +88,7 @@
       location.reload();
     } else {
       clearProblems();
-      showWarnings(state.warnings ?? []);
+      showWarnings(state.warnings, state.warning_count);
     }
   });
 })();
