@@ -168,6 +168,35 @@ def test_every_problem_of_a_malformed_answer_is_reported_at_its_place_and_nothin
     assert _digests(site) == {}
 
 
+def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -> None:
+    """Its listing gives "Music Transformer" the arXiv id a note gives the draft: the two papers become
+    one, with two notes. The problem is the note's, but only the import causes it."""
+    abstract = "We generate music with long-term structure using relative attention over long sequences."
+    write_content(
+        site,
+        {
+            "digests/2025-06-25.yaml": f"papers:\n  - title: Music Transformer Draft\n    abstract: {abstract}\n"
+            f"  - title: Music Transformer\n    abstract: {abstract}\n",
+            "notes/music-transformer-draft.md": '---\narxiv: "1809.04281"\n---\nThe draft.\n',
+            "notes/music-transformer.md": "The paper.\n",
+        },
+    )
+    answer = [{"paper": {"id": "1809.04281", "title": "Music Transformer", "summary": abstract}}]
+    (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
+    code, out, err = run_add(f"{DAY}.json")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        'content/digests/2025-06-26.yaml:4: warning: arXiv 1809.04281 is listed as "Music Transformer Draft" in the '
+        "2025-06-25 digest (content/digests/2025-06-25.yaml:2) (the newest title is used; make the titles equal to "
+        "silence this)",
+        'content/notes/music-transformer.md: a second note about the paper "music-transformer-draft" (also '
+        "content/notes/music-transformer-draft.md), whose arXiv identifier joined two papers (merge the two notes "
+        "into one)",
+        "Not added: 1 error and 1 warning; nothing was written.",
+    ]
+    assert sorted(_digests(site)) == ["2025-06-25.yaml"]
+
+
 def test_a_title_that_shows_nothing_is_refused(site: Path) -> None:
     """A title of a blank braille pattern and a zero-width space made a page with an empty heading,
     listed as an empty link."""
