@@ -284,6 +284,9 @@ class _Grouped:
     """The arXiv identifiers the notes give, by the note's slug."""
     joined: dict[str, str]
     """The slugs two papers had before a note's arXiv identifier joined them -> the joined paper's."""
+    plain: _Grouped | None = None
+    """When a note joined papers: the grouping without the notes' identifiers (the next save's
+    starts from it)."""
 
 
 @dataclass
@@ -300,8 +303,9 @@ class CatalogMemo:
     call that fails leaves the last good one to compare with."""
 
     topics: tuple[Topic, ...] = ()
-    claims: list[tuple[str, str, datetime.date]] = field(default_factory=list)
-    slugs: dict[str, str] = field(default_factory=dict)
+    named: list[tuple[list[tuple[str, str, datetime.date]], dict[str, str]]] = field(default_factory=list)
+    """The last two claims given `slugs_for`, with their slugs (two: a note that joins papers names
+    the papers twice, before and after the join)."""
     grouped: _Grouped | None = None
     notes: dict[str, Note] = field(default_factory=dict)
     """The notes of the last catalog, by slug."""
@@ -316,7 +320,8 @@ class CatalogMemo:
 
     def slugs_for(self, claims: list[tuple[str, str, datetime.date]]) -> dict[str, str]:
         """`assign_slugs` for (identity, first title, first seen) claims, again only when they changed."""
-        if claims != self.claims:
+        found = next((slugs for named, slugs in self.named if named == claims), None)
+        if found is None:
             known = dict(self.plain_slugs)
 
             def plain(title: str) -> str:
@@ -329,9 +334,9 @@ class CatalogMemo:
             if len(set(slugs.values())) < len(slugs):  # a remembered slug that is no title's own (edited)
                 known = {}
                 slugs = assign_slugs((SlugClaim(*claim) for claim in claims), plain)
-            self.claims, self.slugs = claims, slugs
+            self.named, found = [(claims, slugs), *self.named[:1]], slugs
             self.plain_slugs = {title: known[title] for _, title, _ in claims}  # only the titles in use
-        return self.slugs
+        return found
 
     def grouped_for(self, digest_files: Sequence[DigestFile], noted: dict[str, str]) -> _Grouped:
         """The listings grouped and named: the last ones when every digest file is the object given
@@ -346,34 +351,39 @@ class CatalogMemo:
             return last
         found = Problems()
         digests = _check_unique_dates(digest_files, found)
-        by_title = arxiv_by_title(digests)
+        files = tuple(digest_files)
+        plain = self._grouped(
+            last.plain or last if last else None, files, digests, found, arxiv_by_title(digests), noted
+        )
+        noted_titles = _noted_titles(plain.groups, plain.slugs, noted)
+        if not noted_titles:
+            return plain
+        by_title = {**plain.by_title, **noted_titles}  # no title in both: those noted had no identifier
+        grouped = self._grouped(last if last and last.plain else None, files, digests, found, by_title, noted)
+        joined = {
+            plain.slugs[key]: grouped.slugs[f"arxiv:{arxiv}"]
+            for title, arxiv in noted_titles.items()
+            for key in (f"title:{title}", f"arxiv:{arxiv}")  # either may have given the paper its address
+        }
+        return replace(grouped, joined=joined, plain=plain)
+
+    def _grouped(
+        self,
+        last: _Grouped | None,
+        files: tuple[DigestFile, ...],
+        digests: list[DigestFile],
+        found: Problems,
+        by_title: dict[str, str],
+        noted: dict[str, str],
+    ) -> _Grouped:
+        """The listings grouped by `by_title`'s rule and named; from `last` (grouped by the same kind
+        of rule: with or without the notes' identifiers) where only some digests changed."""
         key_of = paper_keys(by_title)
         grouping = _regrouped(last, digests, by_title, key_of) if last else None
         groups, keys_by_digest = grouping or _group_listings(digests, key_of)
         slugs = self._named(groups)
-        joined: dict[str, str] = {}
-        noted_titles = _noted_titles(groups, slugs, noted)
-        if noted_titles:
-            by_title = {**by_title, **noted_titles}  # no title in both: those noted had no identifier
-            before = slugs
-            groups, keys_by_digest = _group_listings(digests, paper_keys(by_title))
-            slugs = self._named(groups)
-            for title, arxiv in noted_titles.items():
-                for key in (f"title:{title}", f"arxiv:{arxiv}"):  # either may have given the paper its address
-                    joined[before[key]] = slugs[f"arxiv:{arxiv}"]
         identities = {slug: key for key, slug in slugs.items()}
-        return _Grouped(
-            tuple(digest_files),
-            digests,
-            found.items,
-            by_title,
-            groups,
-            keys_by_digest,
-            slugs,
-            identities,
-            noted,
-            joined,
-        )
+        return _Grouped(files, digests, found.items, by_title, groups, keys_by_digest, slugs, identities, noted, {})
 
     def _named(self, groups: Mapping[str, Sequence[_Listing]]) -> dict[str, str]:
         """The papers' slugs: the first title a paper was listed under names it (its address never changes)."""
