@@ -121,6 +121,31 @@ def test_a_day_given_already_by_a_digest_of_another_name_is_refused(site: Path) 
     assert sorted(p.name for p in (site / "content/digests").iterdir()) == ["2025-06-26.txt", "picks.yaml"]
 
 
+def test_a_problem_the_site_has_already_does_not_stop_an_add(site: Path) -> None:
+    """A note about no paper is an error of its own; its hint (the closest slugs) changes with the
+    new digest's papers, and that made it count as the new digest's."""
+    write_content(site, {"notes/zeta-paper.md": "About a paper not listed yet.\n"})
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Zeta Papers", ABSTRACT)]), encoding="utf-8")
+    assert run_add("pasted.txt", "--strict") == (
+        0,
+        "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
+        "",
+    )
+
+
+def test_an_add_among_digests_with_errors_says_it_was_not_checked_against_them(site: Path) -> None:
+    (site / "content/digests/2025-06-27.yaml").write_text(
+        f"papers:\n  - title: Pointer Networks\n    abstrct: {ABSTRACT}\n", encoding="utf-8"
+    )
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Attention Is All You Need", ABSTRACT)]), encoding="utf-8")
+    assert run_add("pasted.txt") == (
+        0,
+        "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
+        "content: warning: not checked against the other digests and notes: they have 2 errors "
+        "(run build.py check to see them)\n",
+    )
+
+
 def test_year_comes_from_site_settings(site: Path) -> None:
     (site / "content/site.yaml").write_text("year: 2024\n", encoding="utf-8")
     (site / "pasted.txt").write_text(text_digest("Mar 3", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")

@@ -6,6 +6,7 @@ import datetime
 import json
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -420,6 +421,38 @@ def test_a_note_that_gives_the_id_another_paper_is_listed_with_is_a_warning() ->
         "too: two pages would show one paper (correct the identifier, or move this note's text to "
         "notes/music-transformer.md and hide this paper (hidden: true))"
     ]
+
+
+def test_a_paper_retitled_through_a_note_names_the_notes_id_in_its_warning() -> None:
+    """No listing of the two titles carries the id the warning is about: it came from the note."""
+    problems = Problems()
+    build_catalog(
+        [
+            _listed(1, _entry("Beta Paper")),
+            _listed(2, _entry("Alpha Paper", "1506.03134")),
+            _listed(3, _entry("Alpha Paper", line=5)),
+        ],
+        TOPICS,
+        [_noted("beta-paper", "1506.03134")],
+        problems,
+    )
+    assert [str(p) for p in problems] == [
+        'digest.yaml:5: warning: arXiv 1506.03134 is listed as "Beta Paper" in the 2025-06-01 digest (digest.yaml:3) '
+        "(the newest title is used; make the titles equal to silence this)"
+    ]
+
+
+def test_a_hidden_paper_may_keep_the_id_another_paper_is_listed_with() -> None:
+    """The warning's advice (hide this paper) silences it: a hidden paper has no page."""
+    problems = Problems()
+    note = replace(_noted("pointer-networks", "1809.04281"), hidden=True)
+    build_catalog(
+        [_listed(1, _entry("Pointer Networks", "1506.00001"), _entry("Music Transformer", "1809.04281"))],
+        TOPICS,
+        [note],
+        problems,
+    )
+    assert [str(p) for p in problems] == []
 
 
 def test_two_papers_with_different_ids_stay_two_papers_even_with_one_title() -> None:

@@ -197,6 +197,30 @@ def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -
     assert sorted(_digests(site)) == ["2025-06-25.yaml"]
 
 
+def test_an_import_whose_id_joins_two_other_listings_says_what_the_build_will_say(site: Path) -> None:
+    """Its listing gives "Alpha Paper" the id of "Alpha Paper Revised": the two earlier listings
+    become one paper under two titles. The warning is located in the newest listing and names the
+    oldest, neither of them the new file's, and the next strict build fails on it."""
+    abstract = "We study alpha papers and how their titles change from one version to the next."
+    write_content(
+        site,
+        {
+            "digests/2025-06-01.yaml": f"papers:\n  - title: Alpha Paper\n    abstract: {abstract}\n",
+            "digests/2025-06-07.yaml": f"papers:\n  - title: Alpha Paper Revised\n    abstract: {abstract}\n"
+            '    arxiv: "2506.00001"\n',
+        },
+    )
+    answer = [{"paper": {"id": "2506.00001", "title": "Alpha Paper", "summary": abstract}}]
+    (site / "2025-06-03.json").write_text(json.dumps(answer), encoding="utf-8")
+    assert run_add("2025-06-03.json", "--strict") == (
+        1,
+        "",
+        'content/digests/2025-06-07.yaml:2: arXiv 2506.00001 is listed as "Alpha Paper" in the 2025-06-01 digest '
+        "(content/digests/2025-06-01.yaml:2) (the newest title is used; make the titles equal to silence this)\n"
+        "Not added: 1 error; nothing was written.\n",
+    )
+
+
 def test_a_title_that_shows_nothing_is_refused(site: Path) -> None:
     """A title of a blank braille pattern and a zero-width space made a page with an empty heading,
     listed as an empty link."""

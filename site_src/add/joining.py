@@ -16,35 +16,44 @@ from pathlib import Path
 from site_src.build.cache import BuildCache
 from site_src.build.gather import parse_inputs
 from site_src.catalog.merge import check_listings
-from site_src.errors import BuildError, Problem, Problems
+from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
-from site_src.inputs.reader import TextFile
+from site_src.inputs.reader import TextFile, display_path
 from site_src.inputs.settings import BuildOptions
 
 
 def problems_joining(content_dir: Path, new: TextFile) -> list[Problem]:
     """The problems a build would find about `new` (a digest not yet saved, named as it will be)
-    among the other inputs under `content_dir`: those located in it or naming it, and the notes'
-    that come with it. Problems the other files have already are theirs: when they stop the catalog
-    from being made, nothing is said here."""
-    ignored = Problems()
-    found = reader.load(content_dir, ignored)
+    among the other inputs under `content_dir`: those located in it or naming it, those of the papers
+    it lists, and the notes' that come with it. Problems the other files have already are theirs:
+    when they stop the catalog from being made, a warning says it was not checked."""
+    found = reader.load(content_dir, Problems())  # what cannot be read is the build's to report
     others = tuple(file for file in found.digests if file.source.path != new.source.path)  # --force replaces it
+    inputs = replace(found, digests=(*others, new))
     try:
-        parsed = parse_inputs(
-            BuildOptions(content_dir=content_dir), ignored, BuildCache.empty(), replace(found, digests=(*others, new))
-        )
-    except BuildError:
-        return []
+        parsed = parse_inputs(BuildOptions(content_dir=content_dir), Problems(), BuildCache.empty(), inputs)
+    except BuildError as error:
+        errors = sum(not p.warning for p in error.problems)
+        where = Source(display_path(content_dir))
+        message = f"not checked against the other digests and notes: they have {errors} error{'s' * (errors != 1)}"
+        return [Problem(where, message, "run build.py check to see them", warning=True)]
     merged = Problems()
-    check_listings(parsed.digests, parsed.notes, merged)
-    about_it = [p for p in merged if p.source.path == new.source.path or new.source.path in p.message]
+    check_listings(parsed.digests, parsed.notes, merged, about=new.source.path)
     digests = {digest.source.path for digest in parsed.digests}
+    # the listings' warnings are those of the papers it lists (located in whichever digest lists them
+    # last); an error of the digests (a day given twice) counts when it names the new file
+    about_it = [
+        p
+        for p in merged
+        if (p.warning and p.source.path in digests) or p.source.path == new.source.path or new.source.path in p.message
+    ]
     in_notes = [p for p in merged if p.source.path not in digests]
     if not in_notes:
         return about_it
     # a note's problem (two notes about a paper the new listing joins) counts when it comes with the
-    # new digest: told apart from those the site has already, checked without it
+    # new digest: told apart from those the site has already, checked without it (the hint aside: a
+    # note about no paper is told of other slugs than before)
     before = Problems()
     check_listings([d for d in parsed.digests if d.source.path != new.source.path], parsed.notes, before)
-    return about_it + [p for p in in_notes if p not in set(before)]
+    known = {(p.source, p.message) for p in before}
+    return about_it + [p for p in in_notes if (p.source, p.message) not in known]

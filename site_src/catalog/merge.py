@@ -108,14 +108,16 @@ def _regrouped(
     return groups, keys_by_digest
 
 
-def _warn_retitled(listings: Sequence[_Listing], problems: Problems) -> None:
-    """Listings of one arXiv paper under different titles: the newest title is kept."""
+def _warn_retitled(key: str, listings: Sequence[_Listing], problems: Problems) -> None:
+    """Listings of one arXiv paper under different titles: the newest title is kept. (Only a paper
+    identified by arXiv has titles that differ; its identifier may come from a note or another
+    listing, not from these.)"""
     latest = listings[-1]
     for earlier in listings[:-1]:
         if identity(earlier.entry.title) != identity(latest.entry.title):
             problems.warn(
                 latest.entry.source,
-                f"arXiv {latest.entry.meta.arxiv or earlier.entry.meta.arxiv} is listed as "
+                f"arXiv {key.removeprefix('arxiv:')} is listed as "
                 f'"{earlier.entry.title}" in the {earlier.digest.date.isoformat()} digest ({earlier.entry.source})',
                 "the newest title is used; make the titles equal to silence this",
             )
@@ -194,8 +196,8 @@ def _warn_shared_arxiv(grouped: _Grouped, notes: Mapping[str, Note], problems: P
     noted: dict[str, str] = {}
     for slug, note in notes.items():
         arxiv = note.meta.arxiv
-        if not arxiv or grouped.identities[slug] == f"arxiv:{arxiv}":
-            continue
+        if not arxiv or note.hidden or grouped.identities[slug] == f"arxiv:{arxiv}":
+            continue  # (a hidden paper has no page: one page shows the paper)
         other = grouped.slugs.get(f"arxiv:{arxiv}") or noted.get(arxiv)
         if other is None:
             noted[arxiv] = slug
@@ -398,17 +400,17 @@ class CatalogMemo:
         return [grouped.identities[slug] for slug in sorted(changed)]
 
 
-def _listing_warnings(listings: Sequence[_Listing], problems: Problems) -> None:
+def _listing_warnings(key: str, listings: Sequence[_Listing], problems: Problems) -> None:
     """What one paper's listings disagree about."""
     _warn_changed_abstract(listings, problems)
-    _warn_retitled(listings, problems)
+    _warn_retitled(key, listings, problems)
 
 
 def _made(key: str, inputs: tuple[str, list[_Listing], Note | None], topics: tuple[TopicAssignment, ...]) -> _Made:
     """A paper made from its inputs, with the warnings its listings give."""
     slug, listings, note = inputs
     warnings = Problems()
-    _listing_warnings(listings, warnings)
+    _listing_warnings(key, listings, warnings)
     return _Made(inputs, _paper(key, slug, listings, note, topics), warnings.items)
 
 
@@ -423,12 +425,16 @@ def _grouped_with_notes(
     return grouped, notes_by_slug
 
 
-def check_listings(digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems) -> None:
+def check_listings(
+    digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems, about: str | None = None
+) -> None:
     """Every problem `build_catalog` finds with these digests and notes, without making the papers
-    (for `add`, which checks a new digest among the others: at 50k papers, making them took 1.7 s)."""
+    (for `add`, which checks a new digest among the others: at 50k papers, making them took 1.7 s).
+    With `about` (a digest's path), of the listings' problems only those of the papers it lists."""
     grouped, _ = _grouped_with_notes(CatalogMemo(), digest_files, notes, problems)
-    for listings in grouped.groups.values():
-        _listing_warnings(listings, problems)
+    for key, listings in grouped.groups.items():
+        if about is None or any(item.digest.source.path == about for item in listings):
+            _listing_warnings(key, listings, problems)
 
 
 def build_catalog(
