@@ -196,11 +196,12 @@ def test_a_catalog_made_from_the_last_one_is_the_one_made_from_nothing_over_rand
         result = spied(last, digests, by_title, key)
         regrouped.append(result)
         if result is not None:
-            groups, keys_by_digest = result
-            full_groups, full_keys = merge._group_listings(digests, key)
-            assert (list(groups.items()), list(keys_by_digest.items())) == (
+            groups, keys_by_digest, repeats = result
+            full_groups, full_keys, full_repeats = merge._group_listings(digests, key)
+            assert (list(groups.items()), list(keys_by_digest.items()), repeats) == (
                 list(full_groups.items()),
                 list(full_keys.items()),
+                full_repeats,
             )
             before = {d.date: d for d in last.digests}
             dates = [d.date for d in digests if before[d.date] is not d]
@@ -421,6 +422,30 @@ def test_a_note_that_gives_the_id_another_paper_is_listed_with_is_a_warning() ->
         "too: two pages would show one paper (correct the identifier, or move this note's text to "
         "notes/music-transformer.md and hide this paper (hidden: true))"
     ]
+
+
+def test_two_entries_of_one_digest_that_other_days_show_to_be_one_paper_are_listed_once() -> None:
+    """The digest's own identifiers told them apart; a later listing gives both titles one arXiv id
+    (directly, or through a note): the first entry stands, numbered as listed, and a warning names the
+    repeat. The paper was listed twice on its digest's page, twice in its feed and its BibTeX."""
+    problems = Problems()
+    catalog = build_catalog(
+        [
+            _listed(1, _entry("Alpha Paper"), _entry("Beta Paper", line=5), _entry("Gamma Paper", line=7)),
+            _listed(2, _entry("Alpha Paper", "2506.00009")),
+        ],
+        TOPICS,
+        [_noted("beta-paper", "2506.00009")],
+        problems,
+    )
+    first = next(d for d in catalog.digests if d.date.day == 1)
+    assert first.slugs == ("alpha-paper", "gamma-paper")
+    assert [(a.date.day, a.position) for a in catalog.papers["alpha-paper"].appearances] == [(1, 1), (2, 1)]
+    assert [(a.date.day, a.position) for a in catalog.papers["gamma-paper"].appearances] == [(1, 2)]
+    assert (
+        'digest.yaml:5: warning: paper "Beta Paper" is "Alpha Paper" (line 3) under another title: arXiv 2506.00009 '
+        "(only the first listing is used; delete the repeat or correct its arXiv identifier)"
+    ) in [str(p) for p in problems]
 
 
 def test_a_paper_retitled_through_a_note_names_the_notes_id_in_its_warning() -> None:

@@ -63,23 +63,47 @@ def arxiv_by_title(digests: Iterable[DigestFile]) -> dict[str, str]:
     return by_title
 
 
-def _group_listings(
-    digests: Iterable[DigestFile], key: Callable[[Entry], str]
-) -> tuple[dict[str, list[_Listing]], dict[datetime.date, list[str]]]:
-    """Every listing of every paper, grouped by identity, oldest digest first; and each digest's
-    papers' identities in its order."""
+_Grouping = tuple[dict[str, list[_Listing]], dict[datetime.date, list[str]], dict[datetime.date, list[Problem]]]
+"""Every listing grouped by paper, oldest digest first; each digest's papers in its order; and each
+digest's repeats (problems)."""
+
+
+def _keyed(digest: DigestFile, key: Callable[[Entry], str]) -> tuple[list[tuple[str, Entry]], list[Problem]]:
+    """A digest's entries with their papers, in order, but for an entry of a paper listed earlier in
+    the digest: the parser drops repeats by the digest's own identifiers, and the catalog knows more
+    (another day's identifier for a title, a note's), which may make two entries one paper."""
+    kept: dict[str, Entry] = {}
+    repeats = Problems()
+    for entry in digest.entries:
+        paper = key(entry)
+        first = kept.setdefault(paper, entry)
+        if first is not entry:
+            repeats.warn(
+                entry.source,
+                f'paper "{entry.title}" is "{first.title}" (line {first.source.line}) under another title: '
+                f"{paper.replace('arxiv:', 'arXiv ')}",
+                "only the first listing is used; delete the repeat or correct its arXiv identifier",
+            )
+    return list(kept.items()), repeats.items
+
+
+def _group_listings(digests: Iterable[DigestFile], key: Callable[[Entry], str]) -> _Grouping:
+    """Every listing of every paper, grouped by identity, oldest digest first; each digest's papers'
+    identities in its order; each digest's repeats."""
     groups: dict[str, list[_Listing]] = defaultdict(list)
     keys_by_digest: dict[datetime.date, list[str]] = {}
+    repeats: dict[datetime.date, list[Problem]] = {}
     for digest in sorted(digests, key=lambda d: d.date):
-        keys = keys_by_digest[digest.date] = [key(entry) for entry in digest.entries]
-        for position, (paper, entry) in enumerate(zip(keys, digest.entries, strict=True), start=1):
+        entries, repeats[digest.date] = _keyed(digest, key)
+        keys_by_digest[digest.date] = [paper for paper, _ in entries]
+        for position, (paper, entry) in enumerate(entries, start=1):
             groups[paper].append(_Listing(digest, position, entry))
-    return dict(groups), keys_by_digest
+    return dict(groups), keys_by_digest, repeats
 
 
 def _regrouped(
     last: _Grouped, digests: Sequence[DigestFile], by_title: Mapping[str, str], key: Callable[[Entry], str]
-) -> tuple[dict[str, list[_Listing]], dict[datetime.date, list[str]]] | None:
+) -> _Grouping | None:
     """What `_group_listings` gives, from the last grouping with only the listings of the digests
     that are new objects redone (a save in the preview: at 10k papers, 3 against 20-30 ms). None
     unless the digests keep the same days and `arxiv_by_title` is unchanged (an arXiv identifier
@@ -92,11 +116,13 @@ def _regrouped(
     if not changed.keys() <= before.keys():
         return None
     keys_by_digest = dict(last.keys_by_digest)  # oldest digest first, as `_group_listings` made it
+    repeats = dict(last.repeats)
     redone: dict[str, list[_Listing]] = defaultdict(list)
     for date, digest in changed.items():
         redone.update((paper, []) for paper in keys_by_digest[date] if paper not in redone)
-        keys = keys_by_digest[date] = [key(entry) for entry in digest.entries]
-        for position, (paper, entry) in enumerate(zip(keys, digest.entries, strict=True), start=1):
+        entries, repeats[date] = _keyed(digest, key)
+        keys_by_digest[date] = [paper for paper, _ in entries]
+        for position, (paper, entry) in enumerate(entries, start=1):
             redone[paper].append(_Listing(digest, position, entry))
     groups: dict[str, list[_Listing]] = {}
     for paper in dict.fromkeys(paper for keys in keys_by_digest.values() for paper in keys):
@@ -105,7 +131,7 @@ def _regrouped(
             continue
         kept = [item for item in last.groups.get(paper, ()) if item.digest.date not in changed]
         groups[paper] = sorted(kept + redone[paper], key=lambda item: item.digest.date)  # stable: one digest's in order
-    return groups, keys_by_digest
+    return groups, keys_by_digest, repeats
 
 
 def _warn_retitled(key: str, listings: Sequence[_Listing], problems: Problems) -> None:
@@ -278,6 +304,8 @@ class _Grouped:
     """`arxiv_by_title` of the digests kept."""
     groups: dict[str, list[_Listing]]
     keys_by_digest: dict[datetime.date, list[str]]
+    repeats: dict[datetime.date, list[Problem]]
+    """Each digest's entries that the catalog finds to be a paper listed earlier in it."""
     slugs: dict[str, str]
     """Paper identity -> slug."""
     identities: dict[str, str]
@@ -382,10 +410,13 @@ class CatalogMemo:
         of rule: with or without the notes' identifiers) where only some digests changed."""
         key_of = paper_keys(by_title)
         grouping = _regrouped(last, digests, by_title, key_of) if last else None
-        groups, keys_by_digest = grouping or _group_listings(digests, key_of)
+        groups, keys_by_digest, repeats = grouping or _group_listings(digests, key_of)
         slugs = self._named(groups)
         identities = {slug: key for key, slug in slugs.items()}
-        return _Grouped(files, digests, found.items, by_title, groups, keys_by_digest, slugs, identities, noted, {})
+        problems = [*found.items, *(p for found in repeats.values() for p in found)]
+        return _Grouped(
+            files, digests, problems, by_title, groups, keys_by_digest, repeats, slugs, identities, noted, {}
+        )
 
     def _named(self, groups: Mapping[str, Sequence[_Listing]]) -> dict[str, str]:
         """The papers' slugs: the first title a paper was listed under names it (its address never changes)."""
