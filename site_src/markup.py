@@ -27,18 +27,23 @@ text after it too, up to the end of the line (a co-author's name, the site's nam
 _UNWANTED = re.compile(f"{CONTROL.pattern}|{_BIDI.pattern}")
 
 
-_BLANK_SHAPES = frozenset("\u2800\u3164\u115f\u1160\uffa0")
-"""Letters and symbols drawn as nothing (the blank braille pattern, the Hangul fillers): a title of
-only these, or of zero-width characters, shows as an empty heading and an empty link."""
+IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+"""Unicode's default-ignorable code points: drawn as nothing where they cannot join or shape
+(soft hyphens, zero-width characters, variation selectors, Hangul fillers), and left out when
+titles are compared (a soft hyphen copied from a web page makes no other paper)."""
 _ASCII_SHOWN = re.compile("[!-~]")
 
 
 def shows_nothing(text: str) -> bool:
-    """Whether a text has no character that is drawn: only spaces, zero-width and other format
-    characters, and blank shapes."""
+    """Whether a text has no character that is drawn: only spaces, control and format characters,
+    default-ignorable ones, and the blank braille pattern. A title of only these showed as an empty
+    heading and an empty link."""
     if _ASCII_SHOWN.search(text):
         return False
-    return all(unicodedata.category(c)[0] in "ZC" or c in _BLANK_SHAPES for c in text)
+    return all(unicodedata.category(c)[0] in "ZC" or c == "\u2800" or IGNORABLE.match(c) for c in text)
 
 
 def clean_text(text: str) -> str:

@@ -480,6 +480,21 @@ def test_a_hidden_paper_may_keep_the_id_another_paper_is_listed_with() -> None:
     assert [str(p) for p in problems] == []
 
 
+def test_a_title_with_a_soft_hyphen_or_a_zero_width_space_is_the_same_paper() -> None:
+    """Copied from a web page, a title may hold characters drawn as nothing: they made another paper."""
+    catalog = build_catalog(
+        [
+            _listed(1, _entry("Diffu\u00adsion Models Beat Every\u200bthing")),
+            _listed(2, _entry("Diffusion Models Beat Everything", "2105.05233")),
+        ],
+        TOPICS,
+        [],
+        Problems(),
+    )
+    [paper] = catalog.papers.values()
+    assert [a.date.day for a in paper.appearances] == [1, 2]
+
+
 def test_two_papers_with_different_ids_stay_two_papers_even_with_one_title() -> None:
     catalog = build_catalog(
         [

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from site_src.errors import Source
+from site_src.markup import IGNORABLE
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -23,9 +24,9 @@ MAX_TOPICS = 3
 
 @functools.lru_cache(maxsize=1 << 17)
 def identity(title: str) -> str:
-    """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed
-    (remembered: the preview merges the same titles at every save)."""
-    folded = unicodedata.normalize("NFKC", title).casefold()
+    """What makes two titles the same paper: NFKC, case-folded, punctuation and spaces collapsed,
+    characters drawn as nothing left out (remembered: the preview merges the same titles at every save)."""
+    folded = IGNORABLE.sub("", unicodedata.normalize("NFKC", title)).casefold()
     return _NOT_WORD.sub(" ", folded).strip() or folded.strip()
 
 
