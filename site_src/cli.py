@@ -252,6 +252,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as error:
         _print_problems(error, args.command)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: a build publishes its site at once or not at all, `add` its file
+        if args.debug:
+            raise
+        said = "Interrupted."
+        if args.command == "build":
+            out = Path(args.out)
+            state = "holds a whole site, never a mix of two builds" if out.exists() else "was not made"
+            said = f"Interrupted: {display_path(out)} {state}."
+        print(f"\n{said}", file=sys.stderr)
+        return 130
     except Exception as error:  # the last line of defence: no traceback unless asked
         if args.debug:
             raise

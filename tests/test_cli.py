@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -190,3 +192,49 @@ def test_a_build_runs_no_idle_threads_and_pauses_the_collector_only_while_it_run
     assert threads == "1", "no thread left running after the build (OpenBLAS starts one per extra core)"
     assert seen == "[False]", "the collector is paused while the build runs"
     assert collecting == "True", "and on again after it"
+
+
+def _children(pid: int) -> int:
+    """How many processes `pid` has started that are still running."""
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        count += fields[1] == str(pid)
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists processes through /proc")
+def test_ctrl_c_during_a_build_ends_it_in_one_line_and_leaves_the_last_site(tmp_path: Path) -> None:
+    """Ctrl+C (SIGINT to the whole process group, as a terminal sends it) while page workers run
+    printed a traceback from the build and one from each worker and side process."""
+    papers = "".join(f"  - title: Paper Number {i}\n    abstract: {ABSTRACT}\n" for i in range(400))
+    write_content(tmp_path, {"digests/2025-06-26.yaml": f"papers:\n{papers}"})
+    arguments = ["--content", "content", "--out", "public"]
+    assert _run("build", *arguments, cwd=tmp_path).returncode == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()}
+    more = papers.replace("Paper Number", "Another Paper")  # the next day: every page to make again
+    (tmp_path / "content/digests/2025-06-27.yaml").write_text(f"papers:\n{more}", encoding="utf-8")
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", *arguments],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell's background job ignores it
+    )
+    deadline = time.monotonic() + 60
+    while _children(build.pid) < 2:  # the page workers (a wait, not a measure)
+        assert build.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(build.pid, signal.SIGINT)
+    out, err = build.communicate(timeout=60)
+    assert (build.returncode, out, err) == (
+        130,
+        "",
+        "\nInterrupted: public holds a whole site, never a mix of two builds.\n",
+    )
+    assert {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()} == before

@@ -634,10 +634,17 @@ def test_the_last_builds_warnings_reach_every_tab_until_fixed(
         "add the abstract or delete the title)"
     ]
     assert state["warning_count"] == 2
-    broken = digest.read_text(encoding="utf-8").replace("\nJun 26\n", "\nJun 27\n")
-    digest.write_text(broken, encoding="utf-8")
+    later = preview.options.content_dir / "digests/2025-07-02.yaml"  # after the warnings' file, by name
+    later.write_text("papers:\n  - title: A Paper\n    abstrct: Misspelt.\n", encoding="utf-8")
     failed = about.until(lambda state: bool(state["problems"]))
     assert (failed["warnings"], failed["warning_count"]) == (state["warnings"], 2)  # still the last good build's
+    assert [("2025-07-02.yaml" in p, "warning:" in p) for p in failed["problems"]] == [
+        (True, False),  # the errors first (a key misspelt: one unknown, one missing)...
+        (True, False),
+        (False, True),  # ...then the warnings
+        (False, True),
+    ]
+    later.unlink()
     digest.write_text(good, encoding="utf-8")
     assert about.until(lambda state: not state["warnings"])["problems"] == []
 

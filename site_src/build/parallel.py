@@ -16,6 +16,7 @@ import multiprocessing
 import multiprocessing.pool
 import multiprocessing.process
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -54,15 +55,22 @@ def fork_map(
     _TASK = function
     frozen_for_fork()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts) as pool:
             chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
             return [result for results in pool.imap(_run, chunks) for result in results]
     finally:
         _TASK = None
 
 
+def ignore_interrupts() -> None:
+    """In a worker or side process: Ctrl+C is the build's to handle (its pools and side processes are
+    ended with it); raised here too, each process printed its traceback over the terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _side(connection: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """In the side process: run the task and send back ("ok", result) or ("error", exception)."""
+    ignore_interrupts()
     try:
         outcome: tuple[str, Any] = ("ok", function(*args))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the build, which raises it

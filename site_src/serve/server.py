@@ -535,7 +535,7 @@ class Preview:
         self._threads: list[threading.Thread] = []
 
     def _failed(self, error: BuildError, what: str) -> None:
-        lines = tuple(str(p) for p in error.problems)
+        lines = tuple(str(p) for p in sorted(error.problems, key=lambda p: p.warning))  # errors first
         self.channel.publish(replace(self.channel.state, problems=lines))  # the last good build's warnings kept
         self.log(f"{what} failed; still serving the last good build:\n  " + "\n  ".join(lines))
 

@@ -114,7 +114,9 @@ def test_a_note_edit_shows_before_the_full_build_and_only_in_its_tab(
     assert other.evaluate("window.notReloaded === true")  # the About page never changed
 
 
-def test_the_last_builds_warnings_show_folded_in_a_corner_until_fixed(preview: Preview, page: Page) -> None:
+def test_the_last_builds_warnings_show_folded_in_a_corner_until_fixed(
+    preview: Preview, context: BrowserContext, page: Page
+) -> None:
     page.goto(preview.url + "digests/2025-06-26/")
     digest = preview.options.content_dir / "digests/2025-06-26.txt"
     good = digest.read_text(encoding="utf-8")
@@ -130,5 +132,30 @@ def test_the_last_builds_warnings_show_folded_in_a_corner_until_fixed(preview: P
     expect(page.locator("h2.paper-title").nth(1)).to_have_text("Music Transformer, Revisited", timeout=WAIT_MS)
     expect(panel.locator("pre")).to_be_visible(timeout=WAIT_MS)
 
+    broken = digest.read_text(encoding="utf-8").replace("\nJun 26\n", "\nJun 27\n")
+    digest.write_text(broken, encoding="utf-8")
+    expect(page.locator(".preview-overlay")).to_be_visible(timeout=WAIT_MS)
+    other = context.new_page()  # a tab opened while the build fails: the last good build's warnings too
+    other.goto(preview.url + "about/")
+    expect(other.locator(".preview-overlay")).to_be_visible(timeout=WAIT_MS)
+    expect(other.locator("details.preview-warnings summary")).to_have_text("The last build gave 1 warning")
+
     digest.write_text(good, encoding="utf-8")
     expect(panel).to_have_count(0, timeout=WAIT_MS)
+
+
+def test_the_folded_warnings_never_cover_the_pages_last_links_on_a_phone(preview: Preview, page: Page) -> None:
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(preview.url + "digests/2025-06-26/")  # longer than the screen: its footer ends the scroll
+    digest = preview.options.content_dir / "digests/2025-06-26.txt"
+    digest.write_text(digest.read_text(encoding="utf-8") + "\nA Title Without Its Abstract\n", encoding="utf-8")
+    expect(page.locator("details.preview-warnings")).to_be_visible(timeout=WAIT_MS)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    covered = page.evaluate(
+        """() => [...document.querySelectorAll("footer a")].filter((link) => {
+            const box = link.getBoundingClientRect();
+            const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            return !link.contains(hit);
+        }).map((link) => link.textContent)"""
+    )
+    assert covered == []

@@ -80,6 +80,7 @@
   const events = new EventSource("/_preview/events?" + query);
   events.addEventListener("state", (event) => {
     const state = JSON.parse(event.data);
+    showWarnings(state.warnings, state.warning_count); // the last good build's, also while a build fails
     if (state.problems.length > 0) {
       showProblems(state.problems);
     } else if (state.reload ?? state.build !== shownBuild) {
@@ -88,7 +89,6 @@
       location.reload();
     } else {
       clearProblems();
-      showWarnings(state.warnings, state.warning_count);
     }
   });
 })();
