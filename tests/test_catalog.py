@@ -495,6 +495,26 @@ def test_a_title_with_a_soft_hyphen_or_a_zero_width_space_is_the_same_paper() ->
     assert [a.date.day for a in paper.appearances] == [1, 2]
 
 
+def test_an_old_style_id_written_in_capitals_or_with_its_subject_class_is_the_same_paper(tmp_path: Path) -> None:
+    """arXiv names math.GT/0309136 math/0309136: written two ways, one paper made two pages."""
+    digest = "".join(
+        f"  - title: {title}\n    abstract: {ABSTRACT}\n    arxiv: {arxiv}\n"
+        for title, arxiv in [("Knots", "math.GT/0309136"), ("Knots Revised", "MATH/0309136v2")]
+    )
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-01.yaml": f"papers:\n{digest}",
+            "digests/2025-06-02.yaml": f"papers:\n  - title: Knots\n    abstract: {ABSTRACT}\n"
+            "    arxiv: math.gt/0309136\n",
+        },
+    )
+    build_into(content, tmp_path / "public")
+    [paper] = json.loads((tmp_path / "public/api/papers.json").read_text(encoding="utf-8"))
+    assert (paper["slug"], paper["arxiv"]) == ("knots", "math/0309136")
+    assert "https://arxiv.org/abs/math/0309136" in [link["url"] for link in paper["links"]]
+
+
 def test_two_papers_with_different_ids_stay_two_papers_even_with_one_title() -> None:
     catalog = build_catalog(
         [

@@ -21,6 +21,14 @@ a real one, maybe with a version from v1 (written as v2 or V2) and an "arXiv:" p
 is not part of the paper's identity."""
 
 
+def canonical_arxiv(identifier: str) -> str:
+    """An identifier as arXiv names the paper: an old-style one's archive in lower case and without
+    its subject class (math.GT/0309136 and MATH/0309136 are math/0309136), so that one paper
+    written two ways is one paper."""
+    archive, slash, number = identifier.rpartition("/")
+    return f"{archive.split('.')[0].lower()}/{number}" if slash else identifier
+
+
 def _check_arxiv(value: str) -> str:
     if ARXIV_ID.fullmatch(value):
         return ""
@@ -55,7 +63,7 @@ def metadata_of(values: Mapping[str, Any]) -> Metadata:
     keys = PaperKeys(**{name: values[name] for name in keys_of(PaperKeys) if name in values})
     found = ARXIV_ID.fullmatch(keys.arxiv) if keys.arxiv else None
     return Metadata(
-        arxiv=found["id"] if found else "",
+        arxiv=canonical_arxiv(found["id"]) if found else "",
         arxiv_version=(found["version"] or "").lower() if found else "",
         authors=tuple(name for name in map(clean_text, keys.authors) if name),
         published=keys.published,
