@@ -91,10 +91,11 @@ def test_a_paper_listed_before_with_another_abstract_is_said_by_add_as_the_build
         "content/digests/2025-07-01.txt:3: warning: the abstract differs from the one in the 2025-06-26 digest "
         "(content/digests/2025-06-26.txt:11) (the latest abstract is used; make them equal to silence this)"
     )
-    assert run_add("pasted.txt", "--strict") == (
+    refused = warning.replace("warning: ", "").replace("content/digests/2025-07-01.txt:3", "pasted.txt:11")
+    assert run_add("pasted.txt", "--strict") == (  # not saved: told where the pasted page says it
         1,
         "",
-        warning.replace("warning: ", "") + "\nNot added: 1 error; nothing was written.\n",
+        refused + "\nNot added: 1 error; nothing was written.\n",
     )
     assert not (site / "content/digests/2025-07-01.txt").exists()
     assert run_add("pasted.txt") == (
@@ -114,7 +115,7 @@ def test_a_day_given_already_by_a_digest_of_another_name_is_refused(site: Path) 
     code, out, err = run_add("pasted.txt")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "content/digests/picks.yaml: a second digest for 2025-07-01 (also content/digests/2025-07-01.txt) "
+        "content/digests/picks.yaml: a second digest for 2025-07-01 (also pasted.txt) "
         "(merge the two files or correct the date)",
         "Not added: 1 error; nothing was written.",
     ]

@@ -185,13 +185,13 @@ def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -
     (site / f"{DAY}.json").write_text(json.dumps(answer), encoding="utf-8")
     code, out, err = run_add(f"{DAY}.json")
     assert (code, out) == (1, "")
-    assert err.splitlines() == [
+    assert err.splitlines() == [  # where the digest would have said it, the answer's place: it was not written
+        f'{DAY}.json: [0].paper: warning: arXiv 1809.04281 is listed as "Music Transformer Draft" in the '
+        "2025-06-25 digest (content/digests/2025-06-25.yaml:2) (the newest title is used; make the titles equal to "
+        "silence this)",
         'content/digests/2025-06-25.yaml:4: warning: paper "Music Transformer" is "Music Transformer Draft" (line 2) '
         "under another title: arXiv 1809.04281 (only the first listing is used; delete the repeat or correct its "
         "arXiv identifier)",
-        'content/digests/2025-06-26.yaml:4: warning: arXiv 1809.04281 is listed as "Music Transformer Draft" in the '
-        "2025-06-25 digest (content/digests/2025-06-25.yaml:2) (the newest title is used; make the titles equal to "
-        "silence this)",
         'content/notes/music-transformer.md: a second note about the paper "music-transformer-draft" (also '
         "content/notes/music-transformer-draft.md), whose arXiv identifier joined two papers (merge the two notes "
         "into one)",

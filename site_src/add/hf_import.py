@@ -102,15 +102,18 @@ def _import(
             "a day of daily papers is a few dozen papers: is this an answer of the daily-papers API?",
         )
         problems.raise_if_errors()
-    _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)
-    return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems, strict)
+    saved = _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)
+    given = {0: file.source, **{at.source.line: e.source for at, e in zip(saved, entries, strict=True)}}
+    return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems, strict, given)
 
 
-def _check_round_trip(text: str, entries: list[Entry], target: Path, origin: Source) -> None:
-    """Read the digest about to be saved as every build will; anything amiss stops the import."""
+def _check_round_trip(text: str, entries: list[Entry], target: Path, origin: Source) -> list[Entry]:
+    """Read the digest about to be saved as every build will; anything amiss stops the import.
+    Returns its entries as read."""
     problems = Problems()
     parsed = parse_yaml_digest(TextFile(Source(display_path(target)), text), (), problems)
     found = [(e.title, e.abstract, e.meta) for e in parsed.entries] if parsed else []
     if problems.items or found != [(e.title, e.abstract, e.meta) for e in entries]:
         message = f"the digest made from {origin.path} does not read back as it was written"
         raise BuildError([*problems.items, Problem(origin, message, "report this: it is a bug in build.py add")])
+    return list(parsed.entries) if parsed else []

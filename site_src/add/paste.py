@@ -62,8 +62,13 @@ def add_digest(
     problems.raise_if_errors(strict)
     assert digest is not None
     text = digest_text(digest, pasted.text)
-    _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
-    return save_new_digest(content_dir, digest.date, ".txt", text, len(digest.entries), force, problems, strict)
+    saved = _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
+    places = {
+        0: pasted.source,
+        **{at.source.line: e.source for at, e in zip(saved.entries, digest.entries, strict=True)},
+    }
+    count = len(digest.entries)
+    return save_new_digest(content_dir, digest.date, ".txt", text, count, force, problems, strict, places)
 
 
 def digest_text(digest: DigestFile, pasted: str) -> str:
@@ -83,8 +88,9 @@ def digest_text(digest: DigestFile, pasted: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _check_round_trip(text: str, digest: DigestFile, target: Path) -> None:
-    """Read the digest about to be saved as every build will: the same papers, no problem, or nothing is saved."""
+def _check_round_trip(text: str, digest: DigestFile, target: Path) -> DigestFile:
+    """Read the digest about to be saved as every build will: the same papers, no problem, or nothing
+    is saved; returns it as read."""
     problems = Problems()
     parsed = parse_text_digest(TextFile(Source(display_path(target)), text), None, problems)
     found = [(e.title, e.abstract) for e in parsed.entries] if parsed else []
@@ -96,3 +102,4 @@ def _check_round_trip(text: str, digest: DigestFile, target: Path) -> None:
     ):
         message = f"the digest made from {digest.source.path} does not read back as it was written"
         raise BuildError([*problems.items, Problem(digest.source, message, "report this: it is a bug in build.py add")])
+    return parsed

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_src.add.joining import problems_joining
@@ -62,19 +64,44 @@ def save_new_digest(
     force: bool,
     problems: Problems,
     strict: bool = False,
+    given: Mapping[int, Source] | None = None,
 ) -> Added:
     """Save a checked digest as the day's file (UTF-8, LF, one final newline), unless the site would
     find errors with it among the others (or, when `strict`, warnings); `problems` holds only
-    warnings by now, and they are handed back to be shown with those."""
+    warnings by now, and they are handed back to be shown with those. `given` places each line of
+    the digest's papers (0: the whole file) in what the curator gave, for the messages of a digest
+    refused: never written, its lines are nowhere to be seen."""
     target = free_target(content_dir, date, suffix, force)
     problems.items.extend(problems_joining(content_dir, TextFile(Source(display_path(target)), text)))
-    problems.raise_if_errors(strict)
+    try:
+        problems.raise_if_errors(strict)
+    except BuildError as error:
+        raise BuildError(as_given(error.problems, display_path(target), given or {})) from None
     try:
         output.save_digest(target, text if text.endswith("\n") else text + "\n")
     except OSError as error:  # a folder where the file or content/digests/ goes, a read-only disk
         why = error.strerror or str(error)
         raise BuildError([Problem(Source(display_path(target)), f"cannot be written: {why}", "")]) from None
     return Added(path=target, date=date, papers=papers, warnings=tuple(sorted(set(problems.warnings))))
+
+
+def as_given(problems: Sequence[Problem], target: str, given: Mapping[int, Source]) -> list[Problem]:
+    """Problems of a digest not written, at the places of what the curator gave (`given`: a line of
+    the digest -> its place there; 0 for the whole file), where they were at the digest's lines."""
+    if 0 not in given:
+        return list(problems)
+
+    def place(line: int) -> Source:
+        return given.get(line, given[0])
+
+    def moved(message: str) -> str:
+        message = re.sub(re.escape(target) + r":(\d+)", lambda found: str(place(int(found[1]))), message)
+        return message.replace(target, given[0].path)
+
+    return [
+        replace(p, source=place(p.source.line) if p.source.path == target else p.source, message=moved(p.message))
+        for p in problems
+    ]
 
 
 def describe(added: Added) -> str:
