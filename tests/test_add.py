@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,25 @@ def test_an_add_among_digests_with_errors_says_it_was_not_checked_against_them(s
         "content: warning: not checked against the other digests and notes: they have 2 errors "
         "(run build.py check to see them)\n",
     )
+
+
+def test_a_backfilled_digest_that_takes_a_papers_address_is_warned_about(site: Path) -> None:
+    """Papers are named in the order they were first listed: an earlier day's "Music Transformér" (another
+    title, the same slug) takes /papers/music-transformer/, and the paper there moves."""
+    (site / "pasted.txt").write_text(text_digest("Jun 20", [("Music Transformér", ABSTRACT)]), encoding="utf-8")
+    code, out, err = run_add("pasted.txt")
+    assert (code, out) == (0, "Added content/digests/2025-06-20.txt: 1 paper, dated 2025-06-20\n")
+    moved = re.fullmatch(
+        r"content/digests/2025-06-20\.txt: warning: gives /papers/music-transformer/ to one of its papers, listed "
+        r"earlier: the paper there moves to /papers/(music-transformer-\w+)/ \(a published address breaks, and "
+        r"notes/music-transformer\.md, if there is one, is about the other paper then\)\n",
+        err,
+    )
+    assert moved is not None, err
+    main(["build", "--content", "content", "--out", "public"])
+    assert (site / "public/papers" / moved[1]).is_dir()  # as said
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Music Transformér", ABSTRACT)]), encoding="utf-8")
+    assert run_add("pasted.txt")[2] == ""  # listed after it: the paper keeps its address
 
 
 def test_year_comes_from_site_settings(site: Path) -> None:

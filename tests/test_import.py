@@ -218,9 +218,11 @@ def test_an_import_whose_id_joins_two_other_listings_says_what_the_build_will_sa
     assert run_add("2025-06-03.json", "--strict") == (
         1,
         "",
+        "2025-06-03.json: joins the paper at /papers/alpha-paper-revised/ with the one at /papers/alpha-paper/, "
+        "where both now are (the published address /papers/alpha-paper-revised/ breaks)\n"
         'content/digests/2025-06-07.yaml:2: arXiv 2506.00001 is listed as "Alpha Paper" in the 2025-06-01 digest '
         "(content/digests/2025-06-01.yaml:2) (the newest title is used; make the titles equal to silence this)\n"
-        "Not added: 1 error; nothing was written.\n",
+        "Not added: 2 errors; nothing was written.\n",
     )
 
 

@@ -458,14 +458,16 @@ def _grouped_with_notes(
 
 def check_listings(
     digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems, about: str | None = None
-) -> None:
+) -> Mapping[str, str]:
     """Every problem `build_catalog` finds with these digests and notes, without making the papers
     (for `add`, which checks a new digest among the others: at 50k papers, making them took 1.7 s).
-    With `about` (a digest's path), of the listings' problems only those of the papers it lists."""
+    With `about` (a digest's path), of the listings' problems only those of the papers it lists.
+    Returns each paper's slug, by identity."""
     grouped, _ = _grouped_with_notes(CatalogMemo(), digest_files, notes, problems)
     for key, listings in grouped.groups.items():
         if about is None or any(item.digest.source.path == about for item in listings):
             _listing_warnings(key, listings, problems)
+    return grouped.slugs
 
 
 def build_catalog(
