@@ -135,6 +135,26 @@ def test_a_problem_the_site_has_already_does_not_stop_an_add(site: Path) -> None
     )
 
 
+def test_a_warning_the_other_digests_give_already_neither_shows_nor_stops_an_add(site: Path) -> None:
+    """On 2025-06-28 "Alpha" is "Beta" (another day gives both titles one id): a repeat warning of
+    that digest, not of the new one."""
+    write_content(
+        site,
+        {
+            "digests/2025-06-27.yaml": f"papers:\n  - title: Alpha\n    abstract: {ABSTRACT}\n"
+            '    arxiv: "2306.12340"\n',
+            "digests/2025-06-28.yaml": f"papers:\n  - title: Alpha\n    abstract: {ABSTRACT}\n"
+            f'  - title: Beta\n    abstract: {ABSTRACT}\n    arxiv: "2306.12340"\n',
+        },
+    )
+    (site / "pasted.txt").write_text(text_digest("Jul 1", [("Attention Is All You Need", ABSTRACT)]), encoding="utf-8")
+    assert run_add("pasted.txt", "--strict") == (
+        0,
+        "Added content/digests/2025-07-01.txt: 1 paper, dated 2025-07-01\n",
+        "",
+    )
+
+
 def test_an_add_among_digests_with_errors_says_it_was_not_checked_against_them(site: Path) -> None:
     (site / "content/digests/2025-06-27.yaml").write_text(
         f"papers:\n  - title: Pointer Networks\n    abstrct: {ABSTRACT}\n", encoding="utf-8"

@@ -443,8 +443,8 @@ def test_two_entries_of_one_digest_that_other_days_show_to_be_one_paper_are_list
     assert [(a.date.day, a.position) for a in catalog.papers["alpha-paper"].appearances] == [(1, 1), (2, 1)]
     assert [(a.date.day, a.position) for a in catalog.papers["gamma-paper"].appearances] == [(1, 2)]
     assert (
-        'digest.yaml:5: warning: paper "Beta Paper" is "Alpha Paper" (line 3) under another title: arXiv 2506.00009 '
-        "(only the first listing is used; delete the repeat or correct its arXiv identifier)"
+        'digest.yaml:5: warning: paper "Beta Paper" is "Alpha Paper" (digest.yaml:3) under another title: '
+        "arXiv 2506.00009 (only the first listing is used; delete the repeat or correct its arXiv identifier)"
     ) in [str(p) for p in problems]
 
 

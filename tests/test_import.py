@@ -189,9 +189,9 @@ def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -
         f'{DAY}.json: [0].paper: warning: arXiv 1809.04281 is listed as "Music Transformer Draft" in the '
         "2025-06-25 digest (content/digests/2025-06-25.yaml:2) (the newest title is used; make the titles equal to "
         "silence this)",
-        'content/digests/2025-06-25.yaml:4: warning: paper "Music Transformer" is "Music Transformer Draft" (line 2) '
-        "under another title: arXiv 1809.04281 (only the first listing is used; delete the repeat or correct its "
-        "arXiv identifier)",
+        'content/digests/2025-06-25.yaml:4: warning: paper "Music Transformer" is "Music Transformer Draft" '
+        "(content/digests/2025-06-25.yaml:2) under another title: arXiv 1809.04281 (only the first listing is "
+        "used; delete the repeat or correct its arXiv identifier)",
         'content/notes/music-transformer.md: a second note about the paper "music-transformer-draft" (also '
         "content/notes/music-transformer-draft.md), whose arXiv identifier joined two papers (merge the two notes "
         "into one)",
@@ -224,6 +224,28 @@ def test_an_import_whose_id_joins_two_other_listings_says_what_the_build_will_sa
         "(content/digests/2025-06-01.yaml:2) (the newest title is used; make the titles equal to silence this)\n"
         "Not added: 2 errors; nothing was written.\n",
     )
+
+
+def test_an_import_whose_id_joins_two_pages_says_which_address_goes(site: Path) -> None:
+    """The newest digest too: its listing gives "Foo Title" the id "Bar Study" is listed with, and the
+    two pages become one, at the first listing's address."""
+    abstract = "We study foo and bar, and how a paper's title changes between its versions."
+    write_content(
+        site,
+        {
+            "digests/2025-06-01.yaml": f"papers:\n  - title: Foo Title\n    abstract: {abstract}\n",
+            "digests/2025-06-02.yaml": f"papers:\n  - title: Bar Study\n    abstract: {abstract}\n"
+            '    arxiv: "2306.12340"\n',
+        },
+    )
+    answer = [{"paper": {"id": "2306.12340", "title": "Foo Title", "summary": abstract}}]
+    (site / "2025-06-03.json").write_text(json.dumps(answer), encoding="utf-8")
+    code, _, err = run_add("2025-06-03.json")
+    assert code == 0
+    assert (
+        "content/digests/2025-06-03.yaml: warning: joins the paper at /papers/bar-study/ with the one at "
+        "/papers/foo-title/, where both now are (the published address /papers/bar-study/ breaks)"
+    ) in err.splitlines()
 
 
 def test_a_title_that_shows_nothing_is_refused(site: Path) -> None:

@@ -80,7 +80,7 @@ def _keyed(digest: DigestFile, key: Callable[[Entry], str]) -> tuple[list[tuple[
         if first is not entry:
             repeats.warn(
                 entry.source,
-                f'paper "{entry.title}" is "{first.title}" (line {first.source.line}) under another title: '
+                f'paper "{entry.title}" is "{first.title}" ({first.source}) under another title: '
                 f"{paper.replace('arxiv:', 'arXiv ')}",
                 "only the first listing is used; delete the repeat or correct its arXiv identifier",
             )
@@ -457,17 +457,19 @@ def _grouped_with_notes(
 
 
 def check_listings(
-    digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems, about: str | None = None
-) -> Mapping[str, str]:
+    digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems, memo: CatalogMemo | None = None
+) -> dict[int, str]:
     """Every problem `build_catalog` finds with these digests and notes, without making the papers
     (for `add`, which checks a new digest among the others: at 50k papers, making them took 1.7 s).
-    With `about` (a digest's path), of the listings' problems only those of the papers it lists.
-    Returns each paper's slug, by identity."""
-    grouped, _ = _grouped_with_notes(CatalogMemo(), digest_files, notes, problems)
+    Returns the slug of each listed entry's paper, by the entry's `id` (`memo`: one shared by several
+    calls, which then slugify each title once)."""
+    grouped, _ = _grouped_with_notes(memo or CatalogMemo(), digest_files, notes, problems)
+    slug_of: dict[int, str] = {}
     for key, listings in grouped.groups.items():
-        if about is None or any(item.digest.source.path == about for item in listings):
-            _listing_warnings(key, listings, problems)
-    return grouped.slugs
+        _listing_warnings(key, listings, problems)
+        slug = grouped.slugs[key]
+        slug_of.update((id(item.entry), slug) for item in listings)
+    return slug_of
 
 
 def build_catalog(
