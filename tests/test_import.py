@@ -200,21 +200,28 @@ def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -
     assert sorted(_digests(site)) == ["2025-06-25.yaml"]
 
 
+def _listed_then_imported(site: Path, untold: tuple[str, str], identified: tuple[str, str], imported: str) -> None:
+    """Two digests, a paper without an arXiv id and one with it (title, day), then a 2025-06-03 answer
+    that lists `imported` with that id."""
+    abstract = "We study papers and how their titles change from one version to the next."
+    (title, day), (other, other_day) = untold, identified
+    write_content(
+        site,
+        {
+            f"digests/{day}.yaml": f"papers:\n  - title: {title}\n    abstract: {abstract}\n",
+            f"digests/{other_day}.yaml": f"papers:\n  - title: {other}\n    abstract: {abstract}\n"
+            '    arxiv: "2506.00001"\n',
+        },
+    )
+    answer = [{"paper": {"id": "2506.00001", "title": imported, "summary": abstract}}]
+    (site / "2025-06-03.json").write_text(json.dumps(answer), encoding="utf-8")
+
+
 def test_an_import_whose_id_joins_two_other_listings_says_what_the_build_will_say(site: Path) -> None:
     """Its listing gives "Alpha Paper" the id of "Alpha Paper Revised": the two earlier listings
     become one paper under two titles. The warning is located in the newest listing and names the
     oldest, neither of them the new file's, and the next strict build fails on it."""
-    abstract = "We study alpha papers and how their titles change from one version to the next."
-    write_content(
-        site,
-        {
-            "digests/2025-06-01.yaml": f"papers:\n  - title: Alpha Paper\n    abstract: {abstract}\n",
-            "digests/2025-06-07.yaml": f"papers:\n  - title: Alpha Paper Revised\n    abstract: {abstract}\n"
-            '    arxiv: "2506.00001"\n',
-        },
-    )
-    answer = [{"paper": {"id": "2506.00001", "title": "Alpha Paper", "summary": abstract}}]
-    (site / "2025-06-03.json").write_text(json.dumps(answer), encoding="utf-8")
+    _listed_then_imported(site, ("Alpha Paper", "2025-06-01"), ("Alpha Paper Revised", "2025-06-07"), "Alpha Paper")
     assert run_add("2025-06-03.json", "--strict") == (
         1,
         "",
@@ -229,17 +236,7 @@ def test_an_import_whose_id_joins_two_other_listings_says_what_the_build_will_sa
 def test_an_import_whose_id_joins_two_pages_says_which_address_goes(site: Path) -> None:
     """The newest digest too: its listing gives "Foo Title" the id "Bar Study" is listed with, and the
     two pages become one, at the first listing's address."""
-    abstract = "We study foo and bar, and how a paper's title changes between its versions."
-    write_content(
-        site,
-        {
-            "digests/2025-06-01.yaml": f"papers:\n  - title: Foo Title\n    abstract: {abstract}\n",
-            "digests/2025-06-02.yaml": f"papers:\n  - title: Bar Study\n    abstract: {abstract}\n"
-            '    arxiv: "2306.12340"\n',
-        },
-    )
-    answer = [{"paper": {"id": "2306.12340", "title": "Foo Title", "summary": abstract}}]
-    (site / "2025-06-03.json").write_text(json.dumps(answer), encoding="utf-8")
+    _listed_then_imported(site, ("Foo Title", "2025-06-01"), ("Bar Study", "2025-06-02"), "Foo Title")
     code, _, err = run_add("2025-06-03.json")
     assert code == 0
     assert (
