@@ -175,9 +175,9 @@ def test_a_backfilled_digest_that_takes_a_papers_address_is_warned_about(site: P
     code, out, err = run_add("pasted.txt")
     assert (code, out) == (0, "Added content/digests/2025-06-20.txt: 1 paper, dated 2025-06-20\n")
     moved = re.fullmatch(
-        r"content/digests/2025-06-20\.txt: warning: gives /papers/music-transformer/ to one of its papers, listed "
-        r"earlier: the paper there moves to /papers/(music-transformer-\w+)/ \(a published address breaks, and "
-        r"notes/music-transformer\.md, if there is one, is about the other paper then\)\n",
+        r"content/digests/2025-06-20\.txt: warning: moves the paper at /papers/music-transformer/ to "
+        r"/papers/(music-transformer-\w+)/ \(a published address breaks: /papers/music-transformer/ shows another "
+        r"paper then\)\n",
         err,
     )
     assert moved is not None, err

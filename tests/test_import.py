@@ -186,6 +186,8 @@ def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -
     code, out, err = run_add(f"{DAY}.json")
     assert (code, out) == (1, "")
     assert err.splitlines() == [  # where the digest would have said it, the answer's place: it was not written
+        f"{DAY}.json: warning: moves the paper at /papers/music-transformer/ to /papers/music-transformer-draft/, "
+        "joined with the paper there (a published address breaks: /papers/music-transformer/ shows no paper then)",
         f'{DAY}.json: [0].paper: warning: arXiv 1809.04281 is listed as "Music Transformer Draft" in the '
         "2025-06-25 digest (content/digests/2025-06-25.yaml:2) (the newest title is used; make the titles equal to "
         "silence this)",
@@ -195,7 +197,7 @@ def test_an_import_that_makes_two_notes_about_one_paper_is_refused(site: Path) -
         'content/notes/music-transformer.md: a second note about the paper "music-transformer-draft" (also '
         "content/notes/music-transformer-draft.md), whose arXiv identifier joined two papers (merge the two notes "
         "into one)",
-        "Not added: 1 error and 2 warnings; nothing was written.",
+        "Not added: 1 error and 3 warnings; nothing was written.",
     ]
     assert sorted(_digests(site)) == ["2025-06-25.yaml"]
 
@@ -225,8 +227,8 @@ def test_an_import_whose_id_joins_two_other_listings_says_what_the_build_will_sa
     assert run_add("2025-06-03.json", "--strict") == (
         1,
         "",
-        "2025-06-03.json: joins the paper at /papers/alpha-paper-revised/ with the one at /papers/alpha-paper/, "
-        "where both now are (the published address /papers/alpha-paper-revised/ breaks)\n"
+        "2025-06-03.json: moves the paper at /papers/alpha-paper-revised/ to /papers/alpha-paper/, joined with the "
+        "paper there (a published address breaks: /papers/alpha-paper-revised/ shows no paper then)\n"
         'content/digests/2025-06-07.yaml:2: arXiv 2506.00001 is listed as "Alpha Paper" in the 2025-06-01 digest '
         "(content/digests/2025-06-01.yaml:2) (the newest title is used; make the titles equal to silence this)\n"
         "Not added: 2 errors; nothing was written.\n",
@@ -240,9 +242,74 @@ def test_an_import_whose_id_joins_two_pages_says_which_address_goes(site: Path) 
     code, _, err = run_add("2025-06-03.json")
     assert code == 0
     assert (
-        "content/digests/2025-06-03.yaml: warning: joins the paper at /papers/bar-study/ with the one at "
-        "/papers/foo-title/, where both now are (the published address /papers/bar-study/ breaks)"
+        "content/digests/2025-06-03.yaml: warning: moves the paper at /papers/bar-study/ to /papers/foo-title/, "
+        "joined with the paper there (a published address breaks: /papers/bar-study/ shows no paper then)"
     ) in err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("listed", "answer", "said"),
+    [
+        (  # a backfill retitles the paper: its first listing, hence its address, is the new one's
+            {"2025-06-01": [("Alpha Networks", "2401.00001")]},
+            ("2025-05-01", "Beta Model", "2401.00001"),
+            "moves the paper at /papers/alpha-networks/ to /papers/beta-model/ (a published address breaks: "
+            "/papers/alpha-networks/ shows no paper then)",
+        ),
+        (  # the id makes two entries of one day one paper: the second is dropped as a repeat, its page goes
+            {
+                "2025-06-01": [("Alpha Networks", ""), ("Beta Model", "")],
+                "2025-06-05": [("Alpha Networks", "2401.00001")],
+            },
+            ("2025-06-10", "Beta Model", "2401.00001"),
+            "moves the paper at /papers/beta-model/ to /papers/alpha-networks/, joined with the paper there (a "
+            "published address breaks: /papers/beta-model/ shows no paper then)",
+        ),
+    ],
+    ids=["retitled by a backfill", "joined through a repeat"],
+)
+def test_every_address_an_import_changes_is_said_truly(
+    site: Path, listed: dict[str, list[tuple[str, str]]], answer: tuple[str, str, str], said: str
+) -> None:
+    abstract = "We study how a model trained on long sequences learns to attend to distant positions."
+    files = {}
+    for day, papers in listed.items():
+        entries = "".join(
+            f"  - title: {title}\n    abstract: {abstract}\n" + (f'    arxiv: "{arxiv}"\n' if arxiv else "")
+            for title, arxiv in papers
+        )
+        files[f"digests/{day}.yaml"] = f"papers:\n{entries}"
+    write_content(site, files)
+    day, title, arxiv = answer
+    (site / f"{day}.json").write_text(
+        json.dumps([{"paper": {"id": arxiv, "title": title, "summary": abstract}}]), encoding="utf-8"
+    )
+    code, _, err = run_add(f"{day}.json")
+    assert code == 0
+    assert [line.split(": warning: ", 1)[1] for line in err.splitlines() if "/papers/" in line] == [said]
+
+
+def test_a_title_holding_the_new_files_name_does_not_make_an_old_warning_its_own(site: Path) -> None:
+    """A message about the new file names it as a place, "(path)" or "(path:line)": a title may hold
+    the name too, and its paper's old warning was said again, and refused an add --strict."""
+    abstract = "We study how a model trained on long sequences learns to attend to distant positions."
+    write_content(
+        site,
+        {
+            "digests/2025-06-01.yaml": "papers:\n  - title: Errata for content/digests/2025-06-10.yaml\n"
+            f'    abstract: {abstract}\n    arxiv: "2401.00001"\n',
+            "digests/2025-06-05.yaml": f"papers:\n  - title: Alpha Networks\n    abstract: {abstract}\n"
+            '    arxiv: "2401.00001"\n',
+        },
+    )
+    (site / "2025-06-10.json").write_text(
+        json.dumps([{"paper": {"id": "2401.00002", "title": "Beta Model", "summary": abstract}}]), encoding="utf-8"
+    )
+    assert run_add("2025-06-10.json", "--strict") == (
+        0,
+        "Added content/digests/2025-06-10.yaml: 1 paper, dated 2025-06-10\n",
+        "",
+    )
 
 
 def test_a_title_that_shows_nothing_is_refused(site: Path) -> None:

@@ -11,6 +11,7 @@ took 1.7 of 4.6 s, topics unclassified).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -48,32 +49,49 @@ def problems_joining(content_dir: Path, new: TextFile) -> list[Problem]:
     # site did not have without it (a listing's warning located in the digest listing the paper last,
     # a note's, a repeat's; the hint aside: a note about no paper is told of other slugs than before)
     known = {(p.source, p.message) for p in before}
-    path = new.source.path
-    said = [p for p in merged if p.source.path == path or path in p.message or (p.source, p.message) not in known]
+    said = [p for p in merged if names(p, new.source.path) or (p.source, p.message) not in known]
     return said + _moved(slugs_before, slugs, new.source)
 
 
+def names(problem: Problem, path: str) -> bool:
+    """Whether a problem is about the file at `path`: located in it, or naming it as a place, "(path)",
+    "(path:line)" or "(also path)" (not merely holding its name, as a title may)."""
+    place = rf"\((?:also )?{re.escape(path)}(?::\d+)?\)"
+    return problem.source.path == path or re.search(place, problem.message) is not None
+
+
 def _moved(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> list[Problem]:
-    """A warning for each paper the new digest gives another address (papers are named by their
-    first listing: one listed earlier may take the address of a paper with a title alike), or joins
-    with another (its identifiers may make two papers one: one address goes). Both map each listed
-    entry, by `id`, to its paper's slug; the entries of the other digests are the same objects in both."""
+    """A warning for each paper the new digest gives another address: one listed earlier may take the
+    address of a paper with a title alike (papers are named by their first listing), an id may join
+    two papers (one address goes) or give a look-alike title another fingerprint. Both map each
+    listed entry, by `id`, to its paper's slug; the other digests' entries are the same objects in both."""
     now_at: dict[str, str] = {}
     for entry, slug in before.items():
-        if slug not in now_at and entry in after:  # (a listing the new digest drops: a day or a repeat it gives)
+        if slug not in now_at and entry in after:  # (not the entries of a day the new digest gives again)
             now_at[slug] = after[entry]
-    kept = set(after.values())
+    gathered: dict[str, list[str]] = {}
+    for slug, now in now_at.items():
+        gathered.setdefault(now, []).append(slug)
+    shown = set(after.values())
     moved = []
     for slug, now in now_at.items():
         if now == slug:
             continue
-        if slug not in kept:
-            message = f"joins the paper at /papers/{slug}/ with the one at /papers/{now}/, where both now are"
-            hint = f"the published address /papers/{slug}/ breaks"
-        else:
-            message = (
-                f"gives /papers/{slug}/ to one of its papers, listed earlier: the paper there moves to /papers/{now}/"
+        others = [other for other in gathered[now] if other != slug]
+        joined = (
+            ""
+            if not others
+            else ", joined with the paper there"
+            if now in others
+            else f", joined with the paper at /papers/{others[0]}/"
+        )
+        where = "another paper" if slug in shown else "no paper"
+        moved.append(
+            Problem(
+                new,
+                f"moves the paper at /papers/{slug}/ to /papers/{now}/{joined}",
+                f"a published address breaks: /papers/{slug}/ shows {where} then",
+                warning=True,
             )
-            hint = f"a published address breaks, and notes/{slug}.md, if there is one, is about the other paper then"
-        moved.append(Problem(new, message, hint, warning=True))
+        )
     return moved

@@ -94,9 +94,9 @@ def as_given(problems: Sequence[Problem], target: str, given: Mapping[int, Sourc
     def place(line: int) -> Source:
         return given.get(line, given[0])
 
-    def moved(message: str) -> str:
-        message = re.sub(re.escape(target) + r":(\d+)", lambda found: str(place(int(found[1]))), message)
-        return message.replace(target, given[0].path)
+    def moved(message: str) -> str:  # "(target:line)" and "(target)", as messages name a place
+        message = re.sub(rf"\({re.escape(target)}:(\d+)\)", lambda found: f"({place(int(found[1]))})", message)
+        return re.sub(rf"(\((?:also )?){re.escape(target)}\)", lambda found: f"{found[1]}{given[0].path})", message)
 
     return [
         replace(p, source=place(p.source.line) if p.source.path == target else p.source, message=moved(p.message))

@@ -464,12 +464,10 @@ def check_listings(
     Returns the slug of each listed entry's paper, by the entry's `id` (`memo`: one shared by several
     calls, which then slugify each title once)."""
     grouped, _ = _grouped_with_notes(memo or CatalogMemo(), digest_files, notes, problems)
-    slug_of: dict[int, str] = {}
     for key, listings in grouped.groups.items():
         _listing_warnings(key, listings, problems)
-        slug = grouped.slugs[key]
-        slug_of.update((id(item.entry), slug) for item in listings)
-    return slug_of
+    key_of = paper_keys(grouped.by_title)  # an entry dropped as a repeat: the paper it repeats
+    return {id(entry): grouped.slugs[key_of(entry)] for digest in grouped.digests for entry in digest.entries}
 
 
 def build_catalog(
