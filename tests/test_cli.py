@@ -238,3 +238,26 @@ def test_ctrl_c_during_a_build_ends_it_in_one_line_and_leaves_the_last_site(tmp_
         "\nInterrupted: public holds a whole site, never a mix of two builds.\n",
     )
     assert {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()} == before
+
+
+def test_a_builds_warnings_come_in_file_and_line_order(tmp_path: Path) -> None:
+    """As its errors do: they came in the order the stages found them (a paste's, then the catalog's)."""
+    other = "We propose a simple method that improves accuracy while using far fewer parameters."
+    write_content(
+        tmp_path,
+        {
+            "digests/2025-06-01.yaml": f"papers:\n  - title: Alpha\n    abstract: {ABSTRACT}\n"
+            f"  - title: Beta\n    abstract: {ABSTRACT}\n",
+            "digests/2025-06-02.yaml": f"papers:\n  - title: Beta\n    abstract: {other}\n"
+            f"  - title: Alpha\n    abstract: {other}\n",
+            "digests/2025-06-03.txt": f"Jun 3\n\nGamma\n\n{ABSTRACT}\n\nOrphan\n",
+        },
+    )
+    result = _run("build", "--content", "content", "--out", "public", cwd=tmp_path)
+    assert result.returncode == 0
+    places = [line.split(": warning: ")[0] for line in result.stderr.splitlines()]
+    assert places == [
+        "content/digests/2025-06-02.yaml:2",
+        "content/digests/2025-06-02.yaml:4",
+        "content/digests/2025-06-03.txt:7",
+    ]

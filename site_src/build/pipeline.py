@@ -421,7 +421,7 @@ class BuildRun:
             written=len(self.staging.written) if self.write else 0,
             seconds=seconds,
             timings=self.timings,
-            warnings=(*self.notices, *self.problems.warnings),
+            warnings=(*self.notices, *sorted(set(self.problems.warnings))),  # in file and line order, as errors are
         )
 
 
