@@ -14,7 +14,7 @@ from pathlib import Path
 
 from site_src.add import daily_papers
 from site_src.add.fetch import fetch
-from site_src.add.saving import Added, free_target, save_new_digest, site_settings
+from site_src.add.saving import Added, free_target, places, save_new_digest, site_settings
 from site_src.add.yaml_digest import digest_yaml
 from site_src.catalog.model import Entry
 from site_src.errors import BuildError, Problem, Problems, Source
@@ -103,7 +103,7 @@ def _import(
         )
         problems.raise_if_errors()
     saved = _check_round_trip(text, entries, content_dir / "digests" / f"{day.isoformat()}{SUFFIX}", file.source)
-    given = {0: file.source, **{at.source.line: e.source for at, e in zip(saved, entries, strict=True)}}
+    given = places(file.source, saved, entries)
     return save_new_digest(content_dir, day, SUFFIX, text, len(entries), force, problems, strict, given)
 
 

@@ -78,13 +78,11 @@ def _moved(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> 
         if now == slug:
             continue
         others = [other for other in gathered[now] if other != slug]
-        joined = (
-            ""
-            if not others
-            else ", joined with the paper there"
-            if now in others
-            else f", joined with the paper at /papers/{others[0]}/"
-        )
+        joined = ""
+        if now in others:
+            joined = ", joined with the paper there"
+        elif others:
+            joined = f", joined with the paper at /papers/{others[0]}/"
         where = "another paper" if slug in shown else "no paper"
         moved.append(
             Problem(

@@ -15,7 +15,7 @@ import datetime
 import itertools
 from pathlib import Path
 
-from site_src.add.saving import Added, save_new_digest, site_settings
+from site_src.add.saving import Added, places, save_new_digest, site_settings
 from site_src.catalog.model import DigestFile
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
@@ -63,12 +63,9 @@ def add_digest(
     assert digest is not None
     text = digest_text(digest, pasted.text)
     saved = _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
-    places = {
-        0: pasted.source,
-        **{at.source.line: e.source for at, e in zip(saved.entries, digest.entries, strict=True)},
-    }
+    pasted_at = places(pasted.source, saved.entries, digest.entries)
     count = len(digest.entries)
-    return save_new_digest(content_dir, digest.date, ".txt", text, count, force, problems, strict, places)
+    return save_new_digest(content_dir, digest.date, ".txt", text, count, force, problems, strict, pasted_at)
 
 
 def digest_text(digest: DigestFile, pasted: str) -> str:

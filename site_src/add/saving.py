@@ -17,6 +17,7 @@ from pathlib import Path
 
 from site_src.add.joining import problems_joining
 from site_src.build import output
+from site_src.catalog.model import Entry
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.reader import DIGEST_SUFFIXES, TextFile, display_path
@@ -83,6 +84,12 @@ def save_new_digest(
         why = error.strerror or str(error)
         raise BuildError([Problem(Source(display_path(target)), f"cannot be written: {why}", "")]) from None
     return Added(path=target, date=date, papers=papers, warnings=tuple(sorted(set(problems.warnings))))
+
+
+def places(origin: Source, saved: Sequence[Entry], given: Sequence[Entry]) -> dict[int, Source]:
+    """Each paper's line in the digest about to be saved (as read back) -> its place in what the
+    curator gave; 0 -> that file (`as_given`)."""
+    return {0: origin, **{at.source.line: entry.source for at, entry in zip(saved, given, strict=True)}}
 
 
 def as_given(problems: Sequence[Problem], target: str, given: Mapping[int, Source]) -> list[Problem]:

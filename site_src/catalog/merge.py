@@ -419,7 +419,8 @@ class CatalogMemo:
         )
 
     def _named(self, groups: Mapping[str, Sequence[_Listing]]) -> dict[str, str]:
-        """The papers' slugs: the first title a paper was listed under names it (its address never changes)."""
+        """The papers' slugs: the first title a paper was listed under names it (a title arriving later
+        leaves its address as it is)."""
         return self.slugs_for([(key, items[0].entry.title, items[0].digest.date) for key, items in groups.items()])
 
     def maybe_changed(self, grouped: _Grouped, notes: dict[str, Note], topics: tuple[Topic, ...]) -> Iterable[str]:
