@@ -165,6 +165,29 @@ def test_a_new_digest_changes_only_the_lists_it_enters_and_the_result_is_the_cle
     assert len(entered) < len(kept)
 
 
+def test_a_digest_of_new_papers_only_computes_only_their_lists_and_the_result_is_the_clean_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No earlier paper changed or went: only the new papers' lists are computed whole, the others
+    at most gain a new paper, and the result is the clean one."""
+    rng = random.Random(11)
+    older = _random_papers(rng, 120, datetime.date(2025, 5, 2), "may")
+    last = related.relate(older, epoch=frozenset(older))
+    papers = {**older, **_random_papers(rng, 12, datetime.date(2025, 6, 3), "next")}
+    listed: list[int] = []
+    real_listed = related._listed
+
+    def counted(vectors: object, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
+        listed.append(len(rows))
+        return real_listed(vectors, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(related, "_listed", counted)
+    warm = related.relate(papers, epoch=frozenset(older), last=last)
+    assert listed == [12]
+    monkeypatch.setattr(related, "_listed", real_listed)
+    assert warm == related.relate(papers, epoch=frozenset(older))
+
+
 def test_a_change_to_the_epoch_computes_everything_again() -> None:
     rng = random.Random(3)
     older = _random_papers(rng, 40, datetime.date(2025, 5, 2), "may")

@@ -362,9 +362,11 @@ def relate(
     changed = {slug for slug, text in made_from.items() if last.made_from.get(slug) != text}
     vectors = _updated(last.vectors, sorted(last.made_from), ordered, changed, counter)
     position = {slug: row for row, slug in enumerate(vectors.slugs)}
-    stale = changed | (last.made_from.keys() - made_from.keys())
+    stale = {slug for slug, text in last.made_from.items() if made_from.get(slug) != text}  # changed or gone
     redo = changed | {
-        slug for slug, items in last.related.items() if slug in made_from and stale & {r.slug for r in items}
+        slug
+        for slug, items in (last.related.items() if stale else ())
+        if slug in made_from and not stale.isdisjoint([r.slug for r in items])
     }
     if len(redo) * REDO_SHARE > len(ordered):
         return RelatedState(stats, made_from, _listed(vectors, range(len(ordered))), vectors.kept())

@@ -52,8 +52,8 @@ def papers_json(catalog: Catalog, urls: SiteUrls) -> Iterator[bytes]:
     at 50k papers the file is 90 MB, which made whole took twice that in the build's main process."""
     papers = list(catalog.papers.values())
     for start in range(0, len(papers), _PAPERS_PER_PART):
-        records = (dump_json(_paper_record(p, urls)) for p in papers[start : start + _PAPERS_PER_PART])
-        yield (b"," if start else b"[") + b",".join(records)
+        records = dump_json([_paper_record(p, urls) for p in papers[start : start + _PAPERS_PER_PART]])
+        yield (b"," if start else b"[") + records[1:-1]  # one encoder per part, not per paper
     yield b"]" if papers else b"[]"
 
 
