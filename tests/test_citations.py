@@ -24,7 +24,7 @@ from site_src.pages.citations import citation_keys, tex
 
 from .conftest import BuiltSite
 from .golden import GOLDEN
-from .helpers import build_into, page, write_content
+from .helpers import build_into, page, resolve, write_content
 
 STRESS = "papers/escaping-braces-100-tex-in-citations-a-stress-test/"
 STRESS_AUTHORS = [
@@ -104,6 +104,26 @@ def test_a_digest_bib_holds_its_papers_in_order_and_a_topic_bib_all_its_papers(g
     for topic in topics:
         entries = _bib_entries(golden_site.out / "topics" / topic["slug"] / "index.bib")
         assert len(entries) == topic["count"]
+
+
+def test_digest_topic_and_paper_pages_offer_their_bibtex_under_a_name_of_their_own(golden_site: BuiltSite) -> None:
+    """Each page whose papers have a .bib file links to it, and the download is named after the page
+    (every one was index.bib, so saving a few gave index (1).bib, index (2).bib...)."""
+    digest = json.loads((golden_site.out / "api/digests.json").read_text(encoding="utf-8"))[0]
+    topic = json.loads((golden_site.out / "api/topics.json").read_text(encoding="utf-8"))[0]
+    slug = digest["papers"][0]
+    for site_path, name, count in [
+        (f"digests/{digest['date']}/", f"digest-{digest['date']}.bib", len(digest["papers"])),
+        (f"topics/{topic['slug']}/", f"topic-{topic['slug']}.bib", topic["count"]),
+        (f"papers/{slug}/", f"{slug}.bib", 1),
+    ]:
+        [link] = page(golden_site.out, site_path).xpath("//main//a[contains(@href, 'index.bib')]")
+        assert link.get("download") == name, site_path
+        target = resolve(golden_site.out, link.get("href"))
+        assert target == golden_site.out / site_path / "index.bib"
+        assert len(_bib_entries(target)) == count
+        expected = "Download BibTeX" if site_path.startswith("papers/") else f"BibTeX of all {count} papers"
+        assert link.text_content().strip() == expected
 
 
 def test_hostile_names_and_titles_survive_the_round_trip(golden_site: BuiltSite) -> None:

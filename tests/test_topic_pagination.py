@@ -51,6 +51,9 @@ def test_topic_pages_split_and_link(tmp_path: Path) -> None:
     assert archive.xpath("//a[@rel='prev']/@href") == ["/topics/music/"]
     assert not archive.xpath("//a[@rel='next']") and not archive.xpath("//figure[@class='digest-chart']")
     assert archive.xpath("//link[@rel='canonical']/@href") == ["https://paper-digest.netlify.app/topics/music/page/1/"]
+    for tree, text in [(own, "BibTeX of all 120 papers"), (archive, "BibTeX of all the topic’s papers")]:
+        assert tree.xpath("//main//a[@download='topic-music.bib']/@href") == ["/topics/music/index.bib"]
+        assert text_of(tree.xpath("//main//a[@download='topic-music.bib']")[0]) == text
 
     sitemap = lxml.etree.parse(str(out / "sitemap.xml"))
     locations = sitemap.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})

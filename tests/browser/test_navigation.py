@@ -76,3 +76,13 @@ def test_a_long_author_list_opens_into_one_list_of_names(page: Page, site_url: s
     assert len(names) == 58, " | ".join(names)
     assert all(" more" not in name for name in names)
     assert names[6:9] == ["Haohe Liu", "Yiming Liang", "Wenye Ma"]
+    # on the line "Yiming Liang" ends, not below it (a details element's content is a block of its own)
+    tops = authors.evaluate(
+        """(div) => [div.firstChild, div.querySelector('details').lastChild].map((text, i) => {
+            const range = document.createRange();
+            range.setStart(text, i ? 0 : text.length - 1);
+            range.setEnd(text, i ? 1 : text.length);
+            return Math.round(range.getBoundingClientRect().top);
+        })"""
+    )
+    assert tops[0] == tops[1], f"the rest of the names start on a new line: {tops}"

@@ -272,6 +272,30 @@ def test_a_paper_the_site_no_longer_has_is_kept_and_shown_as_gone(reader: Page, 
     assert [p["slug"] for p in stored(page)["papers"]] == [POINTER, GONE]
 
 
+def test_a_list_of_thousands_is_checked_and_exported_whole(reader: Page, url: str, sample_site: BuiltSite) -> None:
+    """Asked all at once, Chromium refused hundreds of 2,000 requests (net::ERR_INSUFFICIENT_RESOURCES):
+    gone papers went unnoticed and the BibTeX export failed."""
+    page = reader
+    here = json.loads((sample_site.out / "api/papers.json").read_text(encoding="utf-8"))
+    saved = [
+        {**gone_entry(), "slug": f"gone-{n}", "url": f"https://paper-digest.netlify.app/papers/gone-{n}/"}
+        for n in range(2000)
+    ] + [{**gone_entry(), "slug": p["slug"], "title": p["title"], "url": p["url"]} for p in here]
+    page.goto(url + "/about/")
+    store(page, STORE, {"format": STORE, "version": 1, "papers": saved})
+    page.goto(url + "/reading-list/")
+    total = len(saved)
+    expect(page.locator(".reading-summary")).to_have_text(
+        re.compile(f"^{total:,} saved papers, .* 2,000 of them are no longer on this site\\.$".replace(",", ",?")),
+        timeout=60_000,
+    )
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="BibTeX", exact=True).click()
+    library = bibtexparser.parse_string(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert library.failed_blocks == [] and len(library.entries) == total
+    assert {e.key for e in library.entries} >= {bib_key(sample_site, p["slug"]) for p in here}
+
+
 def test_the_header_count_and_buttons_follow_other_tabs(context: BrowserContext, url: str) -> None:
     reading, topic = context.new_page(), context.new_page()
     reading.goto(url + "/reading-list/")

@@ -20,6 +20,7 @@ import {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const LARGEST_IMPORT = 5 * 1024 * 1024;
+const REQUESTS_AT_ONCE = 6; // as many as a browser opens to one host over HTTP/1.1
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -231,21 +232,34 @@ function readingList(root) {
     check(saved);
   }
 
+  /** `work` done for each item, at most `REQUESTS_AT_ONCE` at a time, the results in order: asked
+      all at once, a browser refuses hundreds of a list of thousands. */
+  async function inTurn(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    async function worker() {
+      while (next < items.length) {
+        const at = next++;
+        results[at] = await work(items[at]);
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(REQUESTS_AT_ONCE, items.length) }, worker));
+    return results;
+  }
+
   /** Asks the site, once per paper, whether it still has each paper's page. */
   function check(saved) {
     const unknown = saved.filter((p) => !gone.has(p.slug));
     for (const paper of unknown) gone.set(paper.slug, undefined);
     if (!unknown.length) return;
-    Promise.all(
-      unknown.map((paper) =>
-        fetch(pageOf(paper.slug), { method: "HEAD", cache: "no-store" }).then(
-          (response) =>
-            gone.set(
-              paper.slug,
-              response.status === 404 || response.status === 410 ? true : response.ok ? false : undefined
-            ),
-          () => gone.delete(paper.slug) // offline: ask again when the list is shown again
-        )
+    inTurn(unknown, (paper) =>
+      fetch(pageOf(paper.slug), { method: "HEAD", cache: "no-store" }).then(
+        (response) =>
+          gone.set(
+            paper.slug,
+            response.status === 404 || response.status === 410 ? true : response.ok ? false : undefined
+          ),
+        () => gone.delete(paper.slug) // offline: ask again when the list is shown again
       )
     ).then(() => {
       for (const li of list.children) if (gone.get(li.dataset.slug) === true) markGone(li);
@@ -254,17 +268,15 @@ function readingList(root) {
   }
 
   async function bibtex(saved) {
-    const entries = await Promise.all(
-      saved.map(async (paper) => {
-        const response =
-          gone.get(paper.slug) === true ? null : await fetch(home + "papers/" + paper.slug + "/index.bib");
-        if (response === null || response.status === 404 || response.status === 410) {
-          return savedEntry(paper, addressOf(paper.slug), siteTitle);
-        }
-        if (!response.ok) throw new Error("the site answered " + response.status + " for “" + paper.title + "”");
-        return (await response.text()).trim() + "\n";
-      })
-    );
+    const entries = await inTurn(saved, async (paper) => {
+      const response =
+        gone.get(paper.slug) === true ? null : await fetch(home + "papers/" + paper.slug + "/index.bib");
+      if (response === null || response.status === 404 || response.status === 410) {
+        return savedEntry(paper, addressOf(paper.slug), siteTitle);
+      }
+      if (!response.ok) throw new Error("the site answered " + response.status + " for “" + paper.title + "”");
+      return (await response.text()).trim() + "\n";
+    });
     return entries.join("\n");
   }
 
