@@ -99,3 +99,37 @@ def test_a_file_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None
         ("pages/\\xe9.txt", "ignored: not a page"),
     ]
     assert not (tmp_path / "public").exists()
+
+
+def test_a_link_out_of_the_content_folder_is_refused_and_its_text_never_published(tmp_path: Path) -> None:
+    """A committed link to /etc/passwd as a note, or to any file of the building machine, was read,
+    and its text published on the paper's page. Links that stay inside the content folder still work."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    outside_digest = tmp_path / "elsewhere" / "2025-07-02.txt"
+    outside_digest.parent.mkdir()
+    outside_digest.write_text(text_digest("Jul 2", [("The Machine's Hostname", ABSTRACT)]), encoding="utf-8")
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-26.txt": text_digest("Jun 26", [("Pointer Networks", ABSTRACT)]),
+            "drafts/contact.md": "---\ntitle: Contact\n---\nWrite to us.\n",
+        },
+    )
+    (content / "notes").mkdir()
+    (content / "pages").mkdir()
+    (content / "notes/pointer-networks.md").symlink_to(secret)
+    (content / "digests/2025-07-02.txt").symlink_to(outside_digest)
+    (content / "pages/contact.md").symlink_to("../drafts/contact.md")  # inside: read as before
+    out = tmp_path / "public"
+    with pytest.raises(BuildError) as refused:
+        build_into(content, out)
+    assert [(p.source.path.rsplit("/content/", 1)[1], p.message, p.warning) for p in refused.value.problems] == [
+        ("digests/2025-07-02.txt", f"a link to a file outside the content folder ({outside_digest})", False),
+        ("notes/pointer-networks.md", f"a link to a file outside the content folder ({secret})", False),
+    ]
+    assert not out.exists()
+    (content / "notes/pointer-networks.md").unlink()
+    (content / "digests/2025-07-02.txt").unlink()
+    build_into(content, out)
+    assert "Write to us." in (out / "contact/index.html").read_text(encoding="utf-8")

@@ -106,10 +106,24 @@ def _not_a_file(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def read_text(path: Path, problems: Problems) -> TextFile | None:
-    """Read and decode one file, recording a problem when it cannot be read."""
+def _outside(path: Path, root: Path) -> tuple[str, str] | None:
+    """Why an input that is a link (or sits in a linked folder) may not be read: it leads out of the
+    resolved content folder `root`, where a committed link to /etc/passwd or a key would have its
+    text published. None when it stays inside."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(root):
+        return None
+    return (
+        f"a link to a file outside the content folder ({resolved})",
+        "copy the file into the content folder: a build reads only the site's own files",
+    )
+
+
+def read_text(path: Path, problems: Problems, root: Path | None = None) -> TextFile | None:
+    """Read and decode one file, recording a problem when it cannot be read (or, given the resolved
+    content folder `root`, when it is a link that leads out of it)."""
     source = Source(display_path(path))
-    unusable = _not_a_file(path)
+    unusable = _not_a_file(path) or (_outside(path, root) if root is not None else None)
     if unusable:
         problems.error(source, *unusable)
         return None
@@ -122,9 +136,9 @@ def read_text(path: Path, problems: Problems) -> TextFile | None:
     return None if text is None else TextFile(source, text)
 
 
-def read_optional(path: Path, problems: Problems) -> TextFile | None:
+def read_optional(path: Path, problems: Problems, root: Path | None = None) -> TextFile | None:
     """A file that may be absent (None), read when it is there, a problem when it is there but no file."""
-    return read_text(path, problems) if os.path.lexists(path) else None
+    return read_text(path, problems, root) if os.path.lexists(path) else None
 
 
 def is_left_alone(name: str) -> bool:
@@ -186,8 +200,8 @@ def _either(suffixes: tuple[str, ...]) -> str:
     return suffixes[0] if len(suffixes) == 1 else f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
 
 
-def _read_all(paths: list[Path], problems: Problems) -> tuple[TextFile, ...]:
-    files = (read_text(p, problems) for p in paths)
+def _read_all(paths: list[Path], problems: Problems, root: Path) -> tuple[TextFile, ...]:
+    files = (read_text(p, problems, root) for p in paths)
     return tuple(f for f in files if f is not None)
 
 
@@ -253,10 +267,11 @@ def load(content_dir: Path, problems: Problems) -> Inputs:
             "topic taxonomy not found",
             "create it with one entry per topic: slug, name, description, keywords",
         )
+    root = content_dir.resolve()
     return Inputs(
-        settings=read_optional(settings_path, problems),
-        topics=read_optional(topics_path, problems),
-        digests=_read_all(digest_paths, problems),
-        notes=_read_all(_inputs_in(content_dir / "notes", (".md",), "note", problems), problems),
-        pages=_read_all(_inputs_in(content_dir / "pages", (".md",), "page", problems), problems),
+        settings=read_optional(settings_path, problems, root),
+        topics=read_optional(topics_path, problems, root),
+        digests=_read_all(digest_paths, problems, root),
+        notes=_read_all(_inputs_in(content_dir / "notes", (".md",), "note", problems), problems, root),
+        pages=_read_all(_inputs_in(content_dir / "pages", (".md",), "page", problems), problems, root),
     )
