@@ -15,7 +15,7 @@ from site_src.build.builder import build
 from site_src.build.parallel import collector_paused
 from site_src.errors import BuildError, Problem, Source
 from site_src.inputs.reader import display_path
-from site_src.inputs.schema import check_url, iso_day
+from site_src.inputs.schema import check_base_url, check_url, iso_day
 from site_src.inputs.settings import ROOT, BuildOptions
 
 if TYPE_CHECKING:
@@ -39,8 +39,15 @@ def _date(value: str) -> datetime.date:
     return day
 
 
-def _base_url(value: str) -> str:
+def _web_address(value: str) -> str:
     message = check_url(value)
+    if message:
+        raise argparse.ArgumentTypeError(message)
+    return value
+
+
+def _base_url(value: str) -> str:
+    message = check_base_url(_web_address(value))
     if message:
         raise argparse.ArgumentTypeError(message)
     return value
@@ -118,7 +125,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="treat warnings (such as skipped page text) as errors"
     )
     add_parser.add_argument(
-        "--api", type=_base_url, metavar="URL", help="with --from-hf: the API (default: import_api in site.yaml)"
+        "--api", type=_web_address, metavar="URL", help="with --from-hf: the API (default: import_api in site.yaml)"
     )
     add_parser.add_argument(
         "--timeout", type=_seconds, metavar="SECONDS", help="with --from-hf: how long to wait, under 3600 (default 20)"

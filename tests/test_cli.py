@@ -59,6 +59,20 @@ def test_bad_input_exits_1_with_located_messages_and_no_traceback(tmp_path: Path
     [
         ("javascript:alert(1)", '"javascript:alert(1)" is not a web address starting with https:// or http://'),
         ("https://digest example.org/", '"https://digest example.org/" is not a web address: it contains a space'),
+        # every absolute address was made after it: https://example.org/?q=1#top/papers/...
+        (
+            "https://example.org/?q=1#top",
+            '"https://example.org/?q=1#top" cannot be a base address: it has a query (?) or a fragment (#)',
+        ),
+        (
+            "https://example.org/#",
+            '"https://example.org/#" cannot be a base address: it has a query (?) or a fragment (#)',
+        ),
+        (
+            "https://user:pass@example.org:8443/",
+            '"https://user:pass@example.org:8443/" is not a web address: '
+            "it names a user before the host (user@host), which no link should carry",
+        ),
     ],
 )
 def test_bad_usage_exits_2(base_url: str, problem: str) -> None:

@@ -87,6 +87,8 @@ def _address_problem(address: re.Match[str]) -> str:
             return "it contains a control character"
         if character in _NOT_IN_ADDRESS:
             return f"it contains {_NOT_IN_ADDRESS[character]}"
+    if "@" in address["netloc"]:
+        return "it names a user before the host (user@host), which no link should carry"
     netloc = _NETLOC.fullmatch(address["netloc"])
     host = netloc["host"] if netloc else address["netloc"]
     if not host:
@@ -107,6 +109,14 @@ def check_url(value: str) -> str:
         return f"{quoted(value)} is not a web address starting with https:// or http://"
     problem = _address_problem(address)
     return f"{quoted(value)} is not a web address: {problem}" if problem else ""
+
+
+def check_base_url(value: str) -> str:
+    """An address others are made from (the site's, the import API's): a query or a fragment would
+    sit in the middle of every address made from it (https://x.org/?a=1#b/papers/...)."""
+    if "?" in value or "#" in value:
+        return f"{quoted(value)} cannot be a base address: it has a query (?) or a fragment (#)"
+    return ""
 
 
 def check_urls(values: tuple[str, ...]) -> str:

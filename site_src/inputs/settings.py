@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_src.errors import Problems, Source
-from site_src.inputs.schema import key, read_keys
+from site_src.inputs.schema import check_base_url, key, read_keys
 from site_src.inputs.yaml_lines import LineDict, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +39,7 @@ class SiteSettings:
         "url",
         "the address the site is published at, e.g. https://digest.example.org/",
         default="http://localhost:8000/",
+        check=check_base_url,
     )
     """Always ends with a slash."""
     language: str = key("text", "the language of the pages, e.g. en", default="en", check=_check_language)
@@ -50,6 +51,7 @@ class SiteSettings:
         "url",
         "the Hugging Face API that `build.py add --from-hf` fetches daily papers from",
         default="https://huggingface.co/api/",
+        check=check_base_url,
     )
     """Always ends with a slash; tests point it at a local server."""
 
