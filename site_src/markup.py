@@ -301,6 +301,32 @@ def _active_html(html: str) -> str | None:
     return None
 
 
+class _Places:
+    """Where things are in one block of Markdown (lines `start` to `end` of `lines`), found in the
+    order the parser gives them: each search starts past the last thing found, so that two links to
+    one address, or to addresses that begin alike, are each told at their own line."""
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.lines, self.start, self.end = lines, start, end
+        self.after = 0
+        """Where in the block's text (lowercased) the next search starts."""
+
+    @functools.cached_property
+    def text(self) -> str:
+        return "\n".join(self.lines[self.start : self.end]).lower()  # made only for a block with a problem
+
+    def line_of(self, least: int, *texts: str) -> int:
+        """The line of the next occurrence of the first of `texts` found, but never before `least`
+        (the line breaks counted before it), which it is when none is there as written (an entity
+        decoded)."""
+        for text in texts:
+            found = self.text.find(text.lower(), self.after)
+            if found >= 0:
+                self.after = found + 1
+                return max(least, self.start + self.text.count("\n", 0, found))
+        return least
+
+
 def markdown_problems(source: str) -> list[tuple[int, str, str]]:
     """What in the curator's Markdown the site's pages leave out or would show broken, but another
     Markdown reader of its published twin (index.md) would run: raw HTML that could load or run
@@ -317,19 +343,19 @@ def markdown_problems(source: str) -> list[tuple[int, str, str]]:
     lines = source.split("\n")
     for token in _CHECKER.parse(source):
         start, end = token.map if token.map else (0, 1)
-
-        def line_of(text: str, start: int = start, end: int = end) -> int:
-            """The first line of the block that holds `text` (else the block's first)."""
-            return next((n for n in range(start, end) if text.lower() in lines[n].lower()), start)
-
+        places = _Places(lines, start, end)
+        line = start  # an inline item's, at least: its paragraph's first line and the line breaks before it
         for item in [token, *(token.children or [])]:
+            if item.type in ("softbreak", "hardbreak"):
+                line += 1
             if item.type in ("html_block", "html_inline") and (tag := _active_html(item.content)):
                 hint = "write it in Markdown, or escape the < as \\<"
-                found.append((line_of(tag), f"raw HTML {quoted(tag, 40)}", hint))
+                found.append((places.line_of(line, tag), f"raw HTML {quoted(tag, 40)}", hint))
             address = item.attrGet("href") if item.type == "link_open" else item.attrGet("src")
             if item.type not in ("link_open", "image") or not isinstance(address, str):
                 continue
-            at = line_of(address[:12])
+            # an address decoded from &colon; is not there as written, nor a reference image's
+            at = places.line_of(line, address[:12], *([f"![{item.content}"] if item.type == "image" else []))
             if _UNSAFE_SCHEME.match(address) and item.type == "link_open":
                 found.append((at, f"a link to {quoted(address, 30)}", "link to an https:// address"))
             elif item.type == "image" and _REMOTE.match(address):

@@ -113,6 +113,34 @@ def test_curator_markdown_that_only_its_markdown_twin_would_run_is_refused(tmp_p
     assert not out.exists()
 
 
+def test_each_refused_link_in_a_paragraph_is_told_at_its_own_line(tmp_path: Path) -> None:
+    """Links of one paragraph were each told at the first line holding the same address (so two alike
+    were one message, and the second was found only by the next build), or at the paragraph's first."""
+    paper = {"title": "Pointer Networks", "abstract": "A paper about pointers, written as a sentence of prose."}
+    note = (
+        "---\ntopics: [code]\n---\nFirst line of a paragraph\nsecond line\n"
+        "third line [x](javascript:alert(1))\n"
+        "fourth [y](javascript:alert(1)) again, `a code\n"
+        "span` and [z](JaVaScRiPt:alert(2))\n"
+        "![r][img]\n\n[img]: https://evil.example/b.png\n"
+    )
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]}),
+            "notes/pointer-networks.md": note,
+        },
+    )
+    with pytest.raises(BuildError) as refused:
+        build_into(content, tmp_path / "public")
+    assert [(p.source.line, p.message) for p in refused.value.problems] == [
+        (6, 'a link to "javascript:alert(1)"'),
+        (7, 'a link to "javascript:alert(1)"'),
+        (8, 'a link to "JaVaScRiPt:alert(2)"'),
+        (9, 'an image from elsewhere, "https://evil.example/b.png"'),
+    ]
+
+
 def test_json_api_keeps_text_exact(hostile_site: Path) -> None:
     papers = json.loads((hostile_site / "api/papers.json").read_text(encoding="utf-8"))
     assert sorted(p["title"] for p in papers) == sorted(c["title"] for c in CASES)
