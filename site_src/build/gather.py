@@ -15,7 +15,7 @@ from typing import TypeVar
 from site_src.build.cache import BuildCache
 from site_src.build.keys import classification_key, input_key, parse_context, taxonomy_key
 from site_src.build.parallel import fork_map
-from site_src.catalog.merge import CatalogMemo, build_catalog
+from site_src.catalog.merge import CatalogMemo, build_catalog, check_unique_dates
 from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssignment
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, Source
@@ -85,6 +85,7 @@ def parse_inputs(
     notes = [_remembered(cache, "note", key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
     if catalog_inputs_failed:
+        check_unique_dates(digests, problems)  # the catalog's own check, which it does not reach
         problems.raise_if_errors()
     taxonomy = taxonomy_key(inputs.topics.text if inputs.topics else "")
     return Parsed(settings, topics, taxonomy, digests, notes, hand_written)

@@ -40,7 +40,7 @@ class _Listing(NamedTuple):
     entry: Entry
 
 
-def _check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> list[DigestFile]:
+def check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> list[DigestFile]:
     """One digest per day: two files for one date would fight over one page."""
     by_date: dict[object, DigestFile] = {}
     for digest in sorted(digests, key=lambda d: (d.date, d.source)):
@@ -380,7 +380,7 @@ class CatalogMemo:
         ):
             return last
         found = Problems()
-        digests = _check_unique_dates(digest_files, found)
+        digests = check_unique_dates(digest_files, found)
         files = tuple(digest_files)
         plain = self._grouped(
             last.plain or last if last else None, files, digests, found, arxiv_by_title(digests), noted
