@@ -5,7 +5,7 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.js";
-import { matchHas, matchMonths, matchTopics, parse } from "./search-query.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.js";
 import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
@@ -134,8 +134,18 @@ export class Searcher {
       has}), partial}. When abstracts the query needs are still to be fetched, `early` is first
       called with the results from titles, topic names and authors alone (partial: true), and the
       abstracts are asked for once those have what they show: the first results then do not share
-      the network with the largest pieces. */
+      the network with the largest pieces. A query that finds nothing while its last word is
+      still being typed and too short to be a beginning ("lottery t") gives the results without
+      that word, its `query` saying so. */
   search(text, first, early) {
+    return this.searchAs(text, first, early).then((result) => {
+      const shorter = result.hits.length ? null : withoutUnfinished(text);
+      return shorter === null ? result : this.searchAs(shorter, first, early); // results don't vanish mid-word
+    });
+  }
+
+  /** `search` for the query as written. */
+  searchAs(text, first, early) {
     const loader = this.loader;
     const query = parse(text);
     const result = {

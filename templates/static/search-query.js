@@ -188,6 +188,17 @@ export function parse(input) {
   return query;
 }
 
+/** The query without its last word while that word is being typed (no space after it yet) and
+    too short to be matched as a beginning (`PREFIX_MIN`): "lottery" while "lottery t" is typed,
+    whose "t" is a whole word, which no paper has. Null when there is no such word, or no other. */
+export function withoutUnfinished(input) {
+  const last = parse(input).required.at(-1);
+  if (!last || !last.open || last.phrase || last.filter || last.tokens.length !== 1) return null;
+  if (last.tokens[0].word.length >= PREFIX_MIN) return null;
+  const rest = input.replace(/\S+$/u, "");
+  return parse(rest).empty ? null : rest;
+}
+
 /** The topics a `topic:` value names: by slug, or by the words their names begin with. */
 export function matchTopics(value, topics) {
   const wanted = words(value);

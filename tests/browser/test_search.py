@@ -201,6 +201,22 @@ def test_query_language(page: Page, site_url: str, query: str, present: str | No
         assert not any(s.startswith(absent) for s in slugs), slugs
 
 
+def test_results_stay_while_a_short_last_word_is_typed(page: Page, site_url: str, console_errors: list[str]) -> None:
+    """A last word of one or two letters matches only itself: "lottery t" and "lottery ti" found
+    nothing, the results of "lottery" vanishing until "lottery tic"."""
+    page.goto(site_url + "/search/")
+    box, status = page.locator("#search-box"), page.locator(".search-status")
+    box.press_sequentially("lottery ti", delay=30)
+    expect(status).to_have_text("1 paper matches “lottery”.")
+    assert every_result(page) == [LOTTERY]
+    box.press_sequentially("c", delay=30)
+    expect(status).to_have_text("1 paper matches “lottery tic”.")
+    box.fill("lottery zq ")  # finished with a space: the word counts
+    expect(status).to_have_text(re.compile("^No papers match"))
+    box.fill("music ai")  # found as it is: it counts
+    expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “music ai”\.$"))
+
+
 def test_topic_filter_keeps_only_that_topic(page: Page, site_url: str) -> None:
     page.goto(site_url + "/search/")
     search_for(page, "topic:music")

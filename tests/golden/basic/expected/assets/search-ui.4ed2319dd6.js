@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.0310550085.js"),
-    import("./search-results.920e687b7b.js"),
-    import("./search-query.a4136ce998.js"),
+    import("./search-data.6b0a80ca0f.js"),
+    import("./search-results.c7d5ffd4c6.js"),
+    import("./search-query.4206491df7.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.b2f61c3a74.js"),
+    import("./search-score.d1f43cb4a1.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
