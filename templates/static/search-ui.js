@@ -124,18 +124,19 @@ function searchBox(form) {
     show(false);
   }
 
+  /** The results of `text` shown; resolves once they are (or the search failed). */
   function update(text) {
     const number = ++latest;
     const started = performance.now();
     setAddress(text.trim() ? text : "");
     if (!text.trim()) {
       clear();
-      return;
+      return Promise.resolve();
     }
     show(true);
     list.setAttribute("aria-busy", "true");
     if (!ready) status.textContent = "Loading search…"; // the code may be in before the index is
-    load()
+    return load()
       .then((s) =>
         s.search(text, PAGE, (early) => {
           if (number === latest) render(early);
@@ -175,20 +176,33 @@ function searchBox(form) {
     }
   }
 
-  /** The elements of the results from `start` on (a page of them), whose records are given. */
-  function resultItems(result, start, records) {
+  /** The elements of `count` results from `start` on (a page of them), whose records are given. */
+  function resultItems(result, start, records, count = PAGE) {
     const manifest = searcher.loader.manifest;
     return result.hits
-      .slice(start, start + PAGE)
+      .slice(start, start + count)
       .map((hit) =>
         view.resultItem(result.terms(hit), result.query, records.get(hit.ref), manifest, onSearchPage, result.authorTerms(hit))
       );
   }
 
-  function append(result, start, records) {
-    const items = resultItems(result, start, records);
+  function append(result, start, records, count = PAGE) {
+    const items = resultItems(result, start, records, count);
     list.append(...items);
     moreButton(result, start + items.length);
+  }
+
+  /** At least `count` results of the query shown, as "Show more results" had shown them before the
+      reader left the page: Back shows them again, scrolled where the reader was. */
+  function showAgain(count, scroll) {
+    const result = current;
+    const shown = list.children.length;
+    const fetching = result && count > shown ? searcher.more(result, shown, count - shown) : Promise.resolve(null);
+    return fetching.then((records) => {
+      if (current !== result) return;
+      if (records) append(result, shown, records, count - shown);
+      if (scroll) window.scrollTo(0, scroll);
+    });
   }
 
   /** "Show more results" (on /search/) or a link to all of them, when more than `shown` match. */
@@ -203,6 +217,7 @@ function searchBox(form) {
           if (current !== result) return;
           const focusAt = list.children.length;
           append(result, shown, next);
+          history.replaceState({ ...history.state, query: result.query.text, shown: list.children.length }, "");
           const link = list.children[focusAt] && list.children[focusAt].querySelector("a");
           if (link) link.focus();
         });
@@ -265,9 +280,17 @@ function searchBox(form) {
   });
 
   const asked = new URLSearchParams(location.search).get("q");
+  if (onSearchPage) {
+    // the results come after the page, so the browser's own scrolling back would miss: see showAgain
+    history.scrollRestoration = "manual";
+    window.addEventListener("pagehide", () => {
+      history.replaceState({ ...history.state, scroll: window.scrollY }, "");
+    });
+  }
   if (asked) {
     input.value = asked;
-    update(asked);
+    const before = (onSearchPage && history.state) || {};
+    update(asked).then(() => showAgain(before.query === asked ? before.shown || 0 : 0, before.scroll || 0));
   } else if (onSearchPage) {
     input.focus();
   }

@@ -217,6 +217,25 @@ def test_results_stay_while_a_short_last_word_is_typed(page: Page, site_url: str
     expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “music ai”\.$"))
 
 
+def test_back_to_the_search_page_shows_as_many_results_where_the_reader_was(page: Page, site_url: str) -> None:
+    """After "Show more results", a result opened and Back showed the first 20 results only, the
+    page scrolled to a place that no longer held the result."""
+    page.goto(site_url + "/search/?q=learning")
+    results = page.locator(".search-result")
+    expect(results).to_have_count(20)
+    page.click(".search-more-button")
+    expect(results).to_have_count(40)
+    opened = results.nth(25).locator(".search-result-title a")
+    title = opened.inner_text()
+    opened.scroll_into_view_if_needed()
+    opened.click()
+    expect(page).to_have_url(re.compile(r"/papers/"))
+    page.go_back()
+    expect(results).to_have_count(40)
+    again = page.locator(".search-result-title a", has_text=title)
+    expect(again).to_be_in_viewport()
+
+
 def test_topic_filter_keeps_only_that_topic(page: Page, site_url: str) -> None:
     page.goto(site_url + "/search/")
     search_for(page, "topic:music")
