@@ -86,3 +86,12 @@ def test_a_long_author_list_opens_into_one_list_of_names(page: Page, site_url: s
         })"""
     )
     assert tops[0] == tops[1], f"the rest of the names start on a new line: {tops}"
+
+
+def test_the_copy_citation_button_looks_like_the_site_s_other_buttons(page: Page, site_url: str) -> None:
+    """It was the browser's grey default beside the site's own buttons, in light and dark alike."""
+    page.goto(site_url + "/papers/yue-scaling-open-foundation-models-for-long-form-music-generation/")
+    look = "b => { const s = getComputedStyle(b); return [s.color, s.backgroundColor, s.borderColor, s.fontSize]; }"
+    copy = page.locator("button.copy-citation")
+    expect(copy).to_be_visible()
+    assert copy.evaluate(look) == page.locator("article.paper button.save-toggle").evaluate(look)
