@@ -39,15 +39,8 @@ def _date(value: str) -> datetime.date:
     return day
 
 
-def _web_address(value: str) -> str:
-    message = check_url(value)
-    if message:
-        raise argparse.ArgumentTypeError(message)
-    return value
-
-
 def _base_url(value: str) -> str:
-    message = check_base_url(_web_address(value))
+    message = check_url(value) or check_base_url(value)
     if message:
         raise argparse.ArgumentTypeError(message)
     return value
@@ -125,7 +118,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="treat warnings (such as skipped page text) as errors"
     )
     add_parser.add_argument(
-        "--api", type=_web_address, metavar="URL", help="with --from-hf: the API (default: import_api in site.yaml)"
+        "--api", type=_base_url, metavar="URL", help="with --from-hf: the API (default: import_api in site.yaml)"
     )
     add_parser.add_argument(
         "--timeout", type=_seconds, metavar="SECONDS", help="with --from-hf: how long to wait, under 3600 (default 20)"

@@ -313,7 +313,8 @@ class _Places:
 
     @functools.cached_property
     def text(self) -> str:
-        return "\n".join(self.lines[self.start : self.end]).lower()  # made only for a block with a problem
+        """The block, lowercased: made only for a block with a link, an image or a tag."""
+        return "\n".join(self.lines[self.start : self.end]).lower()
 
     def line_of(self, least: int, *texts: str) -> int:
         """The line of the next occurrence of the first of `texts` found, but never before `least`

@@ -571,3 +571,18 @@ def test_a_notes_topics_url_and_arxiv_win_over_the_yaml_digests(tmp_path: Path) 
         assert "from-the-digest" not in text and "1809.04281" not in text, file
     assert "music-transformer" in (out / "topics/code/index.html").read_text(encoding="utf-8")
     assert "music-transformer" not in (out / "topics/music/index.html").read_text(encoding="utf-8")
+
+
+def test_a_slug_given_twice_on_one_line_is_told() -> None:
+    """Two topics written on one line ([{…}, {…}]) share it: told apart by their place in the list,
+    not their line (keyed by line, both were taken, and the build failed at writing their pages)."""
+    text = (
+        "[{slug: music, name: Music, description: Songs., keywords: [music]},"
+        " {slug: music, name: Music again, description: Other., keywords: [melody]}]\n"
+    )
+    problems = Problems()
+    topics = parse_taxonomy(TextFile(Source("topics.yaml"), text), problems)
+    assert [t.name for t in topics] == ["Music"]
+    assert [(p.source.line, p.message) for p in problems.errors] == [
+        (1, 'topic "music" is defined twice (first at line 1)')
+    ]

@@ -808,12 +808,15 @@ def test_odd_answers_and_targets_are_located_problems_not_bugs(site: Path, api: 
     assert run_add("2025-07-02.json")[2].splitlines()[0] == (
         f"2025-07-02.json: must be a list of papers, not null (expected {daily_papers.ANSWER})"
     )
-    for api_address in (f"{api.url}/api/?x=1", f"{api.url}/api/#frag"):
-        code, _, err = run_add("--from-hf", DAY, "--api", api_address)
-        assert (code, err.splitlines()[0]) == (
-            1,
-            f"{api_address}: the API address has a query or a fragment "
-            "(give the API's folder, such as https://huggingface.co/api/)",
+    for api_address in (f"{api.url}/api/?x=1", f"{api.url}/api/#frag"):  # a usage error, as --base-url's
+        said = io.StringIO()
+        with pytest.raises(SystemExit) as stopped, contextlib.redirect_stderr(said):
+            main(["add", "--from-hf", DAY, "--api", api_address, "--content", "content"])
+        assert stopped.value.code == 2
+        assert (
+            said.getvalue()
+            .splitlines()[-1]
+            .endswith(f'argument --api: "{api_address}" cannot be a base address: it has a query (?) or a fragment (#)')
         )
     assert api.requests == []
     target = site / "content" / "digests" / f"{DAY}.yaml"

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from site_src.errors import BuildError
+from site_src.add.saving import site_settings as add_settings
+from site_src.errors import BuildError, Problems
 
 from .golden import INVALID, run_invalid_site
 from .helpers import ABSTRACT, build_into, text_digest, write_content
@@ -131,5 +132,21 @@ def test_a_link_out_of_the_content_folder_is_refused_and_its_text_never_publishe
     assert not out.exists()
     (content / "notes/pointer-networks.md").unlink()
     (content / "digests/2025-07-02.txt").unlink()
-    build_into(content, out)
+    linked = tmp_path / "linked-content"  # a content folder named through a link is read as itself
+    linked.symlink_to(content, target_is_directory=True)
+    build_into(linked, out)
     assert "Write to us." in (out / "contact/index.html").read_text(encoding="utf-8")
+    (content / "notes").rmdir()  # a folder of notes that is a link out: each note in it leads out
+    (content / "notes").symlink_to(secret.parent / "elsewhere", target_is_directory=True)
+    (secret.parent / "elsewhere/pointer-networks.md").write_text("root:x:0:0\n", encoding="utf-8")
+    with pytest.raises(BuildError) as refused:
+        build_into(linked, out)
+    [problem] = [p for p in refused.value.problems if not p.warning]  # and a warning: 2025-07-02.txt is no note
+    assert problem.message.startswith("a link to a file outside the content folder"), problem
+    assert problem.source.path.endswith("notes/pointer-networks.md")
+    assert add_settings(content, Problems()).title == "Paper Digest"  # add reads site.yaml as the build does
+    (content / "site.yaml").unlink()
+    (content / "site.yaml").symlink_to(secret)
+    found = Problems()
+    add_settings(content, found)
+    assert [p.message for p in found.errors] == [f"a link to a file outside the content folder ({secret})"]

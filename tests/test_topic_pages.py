@@ -92,3 +92,19 @@ def test_all_digests_are_grouped_by_year_and_month_newest_first(tmp_path: Path) 
     assert [y.xpath("h3/text()") for y in years] == [["June 2025", "January 2025"], ["December 2024", "November 2024"]]
     january = years[0].xpath("ul[@class='plain-list digest-month']")[1]
     assert january.xpath("li/a/text()") == ["20 January 2025", "2 January 2025"]
+
+
+def test_a_topic_without_papers_offers_no_bibtex(tmp_path: Path) -> None:
+    """It offered "BibTeX of all 0 papers", an empty file."""
+    content = write_content(
+        tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    counts = {t["slug"]: t["count"] for t in json.loads((out / "api/topics.json").read_text(encoding="utf-8"))}
+    empty = next(slug for slug, count in counts.items() if count == 0)
+    full = next(slug for slug, count in counts.items() if count == 1)
+    assert page(out, f"topics/{empty}/").xpath("//main//a[contains(@href, '.bib')]") == []
+    assert "Cite:" not in text_of(page(out, f"topics/{empty}/"))
+    [link] = page(out, f"topics/{full}/").xpath("//main//a[contains(@href, '.bib')]")
+    assert text_of(link) == "BibTeX of its paper"

@@ -20,10 +20,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from site_src.catalog.model import Entry, with_repeats
-from site_src.errors import BuildError, Problem, Problems, Source
+from site_src.errors import Problems, Source
 from site_src.inputs.digest import EntryKeys
 from site_src.inputs.paper_keys import metadata_of
 from site_src.inputs.reader import TextFile
@@ -51,12 +51,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def day_url(api: str, day: datetime.date) -> str:
-    """The address of one day's list; raises BuildError for an API address with a query or a
-    fragment, which the day's path and query cannot follow."""
-    parts = urlsplit(api)
-    if parts.query or parts.fragment or api.endswith(("?", "#")):
-        hint = "give the API's folder, such as https://huggingface.co/api/"
-        raise BuildError([Problem(Source(api), "the API address has a query or a fragment", hint)])
+    """The address of one day's list (`api` holds no query or fragment: `--api` and `import_api`
+    are checked as base addresses)."""
     return f"{normalise_base_url(api)}daily_papers?{urlencode({'date': day.isoformat()})}"
 
 

@@ -37,7 +37,7 @@ class Added:
 def site_settings(content_dir: Path, problems: Problems) -> SiteSettings:
     """`content/site.yaml` (the defaults when there is none); its problems go on `problems`."""
     path = content_dir / "site.yaml"
-    text = reader.read_optional(path, problems)
+    text = reader.read_optional(path, problems, reader.ContentFolder.of(content_dir))
     return parse_settings(text.text if text else None, Source(display_path(path)), problems)
 
 

@@ -49,17 +49,18 @@ def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
     if data is None:
         return ()
     topics: list[Topic] = []
-    first_lines: dict[str, int] = {}
-    for item, line in zip(data, data.item_lines, strict=True):
+    first: dict[str, tuple[int, int]] = {}
+    """Each slug's first topic: its place in the list (two may share a line, written as [{…}, {…}]) and line."""
+    for place, (item, line) in enumerate(zip(data, data.item_lines, strict=True)):
         at = file.source.at(line)
         if not isinstance(item, LineDict):
             problems.error(at, "each topic must be a mapping", "give slug:, name:, description: and keywords:")
             continue
         values = read_keys(item, TopicKeys, file.source, "the topic", problems)
         if "slug" in values:  # told even when either topic has other problems: one run tells everything
-            first = first_lines.setdefault(values["slug"], at.line)
-            if first != at.line:
-                message = f'topic "{values["slug"]}" is defined twice (first at line {first})'
+            first_place, first_line = first.setdefault(values["slug"], (place, line))
+            if first_place != place:
+                message = f'topic "{values["slug"]}" is defined twice (first at line {first_line})'
                 problems.error(at, message, "give each topic its own slug")
                 continue
         if len(values) < len(keys_of(TopicKeys)):

@@ -233,14 +233,20 @@ function readingList(root) {
   }
 
   /** `work` done for each item, at most `REQUESTS_AT_ONCE` at a time, the results in order: asked
-      all at once, a browser refuses hundreds of a list of thousands. */
+      all at once, a browser refuses hundreds of a list of thousands. Once one fails, no other
+      starts: the whole fails with it. */
   async function inTurn(items, work) {
     const results = new Array(items.length);
     let next = 0;
     async function worker() {
       while (next < items.length) {
         const at = next++;
-        results[at] = await work(items[at]);
+        try {
+          results[at] = await work(items[at]);
+        } catch (error) {
+          next = items.length;
+          throw error;
+        }
       }
     }
     await Promise.all(Array.from({ length: Math.min(REQUESTS_AT_ONCE, items.length) }, worker));

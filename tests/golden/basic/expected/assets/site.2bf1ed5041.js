@@ -7,4 +7,4 @@ import "./keyboard.806b4f0ff8.js";
 import "./save-toggle.f255b69ae1.js";
 import "./new-since.8fc31f84f5.js";
 // The reading list page's own code (exports, import) loads on that page only.
-if (document.getElementById("reading-list")) import("./reading-list.6dd03959a0.js");
+if (document.getElementById("reading-list")) import("./reading-list.d449b61273.js");
