@@ -20,7 +20,7 @@ from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssign
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, Source
 from site_src.inputs import reader
-from site_src.inputs.digest import parse_digest
+from site_src.inputs.digest import date_from_file_name, parse_digest
 from site_src.inputs.hand_pages import HandWritten, parse_page
 from site_src.inputs.notes import parse_note
 from site_src.inputs.settings import BuildOptions, SiteSettings, parse_settings, with_overrides
@@ -84,8 +84,14 @@ def parse_inputs(
     catalog_inputs_failed = bool(problems.errors)
     notes = [_remembered(cache, "note", key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
-    if catalog_inputs_failed:
-        check_unique_dates(digests, problems)  # the catalog's own check, which it does not reach
+    if catalog_inputs_failed:  # the catalog's check of one digest a day, which it does not reach
+        read = {digest.source.path for digest in digests}
+        named = (  # a digest that could not be read, by the date its name gives
+            DigestFile(given.date, (), file.source)
+            for file in inputs.digests
+            if file.source.path not in read and (given := date_from_file_name(file, Problems()))
+        )
+        check_unique_dates([*digests, *named], problems)
         problems.raise_if_errors()
     taxonomy = taxonomy_key(inputs.topics.text if inputs.topics else "")
     return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
