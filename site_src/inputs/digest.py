@@ -19,7 +19,7 @@ from site_src.inputs.curator_markdown import check_markdown
 from site_src.inputs.page_text import BOILERPLATE, Block, blocks, pair
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
-from site_src.inputs.schema import key, read_keys
+from site_src.inputs.schema import PLAUSIBLE_YEARS, key, read_keys
 from site_src.inputs.taxonomy import check_topics
 from site_src.inputs.yaml_lines import LineDict, LineList, load
 from site_src.markup import clean_paragraphs, clean_text, quoted
@@ -233,7 +233,17 @@ def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], prob
 def parse_digest(
     file: TextFile, fallback_year: int | None, topic_slugs: Collection[str], problems: Problems
 ) -> DigestFile | None:
-    """Parse one digest file by its extension."""
+    """Parse one digest file by its extension; one dated outside `PLAUSIBLE_YEARS` is an error (dated
+    9999-12-31, it was the site's newest digest forever, and 0001-01-01 was cited as "listed on 1
+    January 1"; a paper's own dates have the same limits)."""
     if file.name.lower().endswith((".yaml", ".yml")):
-        return parse_yaml_digest(file, topic_slugs, problems)
-    return parse_text_digest(file, fallback_year, problems)
+        digest = parse_yaml_digest(file, topic_slugs, problems)
+    else:
+        digest = parse_text_digest(file, fallback_year, problems)
+    first, last = PLAUSIBLE_YEARS
+    if digest is not None and not first <= digest.date.year <= last:
+        problems.error(
+            digest.source, f"the digest is dated {digest.date.isoformat()}, outside {first}–{last}", "correct its date"
+        )
+        return None
+    return digest
