@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from site_src.errors import did_you_mean
+from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.schema import check_url
+from site_src.inputs.settings import parse_settings
 
 from .helpers import CASES
 
@@ -23,3 +24,15 @@ def test_suggestions(case: dict[str, object]) -> None:
     choices = case["choices"]
     assert isinstance(choices, list)
     assert did_you_mean(str(case["given"]), choices) == case["hint"]
+
+
+def test_a_key_that_is_not_text_is_named_as_the_file_writes_it() -> None:
+    """`null:` was 'unknown key "None"', and `[a, b]:` 'unknown key "['a', 'b']"': Python's names."""
+    problems = Problems()
+    parse_settings("null: 1\n1.5: 2\n[complex, key]: 3\n? {a: [b, c]}\n: 4\n", Source("site.yaml"), problems)
+    assert [(p.source.line, p.message.split(" in ")[0]) for p in problems.errors] == [
+        (1, 'unknown key "null"'),
+        (2, 'unknown key "1.5"'),
+        (3, 'unknown key "[complex, key]"'),
+        (4, 'unknown key "{a: [b, c]}"'),
+    ]

@@ -47,13 +47,23 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Safe loader whose mappings and sequences record lines and reject duplicate keys."""
 
 
+def _as_written(node: yaml.Node) -> str:
+    """A key that is not text (`null:`, `1:`, `[a, b]:`) as YAML writes it, for messages: Python's
+    name for its value ("None", "['a', 'b']") means nothing to a curator."""
+    if isinstance(node, yaml.SequenceNode):
+        return "[" + ", ".join(map(_as_written, node.value)) + "]"
+    if isinstance(node, yaml.MappingNode):
+        return "{" + ", ".join(f"{_as_written(k)}: {_as_written(v)}" for k, v in node.value) + "}"
+    return str(node.value)
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict(node.start_mark.line + 1)
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            key = str(key)
+            key = _as_written(key_node)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f'duplicate key "{key}" (each key may appear once)', key_node.start_mark
