@@ -57,6 +57,22 @@ def _as_written(node: yaml.Node) -> str:
     return str(node.value)
 
 
+def _explained(message: str, text: str, mark: yaml.Mark | None) -> tuple[str, str]:
+    """A parser's complaint as a curator can act on it (message and hint): the parser's own words say
+    "found character that cannot start any token" for a tab, and "but found another document" for
+    a second document."""
+    lines = text.split("\n")
+    near = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    indent = near[: len(near) - len(near.lstrip())]
+    if "\t" in indent or (mark is not None and near[mark.column : mark.column + 1] == "\t"):
+        return "a tab, which YAML does not allow for indenting", "indent with spaces"
+    if message == "but found another document":
+        return "a second document (after a line ---)", "keep one document in the file: delete the --- line"
+    if message.startswith("duplicate key"):
+        return f"invalid YAML: {message}", "each key may appear once"
+    return f"invalid YAML: {message}", "check the indentation and quoting"
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict(node.start_mark.line + 1)
     loader.flatten_mapping(node)
@@ -65,9 +81,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         if not isinstance(key, str):
             key = _as_written(key_node)
         if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f'duplicate key "{key}" (each key may appear once)', key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f'duplicate key "{key}"', key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -250,7 +264,7 @@ def load(
             mark, message = exc.context_mark, f"{message} {exc.context}" if exc.problem and exc.context else message
         last_line = text.rstrip().count("\n") + 1  # a mark may still be past it: the file's end, then
         line = min(real(mark.line) + 1 if mark else 1, last_line) + offset
-        problems.error(source.at(line), f"invalid YAML: {message}", "check the indentation and quoting")
+        problems.error(source.at(line), *_explained(message, text, mark))
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         problems.error(source.at(max(source.line, 1)), f"invalid YAML: {str(exc).splitlines()[0]}")
