@@ -361,3 +361,17 @@ def test_names_with_commas_are_names_bibtex_splits_and_keys_stay_short(tmp_path:
     ]
     assert first.key == "deepmind2015pointer"
     assert second.key == "vinyals2016" + "supercalifragilistic"[:20] and len(second.key) <= 44
+
+
+def test_a_title_of_no_letters_gets_a_key_that_says_paper_once(tmp_path: Path) -> None:
+    """A title such as an emoji gives no word to a key, nor to a slug: both fall back to "paper"
+    and a fingerprint, and the key said it twice (paperpaper7cfabb1c)."""
+    paper = {"title": "🎵🎶", "abstract": "A paper whose title is two notes of music, written as prose."}
+    content = write_content(
+        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    [folder] = [p.parent for p in out.glob("papers/*/index.bib")]
+    [entry] = _bib_entries(folder / "index.bib")
+    assert folder.name.startswith("paper-") and entry["key"] == folder.name.replace("-", "")

@@ -137,7 +137,10 @@ def _base_key(title: str, first_author: str, published: str, slug: str) -> str:
     surname = _ascii_word(names[-1])[:KEY_WORD_MAX] if names else ""
     words = (w for w in map(_ascii_word, _TITLE_WORD.findall(title)) if w and w not in _SMALL_WORDS)
     key = f"{surname}{published[:4]}{next(words, '')[:KEY_WORD_MAX]}"
-    return key or f"paper{slug.replace('-', '')[:20]}"
+    if key:
+        return key
+    named = slug.replace("-", "")[:20]  # a slug of nothing but a fingerprint says "paper" already
+    return named if named.startswith("paper") else f"paper{named}"
 
 
 class _KeysMade(NamedTuple):
