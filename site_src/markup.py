@@ -158,6 +158,16 @@ CODE_HOSTS = frozenset(
     {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sourceforge.net"}
 )
 """Hosts whose links in an abstract are listed as the paper's code."""
+_NOT_CODE = {"huggingface.co/datasets/": "Dataset", "huggingface.co/spaces/": "Demo"}
+"""Places on a code host that hold something else than code."""
+
+
+def code_label(url: str) -> str:
+    """What a link listed with a paper's code holds: "Code", unless its place says otherwise (a
+    Hugging Face dataset was labelled "Code")."""
+    parts = urlsplit(url)
+    place = (parts.hostname or "").removeprefix("www.") + parts.path
+    return next((label for prefix, label in _NOT_CODE.items() if place.startswith(prefix)), "Code")
 
 
 def _escape_plain(text: str, at_start: bool) -> str:

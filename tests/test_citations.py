@@ -375,3 +375,26 @@ def test_a_title_of_no_letters_gets_a_key_that_says_paper_once(tmp_path: Path) -
     [folder] = [p.parent for p in out.glob("papers/*/index.bib")]
     [entry] = _bib_entries(folder / "index.bib")
     assert folder.name.startswith("paper-") and entry["key"] == folder.name.replace("-", "")
+
+
+def test_a_dataset_or_a_demo_on_a_code_host_is_not_labelled_code(tmp_path: Path) -> None:
+    """Links in an abstract to Hugging Face are listed with the paper's code; a dataset there was
+    labelled "Code"."""
+    abstract = (
+        "A paper about scores, written as prose. Code: https://github.com/x/scores, the data "
+        "https://huggingface.co/datasets/x/scores and a demo https://huggingface.co/spaces/x/scores."
+    )
+    paper = {"title": "Scores of Music", "abstract": abstract}
+    content = write_content(
+        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    shown = page(out, "papers/scores-of-music/").xpath("//section[@class='paper-links']//a/text()")
+    assert shown == [
+        "Code: https://github.com/x/scores",
+        "Dataset: https://huggingface.co/datasets/x/scores",
+        "Demo: https://huggingface.co/spaces/x/scores",
+    ]
+    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
+    assert [link["label"] for link in record["links"]] == ["Code", "Dataset", "Demo"]

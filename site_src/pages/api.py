@@ -10,6 +10,7 @@ from typing import Any
 
 from site_src.build.output import OutputFile
 from site_src.catalog.model import Catalog, Paper
+from site_src.markup import code_label
 from site_src.pages.citations import doi
 from site_src.pages.maker import paper_links
 from site_src.pages.urls import SiteUrls, bibtex_file, digest_path, paper_path, topic_path
@@ -31,7 +32,7 @@ def _paper_record(p: Paper, urls: SiteUrls) -> dict[str, Any]:
         "digests": [a.date.isoformat() for a in p.appearances],
         "links": [
             *({"label": link.label, "url": link.url} for link in paper_links(p)),
-            *({"label": "Code", "url": u} for u in p.meta.code),
+            *({"label": code_label(u), "url": u} for u in p.meta.code),
         ],
         "arxiv": p.meta.arxiv or None,
         "authors": list(p.meta.authors),

@@ -23,7 +23,7 @@ from site_src.build.keys import outline_key, page_key, site_key, template_key
 from site_src.build.output import OutputFile
 from site_src.errors import Problem, Source
 from site_src.inputs.reader import display_path
-from site_src.markup import render_markdown
+from site_src.markup import code_label, render_markdown
 from site_src.pages.maker import Outline, Page, long_date
 from site_src.pages.urls import SiteUrls, bibtex_file, markdown_file, output_file
 
@@ -90,6 +90,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["count"] = count
     env.filters["day_or_year"] = day_or_year
     env.filters["person"] = person
+    env.filters["code_label"] = code_label
     return env
 
 
