@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from site_src.catalog import related
-from site_src.catalog.model import Appearance, Paper, Related
+from site_src.catalog.model import Appearance, Paper, Related, RelatedState
 from site_src.catalog.related import related_papers
 
 from .conftest import BuiltSite
@@ -129,6 +129,22 @@ def _random_papers(rng: random.Random, count: int, day: datetime.date, tag: str)
     return made
 
 
+def _relate_counting_lists(
+    papers: dict[str, Paper], epoch: frozenset[str], last: RelatedState
+) -> tuple[RelatedState, list[int]]:
+    """`relate` from the `last` result, with how many papers each call of `_listed` computed whole."""
+    listed: list[int] = []
+    real_listed = related._listed
+
+    def counted(vectors: object, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
+        listed.append(len(rows))
+        return real_listed(vectors, rows)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(related, "_listed", counted)
+        return related.relate(papers, epoch=epoch, last=last), listed
+
+
 def test_a_new_digest_changes_only_the_lists_it_enters_and_the_result_is_the_clean_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -146,17 +162,8 @@ def test_a_new_digest_changes_only_the_lists_it_enters_and_the_result_is_the_cle
     removed = min(r.slug for slug in older for r in last.related[slug] if r.slug.startswith("june"))
     del papers[removed]
     papers["june-007"] = replace(papers["june-007"], abstract="A new abstract about piano melody lines.")
-    listed: list[int] = []
-    real_listed = related._listed
-
-    def counted(vectors: object, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
-        listed.append(len(rows))
-        return real_listed(vectors, rows)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(related, "_listed", counted)
-    warm = related.relate(papers, epoch=epoch, last=last)
+    warm, listed = _relate_counting_lists(papers, epoch, last)
     assert listed and listed[0] < len(papers) // 4, "only a few lists are computed again"
-    monkeypatch.setattr(related, "_listed", real_listed)
     assert warm == related.relate(papers, epoch=epoch)
     gone_or_changed = {removed, "june-007"}
     kept = [slug for slug in older if not gone_or_changed & {r.slug for r in last.related[slug]}]
@@ -165,26 +172,15 @@ def test_a_new_digest_changes_only_the_lists_it_enters_and_the_result_is_the_cle
     assert len(entered) < len(kept)
 
 
-def test_a_digest_of_new_papers_only_computes_only_their_lists_and_the_result_is_the_clean_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_digest_of_new_papers_only_computes_only_their_lists_and_the_result_is_the_clean_one() -> None:
     """No earlier paper changed or went: only the new papers' lists are computed whole, the others
     at most gain a new paper, and the result is the clean one."""
     rng = random.Random(11)
     older = _random_papers(rng, 120, datetime.date(2025, 5, 2), "may")
     last = related.relate(older, epoch=frozenset(older))
     papers = {**older, **_random_papers(rng, 12, datetime.date(2025, 6, 3), "next")}
-    listed: list[int] = []
-    real_listed = related._listed
-
-    def counted(vectors: object, rows: Sequence[int]) -> dict[str, tuple[Related, ...]]:
-        listed.append(len(rows))
-        return real_listed(vectors, rows)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(related, "_listed", counted)
-    warm = related.relate(papers, epoch=frozenset(older), last=last)
+    warm, listed = _relate_counting_lists(papers, frozenset(older), last)
     assert listed == [12]
-    monkeypatch.setattr(related, "_listed", real_listed)
     assert warm == related.relate(papers, epoch=frozenset(older))
 
 
