@@ -8,6 +8,7 @@ import yaml
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.schema import check_url
 from site_src.inputs.settings import parse_settings
+from site_src.inputs.yaml_lines import LineDict, load
 
 from .helpers import CASES
 
@@ -36,3 +37,20 @@ def test_a_key_that_is_not_text_is_named_as_the_file_writes_it() -> None:
         (3, 'unknown key "[complex, key]"'),
         (4, 'unknown key "{a: [b, c]}"'),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\n\tb: 2\n", (2, "a tab, which YAML does not allow for indenting")),
+        # a tab is allowed inside a quoted value: the quote that ends it early is what is wrong
+        ('abstract: "We study\n\tthe "best" model"\n', (2, "invalid YAML: did not find expected key")),
+        # YAML breaks lines at U+2028 too; the file does not: the message is the parser's, at the file's line
+        ('a: "x\u2028y"\nb: 1\nb: "p\n\tq"\n', (3, 'invalid YAML: duplicate key "b"')),
+        ('title: "a\u2028b"\npapers:\n\t- x\n', (3, "a tab, which YAML does not allow for indenting")),
+    ],
+)
+def test_a_tab_is_blamed_only_where_the_parser_stopped_at_one(text: str, expected: tuple[int, str]) -> None:
+    problems = Problems()
+    load(LineDict, text, Source("x.yaml").at(1), problems, "the file", "write key: value lines")
+    assert [(p.source.line, p.message) for p in problems.errors] == [expected]

@@ -243,7 +243,9 @@ def parse_digest(
     first, last = PLAUSIBLE_YEARS
     if digest is not None and not first <= digest.date.year <= last:
         problems.error(
-            digest.source, f"the digest is dated {digest.date.isoformat()}, outside {first}–{last}", "correct its date"
+            digest.source,
+            f"the digest is dated {digest.date.isoformat()}, outside {first}–{last}",
+            "correct the date its file name, date line or date: gives",
         )
         return None
     return digest

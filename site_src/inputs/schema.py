@@ -157,7 +157,7 @@ def _day_or_year(value: Any) -> str | None:
 
 
 PLAUSIBLE_YEARS = (1900, 2100)
-"""The years a paper may be published in."""
+"""The years a paper may be published in, and a digest listed in (and `year:` in site.yaml name)."""
 
 
 def _coerce(kind: Kind, value: Any) -> Any:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_src.errors import Problems, Source
-from site_src.inputs.schema import check_base_url, key, read_keys
+from site_src.inputs.schema import PLAUSIBLE_YEARS, check_base_url, key, read_keys
 from site_src.inputs.yaml_lines import LineDict, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,8 @@ def _check_language(value: str) -> str:
 
 
 def _check_year(value: int) -> str:
-    return "" if 1900 <= value <= 9999 else f"{value} is not a plausible year"
+    first, last = PLAUSIBLE_YEARS  # the digests' years: one outside would make every digest without a year wrong
+    return "" if first <= value <= last else f"{value} is not a year from {first} to {last}"
 
 
 @dataclass(frozen=True, kw_only=True)

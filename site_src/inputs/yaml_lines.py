@@ -59,12 +59,10 @@ def _as_written(node: yaml.Node) -> str:
 
 def _explained(message: str, text: str, mark: yaml.Mark | None) -> tuple[str, str]:
     """A parser's complaint as a curator can act on it (message and hint): the parser's own words say
-    "found character that cannot start any token" for a tab, and "but found another document" for
-    a second document."""
-    lines = text.split("\n")
-    near = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
-    indent = near[: len(near) - len(near.lstrip())]
-    if "\t" in indent or (mark is not None and near[mark.column : mark.column + 1] == "\t"):
+    "found character that cannot start any token" for a tab it stops at, and "but found another
+    document" for a second document."""
+    at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
+    if at_tab or "tab character" in message:
         return "a tab, which YAML does not allow for indenting", "indent with spaces"
     if message == "but found another document":
         return "a second document (after a line ---)", "keep one document in the file: delete the --- line"
