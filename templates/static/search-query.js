@@ -150,7 +150,10 @@ export function parse(input) {
     if (it.phrase || it.tokens.length === 1 || it.filter) {
       query.required.push(it);
     } else {
-      for (const t of it.tokens) query.required.push({ text: t.word, phrase: false, tokens: [t] });
+      it.tokens.forEach((t, j) => {
+        const last = j === it.tokens.length - 1; // "vision-l": "l" is still being typed
+        query.required.push({ text: t.word, phrase: false, tokens: [t], open: open && last });
+      });
     }
   }
   query.words = [];
@@ -195,7 +198,7 @@ export function withoutUnfinished(input) {
   const last = parse(input).required.at(-1);
   if (!last || !last.open || last.phrase || last.filter || last.tokens.length !== 1) return null;
   if (last.tokens[0].word.length >= PREFIX_MIN) return null;
-  const rest = input.replace(/\S+$/u, "");
+  const rest = input.replace(/[\p{L}\p{N}]+$/u, ""); // the word's letters: "vision-l" leaves "vision-"
   return parse(rest).empty ? null : rest;
 }
 

@@ -236,6 +236,68 @@ def test_back_to_the_search_page_shows_as_many_results_where_the_reader_was(page
     expect(again).to_be_in_viewport()
 
 
+def test_nothing_found_flashes_while_a_short_last_word_is_typed_on_a_large_site(
+    page: Page, split_site_url: str, console_errors: list[str]
+) -> None:
+    """A large site's index comes in pieces: the titles' answer came first, and said "No papers
+    match" for "lottery t" before the whole query gave way to "lottery"; and "vision-l" got no
+    fallback at all."""
+    page.goto(split_site_url + "/search/")
+    box, status = page.locator("#search-box"), page.locator(".search-status")
+    box.press_sequentially("lottery", delay=30)
+    expect(status).to_have_text("1 paper matches “lottery”.")
+    page.evaluate(
+        """() => { window.said = []; new MutationObserver(() => window.said.push(
+            document.querySelector('.search-status').textContent)).observe(
+            document.querySelector('.search-status'), {childList: true, characterData: true, subtree: true}); }"""
+    )
+    box.press_sequentially(" ti", delay=30)
+    expect(status).to_have_text("1 paper matches “lottery”.")
+    page.wait_for_timeout(300)
+    assert not [said for said in page.evaluate("window.said") if said.startswith("No papers")]
+    box.fill("")
+    box.press_sequentially("vision-l", delay=30)
+    expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “vision-”\.$"))
+
+
+def test_back_restores_what_the_address_asked_and_only_what_the_reader_last_saw(page: Page, site_url: str) -> None:
+    """The count kept was the query's as searched ("learning " for "learning zq"), so Back showed 20;
+    and it outlived the results it counted, so Back after retyping showed 40 again."""
+    results = page.locator(".search-result")
+    page.goto(site_url + "/search/?q=learning%20zq")  # searched as "learning"
+    expect(results).to_have_count(20)
+    page.click(".search-more-button")
+    expect(results).to_have_count(40)
+    results.nth(25).locator(".search-result-title a").click()
+    page.go_back()
+    expect(results).to_have_count(40)
+    page.goto(site_url + "/search/?q=learning")
+    page.click(".search-more-button")
+    expect(results).to_have_count(40)
+    page.locator("#search-box").fill("learnin")
+    page.locator("#search-box").fill("learning")
+    expect(results).to_have_count(20)
+    results.nth(1).locator(".search-result-title a").click()
+    page.go_back()
+    expect(page.locator(".search-status")).to_contain_text("“learning”")
+    page.wait_for_timeout(300)
+    expect(results).to_have_count(20)
+
+
+def test_reload_shows_as_many_results_where_the_reader_was(page: Page, site_url: str) -> None:
+    page.goto(site_url + "/search/?q=learning")
+    results = page.locator(".search-result")
+    page.click(".search-more-button")
+    expect(results).to_have_count(40)
+    title = results.nth(30).locator(".search-result-title a")
+    name = title.inner_text()
+    title.scroll_into_view_if_needed()
+    page.wait_for_timeout(400)  # the scroll is kept a quarter of a second after it stops
+    page.reload()
+    expect(results).to_have_count(40)
+    expect(page.locator(".search-result-title a", has_text=name)).to_be_in_viewport()
+
+
 def test_topic_filter_keeps_only_that_topic(page: Page, site_url: str) -> None:
     page.goto(site_url + "/search/")
     search_for(page, "topic:music")

@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.4206491df7.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.d1f43cb4a1.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.244c9828c9.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.1faf75d682.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
@@ -136,12 +136,16 @@ export class Searcher {
       abstracts are asked for once those have what they show: the first results then do not share
       the network with the largest pieces. A query that finds nothing while its last word is
       still being typed and too short to be a beginning ("lottery t") gives the results without
-      that word, its `query` saying so. */
+      that word, its `query` saying so (`early` may then be called for each query, but never with
+      nothing found for the first). */
   search(text, first, early) {
-    return this.searchAs(text, first, early).then((result) => {
-      const shorter = result.hits.length ? null : withoutUnfinished(text);
-      return shorter === null ? result : this.searchAs(shorter, first, early); // results don't vanish mid-word
-    });
+    const shorter = withoutUnfinished(text);
+    if (shorter === null) return this.searchAs(text, first, early);
+    // results don't vanish mid-word: an early result of nothing is not shown while `shorter` may follow
+    const hopeful = early && ((partial) => partial.hits.length && early(partial));
+    return this.searchAs(text, first, hopeful).then((result) =>
+      result.hits.length ? result : this.searchAs(shorter, first, early)
+    );
   }
 
   /** `search` for the query as written. */

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.6b0a80ca0f.js"),
-    import("./search-results.c7d5ffd4c6.js"),
-    import("./search-query.4206491df7.js"),
+    import("./search-data.23e832d9d6.js"),
+    import("./search-results.b50f5764b9.js"),
+    import("./search-query.244c9828c9.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.d1f43cb4a1.js"),
+    import("./search-score.1faf75d682.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
@@ -105,12 +105,19 @@ function searchBox(form) {
     return loading;
   }
 
+  /** The query in the address; what the page kept of another query's results (`remember`) goes. */
   function setAddress(text) {
     const params = new URLSearchParams(location.search);
     if (text) params.set("q", text);
     else params.delete("q");
     const search = params.toString();
-    history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+  }
+
+  /** `fields` kept in the page's history entry: how many results are shown for which query, and the
+      scroll, for Back and reload to show them again (`showAgain`). */
+  function remember(fields) {
+    history.replaceState({ ...history.state, ...fields }, "");
   }
 
   function clear() {
@@ -124,14 +131,15 @@ function searchBox(form) {
     show(false);
   }
 
-  /** The results of `text` shown; resolves once they are (or the search failed). */
+  /** The results of `text` shown; resolves to whether they were (not when the search failed, or
+      was overtaken by another). */
   function update(text) {
     const number = ++latest;
     const started = performance.now();
     setAddress(text.trim() ? text : "");
     if (!text.trim()) {
       clear();
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     show(true);
     list.setAttribute("aria-busy", "true");
@@ -144,14 +152,15 @@ function searchBox(form) {
       )
       .then((result) => {
         searcher.loader.prefetch(); // the rest of the index, for the next query
-        if (number !== latest) return;
+        if (number !== latest) return false;
         render(result);
         list.removeAttribute("aria-busy");
         performance.measure("paper-search", { start: started, detail: { query: text, results: result.hits.length } });
+        return true;
       })
       .catch((error) => {
-        if (number !== latest) return;
-        status.textContent = "Search is unavailable right now (" + error.message + ").";
+        if (number === latest) status.textContent = "Search is unavailable right now (" + error.message + ").";
+        return false;
       });
   }
 
@@ -198,11 +207,16 @@ function searchBox(form) {
     const result = current;
     const shown = list.children.length;
     const fetching = result && count > shown ? searcher.more(result, shown, count - shown) : Promise.resolve(null);
-    return fetching.then((records) => {
-      if (current !== result) return;
-      if (records) append(result, shown, records, count - shown);
-      if (scroll) window.scrollTo(0, scroll);
-    });
+    return fetching
+      .then((records) => {
+        if (current !== result) return;
+        if (records) {
+          append(result, shown, records, count - shown);
+          remember({ query: input.value, shown: list.children.length });
+        }
+        if (scroll) window.scrollTo(0, scroll);
+      })
+      .catch(() => {}); // the first results stay, as they are
   }
 
   /** "Show more results" (on /search/) or a link to all of them, when more than `shown` match. */
@@ -217,7 +231,7 @@ function searchBox(form) {
           if (current !== result) return;
           const focusAt = list.children.length;
           append(result, shown, next);
-          history.replaceState({ ...history.state, query: result.query.text, shown: list.children.length }, "");
+          remember({ query: input.value, shown: list.children.length }); // as typed, as the address has it
           const link = list.children[focusAt] && list.children[focusAt].querySelector("a");
           if (link) link.focus();
         });
@@ -283,14 +297,27 @@ function searchBox(form) {
   if (onSearchPage) {
     // the results come after the page, so the browser's own scrolling back would miss: see showAgain
     history.scrollRestoration = "manual";
-    window.addEventListener("pagehide", () => {
-      history.replaceState({ ...history.state, scroll: window.scrollY }, "");
-    });
+    let saving = 0; // the scroll, kept as it changes (a reload does not wait for pagehide's)
+    window.addEventListener(
+      "scroll",
+      () => {
+        saving =
+          saving ||
+          setTimeout(() => {
+            saving = 0;
+            remember({ scroll: window.scrollY });
+          }, 250);
+      },
+      { passive: true }
+    );
+    window.addEventListener("pagehide", () => remember({ scroll: window.scrollY }));
   }
   if (asked) {
     input.value = asked;
     const before = (onSearchPage && history.state) || {};
-    update(asked).then(() => showAgain(before.query === asked ? before.shown || 0 : 0, before.scroll || 0));
+    update(asked).then((shown) => {
+      if (shown) showAgain(before.query === asked ? before.shown || 0 : 0, before.scroll || 0);
+    });
   } else if (onSearchPage) {
     input.focus();
   }
