@@ -158,7 +158,11 @@ CODE_HOSTS = frozenset(
     {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sourceforge.net"}
 )
 """Hosts whose links in an abstract are listed as the paper's code."""
-_NOT_CODE = {"huggingface.co/datasets/": "Dataset", "huggingface.co/spaces/": "Demo"}
+_NOT_CODE = {
+    f"{host}/{kind}/": label
+    for host in ("huggingface.co", "hf.co")
+    for kind, label in [("datasets", "Dataset"), ("spaces", "Demo")]
+}
 """Places on a code host that hold something else than code."""
 
 

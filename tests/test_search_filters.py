@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from site_src.search.analysis import term_of, words
 
 from .conftest import BuiltSite
+from .helpers import ABSTRACT, build_into, write_content
 from .search_helpers import node
 
 LOTTERY = "the-lottery-ticket-hypothesis-finding-sparse-trainable-neural-networks"
@@ -182,10 +185,15 @@ def test_year_and_month_keep_the_papers_listed_then(sample_site: BuiltSite, pape
     assert pointer_2015["status"].endswith("No digest is from 2015 (digests from March 2025 to June 2025).")
 
 
+def _has_code(paper: dict[str, Any]) -> bool:
+    """Whether the API's record of a paper lists a link labelled as code."""
+    return any(link["label"] == "Code" for link in paper["links"])
+
+
 def test_has_code_keeps_papers_with_code_links(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
-    with_code = {p["slug"] for p in papers if p["code"]}
+    with_code = {p["slug"] for p in papers if _has_code(p)}
     alone, prompt, without, beginning = find(sample_site, "has:code", "has:code prompt", "-has:code prompt", "HAS:co")
-    assert set(alone["slugs"]) == with_code and len(with_code) == 26
+    assert set(alone["slugs"]) == with_code and len(with_code) == 25  # and MusicScore's dataset, no code
     assert set(beginning["slugs"]) == with_code
     prompted = set(slugs_of(sample_site, "prompt"))
     assert set(prompt["slugs"]) == prompted & with_code
@@ -193,11 +201,24 @@ def test_has_code_keeps_papers_with_code_links(sample_site: BuiltSite, papers: l
     assert set(without["slugs"]) == prompted - with_code
 
 
+def test_has_code_leaves_out_a_paper_whose_only_links_are_a_dataset_or_a_demo(tmp_path: Path) -> None:
+    """The paper page labels them Dataset and Demo: has:code found such a paper all the same."""
+    papers = [
+        {"title": "Scores With Code", "abstract": f"{ABSTRACT} Code: https://github.com/x/scores."},
+        {"title": "Scores With Data", "abstract": f"{ABSTRACT} Data: https://huggingface.co/datasets/x/scores."},
+        {"title": "Scores With a Demo", "abstract": f"{ABSTRACT} Try https://huggingface.co/spaces/x/scores."},
+    ]
+    digest = yaml.safe_dump({"date": "2025-07-01", "papers": papers})
+    out = tmp_path / "public"
+    site = BuiltSite(out, build_into(write_content(tmp_path, {"digests/2025-07-01.yaml": digest}), out))
+    assert slugs_of(site, "has:code") == ["scores-with-code"]
+
+
 def test_list_filters_combine_with_topics_and_each_other(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
     expected = {
         p["slug"]
         for p in papers
-        if "music" in p["topics"] and p["code"] and not any(d.startswith("2025-06") for d in p["digests"])
+        if "music" in p["topics"] and _has_code(p) and not any(d.startswith("2025-06") for d in p["digests"])
     }
     assert set(slugs_of(sample_site, "topic:music has:code -month:2025-06")) == expected
 

@@ -37,6 +37,7 @@ from site_src.build.parallel import collector_paused
 from site_src.catalog.model import Catalog, Paper
 from site_src.errors import Problems, Source
 from site_src.inputs.reader import Package
+from site_src.markup import code_label
 from site_src.pages.api import dump_json
 from site_src.pages.assets import ASSETS_FOLDER, fingerprinted
 from site_src.pages.kinds import SearchPage
@@ -54,7 +55,7 @@ GROUPS = {"titles": ("title", "topics", "authors"), "abstracts": ("abstract",)}
 and abstracts."""
 BYLINE = 3
 """A result shows this many authors, then "et al.": the store holds no more."""
-HAS: dict[str, Callable[[Paper], bool]] = {"code": lambda paper: bool(paper.meta.code)}
+HAS: dict[str, Callable[[Paper], bool]] = {"code": lambda paper: "Code" in map(code_label, paper.meta.code)}
 """What `has:` knows, and which papers have it."""
 PIECE_POSTINGS = 16_000
 """A piece holds at most about this many postings: about 120 KB gzip with word positions."""
