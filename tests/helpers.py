@@ -170,17 +170,17 @@ def run_add(*arguments: str) -> tuple[int, str, str]:
 
 TEMPLATE_BREAKS = [
     (
-        "<h1>{{ page.title }}</h1>",
+        '<h1 dir="auto">{{ page.title }}</h1>',
         "{% if page.title %}",
         "templates/paper.html:{endblock}: Encountered unknown tag 'endblock'",
     ),
     (
-        "<h1>{{ page.title }}</h1>",
-        "<h1>{{ page.titel }}</h1>",
+        '<h1 dir="auto">{{ page.title }}</h1>',
+        '<h1 dir="auto">{{ page.titel }}</h1>',
         "templates/paper.html:{edited}: 'site_src.pages.kinds.PaperPage object' has no attribute 'titel'",
     ),
     (
-        "<h1>{{ page.title }}</h1>",
+        '<h1 dir="auto">{{ page.title }}</h1>',
         "<h1>{{ site.asset('missing.css') }}</h1>",
         'templates/paper.html:{edited}: no static asset "missing.css" in templates/static/',
     ),

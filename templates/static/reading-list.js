@@ -163,6 +163,7 @@ function readingList(root) {
     const li = element("li", "reading-item");
     li.dataset.slug = paper.slug;
     const heading = element("h2", "paper-title");
+    heading.dir = "auto"; // a title in Hebrew or Arabic reads from the right
     const link = element("a", "", paper.title);
     link.href = pageOf(paper.slug);
     heading.append(link);
@@ -292,19 +293,24 @@ function readingList(root) {
 
   asBibtex.addEventListener("click", () => {
     const saved = papers();
+    asBibtex.disabled = true; // one export at a time: a second click made a second file
     say("Fetching the BibTeX of " + count(saved.length, "paper", "papers") + "…");
-    bibtex(saved).then(
-      (text) => {
-        download(`reading-list-${stamp()}.bib`, "application/x-bibtex;charset=utf-8", text);
-        say("Exported " + count(saved.length, "paper", "papers") + " as BibTeX.");
-      },
-      (error) =>
-        say(
-          "Could not export BibTeX: " +
-            (error instanceof TypeError ? "the site could not be reached" : error.message) +
-            "."
-        )
-    );
+    bibtex(saved)
+      .then(
+        (text) => {
+          download(`reading-list-${stamp()}.bib`, "application/x-bibtex;charset=utf-8", text);
+          say("Exported " + count(saved.length, "paper", "papers") + " as BibTeX.");
+        },
+        (error) =>
+          say(
+            "Could not export BibTeX: " +
+              (error instanceof TypeError ? "the site could not be reached" : error.message) +
+              "."
+          )
+      )
+      .finally(() => {
+        asBibtex.disabled = false;
+      });
   });
   asJson.addEventListener("click", () => {
     const saved = papers().map((p) => ({ ...p, url: addressOf(p.slug) }));

@@ -193,12 +193,13 @@ export function parse(input) {
 
 /** The query without its last word while that word is being typed (no space after it yet) and
     too short to be matched as a beginning (`PREFIX_MIN`): "lottery" while "lottery t" is typed,
-    whose "t" is a whole word, which no paper has. Null when there is no such word, or no other. */
+    whose "t" is a whole word, which no paper has; so too in a phrase ("music g in quotes) or an
+    author's name (music author:h). Null when there is no such word, or no other. */
 export function withoutUnfinished(input) {
   const last = parse(input).required.at(-1);
-  if (!last || !last.open || last.phrase || last.filter || last.tokens.length !== 1) return null;
-  if (last.tokens[0].word.length >= PREFIX_MIN) return null;
-  const rest = input.replace(/[\p{L}\p{N}]+$/u, ""); // the word's letters: "vision-l" leaves "vision-"
+  if (!last || !last.open || last.tokens.at(-1).word.length >= PREFIX_MIN) return null;
+  // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h)
+  const rest = input.replace(last.filter ? /\S+$/u : /[\p{L}\p{N}]+$/u, "");
   return parse(rest).empty ? null : rest;
 }
 

@@ -175,6 +175,7 @@ export function resultItem(matched, query, record, manifest, onSearchPage, autho
   const terms = markedTerms(matched, query, record.abstract);
   const li = element("li", "search-result");
   const heading = element(onSearchPage ? "h2" : "p", "search-result-title");
+  heading.dir = "auto"; // a title in Hebrew or Arabic reads from the right
   const link = element("a");
   link.href = manifest.papers + record.slug + "/";
   heading.append(runs(link, marks(record.title, terms)));

@@ -239,7 +239,7 @@ function searchBox(form) {
       more.append(button);
     } else {
       const all = element("a", "search-all", "All " + result.hits.length + " results");
-      all.href = form.action + "?q=" + encodeURIComponent(result.query.text);
+      all.href = form.action + "?q=" + encodeURIComponent(input.value); // as typed: the page gives way as the panel did
       more.append(all);
     }
   }

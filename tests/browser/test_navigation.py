@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+
+from tests.helpers import ABSTRACT, build_into, serve_folder, text_digest, write_content
 
 
 def test_reader_goes_from_home_to_paper_to_topic(page: Page, site_url: str, console_errors: list[str]) -> None:
@@ -95,3 +98,27 @@ def test_the_copy_citation_button_looks_like_the_site_s_other_buttons(page: Page
     copy = page.locator("button.copy-citation")
     expect(copy).to_be_visible()
     assert copy.evaluate(look) == page.locator("article.paper button.save-toggle").evaluate(look)
+
+
+def test_right_to_left_titles_read_from_the_right_and_a_long_word_widens_no_page(
+    page: Page, tmp_path: Path, console_errors: list[str]
+) -> None:
+    """A Hebrew title was laid out left to right, its English last word on the wrong side; a title
+    of one 170-letter word made its neighbours' pages scroll sideways through their pager."""
+    hebrew = "מודלים גדולים של שפה: סקירה של שיטות דחיסה ו quantization"
+    long_word = "Supercalifragilistic" * 8 + "ness of Continual Learners"
+    papers = [(hebrew, ABSTRACT), (long_word, ABSTRACT), ("Towards Fair Federated Learning", ABSTRACT)]
+    content = write_content(tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", papers)})
+    out = tmp_path / "public"
+    build_into(content, out)
+    page.set_viewport_size({"width": 375, "height": 800})
+    with serve_folder(out) as url:
+        page.goto(url + "/digests/2025-06-26/")
+        direction = "e => getComputedStyle(e).direction"
+        assert page.locator(".paper-title", has_text="מודלים").evaluate(direction) == "rtl"
+        assert page.locator(".paper-title", has_text="Towards Fair").evaluate(direction) == "ltr"
+        page.locator(".paper-title a", has_text="מודלים").click()
+        assert page.locator("h1").evaluate(direction) == "rtl"
+        page.goto(url + "/papers/towards-fair-federated-learning/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        expect(page.locator("a[rel=prev]")).to_contain_text("Supercalifragilistic")

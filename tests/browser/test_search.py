@@ -213,6 +213,9 @@ def test_results_stay_while_a_short_last_word_is_typed(page: Page, site_url: str
     expect(status).to_have_text("1 paper matches “lottery tic”.")
     box.fill("lottery zq ")  # finished with a space: the word counts
     expect(status).to_have_text(re.compile("^No papers match"))
+    for typed in ("music author:h", '"music g'):  # an author's name, a phrase: the same
+        box.fill(typed)
+        expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “\"?music ?”\.$"))
     box.fill("music ai")  # found as it is: it counts
     expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “music ai”\.$"))
 
@@ -258,6 +261,14 @@ def test_nothing_found_flashes_while_a_short_last_word_is_typed_on_a_large_site(
     box.fill("")
     box.press_sequentially("vision-l", delay=30)
     expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “vision-”\.$"))
+
+
+def test_the_panel_links_all_results_of_what_was_typed(page: Page, site_url: str) -> None:
+    """It linked the query searched in its place ("music "), which the search page showed in its box."""
+    page.goto(site_url + "/topics/")
+    page.locator("#search-box").press_sequentially("music zq", delay=30)
+    expect(page.locator(".search-status")).to_contain_text("“music”")
+    expect(page.locator("a.search-all")).to_have_attribute("href", re.compile(r"/search/\?q=music%20zq$"))
 
 
 def test_back_restores_what_the_address_asked_and_only_what_the_reader_last_saw(page: Page, site_url: str) -> None:

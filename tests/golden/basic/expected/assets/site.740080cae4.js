@@ -1,10 +1,10 @@
 /* Paper Digest in the browser: the one script every page loads (a module, so deferred). Each
    feature is a module of its own that does nothing on a page without its markup, and every page
    works without any of them: they add to pages, they never hold their content. */
-import "./search-ui.41463193f1.js";
+import "./search-ui.91fbe29b0f.js";
 import "./cite.78878894be.js";
 import "./keyboard.806b4f0ff8.js";
 import "./save-toggle.f255b69ae1.js";
 import "./new-since.8fc31f84f5.js";
 // The reading list page's own code (exports, import) loads on that page only.
-if (document.getElementById("reading-list")) import("./reading-list.d449b61273.js");
+if (document.getElementById("reading-list")) import("./reading-list.b153f42dcb.js");

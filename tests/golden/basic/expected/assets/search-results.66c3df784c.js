@@ -6,7 +6,7 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.244c9828c9.js";
+import { term, termsOf, words } from "./search-query.7f417b59db.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
@@ -175,6 +175,7 @@ export function resultItem(matched, query, record, manifest, onSearchPage, autho
   const terms = markedTerms(matched, query, record.abstract);
   const li = element("li", "search-result");
   const heading = element(onSearchPage ? "h2" : "p", "search-result-title");
+  heading.dir = "auto"; // a title in Hebrew or Arabic reads from the right
   const link = element("a");
   link.href = manifest.papers + record.slug + "/";
   heading.append(runs(link, marks(record.title, terms)));

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.23e832d9d6.js"),
-    import("./search-results.b50f5764b9.js"),
-    import("./search-query.244c9828c9.js"),
+    import("./search-data.8b4a02b7a7.js"),
+    import("./search-results.66c3df784c.js"),
+    import("./search-query.7f417b59db.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.1faf75d682.js"),
+    import("./search-score.a387a6b55d.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
@@ -239,7 +239,7 @@ function searchBox(form) {
       more.append(button);
     } else {
       const all = element("a", "search-all", "All " + result.hits.length + " results");
-      all.href = form.action + "?q=" + encodeURIComponent(result.query.text);
+      all.href = form.action + "?q=" + encodeURIComponent(input.value); // as typed: the page gives way as the panel did
       more.append(all);
     }
   }
