@@ -7,7 +7,7 @@
    reader could press. */
 
 const LISTS = "main .paper-list, #search-results, #reading-list";
-const ITEMS = "main .paper-item, main .search-result";
+const ITEMS = "main .paper-item, main .search-result, main .reading-item";
 const TITLE_LINK = ".paper-title a, .search-result-title a";
 
 const SHORTCUTS = [

@@ -222,3 +222,22 @@ def test_the_shortcuts_dialog_has_no_serious_accessibility_violations(page: Page
         page.emulate_media(color_scheme=scheme)
         found[scheme] = _serious_violations(page)
     assert found == {"light": [], "dark": []}
+
+
+def test_j_k_and_o_walk_and_open_the_reading_list_too(digest: Page, site_url: str) -> None:
+    """The dialog offered them on /reading-list/, where they did nothing."""
+    page = digest
+    saved = title_links(page)[:2]
+    for item in page.locator(".paper-item").all()[:2]:
+        item.locator("button.save-toggle").click()
+    page.goto(site_url + "/reading-list/")
+    expect(page.locator(".reading-item")).to_have_count(2)
+    page.keyboard.press("j")
+    first = focused_href(page)
+    page.keyboard.press("j")
+    second = focused_href(page)
+    assert sorted([first, second]) == sorted(saved)  # the most recently saved first
+    page.keyboard.press("k")
+    assert focused_href(page) == first
+    page.keyboard.press("o")
+    expect(page).to_have_url(re.compile(re.escape(str(first)) + "$"))

@@ -111,3 +111,29 @@ def test_print_keeps_each_paper_of_a_list_on_one_page(page: Page, site_url: str)
     page.emulate_media(media="print")
     breaks = page.locator("main .paper-item").evaluate_all("items => items.map(li => getComputedStyle(li).breakInside)")
     assert set(breaks) == {"avoid"}
+
+
+def test_the_reading_list_prints_its_papers_without_its_tools(page: Page, site_url: str) -> None:
+    """It printed its export buttons' labels, the import's file picker and its help, and "No longer
+    on this site" in colour."""
+    page.goto(site_url + "/about/")
+    gone = {
+        "slug": "gone-paper",
+        "title": "A Paper Gone",
+        "url": site_url + "/papers/gone-paper/",
+        "topics": [],
+        "listed": ["2025-03-18"],
+        "saved": "2025-07-01T09:00:00.000Z",
+    }
+    page.evaluate(
+        "p => localStorage.setItem('paper-digest-reading-list', JSON.stringify("
+        "{format: 'paper-digest-reading-list', version: 1, papers: [p]}))",
+        gone,
+    )
+    page.goto(site_url + "/reading-list/")
+    expect(page.locator(".reading-gone")).to_be_visible()
+    page.emulate_media(media="print")
+    for selector in (".reading-tools", ".reading-status"):
+        assert page.locator(selector).evaluate(NOT_DISPLAYED), selector
+    expect(page.locator(".reading-item .paper-title")).to_be_visible()
+    assert page.locator(".reading-gone").evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"

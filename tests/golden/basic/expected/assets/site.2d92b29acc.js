@@ -3,7 +3,7 @@
    works without any of them: they add to pages, they never hold their content. */
 import "./search-ui.91fbe29b0f.js";
 import "./cite.78878894be.js";
-import "./keyboard.806b4f0ff8.js";
+import "./keyboard.d7ff5bbfb7.js";
 import "./save-toggle.f255b69ae1.js";
 import "./new-since.8fc31f84f5.js";
 // The reading list page's own code (exports, import) loads on that page only.
