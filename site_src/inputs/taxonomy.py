@@ -49,8 +49,8 @@ def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
     if data is None:
         return ()
     topics: list[Topic] = []
+    # each slug's first topic: its place in the list (two may share a line, [{…}, {…}]) and its line
     first: dict[str, tuple[int, int]] = {}
-    """Each slug's first topic: its place in the list (two may share a line, written as [{…}, {…}]) and line."""
     for place, (item, line) in enumerate(zip(data, data.item_lines, strict=True)):
         at = file.source.at(line)
         if not isinstance(item, LineDict):

@@ -120,6 +120,11 @@ function searchBox(form) {
     history.replaceState({ ...history.state, ...fields }, "");
   }
 
+  /** How many results are shown, kept for the query as typed (as the address has it). */
+  function rememberShown() {
+    remember({ query: input.value, shown: list.children.length });
+  }
+
   function clear() {
     latest++;
     input.value = "";
@@ -212,7 +217,7 @@ function searchBox(form) {
         if (current !== result) return;
         if (records) {
           append(result, shown, records, count - shown);
-          remember({ query: input.value, shown: list.children.length });
+          rememberShown();
         }
         if (scroll) window.scrollTo(0, scroll);
       })
@@ -231,7 +236,7 @@ function searchBox(form) {
           if (current !== result) return;
           const focusAt = list.children.length;
           append(result, shown, next);
-          remember({ query: input.value, shown: list.children.length }); // as typed, as the address has it
+          rememberShown();
           const link = list.children[focusAt] && list.children[focusAt].querySelector("a");
           if (link) link.focus();
         });
