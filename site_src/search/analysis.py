@@ -26,20 +26,34 @@ LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", 
 """Latin letters that NFKD leaves whole (they are not a letter and an accent), as their usual ASCII
 spelling: Søren → soren, Łukasz → lukasz, Straße → strasse. Mirrored in search-query.js."""
 _LETTER_TABLE = str.maketrans(LETTERS)
+GREEK = (
+    *("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"),
+    *("nu", "xi", "omicron", "pi", "rho", "sigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"),
+)
+"""The names of the Greek letters α to ω (U+03B1–U+03C9, final ς among them). A Greek letter on its
+own, as mathematics and model names use them (β-VAE, μP, ε-greedy, Q(λ)), is the word of its name:
+"beta vae" finds β-VAE, and so does "β-VAE". Letters in a run (a Greek word) separate words, as
+other scripts do. Mirrored in search-query.js."""
+_LONE_GREEK = re.compile("(?<![\u03b1-\u03c9])[\u03b1-\u03c9](?![\u03b1-\u03c9])")
 
 
 def words(text: str) -> list[str]:
     """A text as lower-case ASCII words: accents dropped, possessives and apostrophes removed,
     every other character a separator (Tweedie's → tweedie, don't → dont, GPT-4o → gpt 4o,
-    naïve → naive, Zoë → zoe, Łukasz → lukasz; letters without an ASCII form, such as Greek or
-    CJK, separate words)."""
+    naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae; letters without an ASCII form,
+    such as a Greek word or CJK, separate words)."""
     if text.isascii():
         folded = text.lower()
     else:
         folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower()).translate(_LETTER_TABLE)
+        folded = _LONE_GREEK.sub(_greek_name, folded)
     if "'" in folded or "\u2019" in folded:  # most texts have none: two passes saved
         folded = _APOSTROPHES.sub("", _POSSESSIVE.sub("", folded))
     return _WORD.findall(folded)
+
+
+def _greek_name(letter: re.Match[str]) -> str:
+    return f" {GREEK[ord(letter.group()) - 0x3B1]} "
 
 
 class _LunrJsStemmer(PorterStemmer):  # type: ignore[misc]  # lunr.py ships no type hints

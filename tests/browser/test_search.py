@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, Request, Route, expect
+
+from tests.helpers import ABSTRACT, build_into, write_content
 
 from .conftest import serve_folder
 from .search_page import Gate, build_hostile_site, every_result, search_for
@@ -350,6 +354,29 @@ def test_markup_in_titles_shows_as_text_in_results(page: Page, hostile_url: str,
     assert page.locator(".search-results img, .search-results script, .search-results iframe").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.locator(".search-results").inner_text()
     assert dialogs == []
+
+
+def test_a_greek_letter_is_found_by_its_name_and_as_typed(
+    page: Page, tmp_path: Path, console_errors: list[str]
+) -> None:
+    """β-VAE was indexed as "vae" alone and μP as "p": a reader searching "beta vae" or "muP" found
+    other papers, or none. A Greek letter on its own is now the word of its name, on both sides."""
+    titles = [
+        "β-VAE: Learning Basic Visual Concepts with a Constrained Variational Framework",
+        "Tensor Programs V: Hyperparameter Transfer with μP",
+        "Variational Autoencoders for Beginners",
+    ]
+    papers = [{"title": title, "abstract": ABSTRACT} for title in titles]
+    digest = {"date": "2025-07-01", "papers": papers}
+    content = write_content(tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True)})
+    build_into(content, tmp_path / "public")
+    with serve_folder(tmp_path / "public") as url:
+        page.goto(url + "/search/")
+        beta_vae = "b-vae-learning-basic-visual-concepts-with-a-constrained-variational-framework"
+        assert search_for(page, "beta vae") == [beta_vae]
+        expect(page.locator(".search-result-title mark")).to_have_text(["β", "VAE"])
+        assert search_for(page, "β-VAE") == [beta_vae]
+        assert search_for(page, "mu transfer") == ["tensor-programs-v-hyperparameter-transfer-with-mp"]
 
 
 def test_typing_a_surname_finds_the_paper_with_its_byline(page: Page, site_url: str, console_errors: list[str]) -> None:

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.8b4a02b7a7.js"),
-    import("./search-results.66c3df784c.js"),
-    import("./search-query.7f417b59db.js"),
+    import("./search-data.f7af53d23b.js"),
+    import("./search-results.f536f3f2ac.js"),
+    import("./search-query.da73bc216b.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.a387a6b55d.js"),
+    import("./search-score.7849111fcc.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
