@@ -158,20 +158,23 @@ CODE_HOSTS = frozenset(
     {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sourceforge.net"}
 )
 """Hosts whose links in an abstract are listed as the paper's code."""
-_NOT_CODE = {
-    f"{host}/{kind}/": label
-    for host in ("huggingface.co", "hf.co")
-    for kind, label in [("datasets", "Dataset"), ("spaces", "Demo")]
-}
-"""Places on a code host that hold something else than code."""
+_HUB_HOSTS = ("huggingface.co", "hf.co")
+_HUB_KINDS = {"datasets": "Dataset", "spaces": "Demo"}
+"""Places on the Hugging Face hub that hold something else than code, by the path's first part."""
+_HUB_SECTIONS = frozenset({"docs", "blog", "papers", "collections", "learn", "models", "tasks", "posts", "chat"})
+"""The hub's own pages, whose first part is no owner: `<owner>/<name>` anywhere else is a model."""
 
 
 def code_label(url: str) -> str:
-    """What a link listed with a paper's code holds: "Code", unless its place says otherwise (a
-    Hugging Face dataset was labelled "Code")."""
+    """What a link listed with a paper's code holds: "Code", unless the Hugging Face hub says
+    otherwise (a dataset, a space or a model was labelled "Code", and `has:code` found it)."""
     parts = urlsplit(url)
-    place = (parts.hostname or "").removeprefix("www.") + parts.path
-    return next((label for prefix, label in _NOT_CODE.items() if place.startswith(prefix)), "Code")
+    if (parts.hostname or "").removeprefix("www.") not in _HUB_HOSTS:
+        return "Code"
+    owner, _, name = parts.path.strip("/").partition("/")
+    if owner in _HUB_KINDS:
+        return _HUB_KINDS[owner]
+    return "Model" if name and owner not in _HUB_SECTIONS else "Code"
 
 
 def _escape_plain(text: str, at_start: bool) -> str:

@@ -377,12 +377,13 @@ def test_a_title_of_no_letters_gets_a_key_that_says_paper_once(tmp_path: Path) -
     assert folder.name.startswith("paper-") and entry["key"] == folder.name.replace("-", "")
 
 
-def test_a_dataset_or_a_demo_on_a_code_host_is_not_labelled_code(tmp_path: Path) -> None:
-    """Links in an abstract to Hugging Face are listed with the paper's code; a dataset there was
-    labelled "Code"."""
+def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_path: Path) -> None:
+    """Links in an abstract to Hugging Face are listed with the paper's code; a dataset, a space or
+    a model there was labelled "Code"."""
     abstract = (
         "A paper about scores, written as prose. Code: https://github.com/x/scores, the data "
-        "https://huggingface.co/datasets/x/scores and a demo https://huggingface.co/spaces/x/scores."
+        "https://huggingface.co/datasets/x/scores and a demo https://huggingface.co/spaces/x/scores, "
+        "weights at https://huggingface.co/x/scores-7b and docs at https://huggingface.co/docs/scores."
     )
     paper = {"title": "Scores of Music", "abstract": abstract}
     content = write_content(
@@ -395,6 +396,8 @@ def test_a_dataset_or_a_demo_on_a_code_host_is_not_labelled_code(tmp_path: Path)
         "Code: https://github.com/x/scores",
         "Dataset: https://huggingface.co/datasets/x/scores",
         "Demo: https://huggingface.co/spaces/x/scores",
+        "Model: https://huggingface.co/x/scores-7b",
+        "Code: https://huggingface.co/docs/scores",
     ]
     [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
-    assert [link["label"] for link in record["links"]] == ["Code", "Dataset", "Demo"]
+    assert [link["label"] for link in record["links"]] == ["Code", "Dataset", "Demo", "Model", "Code"]
