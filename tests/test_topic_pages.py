@@ -95,7 +95,7 @@ def test_all_digests_are_grouped_by_year_and_month_newest_first(tmp_path: Path) 
 
 
 def test_a_topic_without_papers_offers_no_bibtex(tmp_path: Path) -> None:
-    """It offered "BibTeX of all 0 papers", an empty file."""
+    """It offered "BibTeX of all 0 papers", an empty file (which was still written, linked from nowhere)."""
     content = write_content(
         tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", [("Music Transformer", ABSTRACT)])}
     )
@@ -109,5 +109,6 @@ def test_a_topic_without_papers_offers_no_bibtex(tmp_path: Path) -> None:
     # nor a chart of zeros, nor "0 papers, newest digest first" above nothing
     assert page(out, f"topics/{empty}/").xpath("//figure[@class='digest-chart']") == []
     assert "No paper has this topic yet." in text_of(page(out, f"topics/{empty}/"))
+    assert not (out / f"topics/{empty}/index.bib").exists()
     [link] = page(out, f"topics/{full}/").xpath("//main//a[contains(@href, '.bib')]")
     assert text_of(link) == "BibTeX of its paper"

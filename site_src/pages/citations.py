@@ -301,10 +301,11 @@ class Citations:
 
 
 def bibtex_files(catalog: Catalog, citations: Citations) -> Iterator[OutputFile]:
-    """`index.bib` beside every digest and topic page (a paper's is made with its page: see
-    `Page.bibtex`), made as they are staged."""
+    """`index.bib` beside every digest page and the page of every topic that has papers (a
+    paper's is made with its page: see `Page.bibtex`), made as they are staged."""
     papers = catalog.papers
     for d in catalog.digests:
         yield OutputFile(bibtex_file(digest_path(d.date)), citations.listing(papers[s] for s in d.slugs))
     for t in catalog.topics:
-        yield OutputFile(bibtex_file(topic_path(t.slug)), citations.listing(catalog.papers_by_topic[t.slug]))
+        if listed := catalog.papers_by_topic[t.slug]:
+            yield OutputFile(bibtex_file(topic_path(t.slug)), citations.listing(listed))
