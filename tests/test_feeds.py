@@ -188,9 +188,18 @@ def test_pages_with_a_feed_announce_it(sample_site: BuiltSite, site_path: str) -
     ]
 
 
-def test_pages_without_a_feed_announce_none(sample_site: BuiltSite) -> None:
-    for site_path in ("papers/pointer-networks/", "topics/", "digests/", "about/"):
-        assert not page(sample_site.out, site_path).xpath("//head/link[@rel='alternate']"), site_path
+@pytest.mark.parametrize("site_path", ["papers/pointer-networks/", "topics/", "digests/", "about/", "search/"])
+def test_pages_without_a_feed_of_their_own_announce_the_site_s(sample_site: BuiltSite, site_path: str) -> None:
+    """A reader's feed button on a paper's page found no feed at all."""
+    links = page(sample_site.out, site_path).xpath("//head/link[@rel='alternate']")
+    assert {link.get("type"): link.get("href") for link in links} == {
+        "application/atom+xml": "/feed.xml",
+        "application/feed+json": "/feed.json",
+    }
+    home = page(sample_site.out, "")
+    assert [link.get("title") for link in links] == home.xpath("//head/link[@rel='alternate']/@title")
+    feed = feedparser.parse((sample_site.out / "feed.xml").read_bytes())
+    assert not feed.bozo and [feed.feed.link] == home.xpath("//head/link[@rel='canonical']/@href")
 
 
 def test_feeds_are_byte_identical_between_builds_and_ids_survive_a_new_digest(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from site_src.build.builder import build
 from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
-from site_src.pages.kinds import SearchPage
+from site_src.pages.kinds import FeedLinks, SearchPage
 from site_src.pages.maker import Page
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls
@@ -18,7 +18,17 @@ from site_src.pages.urls import SiteUrls
 from .golden import GOLDEN
 from .helpers import TEMPLATE_BREAKS, at_template_line
 
-SITE = SiteView("T", "D", "en", "A", "https://x.org/", "/", "/search/", (NavItem("Digests", "/digests/", "digests"),))
+SITE = SiteView(
+    "T",
+    "D",
+    "en",
+    "A",
+    "https://x.org/",
+    "/",
+    "/search/",
+    (NavItem("Digests", "/digests/", "digests"),),
+    FeedLinks("T", "/feed.xml", "/feed.json"),
+)
 PAGE = Page("papers/x/", SearchPage(title="<b>X</b>", url="/papers/x/"), body="*hi*")
 
 

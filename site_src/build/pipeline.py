@@ -38,9 +38,10 @@ from site_src.pages.api import PAPERS_JSON, api_files, papers_json, sitemap_file
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
 from site_src.pages.citations import bibtex_files
 from site_src.pages.feeds import feed_files
+from site_src.pages.kinds import FeedLinks
 from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
-from site_src.pages.urls import SiteUrls, output_file
+from site_src.pages.urls import SiteUrls, atom_feed_path, json_feed_path, output_file
 from site_src.search.files import SearchFiles, keepable, lunr_asset, search_page
 from site_src.search.kept import EpochPieces
 
@@ -76,6 +77,7 @@ def _site_view(
             NavItem("Reading list", urls.link("reading-list/"), "reading-list"),
             *menu,
         ),
+        feeds=FeedLinks(settings.title, urls.link(atom_feed_path("")), urls.link(json_feed_path(""))),
         assets={name: urls.link(a.path) for name, a in assets.items()},
         noindex=noindex,
     )

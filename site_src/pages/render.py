@@ -24,6 +24,7 @@ from site_src.build.output import OutputFile
 from site_src.errors import Problem, Source
 from site_src.inputs.reader import display_path
 from site_src.markup import code_label, render_markdown
+from site_src.pages.kinds import FeedLinks
 from site_src.pages.maker import Outline, Page, long_date
 from site_src.pages.urls import SiteUrls, bibtex_file, markdown_file, output_file
 
@@ -116,6 +117,8 @@ class SiteView:
     home_url: str
     search_url: str
     nav: tuple[NavItem, ...]
+    feeds: FeedLinks
+    """The site's feeds: feed readers find them from every page without feeds of its own (a paper's)."""
     assets: dict[str, str] = field(default_factory=dict)
     """Asset name to fingerprinted link."""
     noindex: bool = False
