@@ -31,12 +31,13 @@ def short_hash(text: str, length: int = _HASH_LENGTH) -> str:
 
 @functools.lru_cache(maxsize=1 << 17)
 def slug_for(text: str, max_length: int = SLUG_MAX) -> str:
-    """ASCII, lower case, hyphenated, cut at a word boundary; never empty (remembered: slugify is slow,
-    and the preview makes the same slugs at every save)."""
+    """ASCII, lower case, hyphenated, cut at a word boundary unless that leaves less than half of
+    `max_length` (an over-long word is cut instead: "A Supercalifragilistic…" was `a`); never empty
+    (remembered: slugify is slow, and the preview makes the same slugs at every save)."""
     slug: str = slugify(text, replacements=_APOSTROPHES)
     if len(slug) > max_length:
         cut = slug[: max_length + 1].rfind("-")
-        slug = slug[:cut] if cut > 0 else slug[:max_length]
+        slug = slug[:cut] if cut >= max_length // 2 else slug[:max_length].rstrip("-")
     return slug or f"paper-{short_hash(text)}"
 
 
