@@ -155,26 +155,31 @@ _ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])")
 """A number that would start an ordered list at the beginning of a paragraph."""
 
 CODE_HOSTS = frozenset(
-    {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sourceforge.net"}
+    {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "hf.co", "sourceforge.net"}
 )
 """Hosts whose links in an abstract are listed as the paper's code."""
 _HUB_HOSTS = ("huggingface.co", "hf.co")
 _HUB_KINDS = {"datasets": "Dataset", "spaces": "Demo"}
-"""Places on the Hugging Face hub that hold something else than code, by the path's first part."""
-_HUB_SECTIONS = frozenset({"docs", "blog", "papers", "collections", "learn", "models", "tasks", "posts", "chat"})
+"""What the Hugging Face hub holds under these first parts of a path (`<kind>/<owner>/<name>`)."""
+_HUB_SECTIONS = frozenset(
+    {"docs", "blog", "papers", "collections", "learn", "models", "tasks", "posts", "chat", "organizations"}
+    | {"transformers", "course", "api", "settings"}
+)
 """The hub's own pages, whose first part is no owner: `<owner>/<name>` anywhere else is a model."""
 
 
 def code_label(url: str) -> str:
-    """What a link listed with a paper's code holds: "Code", unless the Hugging Face hub says
-    otherwise (a dataset, a space or a model was labelled "Code", and `has:code` found it)."""
+    """What a link listed with a paper's code holds: "Code", unless it is on the Hugging Face hub,
+    which holds no code: a dataset, a space ("Demo"), a model, or any other page of the hub (a
+    paper's, an organisation's, a collection: "Hugging Face"). Each of those was labelled "Code",
+    and `has:code` found it."""
     parts = urlsplit(url)
     if (parts.hostname or "").removeprefix("www.") not in _HUB_HOSTS:
         return "Code"
     owner, _, name = parts.path.strip("/").partition("/")
-    if owner in _HUB_KINDS:
+    if owner in _HUB_KINDS and name:
         return _HUB_KINDS[owner]
-    return "Model" if name and owner not in _HUB_SECTIONS else "Code"
+    return "Model" if name and owner not in _HUB_SECTIONS else "Hugging Face"
 
 
 def _escape_plain(text: str, at_start: bool) -> str:

@@ -378,12 +378,14 @@ def test_a_title_of_no_letters_gets_a_key_that_says_paper_once(tmp_path: Path) -
 
 
 def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_path: Path) -> None:
-    """Links in an abstract to Hugging Face are listed with the paper's code; a dataset, a space or
-    a model there was labelled "Code"."""
+    """Links in an abstract to Hugging Face are listed with the paper's code; a dataset, a space, a
+    model or another page of the hub was labelled "Code", and a short hf.co link was not listed."""
     abstract = (
         "A paper about scores, written as prose. Code: https://github.com/x/scores, the data "
         "https://huggingface.co/datasets/x/scores and a demo https://huggingface.co/spaces/x/scores, "
-        "weights at https://huggingface.co/x/scores-7b and docs at https://huggingface.co/docs/scores."
+        "weights at https://huggingface.co/x/scores-7b and https://hf.co/x/scores-2b, docs at "
+        "https://huggingface.co/docs/scores and https://huggingface.co/transformers/scores.html, "
+        "and a legacy id https://huggingface.co/gpt2."
     )
     paper = {"title": "Scores of Music", "abstract": abstract}
     content = write_content(
@@ -397,7 +399,11 @@ def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_pat
         "Dataset: https://huggingface.co/datasets/x/scores",
         "Demo: https://huggingface.co/spaces/x/scores",
         "Model: https://huggingface.co/x/scores-7b",
-        "Code: https://huggingface.co/docs/scores",
+        "Model: https://hf.co/x/scores-2b",
+        "Hugging Face: https://huggingface.co/docs/scores",
+        "Hugging Face: https://huggingface.co/transformers/scores.html",
+        "Hugging Face: https://huggingface.co/gpt2",
     ]
     [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
-    assert [link["label"] for link in record["links"]] == ["Code", "Dataset", "Demo", "Model", "Code"]
+    labels = ["Code", "Dataset", "Demo", "Model", "Model", "Hugging Face", "Hugging Face", "Hugging Face"]
+    assert [link["label"] for link in record["links"]] == labels

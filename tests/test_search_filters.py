@@ -201,12 +201,15 @@ def test_has_code_keeps_papers_with_code_links(sample_site: BuiltSite, papers: l
     assert set(without["slugs"]) == prompted - with_code
 
 
-def test_has_code_leaves_out_a_paper_whose_only_links_are_a_dataset_or_a_demo(tmp_path: Path) -> None:
-    """The paper page labels them Dataset and Demo: has:code found such a paper all the same."""
+def test_has_code_leaves_out_a_paper_whose_only_links_are_no_code(tmp_path: Path) -> None:
+    """The paper page labels them Dataset, Demo, Model or Hugging Face: has:code found such a paper
+    all the same."""
     papers = [
         {"title": "Scores With Code", "abstract": f"{ABSTRACT} Code: https://github.com/x/scores."},
         {"title": "Scores With Data", "abstract": f"{ABSTRACT} Data: https://huggingface.co/datasets/x/scores."},
         {"title": "Scores With a Demo", "abstract": f"{ABSTRACT} Try https://huggingface.co/spaces/x/scores."},
+        {"title": "Scores With a Model", "abstract": f"{ABSTRACT} Weights: https://hf.co/x/scores-7b."},
+        {"title": "Scores With a Paper", "abstract": f"{ABSTRACT} See https://huggingface.co/papers/2401.00001."},
     ]
     digest = yaml.safe_dump({"date": "2025-07-01", "papers": papers})
     out = tmp_path / "public"

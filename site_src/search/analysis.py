@@ -31,29 +31,31 @@ GREEK = (
     *("nu", "xi", "omicron", "pi", "rho", "sigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"),
 )
 """The names of the Greek letters α to ω (U+03B1–U+03C9, final ς among them). A Greek letter on its
-own, as mathematics and model names use them (β-VAE, μP, ε-greedy, Q(λ)), is the word of its name:
-"beta vae" finds β-VAE, and so does "β-VAE". Letters in a run (a Greek word) separate words, as
-other scripts do. Mirrored in search-query.js."""
-_LONE_GREEK = re.compile("(?<![\u03b1-\u03c9])[\u03b1-\u03c9](?![\u03b1-\u03c9])")
+own, as mathematics and model names use them, is spelt by its name, as their ASCII spellings do:
+β-VAE → beta vae, μP → mup (muP), Q(λ) → q lambda; "beta vae" finds β-VAE, and so does "β-VAE".
+Letters in a run (a Greek word) separate words, as other scripts do. Mirrored in search-query.js."""
+_GREEK_RUN = re.compile("[\u03b1-\u03c9]+")
 
 
 def words(text: str) -> list[str]:
     """A text as lower-case ASCII words: accents dropped, possessives and apostrophes removed,
     every other character a separator (Tweedie's → tweedie, don't → dont, GPT-4o → gpt 4o,
-    naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae; letters without an ASCII form,
+    naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae, μP → mup; letters without an ASCII form,
     such as a Greek word or CJK, separate words)."""
     if text.isascii():
         folded = text.lower()
     else:
         folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower()).translate(_LETTER_TABLE)
-        folded = _LONE_GREEK.sub(_greek_name, folded)
+        folded = _GREEK_RUN.sub(_greek_name, folded)
     if "'" in folded or "\u2019" in folded:  # most texts have none: two passes saved
         folded = _APOSTROPHES.sub("", _POSSESSIVE.sub("", folded))
     return _WORD.findall(folded)
 
 
-def _greek_name(letter: re.Match[str]) -> str:
-    return f" {GREEK[ord(letter.group()) - 0x3B1]} "
+def _greek_name(run: re.Match[str]) -> str:
+    """A lone Greek letter's name; a run of them (a Greek word) as it is, a separator."""
+    letters = run.group()
+    return GREEK[ord(letters) - 0x3B1] if len(letters) == 1 else letters
 
 
 class _LunrJsStemmer(PorterStemmer):  # type: ignore[misc]  # lunr.py ships no type hints

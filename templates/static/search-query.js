@@ -14,17 +14,17 @@ const ASCII = /^[\x00-\x7f]*$/;
 const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
 const WHOLE_LETTERS = /[ßæœøłđðþıħ]/g;
 // the names of α to ω (final ς among them), as site_src/search/analysis.py GREEK spells them: a Greek
-// letter on its own (β-VAE, μP) is the word of its name; a Greek word separates words
+// letter on its own is spelt by its name (β-VAE → beta vae, μP → mup); a Greek word separates words
 const GREEK = (
   "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu " +
   "xi omicron pi rho sigma sigma tau upsilon phi chi psi omega"
 ).split(" ");
-const LONE_GREEK = /(?<![\u03b1-\u03c9])[\u03b1-\u03c9](?![\u03b1-\u03c9])/g;
+const GREEK_RUN = /[\u03b1-\u03c9]+/g;
 
 const PREFIX_MIN = 3; // shorter words match only themselves
 const FUZZY_MIN = 4; // a typo is forgiven in words at least this long
 
-/** A text as lower-case ASCII words (β-VAE → beta vae), exactly as site_src/search/analysis.py `words` makes them. */
+/** A text as lower-case ASCII words (β-VAE → beta vae, μP → mup), exactly as site_src/search/analysis.py `words` makes them. */
 export function words(text) {
   const folded = ASCII.test(text)
     ? text.toLowerCase()
@@ -33,7 +33,7 @@ export function words(text) {
         .toLowerCase()
         .replace(MARKS, "")
         .replace(WHOLE_LETTERS, (letter) => LETTERS[letter])
-        .replace(LONE_GREEK, (letter) => ` ${GREEK[letter.charCodeAt(0) - 0x3b1]} `);
+        .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run));
   return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").match(WORD) || [];
 }
 

@@ -376,7 +376,7 @@ def test_a_greek_letter_is_found_by_its_name_and_as_typed(
         assert search_for(page, "beta vae") == [beta_vae]
         expect(page.locator(".search-result-title mark")).to_have_text(["β", "VAE"])
         assert search_for(page, "β-VAE") == [beta_vae]
-        assert search_for(page, "mu transfer") == ["tensor-programs-v-hyperparameter-transfer-with-mp"]
+        assert search_for(page, "muP transfer") == ["tensor-programs-v-hyperparameter-transfer-with-mp"]
 
 
 def test_typing_a_surname_finds_the_paper_with_its_byline(page: Page, site_url: str, console_errors: list[str]) -> None:

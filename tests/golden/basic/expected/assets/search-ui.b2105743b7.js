@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.f7af53d23b.js"),
-    import("./search-results.f536f3f2ac.js"),
-    import("./search-query.da73bc216b.js"),
+    import("./search-data.8a91a4e784.js"),
+    import("./search-results.8b61db31bc.js"),
+    import("./search-query.cefe57b33b.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.7849111fcc.js"),
+    import("./search-score.ad075b2640.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
