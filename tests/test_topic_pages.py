@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from .conftest import BuiltSite
 from .helpers import ABSTRACT, build_into, page, resolve, text_digest, text_of, write_content
 
@@ -110,5 +112,21 @@ def test_a_topic_without_papers_offers_no_bibtex(tmp_path: Path) -> None:
     assert page(out, f"topics/{empty}/").xpath("//figure[@class='digest-chart']") == []
     assert "No paper has this topic yet." in text_of(page(out, f"topics/{empty}/"))
     assert not (out / f"topics/{empty}/index.bib").exists()
+    assert page(out, f"topics/{empty}/").xpath("//main//ul[@class='paper-list']") == [], "an empty list"
     [link] = page(out, f"topics/{full}/").xpath("//main//a[contains(@href, '.bib')]")
     assert text_of(link) == "BibTeX of its paper"
+
+
+def test_a_titled_digest_is_dated_wherever_it_is_listed(tmp_path: Path) -> None:
+    """The home page's list of digests and a paper's "In the digest" showed a titled digest by its
+    title alone, with no day (the list of all digests gave it)."""
+    digest = {"date": "2025-07-01", "title": "Greek letters", "papers": [{"title": "β-VAE", "abstract": ABSTRACT}]}
+    content = write_content(tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump(digest, allow_unicode=True)})
+    out = tmp_path / "public"
+    build_into(content, out)
+    for site_path, where in [("", "digests-heading"), ("digests/", None), ("papers/b-vae/", "digests-heading")]:
+        tree = page(out, site_path)
+        items = tree.xpath(f"//section[@aria-labelledby='{where}']//li" if where else "//main//li")
+        [item] = [li for li in items if "Greek letters" in text_of(li)]
+        assert item.xpath(".//time/@datetime") == ["2025-07-01"], site_path
+        assert "1 Jul 2025" in text_of(item), site_path
