@@ -116,7 +116,7 @@ def test_a_day_given_already_by_a_digest_of_another_name_is_refused(site: Path) 
     code, out, err = run_add("pasted.txt")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "content/digests/picks.yaml: a second digest for 2025-07-01 (also pasted.txt) "
+        "content/digests/picks.yaml:1: a second digest for 2025-07-01 (also pasted.txt) "
         "(merge the two files or correct the date)",
         "Not added: 1 error; nothing was written.",
     ]

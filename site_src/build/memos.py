@@ -180,6 +180,7 @@ def _digest(digest: DigestFile) -> dict[str, object]:
         "source": _source(digest.source),
         "title": digest.title,
         "note": digest.note,
+        "date_line": digest.date_line,
     }
 
 
@@ -195,6 +196,7 @@ def _read_digest(value: object) -> DigestFile:
         source=_read_source(fields["source"]),
         title=text(fields["title"]),
         note=text(fields["note"]),
+        date_line=integer(fields["date_line"]),
     )
 
 

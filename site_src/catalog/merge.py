@@ -46,7 +46,7 @@ def check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> lis
     for digest in sorted(digests, key=lambda d: (d.date, d.source)):
         if digest.date in by_date:
             problems.error(
-                digest.source,
+                digest.source.at(digest.date_line),
                 f"a second digest for {digest.date.isoformat()} (also {by_date[digest.date].source.path})",
                 "merge the two files or correct the date",
             )

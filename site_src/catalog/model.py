@@ -122,6 +122,9 @@ class DigestFile:
     source: Source
     title: str = ""
     note: str = ""
+    date_line: int = 0
+    """The line that gives the date (0 when only the file's name does): where a second digest for
+    the day is reported."""
 
 
 @dataclass(frozen=True)

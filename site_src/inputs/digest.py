@@ -136,7 +136,10 @@ def parse_text_digest(
         )
     if date is None or not entries:
         return None
-    return DigestFile(date=date, entries=tuple(_without_repeats(entries, problems)), source=file.source)
+    entries_once = tuple(_without_repeats(entries, problems))
+    return DigestFile(
+        date=date, entries=entries_once, source=file.source, date_line=date_block.line if date_block else 0
+    )
 
 
 def _without_repeats(entries: list[Entry], problems: Problems) -> Iterator[Entry]:
@@ -207,6 +210,7 @@ def parse_yaml_digest(file: TextFile, topic_slugs: Collection[str], problems: Pr
         source=file.source,
         title=clean_text(values.get("title", "")),
         note=values.get("note", ""),
+        date_line=data.line_of("date") if "date" in values else 0,
     )
 
 
