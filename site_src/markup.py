@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -163,7 +163,7 @@ _HUB_KINDS = {"datasets": "Dataset", "spaces": "Demo"}
 """What the Hugging Face hub holds under these first parts of a path (`<kind>/<owner>/<name>`)."""
 _HUB_SECTIONS = frozenset(
     {"docs", "blog", "papers", "collections", "learn", "models", "tasks", "posts", "chat", "organizations"}
-    | {"transformers", "course", "api", "settings"}
+    | {"transformers", "course", "api", "settings", "metrics", "join", "changelog", "users", "inference-endpoints"}
 )
 """The hub's own pages, whose first part is no owner: `<owner>/<name>` anywhere else is a model."""
 
@@ -174,7 +174,10 @@ def code_label(url: str) -> str:
     paper's, an organisation's, a collection: "Hugging Face"). Each of those was labelled "Code",
     and `has:code` found it."""
     parts = urlsplit(url)
-    if (parts.hostname or "").removeprefix("www.") not in _HUB_HOSTS:
+    host = (parts.hostname or "").removeprefix("www.")
+    if host.endswith(tuple(f".{hub}" for hub in _HUB_HOSTS)):
+        return "Hugging Face"  # its forum, its status page
+    if host not in _HUB_HOSTS:
         return "Code"
     owner, _, name = parts.path.strip("/").partition("/")
     if owner in _HUB_KINDS and name:
@@ -224,6 +227,27 @@ def code_links(text: str) -> tuple[str, ...]:
         if host in CODE_HOSTS and url not in found:
             found.append(url)
     return tuple(found)
+
+
+def link_place(url: str) -> str:
+    """What an address points at, for telling two spellings of one apart: its host without `www.`
+    (hf.co as huggingface.co), its path without a final slash, its query."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    host = "huggingface.co" if host == "hf.co" else host
+    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def distinct_links(urls: Iterable[str], listed: Collection[str] = ()) -> tuple[str, ...]:
+    """The first of each place among `urls` (`link_place`), leaving out places `listed` elsewhere:
+    a model written as huggingface.co/x/m and as hf.co/x/m was listed twice, and a paper's own
+    Hugging Face page, linked with its arXiv id, again as a code link."""
+    seen, kept = set(listed), []
+    for url in urls:
+        if (place := link_place(url)) not in seen:
+            seen.add(place)
+            kept.append(url)
+    return tuple(kept)
 
 
 def _relink(tokens: Sequence[Token], relink: Callable[[str], str]) -> None:

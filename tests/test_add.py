@@ -109,6 +109,20 @@ def test_a_paper_listed_before_with_another_abstract_is_said_by_add_as_the_build
     assert warning in capsys.readouterr().err.splitlines()  # the build's own words
 
 
+def test_a_day_given_already_is_told_at_the_pasted_page_s_date_line(site: Path) -> None:
+    """The saved file's date line was mapped to nothing, and the message named the page alone."""
+    extra = f"papers:\n  - title: Pointer Networks\n    abstract: {ABSTRACT}\n"
+    (site / "content/digests/2025-06-26-extra.yaml").write_text(extra, encoding="utf-8")
+    pasted = text_digest("Jun 26", [("Attention Is All You Need", ABSTRACT)])  # its date line is line 9
+    (site / "pasted.txt").write_text(pasted, encoding="utf-8")
+    code, _, err = run_add("pasted.txt", "--force")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "pasted.txt:9: a second digest for 2025-06-26 (also content/digests/2025-06-26-extra.yaml) "
+        "(merge the two files or correct the date)"
+    )
+
+
 def test_a_day_given_already_by_a_digest_of_another_name_is_refused(site: Path) -> None:
     picks = f"date: 2025-07-01\npapers:\n  - title: Pointer Networks\n    abstract: {ABSTRACT}\n"
     (site / "content/digests/picks.yaml").write_text(picks, encoding="utf-8")

@@ -102,3 +102,27 @@ def test_the_shipped_scripts_link_up() -> None:
     ui = assets["search-ui.js"].data.decode()
     for module in ("search-data.js", "search-results.js", "search-query.js", "search-plan.js", "search-score.js"):
         assert f'import("./{assets[module].path.removeprefix("assets/")}")' in ui, module
+
+
+NEWER_THAN_SAFARI_15 = {
+    "a lookbehind in a regular expression (Safari 16.4)": re.compile(r"\(\?<[=!]"),
+    "Array.prototype.at (Safari 15.4)": re.compile(r"\.at\(-?\d"),
+    "findLast and findLastIndex (Safari 15.4)": re.compile(r"\.findLast(?:Index)?\("),
+    "structuredClone (Safari 15.4)": re.compile(r"\bstructuredClone\("),
+    "Object.hasOwn (Safari 15.4)": re.compile(r"\bObject\.hasOwn\("),
+    "copying array methods (Safari 16)": re.compile(r"\.(?:toSorted|toReversed|toSpliced)\("),
+    "a static initialisation block (Safari 16.4)": re.compile(r"\bstatic\s*\{"),
+}
+
+
+def test_the_scripts_use_nothing_newer_than_safari_15() -> None:
+    """A lookbehind stopped the whole search module from loading on Safari before 16.4, and `.at()`
+    threw at every query before 15.4: the scripts are kept to what Safari 15 runs (docs/building.md)."""
+    found = [
+        f"{path.name}:{number}: {what}"
+        for path in sorted((ROOT / "templates" / "static").glob("*.js"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for what, pattern in NEWER_THAN_SAFARI_15.items()
+        if pattern.search(line)
+    ]
+    assert found == []

@@ -407,3 +407,24 @@ def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_pat
     [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
     labels = ["Code", "Dataset", "Demo", "Model", "Model", "Hugging Face", "Hugging Face", "Hugging Face"]
     assert [link["label"] for link in record["links"]] == labels
+
+
+def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path) -> None:
+    """A model written as huggingface.co/x/m and as hf.co/x/m was listed twice, and so was the
+    paper's own Hugging Face page, once from its arXiv id and once found in the abstract."""
+    abstract = (
+        "A paper about scores, written as prose. Weights at https://huggingface.co/x/scores-7b and "
+        "https://hf.co/x/scores-7b/, discussed at https://huggingface.co/papers/2401.00001."
+    )
+    paper = {"title": "Scores of Music", "abstract": abstract, "arxiv": "2401.00001"}
+    content = write_content(
+        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
+    urls = [link["url"] for link in record["links"]]
+    assert urls.count("https://huggingface.co/papers/2401.00001") == 1
+    assert [u for u in urls if "scores-7b" in u] == ["https://huggingface.co/x/scores-7b"]
+    shown = page(out, "papers/scores-of-music/").xpath("//section[@class='paper-links']//a/@href")
+    assert shown == urls

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_src.markup import clean_text, code_links, find_links, render_markdown, text_to_markdown
+from site_src.markup import clean_text, code_label, code_links, find_links, render_markdown, text_to_markdown
 from site_src.pages.urls import SiteUrls
 
 # Text made mostly of the characters that mean something in Markdown or HTML.
@@ -49,6 +49,24 @@ def test_any_text_renders_as_itself(text: str) -> None:
 )
 def test_links_found_in_abstracts(text: str, links: list[str]) -> None:
     assert [link.url for link in find_links(text)] == links
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://github.com/a/b", "Code"),
+        ("https://huggingface.co/datasets/x/y", "Dataset"),
+        ("https://huggingface.co/spaces/x/y", "Demo"),
+        ("https://hf.co/x/y", "Model"),
+        ("https://huggingface.co/gpt2", "Hugging Face"),
+        ("https://huggingface.co/metrics/bleu", "Hugging Face"),
+        ("https://huggingface.co/datasets", "Hugging Face"),
+        ("https://discuss.huggingface.co/t/x/1", "Hugging Face"),
+    ],
+)
+def test_links_on_the_hub_are_labelled_by_what_they_hold(url: str, label: str) -> None:
+    """Pages of the hub that hold no code (its metrics, its forum) were labelled "Code" or "Model"."""
+    assert code_label(url) == label
 
 
 def test_code_links_are_the_links_to_code_hosts() -> None:

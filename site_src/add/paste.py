@@ -63,7 +63,7 @@ def add_digest(
     assert digest is not None
     text = digest_text(digest, pasted.text)
     saved = _check_round_trip(text, digest, content_dir / "digests" / f"{digest.date.isoformat()}.txt")
-    pasted_at = places(pasted.source, saved.entries, digest.entries)
+    pasted_at = places(pasted.source, saved.entries, digest.entries, (saved.date_line, digest.date_line))
     count = len(digest.entries)
     return save_new_digest(content_dir, digest.date, ".txt", text, count, force, problems, strict, pasted_at)
 

@@ -86,10 +86,16 @@ def save_new_digest(
     return Added(path=target, date=date, papers=papers, warnings=tuple(sorted(set(problems.warnings))))
 
 
-def places(origin: Source, saved: Sequence[Entry], given: Sequence[Entry]) -> dict[int, Source]:
+def places(
+    origin: Source, saved: Sequence[Entry], given: Sequence[Entry], date_lines: tuple[int, int] = (0, 0)
+) -> dict[int, Source]:
     """Each paper's line in the digest about to be saved (as read back) -> its place in what the
-    curator gave; 0 -> that file (`as_given`)."""
-    return {0: origin, **{at.source.line: entry.source for at, entry in zip(saved, given, strict=True)}}
+    curator gave, and the saved date line -> the given one (`date_lines`, when both have one);
+    0 -> that file (`as_given`)."""
+    found = {0: origin, **{at.source.line: entry.source for at, entry in zip(saved, given, strict=True)}}
+    if all(date_lines):
+        found[date_lines[0]] = origin.at(date_lines[1])
+    return found
 
 
 def as_given(problems: Sequence[Problem], target: str, given: Mapping[int, Source]) -> list[Problem]:

@@ -26,7 +26,7 @@ from site_src.catalog.model import (
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
-from site_src.markup import code_links
+from site_src.markup import code_links, distinct_links, link_place
 from site_src.pages.urls import SlugClaim, assign_slugs, slug_for
 
 _T = TypeVar("_T")
@@ -265,7 +265,8 @@ def _paper(
     noted = note.meta.code if note else ()
     if note:
         meta = note.meta.over(meta)
-    code = tuple(dict.fromkeys([*noted, *_newest_code(listings), *code_links(latest.abstract)]))
+    own = {link_place(f"https://huggingface.co/papers/{meta.arxiv}")} if meta.arxiv else set()
+    code = distinct_links([*noted, *_newest_code(listings), *code_links(latest.abstract)], listed=own)
     if code != meta.code:
         meta = replace(meta, code=code)
     return Paper(

@@ -204,8 +204,9 @@ export function parse(input) {
     whose "t" is a whole word, which no paper has; so too in a phrase ("music g in quotes) or an
     author's name (music author:h). Null when there is no such word, or no other. */
 export function withoutUnfinished(input) {
-  const last = parse(input).required.at(-1);
-  if (!last || !last.open || last.tokens.at(-1).word.length >= PREFIX_MIN) return null;
+  const required = parse(input).required;
+  const last = required[required.length - 1];
+  if (!last || !last.open || last.tokens[last.tokens.length - 1].word.length >= PREFIX_MIN) return null;
   // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h)
   const rest = input.replace(last.filter ? /\S+$/u : /[\p{L}\p{N}]+$/u, "");
   return parse(rest).empty ? null : rest;

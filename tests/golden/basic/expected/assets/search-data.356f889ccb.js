@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.cefe57b33b.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.ad075b2640.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.0d65b4b6a6.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.6b3467e69b.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {

@@ -1,9 +1,9 @@
 /* Paper Digest in the browser: the one script every page loads (a module, so deferred). Each
    feature is a module of its own that does nothing on a page without its markup, and every page
    works without any of them: they add to pages, they never hold their content. */
-import "./search-ui.b2105743b7.js";
+import "./search-ui.de3a45240a.js";
 import "./cite.78878894be.js";
-import "./keyboard.d7ff5bbfb7.js";
+import "./keyboard.93d62e8132.js";
 import "./save-toggle.f255b69ae1.js";
 import "./new-since.8fc31f84f5.js";
 // The reading list page's own code (exports, import) loads on that page only.

@@ -46,8 +46,8 @@ function move(step) {
     at = items.findIndex((item) => active.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING);
     if (at < 0) at = items.length - 1;
   } else {
-    at = items.findLastIndex((item) => active.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_PRECEDING);
-    if (at < 0) at = 0;
+    at = items.length - 1;
+    while (at > 0 && !(active.compareDocumentPosition(items[at]) & Node.DOCUMENT_POSITION_PRECEDING)) at--;
   }
   const item = items[at];
   item.querySelector(TITLE_LINK).focus({ preventScroll: true });

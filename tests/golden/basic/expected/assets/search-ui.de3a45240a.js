@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.8a91a4e784.js"),
-    import("./search-results.8b61db31bc.js"),
-    import("./search-query.cefe57b33b.js"),
+    import("./search-data.356f889ccb.js"),
+    import("./search-results.8095d7559e.js"),
+    import("./search-query.0d65b4b6a6.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.ad075b2640.js"),
+    import("./search-score.6b3467e69b.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
