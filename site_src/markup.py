@@ -416,10 +416,15 @@ def render_markdown(source: str, relink: Callable[[str], str] | None = None) -> 
 
     `relink` rewrites each link and image address (after markdown-it has checked and normalised
     it): the site passes `SiteUrls.site_link`, so that "/x" works on a site published below a folder.
-    A link whose text is its address gets the class "bare-url", so that print does not repeat it."""
+    A link whose text is its address gets the class "bare-url", so that print does not repeat it.
+    Each paragraph takes its direction from its own first letters (`dir="auto"`): an Arabic or
+    Hebrew abstract under an English heading read from the left, its punctuation misplaced."""
     tokens = _RENDERER.parse(source)
     if relink is not None:
         _relink(tokens, relink)
     _mark_bare_links(tokens)
+    for token in tokens:
+        if token.type == "paragraph_open" and not token.hidden:
+            token.attrSet("dir", "auto")
     html: str = _RENDERER.renderer.render(tokens, _RENDERER.options, {})
     return html

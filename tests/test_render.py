@@ -36,7 +36,7 @@ def test_renders_escaped_front_matter_and_markdown_body(tmp_path: Path) -> None:
     (tmp_path / "search.html").write_text("<h1>{{ page.title }}</h1>{{ content }}", encoding="utf-8")
     html, markdown = Renderer(SITE, SiteUrls("https://x.org/"), tmp_path).render(PAGE)
     assert (html.path, markdown.path) == ("papers/x/index.html", "papers/x/index.md")
-    assert html.data == b"<h1>&lt;b&gt;X&lt;/b&gt;</h1><p><em>hi</em></p>\n"
+    assert html.data == b'<h1>&lt;b&gt;X&lt;/b&gt;</h1><p dir="auto"><em>hi</em></p>\n'
     assert markdown.data.startswith(b'---\nkind: "search"\ntitle: "\\u003cb>X\\u003c/b>"\nurl: "/papers/x/"\n---\n*hi*')
 
 

@@ -21,6 +21,7 @@ import {
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const LARGEST_IMPORT = 5 * 1024 * 1024;
 const REQUESTS_AT_ONCE = 6; // as many as a browser opens to one host over HTTP/1.1
+const PROGRESS_FROM = 100; // an export of this many papers or more says how far it has come
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -235,15 +236,17 @@ function readingList(root) {
 
   /** `work` done for each item, at most `REQUESTS_AT_ONCE` at a time, the results in order: asked
       all at once, a browser refuses hundreds of a list of thousands. Once one fails, no other
-      starts: the whole fails with it. */
-  async function inTurn(items, work) {
+      starts: the whole fails with it. `progress(done)` is told as each item is done. */
+  async function inTurn(items, work, progress) {
     const results = new Array(items.length);
     let next = 0;
+    let done = 0;
     async function worker() {
       while (next < items.length) {
         const at = next++;
         try {
           results[at] = await work(items[at]);
+          if (progress) progress(++done);
         } catch (error) {
           next = items.length;
           throw error;
@@ -274,7 +277,20 @@ function readingList(root) {
     });
   }
 
+  /** Says how far a long export has come, at each tenth of the list (a status more often would
+      keep a screen reader talking); a short one is said to be under way once. */
+  function progressOf(total) {
+    const step = Math.ceil(total / 10);
+    say("Fetching the BibTeX of " + count(total, "paper", "papers") + "…");
+    return (done) => {
+      if (total >= PROGRESS_FROM && done % step === 0 && done < total) {
+        say("Fetching the BibTeX of " + count(total, "paper", "papers") + ": " + done + " done…");
+      }
+    };
+  }
+
   async function bibtex(saved) {
+    const progress = progressOf(saved.length);
     const entries = await inTurn(saved, async (paper) => {
       const response =
         gone.get(paper.slug) === true ? null : await fetch(home + "papers/" + paper.slug + "/index.bib");
@@ -283,7 +299,7 @@ function readingList(root) {
       }
       if (!response.ok) throw new Error("the site answered " + response.status + " for “" + paper.title + "”");
       return (await response.text()).trim() + "\n";
-    });
+    }, progress);
     return entries.join("\n");
   }
 
@@ -294,7 +310,6 @@ function readingList(root) {
   asBibtex.addEventListener("click", () => {
     const saved = papers();
     asBibtex.disabled = true; // one export at a time: a second click made a second file
-    say("Fetching the BibTeX of " + count(saved.length, "paper", "papers") + "…");
     bibtex(saved)
       .then(
         (text) => {

@@ -122,3 +122,33 @@ def test_right_to_left_titles_read_from_the_right_and_a_long_word_widens_no_page
         page.goto(url + "/papers/towards-fair-federated-learning/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         expect(page.locator("a[rel=prev]")).to_contain_text("Supercalifragilistic")
+
+
+def test_an_arabic_abstract_reads_from_the_right(page: Page, tmp_path: Path) -> None:
+    """The abstract sat in one block under the English heading "Abstract", so it was laid out from
+    the left, its full stop at the wrong end."""
+    arabic = (
+        "نقدم طريقة جديدة لتدريب النماذج اللغوية الكبيرة على بيانات قليلة، ونبين أنها تتفوق على "
+        "الطرق السابقة في ثلاث مهام مختلفة مع تكلفة حسابية أقل بكثير من تلك الطرق."
+    )
+    papers = [("نماذج لغوية كبيرة", arabic), ("Towards Fair Federated Learning", ABSTRACT)]
+    content = write_content(tmp_path, {"digests/2025-06-26.txt": text_digest("Jun 26", papers)})
+    out = tmp_path / "public"
+    build_into(content, out)
+    direction = "e => getComputedStyle(e).direction"
+    with serve_folder(out) as url:
+        page.goto(url + "/digests/2025-06-26/")
+        page.locator(".paper-title a", has_text="نماذج").click()
+        assert page.locator(".prose p", has_text="نقدم").evaluate(direction) == "rtl"
+        page.goto(url + "/papers/towards-fair-federated-learning/")
+        assert page.locator(".prose p").first.evaluate(direction) == "ltr"
+
+
+def test_the_current_section_in_the_menu_moves_no_other_link(page: Page, site_url: str) -> None:
+    """The current section was bold, which widened it and pushed the links after it about 8 px."""
+    left = "e => e.getBoundingClientRect().left"
+    page.goto(site_url + "/about/")
+    where = [page.locator(".site-nav a", has_text=name).evaluate(left) for name in ("Topics", "Reading list")]
+    page.goto(site_url + "/digests/")
+    expect(page.locator(".site-nav a", has_text="Digests")).to_have_attribute("aria-current", "page")
+    assert [page.locator(".site-nav a", has_text=name).evaluate(left) for name in ("Topics", "Reading list")] == where

@@ -7,4 +7,4 @@ import "./keyboard.93d62e8132.js";
 import "./save-toggle.f255b69ae1.js";
 import "./new-since.8fc31f84f5.js";
 // The reading list page's own code (exports, import) loads on that page only.
-if (document.getElementById("reading-list")) import("./reading-list.b153f42dcb.js");
+if (document.getElementById("reading-list")) import("./reading-list.531feea663.js");
