@@ -109,16 +109,18 @@ def test_a_paper_listed_before_with_another_abstract_is_said_by_add_as_the_build
     assert warning in capsys.readouterr().err.splitlines()  # the build's own words
 
 
-def test_a_day_given_already_is_told_at_the_pasted_page_s_date_line(site: Path) -> None:
-    """The saved file's date line was mapped to nothing, and the message named the page alone."""
+@pytest.mark.parametrize("other", ["2025-06-26-extra.yaml", "picks.yaml"])
+def test_a_day_given_already_is_told_at_the_pasted_page_s_date_line(site: Path, other: str) -> None:
+    """The saved file's date line was mapped to nothing, and the message named the page alone; and
+    when the other file's name sorted after the digest's own, the other file was blamed."""
     extra = f"papers:\n  - title: Pointer Networks\n    abstract: {ABSTRACT}\n"
-    (site / "content/digests/2025-06-26-extra.yaml").write_text(extra, encoding="utf-8")
+    (site / f"content/digests/{other}").write_text(f"date: 2025-06-26\n{extra}", encoding="utf-8")
     pasted = text_digest("Jun 26", [("Attention Is All You Need", ABSTRACT)])  # its date line is line 9
     (site / "pasted.txt").write_text(pasted, encoding="utf-8")
     code, _, err = run_add("pasted.txt", "--force")
     assert code == 1
     assert err.splitlines()[0] == (
-        "pasted.txt:9: a second digest for 2025-06-26 (also content/digests/2025-06-26-extra.yaml) "
+        f"pasted.txt:9: a second digest for 2025-06-26 (also content/digests/{other}) "
         "(merge the two files or correct the date)"
     )
 
@@ -130,7 +132,7 @@ def test_a_day_given_already_by_a_digest_of_another_name_is_refused(site: Path) 
     code, out, err = run_add("pasted.txt")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "content/digests/picks.yaml:1: a second digest for 2025-07-01 (also pasted.txt) "
+        "pasted.txt:9: a second digest for 2025-07-01 (also content/digests/picks.yaml) "
         "(merge the two files or correct the date)",
         "Not added: 1 error; nothing was written.",
     ]

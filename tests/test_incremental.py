@@ -154,9 +154,15 @@ def test_a_build_with_nothing_new_reads_no_input_twice_and_says_what_the_last_on
 
     content, templates = workspace
     (content / "digests/README.md").write_text("Digests go here.\n", encoding="utf-8")  # a warning
+    # and two more, found in the other order than their lines (a build with nothing new said them so)
+    listed = [("Warning Order One", ABSTRACT), ("Warning Order Two", ABSTRACT)]
+    again = [(title, ABSTRACT.replace("three", "four")) for title, _ in reversed(listed)]
+    (content / "digests/2025-07-03.txt").write_text(text_digest("Jul 3", listed), encoding="utf-8")
+    (content / "digests/2025-07-04.txt").write_text(text_digest("Jul 4", again), encoding="utf-8")
     site = tmp_path / "public"
     first = _build(content, templates, site)
-    assert [w.message for w in first.warnings] == ["ignored: not a digest"]
+    assert [w.message for w in first.warnings][-1] == "ignored: not a digest"
+    assert [w.source.line for w in first.warnings if "2025-07-04" in w.source.path] == [11, 15]
 
     def no_parsing(*arguments: object) -> None:
         raise AssertionError("a build with nothing new parsed its inputs")

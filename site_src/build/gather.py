@@ -60,9 +60,12 @@ def parse_inputs(
     """Read every input (unless given: `add` adds the digest it is about to save) and parse the ones
     that changed, recording every problem.
 
-    Raises BuildError when the settings, taxonomy or digests have errors: the catalog is made from
-    them. Problems of notes and pages alone wait for the catalog, which checks a note's slug too,
-    so that one run reports everything wrong with a note."""
+    Raises BuildError when a digest has errors, or the taxonomy no topic: the catalog is made from
+    the digests, and one left out would have notes about its papers told they name no paper.
+    Problems of the settings, the taxonomy (whose topics with problems stand in, see
+    `parse_taxonomy`), notes and pages wait for the catalog, which checks a note's slug and merges
+    the digests, so that one run reports everything (a typo in site.yaml hid every problem of the
+    notes and digests)."""
     inputs = reader.load(options.content_dir, problems) if inputs is None else inputs
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
     settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
@@ -71,7 +74,7 @@ def parse_inputs(
     slugs = {t.slug for t in topics}
     context = parse_context(settings.year, slugs)
     key = cache.input_keys.key if cache.input_keys is not None else input_key
-
+    errors_before = len(problems.errors)
     digests = [
         digest
         for f in inputs.digests
@@ -81,7 +84,8 @@ def parse_inputs(
             )
         )
     ]
-    catalog_inputs_failed = bool(problems.errors)
+    # a taxonomy without one topic that stands (an error of its own) leaves papers nothing to have
+    catalog_inputs_failed = len(problems.errors) > errors_before or not topics
     notes = [_remembered(cache, "note", key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
     if catalog_inputs_failed:  # the catalog's check of one digest a day, which it does not reach

@@ -30,7 +30,7 @@ from site_src.build.workers import PageJob, PageResult, PageWork
 from site_src.catalog.epoch import epoch_of
 from site_src.catalog.model import Catalog, Related, RelatedState
 from site_src.catalog.related import count_terms, relate
-from site_src.errors import Problems
+from site_src.errors import Problem, Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, BuildOptions, SiteSettings
@@ -384,7 +384,7 @@ class BuildRun:
         # Only if no input changed while the build read them, not even to change back (then the same
         # bytes, but new change times): else the key would name bytes other than those the build read.
         same = hash_inputs(self.options, self.cache) == self.inputs
-        self.cache.last = (self.inputs.key, LastBuild(*counts, tuple(self.problems.warnings))) if same else None
+        self.cache.last = (self.inputs.key, LastBuild(*counts, self._warnings())) if same else None
         folder, cache = cache_folder(self.options.out_dir), self.cache.to_bytes()
         try:
             self.memos.result()
@@ -423,8 +423,13 @@ class BuildRun:
             written=len(self.staging.written) if self.write else 0,
             seconds=seconds,
             timings=self.timings,
-            warnings=(*self.notices, *sorted(set(self.problems.warnings))),  # in file and line order, as errors are
+            warnings=(*self.notices, *self._warnings()),
         )
+
+    def _warnings(self) -> tuple[Problem, ...]:
+        """This build's warnings, once each, in file and line order as errors are (and as a build that
+        finds nothing to do says them again: it said them in the order they were found)."""
+        return tuple(sorted(set(self.problems.warnings)))
 
 
 STAGES: tuple[tuple[str, Callable[[BuildRun], None]], ...] = (

@@ -41,9 +41,11 @@ class _Listing(NamedTuple):
 
 
 def check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> list[DigestFile]:
-    """One digest per day: two files for one date would fight over one page."""
+    """One digest per day: two files for one date would fight over one page. Of two, the one that
+    comes later in `digests` is told: the files are read in order of their names, and `add` gives
+    the digest it is adding last (it blamed the other file when that one's name sorted later)."""
     by_date: dict[object, DigestFile] = {}
-    for digest in sorted(digests, key=lambda d: (d.date, d.source)):
+    for digest in sorted(digests, key=lambda d: d.date):
         if digest.date in by_date:
             problems.error(
                 digest.source.at(digest.date_line),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from site_src.catalog.model import MAX_TOPICS, Topic
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.reader import TextFile
-from site_src.inputs.schema import key, keys_of, read_keys
+from site_src.inputs.schema import key, read_keys
 from site_src.inputs.yaml_lines import LineDict, LineList, load
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -43,7 +43,9 @@ def check_topics(
 
 
 def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
-    """Read topics.yaml: a list of topics, each with slug, name, description and keywords."""
+    """Read topics.yaml: a list of topics, each with slug, name, description and keywords. A topic
+    with problems (reported) but a slug stands in with what it has, so that the rest of the site is
+    still checked against every slug the file names: notes choosing it are not told it is unknown."""
     hint = "start each topic with - slug:, then name:, description: and keywords:"
     data = load(LineList, file.text, file.source.at(1), problems, "the taxonomy", hint)
     if data is None:
@@ -63,14 +65,14 @@ def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
                 message = f'topic "{values["slug"]}" is defined twice (first at line {first_line})'
                 problems.error(at, message, "give each topic its own slug")
                 continue
-        if len(values) < len(keys_of(TopicKeys)):
+        if "slug" not in values:
             continue
         topics.append(
             Topic(
                 slug=values["slug"],
-                name=values["name"],
-                description=values["description"],
-                keywords=values["keywords"],
+                name=values.get("name", values["slug"]),
+                description=values.get("description", ""),
+                keywords=values.get("keywords", ()),
                 source=at,
             )
         )
