@@ -229,13 +229,26 @@ def code_links(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_GIT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})
+"""Hosts whose repository names are the same in any case."""
+_DEFAULT_BRANCH = re.compile(r"/tree/(?:main|master)$")
+_HUB_PAPER = re.compile(r"/papers/(?:arxiv:)?([^/]+?)(?:v\d+)?$")
+
+
 def link_place(url: str) -> str:
     """What an address points at, for telling two spellings of one apart: its host without `www.`
-    (hf.co as huggingface.co), its path without a final slash, its query."""
+    (hf.co as huggingface.co), its path without a final slash or the default branch's `/tree/main`
+    (a repository's name in lower case, without `.git`), a hub paper page without `arxiv:` or a
+    version, and its query."""
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     host = "huggingface.co" if host == "hf.co" else host
-    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+    path = _DEFAULT_BRANCH.sub("", parts.path.rstrip("/"))
+    if host in _GIT_HOSTS:
+        path = path.lower().removesuffix(".git")
+    elif host == "huggingface.co":
+        path = _HUB_PAPER.sub(r"/papers/\1", path)
+    return f"{host}{path}?{parts.query}"
 
 
 def distinct_links(urls: Iterable[str], listed: Collection[str] = ()) -> tuple[str, ...]:

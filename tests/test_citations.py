@@ -410,13 +410,21 @@ def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_pat
 
 
 def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path) -> None:
-    """A model written as huggingface.co/x/m and as hf.co/x/m was listed twice, and so was the
-    paper's own Hugging Face page, once from its arXiv id and once found in the abstract."""
+    """A model written as huggingface.co/x/m and as hf.co/x/m was listed twice, and so were a
+    repository written with .git or in capitals, the paper's own Hugging Face page (from its arXiv
+    id and as found in the abstract) and its project page found again in the abstract."""
     abstract = (
         "A paper about scores, written as prose. Weights at https://huggingface.co/x/scores-7b and "
-        "https://hf.co/x/scores-7b/, discussed at https://huggingface.co/papers/2401.00001."
+        "https://hf.co/x/scores-7b/, also https://huggingface.co/x/scores-7b/tree/main; discussed at "
+        "https://huggingface.co/papers/2401.00001 and https://hf.co/papers/arxiv:2401.00001v2; code at "
+        "https://github.com/x/scores and https://github.com/X/Scores.git; try https://hf.co/spaces/x/demo."
     )
-    paper = {"title": "Scores of Music", "abstract": abstract, "arxiv": "2401.00001"}
+    paper = {
+        "title": "Scores of Music",
+        "abstract": abstract,
+        "arxiv": "2401.00001",
+        "project": "https://huggingface.co/spaces/x/demo",
+    }
     content = write_content(
         tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
     )
@@ -426,5 +434,8 @@ def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path
     urls = [link["url"] for link in record["links"]]
     assert urls.count("https://huggingface.co/papers/2401.00001") == 1
     assert [u for u in urls if "scores-7b" in u] == ["https://huggingface.co/x/scores-7b"]
+    assert [u for u in urls if "github" in u] == ["https://github.com/x/scores"]
+    assert [u for u in urls if "papers/" in u] == ["https://huggingface.co/papers/2401.00001"]
+    assert [u for u in urls if "demo" in u] == ["https://huggingface.co/spaces/x/demo"]
     shown = page(out, "papers/scores-of-music/").xpath("//section[@class='paper-links']//a/@href")
     assert shown == urls

@@ -267,7 +267,10 @@ def _paper(
     noted = note.meta.code if note else ()
     if note:
         meta = note.meta.over(meta)
-    own = {link_place(f"https://huggingface.co/papers/{meta.arxiv}")} if meta.arxiv else set()
+    # the paper's own pages, which its links list already (`pages.maker.paper_links`)
+    own = {link_place(url) for url in (meta.project, meta.url) if url}
+    if meta.arxiv:
+        own.add(link_place(f"https://huggingface.co/papers/{meta.arxiv}"))
     code = distinct_links([*noted, *_newest_code(listings), *code_links(latest.abstract)], listed=own)
     if code != meta.code:
         meta = replace(meta, code=code)
