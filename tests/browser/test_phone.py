@@ -43,3 +43,14 @@ def test_the_latest_digest_is_compact_its_summaries_on_demand(page: Page, site_u
     first.get_by_text("Summary", exact=True).click()
     expect(summary).to_be_visible()
     expect(first.locator(".chips")).to_be_visible()
+
+
+def test_the_search_box_fits_a_320_px_phone(page: Page, site_url: str) -> None:
+    """At 320 px (an older, smaller phone) the header's Search button was cut off at the right edge:
+    the box kept its own width."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(site_url + "/papers/music-transformer/")
+    button = page.locator(".site-search button").bounding_box()
+    header = page.locator("body > header").bounding_box()
+    assert button is not None and header is not None
+    assert button["x"] + button["width"] <= header["x"] + header["width"]
