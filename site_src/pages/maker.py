@@ -439,7 +439,8 @@ class PageMaker:
             older=self.digest_ref(older) if older else None,
             newer=self.digest_ref(newer) if newer else None,
             updated=self._digest_updated(digest),
-            feeds=self.feed_links(digest_path(digest.date), f"Digest of {long_date(digest.date)}"),
+            # the site's: the day's own feed never changes, and a reader subscribing there got no later digest
+            feeds=self.feed_links("", self.site_title),
         )
         return Page(digest_path(digest.date), data, digest.note)
 
