@@ -231,23 +231,28 @@ def code_links(text: str) -> tuple[str, ...]:
 
 _GIT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})
 """Hosts whose repository names are the same in any case."""
-_DEFAULT_BRANCH = re.compile(r"/tree/(?:main|master)$")
-_HUB_PAPER = re.compile(r"/papers/(?:arxiv:)?([^/]+?)(?:v\d+)?$")
+_HUB_DEFAULT = re.compile(r"^(/[^/]+/[^/]+)/tree/main$")
+"""A repository of the hub at its default branch (always main there)."""
+_HUB_PAPER = re.compile(r"^/papers/(?:arxiv:)?([^/]+?)(?:v\d+)?$")
+_REPOSITORY = re.compile(r"^/([^/]+)/([^/]+?)(?:\.git)?(/.*)?$")
+"""A path on a git host: the owner and the repository (whose names are the same in any case)."""
 
 
 def link_place(url: str) -> str:
     """What an address points at, for telling two spellings of one apart: its host without `www.`
-    (hf.co as huggingface.co), its path without a final slash or the default branch's `/tree/main`
-    (a repository's name in lower case, without `.git`), a hub paper page without `arxiv:` or a
-    version, and its query."""
+    (hf.co as huggingface.co), its path without a final slash; on a git host the owner and the
+    repository in lower case and without `.git` (the rest of the path as written: files and
+    branches differ by case); on the hub a repository without `/tree/main`, and a paper page
+    without `arxiv:` or a version; and its query."""
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
     host = "huggingface.co" if host == "hf.co" else host
-    path = _DEFAULT_BRANCH.sub("", parts.path.rstrip("/"))
-    if host in _GIT_HOSTS:
-        path = path.lower().removesuffix(".git")
+    path = parts.path.rstrip("/")
+    if host in _GIT_HOSTS and (found := _REPOSITORY.match(path)):
+        owner, repository, rest = found.groups()
+        path = f"/{owner.lower()}/{repository.lower()}{rest or ''}"
     elif host == "huggingface.co":
-        path = _HUB_PAPER.sub(r"/papers/\1", path)
+        path = _HUB_PAPER.sub(r"/papers/\1", _HUB_DEFAULT.sub(r"\1", path))
     return f"{host}{path}?{parts.query}"
 
 

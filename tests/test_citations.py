@@ -24,7 +24,7 @@ from site_src.pages.citations import citation_keys, tex
 
 from .conftest import BuiltSite
 from .golden import GOLDEN
-from .helpers import build_into, page, resolve, write_content
+from .helpers import ABSTRACT, build_into, page, resolve, write_content
 
 STRESS = "papers/escaping-braces-100-tex-in-citations-a-stress-test/"
 STRESS_AUTHORS = [
@@ -417,7 +417,8 @@ def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path
         "A paper about scores, written as prose. Weights at https://huggingface.co/x/scores-7b and "
         "https://hf.co/x/scores-7b/, also https://huggingface.co/x/scores-7b/tree/main; discussed at "
         "https://huggingface.co/papers/2401.00001 and https://hf.co/papers/arxiv:2401.00001v2; code at "
-        "https://github.com/x/scores and https://github.com/X/Scores.git; try https://hf.co/spaces/x/demo."
+        "https://github.com/x/scores and https://github.com/X/Scores.git, its README at "
+        "https://github.com/x/scores/blob/main/README.md and https://github.com/x/scores/blob/main/readme.md; try https://hf.co/spaces/x/demo."
     )
     paper = {
         "title": "Scores of Music",
@@ -434,8 +435,33 @@ def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path
     urls = [link["url"] for link in record["links"]]
     assert urls.count("https://huggingface.co/papers/2401.00001") == 1
     assert [u for u in urls if "scores-7b" in u] == ["https://huggingface.co/x/scores-7b"]
-    assert [u for u in urls if "github" in u] == ["https://github.com/x/scores"]
+    assert [u for u in urls if "github" in u] == [
+        "https://github.com/x/scores",
+        "https://github.com/x/scores/blob/main/README.md",
+        "https://github.com/x/scores/blob/main/readme.md",
+    ]
     assert [u for u in urls if "papers/" in u] == ["https://huggingface.co/papers/2401.00001"]
-    assert [u for u in urls if "demo" in u] == ["https://huggingface.co/spaces/x/demo"]
+    assert [(link["label"], link["url"]) for link in record["links"] if "demo" in link["url"]] == [
+        ("Demo", "https://hf.co/spaces/x/demo")
+    ]
     shown = page(out, "papers/scores-of-music/").xpath("//section[@class='paper-links']//a/@href")
     assert shown == urls
+
+
+def test_a_project_page_that_is_the_repository_is_listed_once_as_code(tmp_path: Path) -> None:
+    """Listed as both "Project page" and "Code"; a first fix kept the project page and dropped the
+    code link, and with it the paper from has:code."""
+    paper = {
+        "title": "Scores of Music",
+        "abstract": ABSTRACT,
+        "project": "https://github.com/x/scores",
+        "code": "https://github.com/X/Scores",
+    }
+    content = write_content(
+        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
+    )
+    out = tmp_path / "public"
+    build_into(content, out)
+    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
+    assert record["code"] == ["https://github.com/X/Scores"]
+    assert [link["label"] for link in record["links"]] == ["Code"]

@@ -60,14 +60,17 @@ def parse_inputs(
     """Read every input (unless given: `add` adds the digest it is about to save) and parse the ones
     that changed, recording every problem.
 
-    Raises BuildError when a digest has errors, or the taxonomy no topic: the catalog is made from
-    the digests, and one left out would have notes about its papers told they name no paper.
+    Raises BuildError when a digest has errors, an input cannot be read (a digest, maybe), or the
+    taxonomy has no topic: the catalog is made from the digests, and one left out would have notes
+    about its papers told they name no paper.
     Problems of the settings, the taxonomy (whose topics with problems stand in, see
     `parse_taxonomy`), notes and pages wait for the catalog, which checks a note's slug and merges
     the digests, so that one run reports everything (a typo in site.yaml hid every problem of the
     notes and digests)."""
+    start = len(problems.errors)
     inputs = reader.load(options.content_dir, problems) if inputs is None else inputs
     settings_source = inputs.settings.source if inputs.settings else Source("content/site.yaml")
+    unread = len(problems.errors) - start  # files that could not be read (a digest among them, maybe)
     settings = parse_settings(inputs.settings.text if inputs.settings else None, settings_source, problems)
     settings = with_overrides(settings, options)
     topics = parse_taxonomy(inputs.topics, problems) if inputs.topics else ()
@@ -85,7 +88,7 @@ def parse_inputs(
         )
     ]
     # a taxonomy without one topic that stands (an error of its own) leaves papers nothing to have
-    catalog_inputs_failed = len(problems.errors) > errors_before or not topics
+    catalog_inputs_failed = unread or len(problems.errors) > errors_before or not topics
     notes = [_remembered(cache, "note", key(context, f), partial(parse_note, f, slugs), problems) for f in inputs.notes]
     hand_written = [p for f in inputs.pages if (p := parse_page(f, problems))]
     if catalog_inputs_failed:  # the catalog's check of one digest a day, which it does not reach

@@ -42,8 +42,9 @@ class _Listing(NamedTuple):
 
 def check_unique_dates(digests: Sequence[DigestFile], problems: Problems) -> list[DigestFile]:
     """One digest per day: two files for one date would fight over one page. Of two, the one that
-    comes later in `digests` is told: the files are read in order of their names, and `add` gives
-    the digest it is adding last (it blamed the other file when that one's name sorted later)."""
+    comes later in `digests` is told: the build gives the digests in order of their names (those
+    it could not read after the others), and `add` gives the digest it is adding last (it blamed
+    the other file when that one's name sorted later)."""
     by_date: dict[object, DigestFile] = {}
     for digest in sorted(digests, key=lambda d: d.date):
         if digest.date in by_date:
@@ -267,10 +268,8 @@ def _paper(
     noted = note.meta.code if note else ()
     if note:
         meta = note.meta.over(meta)
-    # the paper's own pages, which its links list already (`pages.maker.paper_links`)
-    own = {link_place(url) for url in (meta.project, meta.url) if url}
-    if meta.arxiv:
-        own.add(link_place(f"https://huggingface.co/papers/{meta.arxiv}"))
+    # the paper's own Hugging Face page, which its links list already (`pages.maker.paper_links`)
+    own = {link_place(f"https://huggingface.co/papers/{meta.arxiv}")} if meta.arxiv else set()
     code = distinct_links([*noted, *_newest_code(listings), *code_links(latest.abstract)], listed=own)
     if code != meta.code:
         meta = replace(meta, code=code)

@@ -213,7 +213,7 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
             continue
         at = source.at(mapping.line_of(name))
         value = _coerce(spec.kind, mapping[name])
-        if value is None and spec.kind in ("text", "url") and isinstance(mapping[name], str):
+        if value is None and spec.kind in ("text", "url", "list") and isinstance(mapping[name], str):
             problems.error(at, f'"{name}" is empty', spec.doc)  # it is text: "must be text" puzzled
             continue
         if value is None:

@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 from site_src.catalog.model import Catalog, Digest, Paper, Topic
 from site_src.catalog.topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
 from site_src.inputs.hand_pages import HandWritten
-from site_src.markup import shorten, text_to_markdown
+from site_src.markup import link_place, shorten, text_to_markdown
 from site_src.pages.citations import Citations, citation_keys, coins, doi
 from site_src.pages.kinds import (
     ChartBar,
@@ -114,8 +114,10 @@ def lookup_links(title: str) -> tuple[Link, ...]:
 
 def paper_links(paper: Paper) -> tuple[Link, ...]:
     """Where the paper is: its arXiv abstract page and PDF, its Hugging Face page, its DOI, its
-    project page and a page the curator gave (code links are listed apart)."""
+    project page and a page the curator gave, unless a code link is the same place (code links are
+    listed apart: a project page that is the repository was listed twice)."""
     meta, links = paper.meta, []
+    code = {link_place(url) for url in meta.code}
     if meta.arxiv:
         links += [
             Link(f"arXiv {meta.arxiv}", f"https://arxiv.org/abs/{meta.arxiv}"),
@@ -123,9 +125,9 @@ def paper_links(paper: Paper) -> tuple[Link, ...]:
             Link("Hugging Face", f"https://huggingface.co/papers/{meta.arxiv}"),
             Link(f"DOI {doi(paper)}", f"https://doi.org/{doi(paper)}"),
         ]
-    if meta.project:
+    if meta.project and link_place(meta.project) not in code:
         links.append(Link("Project page", meta.project))
-    if meta.url:
+    if meta.url and link_place(meta.url) not in code:
         links.append(Link("Paper", meta.url))
     return tuple(links)
 

@@ -196,6 +196,8 @@ export function resultItem(matched, query, record, manifest, onSearchPage, autho
   const paper = { slug: record.slug, title: record.title, url: link.href, topics, listed: record.dates };
   meta.append(" ", saveButton(paper));
   const cut = snippet(record.abstract, terms, SNIPPET, record.title);
-  li.append(meta, runs(element("p", "search-result-snippet"), cut));
+  const abstract = element("p", "search-result-snippet");
+  abstract.dir = "auto"; // an Arabic abstract reads from the right, as on its page
+  li.append(meta, runs(abstract, cut));
   return li;
 }

@@ -7,6 +7,7 @@ with netlify.toml's headers, so everything here also runs under the Content-Secu
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -346,6 +347,41 @@ def test_a_failed_bibtex_export_stops_asking_the_site(
     expect(page.locator(".reading-status")).to_have_text(re.compile("^Could not export BibTeX: the site answered 500"))
     page.wait_for_timeout(500)
     assert 3 <= len(asked) <= 3 + 6, len(asked)
+
+
+def test_a_failed_export_is_not_hidden_by_the_requests_still_under_way(
+    context: BrowserContext, url: str, sample_site: BuiltSite
+) -> None:
+    """The requests under way when one failed finished afterwards, and one of them could say
+    "Fetching …: 28 done…" over "Could not export BibTeX", which then stayed on screen."""
+    page = context.new_page()
+    here = json.loads((sample_site.out / "api/papers.json").read_text(encoding="utf-8"))
+    step = math.ceil(len(here) / 10)  # a progress message at each tenth
+    asked: list[str] = []
+    held: list[Route] = []
+
+    def answer(route: Route) -> None:
+        asked.append(route.request.url)
+        if 2 * step - 4 <= len(asked) <= 2 * step:
+            held.append(route)  # under way until the failure is shown; done, they reach a tenth
+        elif len(asked) == 2 * step + 1:
+            route.fulfill(status=500, body="no")
+        else:
+            route.continue_()
+
+    page.goto(url + "/about/")
+    papers = [{**gone_entry(), "slug": p["slug"], "title": p["title"], "url": p["url"]} for p in here]
+    store(page, STORE, {"format": STORE, "version": 1, "papers": papers})
+    page.goto(url + "/reading-list/")
+    expect(page.locator(".reading-summary")).to_have_text(re.compile(f"^{len(here)} saved papers"))
+    page.route("**/index.bib", answer)
+    page.get_by_role("button", name="BibTeX", exact=True).click()
+    failed = re.compile("^Could not export BibTeX: the site answered 500")
+    expect(page.locator(".reading-status")).to_have_text(failed)
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(500)
+    expect(page.locator(".reading-status")).to_have_text(failed)
 
 
 def test_the_header_count_and_buttons_follow_other_tabs(context: BrowserContext, url: str) -> None:

@@ -29,7 +29,7 @@ function searchCode(lunrUrl) {
   });
   const modules = Promise.all([
     import("./search-data.356f889ccb.js"),
-    import("./search-results.8095d7559e.js"),
+    import("./search-results.30d9fd6232.js"),
     import("./search-query.0d65b4b6a6.js"),
     import("./search-plan.85882bcf67.js"),
     import("./search-score.6b3467e69b.js"),

@@ -236,18 +236,21 @@ function readingList(root) {
 
   /** `work` done for each item, at most `REQUESTS_AT_ONCE` at a time, the results in order: asked
       all at once, a browser refuses hundreds of a list of thousands. Once one fails, no other
-      starts: the whole fails with it. `progress(done)` is told as each item is done. */
+      starts: the whole fails with it. `progress(done)` is told as each item is done, until one
+      fails (those still under way then finish unheard: their news would hide the failure). */
   async function inTurn(items, work, progress) {
     const results = new Array(items.length);
     let next = 0;
     let done = 0;
+    let failed = false;
     async function worker() {
       while (next < items.length) {
         const at = next++;
         try {
           results[at] = await work(items[at]);
-          if (progress) progress(++done);
+          if (progress && !failed) progress(++done);
         } catch (error) {
+          failed = true;
           next = items.length;
           throw error;
         }
