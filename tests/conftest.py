@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from site_src.build.builder import BuildReport
+from site_src.build.page_deps import CHECK_ENV
 
 from .helpers import SHIPPED_CONTENT, build_into
+
+os.environ[CHECK_ENV] = "1"  # every paper page kept without its outline is keyed all the same: a missed input fails
 
 
 @dataclass(frozen=True)

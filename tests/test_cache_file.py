@@ -289,6 +289,10 @@ def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
     assert files_of(options.out_dir) == expected
 
 
+NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps"}
+"""What a build of the test site remembers."""
+
+
 def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: Path) -> None:
     options = _options(tmp_path)
     remembered = load_cache(options)
@@ -296,7 +300,7 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     read_back = load_cache(options)
     read_back.load_memos()
     assert read_back.notice is None
-    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "slugs"}
+    assert {key.split(":")[0] for key in read_back.memos} == NAMESPACES
     assert read_back.memos == {key: remembered.peek(*key.split(":", 1)) for key in remembered._used}
     assert (read_back.pages, read_back.groups, read_back.files, read_back.last) == (
         remembered.pages,
@@ -324,7 +328,7 @@ def test_a_warm_build_remembers_the_results_it_replaced_not_the_ones_it_read(tmp
     read_back.load_memos()
     assert read_back.peek("related", "last") != before.peek("related", "last")
     assert read_back.memos == {key: warm.memos[key] for key in read_back.memos}
-    assert {key.split(":")[0] for key in read_back.memos} == {"digest", "note", "topics", "related", "slugs"}
+    assert {key.split(":")[0] for key in read_back.memos} == NAMESPACES
 
 
 def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

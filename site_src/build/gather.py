@@ -40,6 +40,8 @@ class Parsed:
     digests: list[DigestFile]
     notes: list[Note]
     hand_written: list[HandWritten]
+    digest_keys: dict[str, str]
+    """Each digest file's parse key, by its path: what a paper page is made from (`page_deps`)."""
 
 
 def _remembered(cache: BuildCache, namespace: str, key: str, parse: Callable[[Problems], _T], problems: Problems) -> _T:
@@ -78,12 +80,13 @@ def parse_inputs(
     context = parse_context(settings.year, slugs)
     key = cache.input_keys.key if cache.input_keys is not None else input_key
     errors_before = len(problems.errors)
+    digest_keys = {f.source.path: key(context, f) for f in inputs.digests}
     digests = [
         digest
         for f in inputs.digests
         if (
             digest := _remembered(
-                cache, "digest", key(context, f), partial(parse_digest, f, settings.year, slugs), problems
+                cache, "digest", digest_keys[f.source.path], partial(parse_digest, f, settings.year, slugs), problems
             )
         )
     ]
@@ -101,7 +104,7 @@ def parse_inputs(
         check_unique_dates([*digests, *named], problems)
         problems.raise_if_errors()
     taxonomy = taxonomy_key(inputs.topics.text if inputs.topics else "")
-    return Parsed(settings, topics, taxonomy, digests, notes, hand_written)
+    return Parsed(settings, topics, taxonomy, digests, notes, hand_written, digest_keys)
 
 
 PLAIN_SLUGS_MEMO = "slugs"

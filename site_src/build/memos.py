@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from site_src.build.page_deps import PageDeps
 from site_src.catalog.model import (
     DigestFile,
     Entry,
@@ -471,6 +472,20 @@ def _read_plain_slugs(value: object) -> dict[str, str]:
     return slugs
 
 
+def _page_deps(deps: PageDeps) -> dict[str, object]:
+    return {"context": deps.context, "papers": deps.papers, "digests": deps.digests}
+
+
+def _read_page_deps(value: object) -> PageDeps:
+    """What the last build's paper pages were made from (`page_deps`): records by slug and by day."""
+    fields = mapping(value)
+
+    def records(of: object) -> dict[str, str]:
+        return {text(name): text(record) for name, record in mapping(of).items()}
+
+    return PageDeps(text(fields["context"]), records(fields["papers"]), records(fields["digests"]))
+
+
 def _triple(value: object) -> list[Any]:
     return array(value, 3)
 
@@ -490,5 +505,6 @@ CODECS: dict[str, Codec[Any]] = {
     "related": Codec(_related_state, _read_related_state),
     "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
     "slugs": Codec(dict, _read_plain_slugs),
+    "pagedeps": Codec(_page_deps, _read_page_deps),
 }
 """Every namespace the build remembers results in (see `BuildCache.memo`)."""

@@ -21,9 +21,10 @@ from site_src.build import output
 from site_src.build.builder import BuildReport, Timings
 from site_src.build.cache import BuildCache, FileRecord, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
-from site_src.build.keys import SearchInputs
+from site_src.build.keys import SearchInputs, fingerprint
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
+from site_src.build.page_deps import PAGE_DEPS_MEMO, PageDeps, page_deps, unchanged_papers
 from site_src.build.parallel import SideWork
 from site_src.build.unchanged import Hashed, hash_inputs
 from site_src.build.workers import PageJob, PageResult, PageWork
@@ -38,7 +39,7 @@ from site_src.pages.api import PAPERS_JSON, api_files, papers_json, sitemap_file
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
 from site_src.pages.citations import bibtex_files
 from site_src.pages.feeds import feed_files
-from site_src.pages.kinds import FeedLinks
+from site_src.pages.kinds import FeedLinks, PaperPage
 from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls, atom_feed_path, json_feed_path, output_file
@@ -183,13 +184,21 @@ def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: 
 
 
 def _pages(
-    site: Site, renderer: Renderer, options: BuildOptions, staging: Staging, timings: Timings, problems: Problems
+    site: Site,
+    renderer: Renderer,
+    options: BuildOptions,
+    staging: Staging,
+    timings: Timings,
+    problems: Problems,
+    unchanged: frozenset[str],
 ) -> list[PageResult]:
-    """Every page made, keyed, rendered where it changed, and staged, with the site's other files
-    made meanwhile; raises BuildError when a template fails (one problem per template)."""
+    """Every page made, keyed (but the papers' `unchanged`), rendered where it changed, and staged,
+    with the site's other files made meanwhile; raises BuildError when a template fails (one
+    problem per template)."""
     site.maker.prepare()
     lean = memory_first(site.catalog)
-    job = PageJob(site.maker, site.specs, renderer, staging.cache, staging.out_dir, staging.folder, staging.cold, lean)
+    cache, out_dir, cold = staging.cache, staging.out_dir, staging.cold
+    job = PageJob(site.maker, site.specs, renderer, cache, out_dir, staging.folder, cold, lean, unchanged)
     results: list[PageResult] = []
     failed: set[str] = set()
     if lean:
@@ -338,7 +347,18 @@ class BuildRun:
             self.catalog, self.urls, settings.title, settings.description, tuple(self.parsed.hand_written), extra
         )
         site = Site(settings, self.catalog, maker, maker.specs(), self.urls, self.assets)
-        self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems)
+        unchanged = self._unchanged_papers(maker)
+        self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems, unchanged)
+
+    def _unchanged_papers(self, maker: PageMaker) -> frozenset[str]:
+        """The papers whose page is made from what the last build made it from (`page_deps`), found
+        without making their outlines; what this build's are made from is remembered for the next."""
+        paper_template = self.renderer.templates.get(PaperPage.template, "")
+        context = fingerprint(paper_template, self.renderer.site_key, self.parsed.taxonomy)
+        now = page_deps(self.catalog, maker.citations.keys, self.parsed.digest_keys, context)
+        last: PageDeps | None = None if self.staging.cold else self.cache.peek(PAGE_DEPS_MEMO, "last")
+        self.cache.update(PAGE_DEPS_MEMO, "last", lambda _: now)
+        return unchanged_papers(now, last, self.catalog)
 
     def encode_memos(self) -> None:
         """The memos this build used, encoded and written for the cache by a side process while this

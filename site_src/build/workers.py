@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import multiprocessing
 import multiprocessing.pool
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import NamedTuple
 
 from site_src.build.cache import BuildCache
 from site_src.build.output import StagedFile, stage_bytes
+from site_src.build.page_deps import CHECK_ENV
 from site_src.build.parallel import frozen_for_fork, ignore_interrupts, release_free_memory, worker_count
 from site_src.errors import Problem
 from site_src.pages.maker import Outline, Page, PageMaker, PageSpec
@@ -50,6 +52,9 @@ class PageJob:
     lean: bool = False
     """Workers give back the memory each chunk freed (a few milliseconds a chunk): for large sites,
     whose peak memory is the page workers'."""
+    unchanged: frozenset[str] = frozenset()
+    """Papers whose page is made from what the last build made it from (`page_deps`): kept under
+    the last key, without making its outline, if its files are as that build left them."""
 
 
 class PageResult(NamedTuple):
@@ -83,6 +88,10 @@ def process(job: PageJob, index: int) -> PageResult:
     else make, render and stage it. A page with an outline is keyed by it, without being made."""
     start = time.perf_counter()
     spec = job.specs[index]
+    if spec.kind == "paper" and spec.key in job.unchanged:
+        unchanged = _unchanged_paper(job, spec, start)
+        if unchanged is not None:
+            return unchanged
     outline = job.maker.outline(spec)
     page: Page | None = None
     shape: Page | Outline
@@ -107,6 +116,24 @@ def process(job: PageJob, index: int) -> PageResult:
         previous = None if job.cold else job.cache.file_unchanged(file.path, job.out_dir)
         staged.append(StagedFile(file.path, *stage_bytes(job.staging, file.path, file.data, previous)))
     return PageResult(*facts, tuple(staged), (), True, page.template, None, made - start, time.perf_counter() - made)
+
+
+def _unchanged_paper(job: PageJob, spec: PageSpec, start: float) -> PageResult | None:
+    """A paper page `page_deps` found unchanged, kept under the last build's key; None if the last
+    build left no key or its files are not as it left them (the page is then keyed as any other).
+    With `CHECK_ENV` set, its key is made too and must be the last one."""
+    shape = job.maker.paper_outline(job.maker.catalog.papers[spec.key])
+    paths = job.renderer.output_paths(shape)
+    key = job.cache.pages.get(paths[0])
+    kept = None if key is None else _kept(job, paths, key)
+    if key is None or kept is None:
+        return None
+    if os.environ.get(CHECK_ENV):
+        outline = job.maker.outline(spec)
+        if outline is None or job.renderer.outline_key(outline) != key:
+            raise AssertionError(f"page_deps kept {shape.path}, whose inputs changed (a missed input)")
+    facts = (shape.path, key, shape.updated, shape.sitemap)
+    return PageResult(*facts, (), kept, False, shape.template, None, time.perf_counter() - start)
 
 
 def _kept(job: PageJob, paths: list[str], key: str) -> tuple[str, ...] | None:

@@ -223,8 +223,7 @@ class PageMaker:
         it had not changed was most of a daily build."""
         if spec.kind == "paper":
             paper = self.catalog.papers[spec.key]
-            inputs = self.paper_inputs(paper)
-            return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, inputs, bibtex=True)
+            return self.paper_outline(paper, self.paper_inputs(paper))
         if spec.kind == "digest":
             index = self.digest_places[spec.key]
             digest = self.catalog.digests[index]
@@ -242,6 +241,10 @@ class PageMaker:
             updated = max((p.last_seen for p in shown), default=self.newest)
             return Outline(topic_page_path(topic.slug, spec.number), TopicPage.template, updated, inputs)
         return None
+
+    def paper_outline(self, paper: Paper, inputs: str = "") -> Outline:
+        """A paper page's outline (without `inputs`, where only its place and files are wanted)."""
+        return Outline(paper_path(paper.slug), PaperPage.template, paper.last_seen, inputs, bibtex=True)
 
     @cached_property
     def _ref_inputs_made(self) -> dict[str, str]:
