@@ -145,3 +145,34 @@ def test_memos_that_fail_after_the_site_is_published_keep_its_records_and_the_la
     build_into(content, out)
     build_into(content, tmp_path / "clean")
     assert files_of(out) == files_of(tmp_path / "clean")
+
+
+def test_pages_are_never_kept_by_a_record_of_inputs_they_were_not_made_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the memos failed, the cache held the new pages beside the last memos, among them the
+    record of what the paper pages had been made from before: a paper changed back to that record
+    kept the failed build's page (here, with a note deleted since)."""
+    from site_src.build import parallel, pipeline
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "SIDE_PROCESS_FROM", 0)
+    content = write_content(tmp_path, {})
+    out = tmp_path / "public"
+    _day(content, 26, "Music Transformer")
+    build_into(content, out)
+    note = content / "notes/music-transformer.md"
+    note.parent.mkdir(exist_ok=True)
+    note.write_text("A note that is there for one build.\n", encoding="utf-8")
+
+    def disk_full(*arguments: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "_write_memos", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            build_into(content, out)
+    note.unlink()
+    build_into(content, out)
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")

@@ -191,6 +191,10 @@ class BuildCache:
     """Files made together (the search index) -> the key of what they were made from, and their paths."""
     files: dict[str, FileRecord] = field(default_factory=dict)
     """Output path -> what the last build wrote there."""
+    page_deps: str = ""
+    """Which record of the paper pages' inputs (`page_deps.PageDeps.name`) `pages` were made from:
+    the record is a memo, written apart, and one that is not the pages' (the memos could not be
+    written, a build of the preview failed after making it) would keep pages it does not describe."""
     last: tuple[str, LastBuild] | None = None
     """The hash of the last build's inputs and what it reported (see `unchanged`)."""
     notice: Problem | None = None
@@ -256,7 +260,7 @@ class BuildCache:
         if saved["last"] is not None:
             key, report = array(saved["last"], 2)
             last = (text(key), read_last_build(report))
-        return cls(fresh.code, {}, pages, groups, files, last)
+        return cls(fresh.code, {}, pages, groups, files, text(saved["page_deps"]), last)
 
     def load_memos(self) -> None:
         """Read the memos; if they cannot be, forget everything, as if the cache file could not be read,
@@ -300,6 +304,7 @@ class BuildCache:
             "groups": {name: [key, list(paths)] for name, (key, paths) in self.groups.items()},
             "files": {path: [r.sha, r.size, r.mtime_ns] for path, r in self.files.items()},
             "last": last,
+            "page_deps": self.page_deps,
         }
         return _dumped(saved, self.code)
 

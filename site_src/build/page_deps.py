@@ -23,6 +23,7 @@ and a different key is an error: a missed input would be a stale page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,13 @@ class PageDeps:
     digests: dict[str, str]
     """Each digest's title and list of papers, by its date (ISO)."""
 
+    @functools.cached_property
+    def name(self) -> str:
+        """A hash of the whole record, which the pages made from it are saved with (`BuildCache.page_deps`)."""
+        papers = "\n".join(f"{slug} {record}" for slug, record in self.papers.items())
+        digests = "\n".join(f"{day} {record}" for day, record in self.digests.items())
+        return _hash(f"{self.context}\n{papers}\n\n{digests}", 16)
+
 
 def page_deps(catalog: Catalog, citation_keys: Mapping[str, str], keys: Mapping[str, str], context: str) -> PageDeps:
     """This build's `PageDeps` (`keys`: each digest file's parse key, by its path)."""
@@ -70,10 +78,11 @@ def _hash(text: str, size: int) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=size).hexdigest()
 
 
-def unchanged_papers(now: PageDeps, last: PageDeps | None, catalog: Catalog) -> frozenset[str]:
+def unchanged_papers(now: PageDeps, last: PageDeps | None, pages_made_from: str, catalog: Catalog) -> frozenset[str]:
     """The papers whose page is made from what it was made from in the last build: its own record,
-    each digest listing it, its neighbours there and its related papers all the same."""
-    if last is None or last.context != now.context:
+    each digest listing it, its neighbours there and its related papers all the same (none when
+    `last` is not what the last build's pages were made from, `pages_made_from`)."""
+    if last is None or last.name != pages_made_from or last.context != now.context:
         return frozenset()
     changed = {slug for slug, record in now.papers.items() if last.papers.get(slug) != record}
     # the papers whose title others show changed, or that are new (a paper gone is in no list now)

@@ -267,6 +267,8 @@ class BuildRun:
     search_key: str
     """What the search files are made from (`SearchInputs.key`)."""
     results: list[PageResult]
+    page_deps: PageDeps
+    """What this build's paper pages are made from (`page_deps`)."""
     searched: Staged | None = None
     memos: SideWork[None] | None = None
     """The memos, being written (`encode_memos`)..."""
@@ -358,7 +360,8 @@ class BuildRun:
         now = page_deps(self.catalog, maker.citations.keys, self.parsed.digest_keys, context)
         last: PageDeps | None = None if self.staging.cold else self.cache.peek(PAGE_DEPS_MEMO, "last")
         self.cache.update(PAGE_DEPS_MEMO, "last", lambda _: now)
-        return unchanged_papers(now, last, self.catalog)
+        self.page_deps = now
+        return unchanged_papers(now, last, self.cache.page_deps, self.catalog)
 
     def encode_memos(self) -> None:
         """The memos this build used, encoded and written for the cache by a side process while this
@@ -396,6 +399,7 @@ class BuildRun:
         assert self.memo_file is not None
         self.staging.publish(None if self.mirrored is None else self.mirrored.files(self.cache.files.keys()))
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
+        self.cache.page_deps = self.page_deps.name
         self.cache.groups = {
             **self.staging.groups,
             "search": (self.search_key, tuple(s.path for s in self.searched)),
