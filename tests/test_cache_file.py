@@ -12,6 +12,7 @@ import pickle
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import cache_folder
 from site_src.catalog import merge
 from site_src.cli import main
+from site_src.errors import BuildError
 from site_src.inputs.reader import display_path
 from site_src.inputs.settings import ROOT, BuildOptions
 from site_src.pages.urls import SLUG_MAX, slug_for
@@ -460,3 +462,25 @@ def test_related_papers_remembered_cut_mid_number_say_so(tmp_path: Path) -> None
     _not_a_no_op(options)  # the memos are read
     report = build(options)
     assert "an array of float64 cut short" in report.warnings[0].message
+
+
+def test_a_failed_build_of_the_preview_leaves_no_page_kept_stale(tmp_path: Path) -> None:
+    """The preview keeps its cache between builds. One that failed after recording what its paper
+    pages were made from (here, a digest template that fails to render) left that record beside the
+    pages of the build before it: the next build kept a paper page edited meanwhile, without the edit."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    options = replace(_options(tmp_path), templates_dir=templates)
+    cache = load_cache(options)
+    build(options, cache=cache)
+    note = next((options.content_dir / "notes").iterdir())
+    note.write_text(note.read_text(encoding="utf-8") + "\nA remark made during the failed build.\n", encoding="utf-8")
+    digest_template = templates / "digest.html"
+    working = digest_template.read_text(encoding="utf-8")
+    digest_template.write_text(working.replace("{% block main %}", "{% block main %}{{ 1 // 0 }}", 1), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(options, cache=cache)
+    digest_template.write_text(working, encoding="utf-8")
+    build(options, cache=cache)
+    build(replace(options, out_dir=tmp_path / "clean"))
+    assert files_of(options.out_dir) == files_of(tmp_path / "clean")
