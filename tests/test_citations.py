@@ -8,6 +8,7 @@ import datetime
 import json
 import random
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import bibtexparser
@@ -366,15 +367,21 @@ def test_names_with_commas_are_names_bibtex_splits_and_keys_stay_short(tmp_path:
 def test_a_title_of_no_letters_gets_a_key_that_says_paper_once(tmp_path: Path) -> None:
     """A title such as an emoji gives no word to a key, nor to a slug: both fall back to "paper"
     and a fingerprint, and the key said it twice (paperpaper7cfabb1c)."""
-    paper = {"title": "🎵🎶", "abstract": "A paper whose title is two notes of music, written as prose."}
-    content = write_content(
-        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
-    )
-    out = tmp_path / "public"
-    build_into(content, out)
+    out, _ = _one_paper(tmp_path, title="🎵🎶", abstract="A paper whose title is two notes of music, written as prose.")
     [folder] = [p.parent for p in out.glob("papers/*/index.bib")]
     [entry] = _bib_entries(folder / "index.bib")
     assert folder.name.startswith("paper-") and entry["key"] == folder.name.replace("-", "")
+
+
+def _one_paper(tmp_path: Path, **keys: str) -> tuple[Path, dict[str, Any]]:
+    """The built site of one digest listing "Scores of Music" with these YAML keys, and the paper's
+    record in /api/papers.json."""
+    paper = {"title": "Scores of Music", **keys}
+    digest = yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})
+    out = tmp_path / "public"
+    build_into(write_content(tmp_path, {"digests/2025-07-01.yaml": digest}), out)
+    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
+    return out, record
 
 
 def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_path: Path) -> None:
@@ -387,12 +394,7 @@ def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_pat
         "https://huggingface.co/docs/scores and https://huggingface.co/transformers/scores.html, "
         "and a legacy id https://huggingface.co/gpt2."
     )
-    paper = {"title": "Scores of Music", "abstract": abstract}
-    content = write_content(
-        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
-    )
-    out = tmp_path / "public"
-    build_into(content, out)
+    out, record = _one_paper(tmp_path, abstract=abstract)
     shown = page(out, "papers/scores-of-music/").xpath("//section[@class='paper-links']//a/text()")
     assert shown == [
         "Code: https://github.com/x/scores",
@@ -404,7 +406,6 @@ def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_pat
         "Hugging Face: https://huggingface.co/transformers/scores.html",
         "Hugging Face: https://huggingface.co/gpt2",
     ]
-    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
     labels = ["Code", "Dataset", "Demo", "Model", "Model", "Hugging Face", "Hugging Face", "Hugging Face"]
     assert [link["label"] for link in record["links"]] == labels
 
@@ -418,20 +419,12 @@ def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path
         "https://hf.co/x/scores-7b/, also https://huggingface.co/x/scores-7b/tree/main; discussed at "
         "https://huggingface.co/papers/2401.00001 and https://hf.co/papers/arxiv:2401.00001v2; code at "
         "https://github.com/x/scores and https://github.com/X/Scores.git, its README at "
-        "https://github.com/x/scores/blob/main/README.md and https://github.com/x/scores/blob/main/readme.md; try https://hf.co/spaces/x/demo."
+        "https://github.com/x/scores/blob/main/README.md and https://github.com/x/scores/blob/main/readme.md; "
+        "try https://hf.co/spaces/x/demo."
     )
-    paper = {
-        "title": "Scores of Music",
-        "abstract": abstract,
-        "arxiv": "2401.00001",
-        "project": "https://huggingface.co/spaces/x/demo",
-    }
-    content = write_content(
-        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
+    out, record = _one_paper(
+        tmp_path, abstract=abstract, arxiv="2401.00001", project="https://huggingface.co/spaces/x/demo"
     )
-    out = tmp_path / "public"
-    build_into(content, out)
-    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
     urls = [link["url"] for link in record["links"]]
     assert urls.count("https://huggingface.co/papers/2401.00001") == 1
     assert [u for u in urls if "scores-7b" in u] == ["https://huggingface.co/x/scores-7b"]
@@ -451,17 +444,8 @@ def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path
 def test_a_project_page_that_is_the_repository_is_listed_once_as_code(tmp_path: Path) -> None:
     """Listed as both "Project page" and "Code"; a first fix kept the project page and dropped the
     code link, and with it the paper from has:code."""
-    paper = {
-        "title": "Scores of Music",
-        "abstract": ABSTRACT,
-        "project": "https://github.com/x/scores",
-        "code": "https://github.com/X/Scores",
-    }
-    content = write_content(
-        tmp_path, {"digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]})}
+    _, record = _one_paper(
+        tmp_path, abstract=ABSTRACT, project="https://github.com/x/scores", code="https://github.com/X/Scores"
     )
-    out = tmp_path / "public"
-    build_into(content, out)
-    [record] = json.loads((out / "api/papers.json").read_text(encoding="utf-8"))
     assert record["code"] == ["https://github.com/X/Scores"]
     assert [link["label"] for link in record["links"]] == ["Code"]

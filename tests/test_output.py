@@ -112,22 +112,17 @@ def test_a_file_system_that_lists_made_up_inodes_still_gets_every_new_file(
     assert files_of(out) == files_of(tmp_path / "clean")
 
 
-def test_memos_that_fail_after_the_site_is_published_keep_its_records_and_the_last_memos(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The memos are written (here, by a side process) while the site is published: if that fails
-    (a full disk), the build says so, the new site stays, the cache records it beside the last memos
-    (still right: each says what it was made from), and the next build is right too."""
+def _memos_in_a_side_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds write their memos in a side process, as a large site's do, even on one core."""
     from site_src.build import parallel, pipeline
 
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
     monkeypatch.setattr(pipeline, "SIDE_PROCESS_FROM", 0)
-    content = write_content(tmp_path, {})
-    out = tmp_path / "public"
-    _day(content, 26, "Music Transformer")
-    build_into(content, out)
-    memos = (cache_folder(out) / MEMO_FILE).read_bytes()
-    _day(content, 27, "Pointer Networks")
+
+
+def _build_while_the_memos_fail(content: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose memos cannot be written, as on a full disk: it says so, its site published."""
+    from site_src.build import pipeline
 
     def disk_full(*arguments: object) -> None:
         raise OSError(28, "No space left on device")
@@ -136,6 +131,22 @@ def test_memos_that_fail_after_the_site_is_published_keep_its_records_and_the_la
         patch.setattr(pipeline, "_write_memos", disk_full)
         with pytest.raises(OSError, match="No space left"):
             build_into(content, out)
+
+
+def test_memos_that_fail_after_the_site_is_published_keep_its_records_and_the_last_memos(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memos are written (here, by a side process) while the site is published: if that fails
+    (a full disk), the build says so, the new site stays, the cache records it beside the last memos
+    (still right: each says what it was made from), and the next build is right too."""
+    _memos_in_a_side_process(monkeypatch)
+    content = write_content(tmp_path, {})
+    out = tmp_path / "public"
+    _day(content, 26, "Music Transformer")
+    build_into(content, out)
+    memos = (cache_folder(out) / MEMO_FILE).read_bytes()
+    _day(content, 27, "Pointer Networks")
+    _build_while_the_memos_fail(content, out, monkeypatch)
     build_into(content, tmp_path / "clean")
     assert files_of(out) == files_of(tmp_path / "clean")
     assert sorted(p.name for p in cache_folder(out).iterdir()) == [CACHE_FILE, MEMO_FILE]
@@ -153,10 +164,7 @@ def test_pages_are_never_kept_by_a_record_of_inputs_they_were_not_made_from(
     """After the memos failed, the cache held the new pages beside the last memos, among them the
     record of what the paper pages had been made from before: a paper changed back to that record
     kept the failed build's page (here, with a note deleted since)."""
-    from site_src.build import parallel, pipeline
-
-    monkeypatch.setattr(parallel, "_cores", lambda: 2)
-    monkeypatch.setattr(pipeline, "SIDE_PROCESS_FROM", 0)
+    _memos_in_a_side_process(monkeypatch)
     content = write_content(tmp_path, {})
     out = tmp_path / "public"
     _day(content, 26, "Music Transformer")
@@ -164,14 +172,7 @@ def test_pages_are_never_kept_by_a_record_of_inputs_they_were_not_made_from(
     note = content / "notes/music-transformer.md"
     note.parent.mkdir(exist_ok=True)
     note.write_text("A note that is there for one build.\n", encoding="utf-8")
-
-    def disk_full(*arguments: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "_write_memos", disk_full)
-        with pytest.raises(OSError, match="No space left"):
-            build_into(content, out)
+    _build_while_the_memos_fail(content, out, monkeypatch)
     note.unlink()
     build_into(content, out)
     build_into(content, tmp_path / "clean")
