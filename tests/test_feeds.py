@@ -190,6 +190,8 @@ def test_pages_with_a_feed_announce_it(sample_site: BuiltSite, site_path: str, f
         links["application/atom+xml"],
         links["application/feed+json"],
     ]
+    if site_path.startswith("digests/"):  # it said "Subscribe:", as if to the day's own feed
+        assert tree.xpath("normalize-space(//p[@class='subscribe'])").startswith("Subscribe to every digest:")
 
 
 @pytest.mark.parametrize("site_path", ["papers/pointer-networks/", "topics/", "digests/", "about/", "search/"])
