@@ -168,18 +168,22 @@ _HUB_SECTIONS = frozenset(
 """The hub's own pages, whose first part is no owner: `<owner>/<name>` anywhere else is a model."""
 
 
+def _host(url: str) -> str:
+    """An address's host without `www.`."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
 def code_label(url: str) -> str:
     """What a link listed with a paper's code holds: "Code", unless it is on the Hugging Face hub,
     which holds no code: a dataset, a space ("Demo"), a model, or any other page of the hub (a
     paper's, an organisation's, a collection: "Hugging Face"). Each of those was labelled "Code",
     and `has:code` found it."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
+    host = _host(url)
     if host.endswith(tuple(f".{hub}" for hub in _HUB_HOSTS)):
         return "Hugging Face"  # its forum, its status page
     if host not in _HUB_HOSTS:
         return "Code"
-    owner, _, name = parts.path.strip("/").partition("/")
+    owner, _, name = urlsplit(url).path.strip("/").partition("/")
     if owner in _HUB_KINDS and name:
         return _HUB_KINDS[owner]
     return "Model" if name and owner not in _HUB_SECTIONS else "Hugging Face"
@@ -223,8 +227,7 @@ def code_links(text: str) -> tuple[str, ...]:
     as the preview looks for them in the same abstracts at every save."""
     found: list[str] = []
     for url in (link.url for link in find_links(text)):
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        if host in CODE_HOSTS and url not in found:
+        if _host(url) in CODE_HOSTS and url not in found:
             found.append(url)
     return tuple(found)
 
@@ -245,7 +248,7 @@ def link_place(url: str) -> str:
     branches differ by case); on the hub a repository without `/tree/main`, and a paper page
     without `arxiv:` or a version; and its query."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
+    host = _host(url)
     host = "huggingface.co" if host == "hf.co" else host
     path = parts.path.rstrip("/")
     if host in _GIT_HOSTS and (found := _REPOSITORY.match(path)):

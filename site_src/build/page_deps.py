@@ -7,11 +7,11 @@ then kept. What a paper page is made from comes from few places, each compared h
 last build recorded, in a fraction of that time:
 
 - the paper: its identity, and each listing's day and place with the key of the digest file that
-  gives it (`Parsed.keys`: any change to one of those files changes it, and so does a listing
+  gives it (`Parsed.digest_keys`: any change to one of those files changes it, and so does a listing
   joined to the paper or taken from it); what its note gives (note, links, authors, topics);
 - each listing digest's title and papers in order (a paper hidden by a note changes a digest's
-  list without changing its file), and the neighbours' records, for their titles and addresses;
-- its related papers and the terms shown, and their records;
+  list without changing its file), and the titles of its neighbours there;
+- its related papers and the terms shown, and their titles;
 - its citation key;
 - the paper template, the site-wide data and the taxonomy (`context`), where any change means
   every page is keyed again.

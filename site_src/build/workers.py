@@ -17,7 +17,7 @@ import multiprocessing.pool
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
@@ -55,6 +55,8 @@ class PageJob:
     unchanged: frozenset[str] = frozenset()
     """Papers whose page is made from what the last build made it from (`page_deps`): kept under
     the last key, without making its outline, if its files are as that build left them."""
+    check_kept: bool = field(default_factory=lambda: bool(os.environ.get(CHECK_ENV)))
+    """Outline the `unchanged` anyway and fail if a key changed (`page_deps.CHECK_ENV`, which the tests set)."""
 
 
 class PageResult(NamedTuple):
@@ -121,14 +123,14 @@ def process(job: PageJob, index: int) -> PageResult:
 def _unchanged_paper(job: PageJob, spec: PageSpec, start: float) -> PageResult | None:
     """A paper page `page_deps` found unchanged, kept under the last build's key; None if the last
     build left no key or its files are not as it left them (the page is then keyed as any other).
-    With `CHECK_ENV` set, its key is made too and must be the last one."""
+    With `check_kept`, its key is made too and must be the last one."""
     shape = job.maker.paper_outline(job.maker.catalog.papers[spec.key])
     paths = job.renderer.output_paths(shape)
     key = job.cache.pages.get(paths[0])
     kept = None if key is None else _kept(job, paths, key)
     if key is None or kept is None:
         return None
-    if os.environ.get(CHECK_ENV):
+    if job.check_kept:
         outline = job.maker.outline(spec)
         if outline is None or job.renderer.outline_key(outline) != key:
             raise AssertionError(f"page_deps kept {shape.path}, whose inputs changed (a missed input)")
