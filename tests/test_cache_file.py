@@ -149,6 +149,10 @@ def _with_slug_too_long(saved: dict[str, Any]) -> None:
     slugs[next(iter(slugs))] = "a" * 81
 
 
+def _with_paper_texts_cut_short(saved: dict[str, Any]) -> None:
+    saved["memos"]["papertexts"]["last"]["json_lengths"].pop()
+
+
 def _changed_related(saved: dict[str, Any], name: str, dtype: str, change: Callable[[np.ndarray], np.ndarray]) -> None:
     """One of the arrays of the remembered related papers, decoded, changed, and encoded again."""
     related = saved["memos"]["related"]["last"]["related"]
@@ -269,6 +273,7 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_related_terms_not_text),
         (MEMO_NAME, _with_slug_out_of_the_folder),
         (MEMO_NAME, _with_slug_too_long),
+        (MEMO_NAME, _with_paper_texts_cut_short),
     ],
 )
 def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
@@ -291,7 +296,7 @@ def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
     assert files_of(options.out_dir) == expected
 
 
-NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps"}
+NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps", "papertexts"}
 """What a build of the test site remembers."""
 
 

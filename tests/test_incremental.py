@@ -347,6 +347,26 @@ def test_a_file_changed_by_hand_in_the_output_is_written_again(
     assert not (site / "papers/junk.html").exists()
 
 
+def test_papers_json_changed_by_hand_lends_no_entry_to_the_next_build(
+    workspace: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A build takes the unchanged papers' entries of /api/papers.json from the file the last build
+    wrote (`paper_texts`), but only while the output holds it as written: edited, it is made whole."""
+    content, templates = workspace
+    site = tmp_path / "public"
+    _build(content, templates, site)
+    data = site / "api/papers.json"
+    written = data.read_bytes()
+    data.write_bytes(written.replace(b"Music Transformer", b"Music Transfomrer"))  # the same length
+    note = content / "notes/pretraining-language-models-with-human-preferences.md"  # another paper's
+    note.write_text("Revisited.\n", encoding="utf-8")
+    _build(content, templates, site)
+    assert data.read_bytes() == written
+    clean = tmp_path / "clean"
+    _build(content, templates, clean)
+    assert files_of(site) == files_of(clean)
+
+
 def _front_matter_topics(markdown: Path) -> str:
     """The `topics:` of a page's front matter (its topics, their scores and the words behind them)."""
     return markdown.read_text(encoding="utf-8").split("\ntopics:", 1)[1].split("\n---", 1)[0]

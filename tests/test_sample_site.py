@@ -251,4 +251,5 @@ def test_papers_json_made_in_parts_is_the_array_made_whole(monkeypatch: pytest.M
     urls = SiteUrls("https://example.org/")
     monkeypatch.setattr(api, "_PAPERS_PER_PART", per_part)
     whole = api.dump_json([api._paper_record(p, urls) for p in catalog.papers.values()])
-    assert b"".join(api.papers_json(catalog, urls)) == whole
+    assert b"".join(api.json_array(api.paper_entry(p, urls) for p in catalog.papers.values())) == whole
+    assert b"".join(api.json_array([])) == api.dump_json([])

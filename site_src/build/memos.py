@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from site_src.build.page_deps import PageDeps
+from site_src.build.paper_texts import PaperTexts
 from site_src.catalog.model import (
     DigestFile,
     Entry,
@@ -486,6 +487,36 @@ def _read_page_deps(value: object) -> PageDeps:
     return PageDeps(text(fields["context"]), records(fields["papers"]), records(fields["digests"]))
 
 
+def _paper_texts(texts: PaperTexts) -> dict[str, object]:
+    return {
+        "context": texts.context,
+        "papers": list(texts.records),
+        "records": list(texts.records.values()),
+        "bibtex": [texts.bibtex[slug] for slug in texts.records],
+        "json_sha": texts.json_sha,
+        "json_lengths": list(texts.json_lengths),
+    }
+
+
+def _read_paper_texts(value: object) -> PaperTexts:
+    """The papers' entries as the last build made them (`paper_texts`): one record, BibTeX entry
+    and papers.json entry length per paper (each entry at least `{}`)."""
+    fields = mapping(value)
+    papers, records, bibtex = texts(fields["papers"]), texts(fields["records"]), texts(fields["bibtex"])
+    lengths = array(fields["json_lengths"])
+    if not len(papers) == len(records) == len(bibtex) == len(lengths) == len(set(papers)):
+        raise CacheFormatError("paper texts of other numbers than their papers")
+    if not all(type(length) is int and length >= 2 for length in lengths):
+        raise CacheFormatError("a papers.json entry's length that is not a whole number of at least 2")
+    return PaperTexts(
+        text(fields["context"]),
+        dict(zip(papers, records, strict=True)),
+        dict(zip(papers, bibtex, strict=True)),
+        text(fields["json_sha"]),
+        tuple(lengths),
+    )
+
+
 def _triple(value: object) -> list[Any]:
     return array(value, 3)
 
@@ -506,5 +537,6 @@ CODECS: dict[str, Codec[Any]] = {
     "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
     "slugs": Codec(dict, _read_plain_slugs),
     "pagedeps": Codec(_page_deps, _read_page_deps),
+    "papertexts": Codec(_paper_texts, _read_paper_texts),
 }
 """Every namespace the build remembers results in (see `BuildCache.memo`)."""

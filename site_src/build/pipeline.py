@@ -24,7 +24,8 @@ from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import SearchInputs, fingerprint
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
-from site_src.build.page_deps import PAGE_DEPS_MEMO, PageDeps, page_deps, unchanged_papers
+from site_src.build.page_deps import CHECK_ENV, PAGE_DEPS_MEMO, PageDeps, page_deps, unchanged_papers
+from site_src.build.paper_texts import PAPER_TEXTS_MEMO, KeptTexts, PaperTexts, kept_texts, noting_lengths
 from site_src.build.parallel import SideWork
 from site_src.build.unchanged import Hashed, hash_inputs
 from site_src.build.workers import PageJob, PageResult, PageWork
@@ -35,7 +36,7 @@ from site_src.errors import Problem, Problems
 from site_src.inputs import reader
 from site_src.inputs.hand_pages import HandWritten
 from site_src.inputs.settings import NODE_MODULES_DIR, BuildOptions, SiteSettings
-from site_src.pages.api import PAPERS_JSON, api_files, papers_json, sitemap_files
+from site_src.pages.api import PAPERS_JSON, api_files, json_array, paper_entry, sitemap_files
 from site_src.pages.assets import Asset, asset_files, fingerprint_all
 from site_src.pages.citations import bibtex_files
 from site_src.pages.feeds import feed_files
@@ -57,6 +58,8 @@ class Site:
     specs: list[PageSpec]
     urls: SiteUrls
     assets: dict[str, Asset]
+    kept: KeptTexts
+    """The papers' entries in papers.json and BibTeX kept from the last build (`paper_texts`)."""
 
 
 def _site_view(
@@ -165,11 +168,16 @@ def _search(
     return SideWork(search_staged, catalog, urls, staging.folder, unchanged, epoch, pieces, cheap=small)
 
 
-def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: Staging, timings: Timings) -> None:
+def _site_files(
+    site: Site, renderer: Renderer, options: BuildOptions, staging: Staging, timings: Timings
+) -> tuple[int, ...]:
     """The data, feeds and assets, staged (made while the workers render the pages); each feed is kept
-    from the last build when what it is made from is unchanged."""
+    from the last build when what it is made from is unchanged, and so is each paper's entry in
+    papers.json, whose lengths are returned (`paper_texts`)."""
     with timings.stage("api"):
-        staging.add_parts(PAPERS_JSON, papers_json(site.catalog, site.urls))
+        kept, urls, lengths = site.kept.json, site.urls, list[int]()
+        entries = (kept.get(slug) or paper_entry(paper, urls) for slug, paper in site.catalog.papers.items())
+        staging.add_parts(PAPERS_JSON, json_array(noting_lengths(entries, lengths)))
         api = api_files(site.catalog, site.urls)
     with timings.stage("feeds"):
         template = renderer.templates.get("feed.xml", "")
@@ -181,6 +189,7 @@ def _site_files(site: Site, renderer: Renderer, options: BuildOptions, staging: 
     with timings.stage("citations"):
         for file in bibtex_files(site.catalog, site.maker.citations):
             staging.add(file)
+    return tuple(lengths)
 
 
 def _pages(
@@ -191,10 +200,10 @@ def _pages(
     timings: Timings,
     problems: Problems,
     unchanged: frozenset[str],
-) -> list[PageResult]:
+) -> tuple[list[PageResult], tuple[int, ...]]:
     """Every page made, keyed (but the papers' `unchanged`), rendered where it changed, and staged,
-    with the site's other files made meanwhile; raises BuildError when a template fails (one
-    problem per template)."""
+    with the site's other files made meanwhile (and the lengths of papers.json's entries); raises
+    BuildError when a template fails (one problem per template)."""
     site.maker.prepare()
     lean = memory_first(site.catalog)
     cache, out_dir, cold = staging.cache, staging.out_dir, staging.cold
@@ -202,10 +211,10 @@ def _pages(
     results: list[PageResult] = []
     failed: set[str] = set()
     if lean:
-        _site_files(site, renderer, options, staging, timings)
+        lengths = _site_files(site, renderer, options, staging, timings)
     with PageWork(job) as work:
         if not lean:
-            _site_files(site, renderer, options, staging, timings)
+            lengths = _site_files(site, renderer, options, staging, timings)
         with timings.stage("pages"):
             for result in work.results():
                 results.append(result)
@@ -225,7 +234,7 @@ def _pages(
     sitemap = [(r.path, r.updated) for r in results if r.sitemap]
     for file in sitemap_files(sitemap, site.urls, renderer.site.noindex):
         staging.add(file)
-    return results
+    return results, lengths
 
 
 def _write_memos(cache: BuildCache, path: Path, parent: int) -> None:
@@ -348,9 +357,13 @@ class BuildRun:
         maker = PageMaker(
             self.catalog, self.urls, settings.title, settings.description, tuple(self.parsed.hand_written), extra
         )
-        site = Site(settings, self.catalog, maker, maker.specs(), self.urls, self.assets)
         unchanged = self._unchanged_papers(maker)
-        self.results = _pages(site, self.renderer, self.options, self.staging, self.timings, self.problems, unchanged)
+        kept = self._kept_texts(maker)
+        site = Site(settings, self.catalog, maker, maker.specs(), self.urls, self.assets, kept)
+        self.results, lengths = _pages(
+            site, self.renderer, self.options, self.staging, self.timings, self.problems, unchanged
+        )
+        self._remember_texts(maker, lengths)
 
     def _unchanged_papers(self, maker: PageMaker) -> frozenset[str]:
         """The papers whose page is made from what the last build made it from (`page_deps`), found
@@ -362,6 +375,49 @@ class BuildRun:
         self.cache.update(PAGE_DEPS_MEMO, "last", lambda _: now)
         self.page_deps = now
         return unchanged_papers(now, last, self.cache.page_deps, self.catalog)
+
+    def _texts_context(self) -> str:
+        """What papers.json and BibTeX entries show of the site (`PaperTexts.context`)."""
+        return fingerprint(self.urls.base_url, self.parsed.settings.title)
+
+    def _kept_texts(self, maker: PageMaker) -> KeptTexts:
+        """The papers' entries in papers.json and BibTeX that the last build made from what they are
+        made from now (`paper_texts`); its BibTeX entries are given to the citations before the
+        page workers fork. With `CHECK_ENV` set (the tests), each is made anyway and must be the same."""
+        last: PaperTexts | None = None if self.staging.cold else self.cache.peek(PAPER_TEXTS_MEMO, "last")
+        kept = kept_texts(last, self.page_deps, self._texts_context(), self._last_papers_json(last))
+        if os.environ.get(CHECK_ENV):
+            papers, citations = self.catalog.papers, maker.citations
+            for slug, entry in kept.json.items():
+                if entry != paper_entry(papers[slug], self.urls):
+                    raise AssertionError(f"paper_texts kept {slug}'s papers.json entry, whose inputs changed")
+            for slug, bibtex in kept.bibtex.items():
+                if bibtex != citations.new_entry(papers[slug]):
+                    raise AssertionError(f"paper_texts kept {slug}'s BibTeX entry, whose inputs changed")
+        maker.citations.keep(kept.bibtex)
+        return kept
+
+    def _last_papers_json(self, last: PaperTexts | None) -> bytes | None:
+        """The last build's papers.json, if the output holds it as that build wrote it and `last` describes it."""
+        record = None if last is None else self.staging.previous(PAPERS_JSON)
+        if record is None or last is None or record.sha != last.json_sha:
+            return None
+        try:
+            return (self.options.out_dir / PAPERS_JSON).read_bytes()
+        except OSError:
+            return None
+
+    def _remember_texts(self, maker: PageMaker, lengths: tuple[int, ...]) -> None:
+        """This build's entries in papers.json and BibTeX, for the next build to keep (`paper_texts`)."""
+        papers, records = self.catalog.papers, self.page_deps.papers
+        texts = PaperTexts(
+            self._texts_context(),
+            {slug: records[slug] for slug in papers},
+            {slug: maker.citations.entry(paper) for slug, paper in papers.items()},
+            self.staging.records[PAPERS_JSON].sha,
+            lengths,
+        )
+        self.cache.update(PAPER_TEXTS_MEMO, "last", lambda _: texts)
 
     def encode_memos(self) -> None:
         """The memos this build used, encoded and written for the cache by a side process while this

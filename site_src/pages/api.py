@@ -48,14 +48,26 @@ PAPERS_JSON = "api/papers.json"
 _PAPERS_PER_PART = 500
 
 
-def papers_json(catalog: Catalog, urls: SiteUrls) -> Iterator[bytes]:
-    """/api/papers.json in parts, as `dump_json` would write the array whole, to be written as it is made:
-    at 50k papers the file is 90 MB, which made whole took twice that in the build's main process."""
-    papers = list(catalog.papers.values())
-    for start in range(0, len(papers), _PAPERS_PER_PART):
-        records = dump_json([_paper_record(p, urls) for p in papers[start : start + _PAPERS_PER_PART]])
-        yield (b"," if start else b"[") + records[1:-1]  # one encoder per part, not per paper
-    yield b"]" if papers else b"[]"
+def paper_entry(paper: Paper, urls: SiteUrls) -> bytes:
+    """One paper's entry in /api/papers.json, as `dump_json` writes it in the array."""
+    return dump_json(_paper_record(paper, urls))
+
+
+def json_array(entries: Iterable[bytes | memoryview]) -> Iterator[bytes]:
+    """A JSON array of entries in parts, as `dump_json` would write it whole, to be written as it is
+    made: at 50k papers /api/papers.json is 90 MB, which made whole took twice that in the build's
+    main process."""
+    batch: list[bytes | memoryview] = []
+    opening = b"["
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) == _PAPERS_PER_PART:
+            yield opening + b",".join(batch)
+            batch, opening = [], b","
+    if batch or opening == b"[":  # the last entries, or none at all
+        yield opening + b",".join(batch) + b"]"
+    else:
+        yield b"]"
 
 
 def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:

@@ -270,10 +270,15 @@ class Citations:
         """One paper's entry."""
         made = self._entries.get(paper.slug)
         if made is None:
-            made = self._entries[paper.slug] = self._new_entry(paper)
+            made = self._entries[paper.slug] = self.new_entry(paper)
         return made
 
-    def _new_entry(self, paper: Paper) -> str:
+    def keep(self, entries: Mapping[str, str]) -> None:
+        """Take these entries, by slug, as made (the last build made them from the same inputs: `paper_texts`)."""
+        self._entries.update(entries)
+
+    def new_entry(self, paper: Paper) -> str:
+        """One paper's entry, made now."""
         fields = [("title", tex(paper.title))]
         if paper.meta.authors:
             fields.append(("author", " and ".join(_name(n) for n in paper.meta.authors)))
