@@ -175,7 +175,7 @@ def _site_files(
     from the last build when what it is made from is unchanged, and so is each paper's entry in
     papers.json, whose lengths are returned (`paper_texts`)."""
     with timings.stage("api"):
-        kept, urls, lengths = site.kept.json, site.urls, list[int]()
+        kept, urls, lengths = site.kept.take_json(), site.urls, list[int]()
         entries = (kept.get(slug) or paper_entry(paper, urls) for slug, paper in site.catalog.papers.items())
         staging.add_parts(PAPERS_JSON, json_array(noting_lengths(entries, lengths)))
         api = api_files(site.catalog, site.urls)
