@@ -55,11 +55,32 @@ def fork_map(
     _TASK = function
     frozen_for_fork()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts) as pool:
+        with interrupts_held():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts)
+        with pool:
             chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
             return [result for results in pool.imap(_run, chunks) for result in results]
     finally:
         _TASK = None
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl+C held back from this thread while it forks processes (and from the threads it starts
+    meanwhile, which inherit that: a pool forks its replacement workers from one of them); delivered
+    once the block ends. A process forked while not yet ignoring it (`ignore_interrupts`) raised it,
+    printed a traceback, and died; its pool forked another in its place, which could outlive the
+    interrupted build waiting for work, holding the terminal's output open (the build never
+    seemed to end). A process forked while it is held starts with it held, and ignores it from
+    there on."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def ignore_interrupts() -> None:
@@ -103,7 +124,8 @@ class SideWork(Generic[_Result]):
             context = multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn")
             self._connection, theirs = context.Pipe(duplex=False)
             self._process = context.Process(target=_side, args=(theirs, self.function, self.args), daemon=True)
-            self._process.start()
+            with interrupts_held():
+                self._process.start()
             theirs.close()
         return self
 
