@@ -489,3 +489,45 @@ def test_a_failed_build_of_the_preview_leaves_no_page_kept_stale(tmp_path: Path)
     build(options, cache=cache)
     build(replace(options, out_dir=tmp_path / "clean"))
     assert files_of(options.out_dir) == files_of(tmp_path / "clean")
+
+
+def _with_a_length_moved(saved: dict[str, Any], data: bytes) -> None:
+    """The first entry's end moved back to a comma inside it (the number and sum of lengths kept)."""
+    lengths = saved["memos"]["papertexts"]["last"]["json_lengths"]
+    moved = lengths[0] - (data.rindex(b",", 1, 1 + lengths[0]) - 1)
+    lengths[0] -= moved
+    lengths[1] += moved
+
+
+def _with_two_papers_swapped(saved: dict[str, Any], data: bytes) -> None:
+    texts = saved["memos"]["papertexts"]["last"]
+    for field in ("papers", "records", "bibtex"):
+        texts[field][0], texts[field][-1] = texts[field][-1], texts[field][0]
+
+
+def _with_two_bibtex_entries_swapped(saved: dict[str, Any], data: bytes) -> None:
+    bibtex = saved["memos"]["papertexts"]["last"]["bibtex"]
+    bibtex[0], bibtex[-1] = bibtex[-1], bibtex[0]
+
+
+@pytest.mark.parametrize("damage", [_with_a_length_moved, _with_two_papers_swapped, _with_two_bibtex_entries_swapped])
+def test_paper_texts_remembered_out_of_place_give_the_site_of_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[dict[str, Any], bytes], None]
+) -> None:
+    """The papers' entries of papers.json and BibTeX are kept by what the memo says of them (each
+    paper's record, its BibTeX, where its JSON entry is in the last papers.json), which anyone
+    could edit: an entry it puts in the wrong place is made again, not copied (the check that
+    makes every kept entry again is off, as in a curator's build)."""
+    monkeypatch.delenv("PAPER_DIGEST_CHECK_KEPT")
+    options = _options(tmp_path)
+    build(options)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    slugs = saved["memos"]["papertexts"]["last"]["papers"][:]
+    damage(saved, (options.out_dir / "api/papers.json").read_bytes())
+    _write_saved(file, saved)
+    (options.content_dir / f"notes/{slugs[1]}.md").write_text("Changed.\n", encoding="utf-8")  # another paper
+    build(options)
+    clean = replace(options, out_dir=tmp_path / "clean")
+    build(clean)
+    assert files_of(options.out_dir) == files_of(clean.out_dir)

@@ -10,12 +10,13 @@ CPU second of a day's build that adds 60 papers, while the page workers waited o
 The BibTeX entries are remembered (a few hundred bytes each). The JSON entries are not (1.8 KB each,
 90 MB at 50k papers, which the memos would hold in memory through the build): the memo names the
 papers.json it describes by its hash and gives each entry's length, and the entries are read back
-from that file while the output still holds it as the last build wrote it.
+from that file while the output still holds it as the last build wrote it (its hash checked).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from site_src.build.page_deps import PageDeps
@@ -44,7 +45,7 @@ _BEFORE, _AFTER = frozenset(b"[,"), frozenset(b",]")
 """What may stand before and after an entry of the array."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class KeptTexts:
     """The entries of this build's papers that the last build made from the same records."""
 
@@ -55,30 +56,47 @@ class KeptTexts:
     def take_json(self) -> dict[str, memoryview]:
         """The kept JSON entries, given up here, so that the last papers.json is freed once the new one
         is made rather than held on through the page workers."""
-        taken = dict(self.json)
-        self.json.clear()
+        taken, self.json = self.json, {}
         return taken
 
 
-def kept_texts(last: PaperTexts | None, now: PageDeps, context: str, papers_json: bytes | None) -> KeptTexts:
-    """The entries `last` holds for papers whose record is the same now; JSON entries only when
-    `papers_json` is the file `last` describes (read from the output, whose file records say it
-    is as the last build wrote it: its length is checked here, its bytes are not hashed again)."""
+def kept_texts(
+    last: PaperTexts | None, now: PageDeps, context: str, read_json: Callable[[], bytes | None]
+) -> KeptTexts:
+    """The entries `last` holds for papers whose record is the same now. JSON entries only when the
+    last papers.json (`read_json`, read only if an entry can be kept) is the file `last`
+    describes, by its hash, and each entry is where `last` puts it: the memo is data anyone could
+    have edited, and a length moved would have cut the new file's entries in the wrong places."""
     if last is None or last.context != context:
         return KeptTexts({}, {})
     same = [slug for slug, record in last.records.items() if now.papers.get(slug) == record]
     bibtex = {slug: last.bibtex[slug] for slug in same}
-    lengths = last.json_lengths
-    if papers_json is None or len(papers_json) != array_length(lengths):
+    papers_json = read_json() if same else None
+    if papers_json is None or hashlib.sha256(papers_json).hexdigest() != last.json_sha:
         return KeptTexts(bibtex, {})
-    places, start = {}, 1
-    for slug, length in zip(last.records, lengths, strict=True):
-        if papers_json[start - 1] not in _BEFORE or papers_json[start + length] not in _AFTER:
-            return KeptTexts(bibtex, {})  # not the entries of the array the memo describes
-        places[slug] = (start, start + length)
-        start += length + 1
+    places = _entry_places(papers_json, last)
+    if places is None:
+        return KeptTexts(bibtex, {})
     view = memoryview(papers_json)
     return KeptTexts(bibtex, {slug: view[slice(*places[slug])] for slug in same})
+
+
+def _entry_places(papers_json: bytes, last: PaperTexts) -> dict[str, tuple[int, int]] | None:
+    """Where each paper's entry is in papers.json by the lengths `last` gives, or None if one is not
+    a whole entry of that paper: between `[` or `,` and `,` or `]`, an object naming its slug."""
+    if len(papers_json) != array_length(last.json_lengths):
+        return None
+    places, start = {}, 1
+    for slug, length in zip(last.records, last.json_lengths, strict=True):
+        end = start + length
+        whole = papers_json[start - 1] in _BEFORE and papers_json[end] in _AFTER
+        if not whole or papers_json[start] != ord("{") or papers_json[end - 1] != ord("}"):
+            return None
+        if papers_json.find(b'"slug":"%s"' % slug.encode(), start, end) == -1:
+            return None
+        places[slug] = (start, end)
+        start = end + 1
+    return places
 
 
 def noting_lengths(entries: Iterable[bytes | memoryview], lengths: list[int]) -> Iterator[bytes | memoryview]:

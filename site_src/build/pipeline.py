@@ -382,25 +382,26 @@ class BuildRun:
 
     def _kept_texts(self, maker: PageMaker) -> KeptTexts:
         """The papers' entries in papers.json and BibTeX that the last build made from what they are
-        made from now (`paper_texts`); its BibTeX entries are given to the citations before the
-        page workers fork. With `CHECK_ENV` set (the tests), each is made anyway and must be the same."""
+        made from now (`paper_texts`); its BibTeX entries (each one that begins as the paper's key
+        says) are given to the citations before the page workers fork. With `CHECK_ENV` set (the
+        tests), each is made anyway and must be the same."""
         last: PaperTexts | None = None if self.staging.cold else self.cache.peek(PAPER_TEXTS_MEMO, "last")
-        kept = kept_texts(last, self.page_deps, self._texts_context(), self._last_papers_json(last))
+        kept = kept_texts(last, self.page_deps, self._texts_context(), self._last_papers_json)
+        citations, papers = maker.citations, self.catalog.papers
+        kept.bibtex = {s: e for s, e in kept.bibtex.items() if e.startswith(f"@misc{{{citations.keys[s]},\n")}
         if os.environ.get(CHECK_ENV):
-            papers, citations = self.catalog.papers, maker.citations
             for slug, entry in kept.json.items():
                 if entry != paper_entry(papers[slug], self.urls):
                     raise AssertionError(f"paper_texts kept {slug}'s papers.json entry, whose inputs changed")
             for slug, bibtex in kept.bibtex.items():
                 if bibtex != citations.new_entry(papers[slug]):
                     raise AssertionError(f"paper_texts kept {slug}'s BibTeX entry, whose inputs changed")
-        maker.citations.keep(kept.bibtex)
+        citations.keep(kept.bibtex)
         return kept
 
-    def _last_papers_json(self, last: PaperTexts | None) -> bytes | None:
-        """The last build's papers.json, if the output holds it as that build wrote it and `last` describes it."""
-        record = None if last is None else self.staging.previous(PAPERS_JSON)
-        if record is None or last is None or record.sha != last.json_sha:
+    def _last_papers_json(self) -> bytes | None:
+        """The last build's papers.json, if the output holds it as that build wrote it."""
+        if self.staging.previous(PAPERS_JSON) is None:
             return None
         try:
             return (self.options.out_dir / PAPERS_JSON).read_bytes()
@@ -410,6 +411,7 @@ class BuildRun:
     def _remember_texts(self, maker: PageMaker, lengths: tuple[int, ...]) -> None:
         """This build's entries in papers.json and BibTeX, for the next build to keep (`paper_texts`)."""
         papers, records = self.catalog.papers, self.page_deps.papers
+        assert len(lengths) == len(papers), "papers.json has an entry per paper, in the catalog's order"
         texts = PaperTexts(
             self._texts_context(),
             {slug: records[slug] for slug in papers},

@@ -22,7 +22,9 @@ def dump_json(data: Any) -> bytes:
 
 
 def _paper_record(p: Paper, urls: SiteUrls) -> dict[str, Any]:
-    """One paper as /api/papers.json lists it."""
+    """One paper as /api/papers.json lists it. Made from the paper and the site's address alone: a
+    build keeps a paper's entry while its `page_deps` record and the address are the same
+    (`paper_texts`), so anything else read here would go stale."""
     return {
         "slug": p.slug,
         "title": p.title,
@@ -71,7 +73,7 @@ def json_array(entries: Iterable[bytes | memoryview]) -> Iterator[bytes]:
 
 
 def api_files(catalog: Catalog, urls: SiteUrls) -> list[OutputFile]:
-    """/api/topics.json and /api/digests.json (/api/papers.json: `papers_json`)."""
+    """/api/topics.json and /api/digests.json (/api/papers.json: `paper_entry`, `json_array`)."""
     topics = [
         {
             "slug": t.slug,

@@ -278,7 +278,9 @@ class Citations:
         self._entries.update(entries)
 
     def new_entry(self, paper: Paper) -> str:
-        """One paper's entry, made now."""
+        """One paper's entry, made now: from the paper, its key, the site's address and title alone (a
+        build keeps a paper's entry while its `page_deps` record and those are the same:
+        `paper_texts`, so anything else read here would go stale)."""
         fields = [("title", tex(paper.title))]
         if paper.meta.authors:
             fields.append(("author", " and ".join(_name(n) for n in paper.meta.authors)))
