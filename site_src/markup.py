@@ -361,9 +361,11 @@ notes) cannot, and an HTML comment neither."""
 
 
 def _active_html(html: str) -> str | None:
-    """The first tag in a piece of raw HTML that could load or run something, if any."""
+    """The first tag in a piece of raw HTML that could load or run something, if any: never an end tag,
+    which does neither (`<script>` and `</script>` in a line of text, two pieces of inline HTML, were
+    two errors, the end tag's told first)."""
     for found in _TAG.finditer(html):
-        if found[2].lower() in _ACTIVE_TAGS or found[3].strip(" /"):
+        if not found[1] and (found[2].lower() in _ACTIVE_TAGS or found[3].strip(" /")):
             return found[0]
     return None
 

@@ -113,6 +113,22 @@ def test_curator_markdown_that_only_its_markdown_twin_would_run_is_refused(tmp_p
     assert not out.exists()
 
 
+def test_a_script_element_in_a_line_of_text_is_one_error_at_its_start_tag(tmp_path: Path) -> None:
+    """Inline, its start and end tags are two pieces of raw HTML: each was an error, the end tag's
+    told first. An end tag loads and runs nothing; a stray one is allowed, as `<eos>` is."""
+    paper = {"title": "Pointer Networks", "abstract": "A paper about pointers, written as a sentence of prose."}
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-07-01.yaml": yaml.safe_dump({"date": "2025-07-01", "papers": [paper]}),
+            "notes/pointer-networks.md": "Text <script>alert(1)</script> more.\n\nA stray </style> end tag.\n",
+        },
+    )
+    with pytest.raises(BuildError) as refused:
+        build_into(content, tmp_path / "public")
+    assert [(p.source.line, p.message) for p in refused.value.problems] == [(1, 'raw HTML "<script>"')]
+
+
 def test_each_refused_link_in_a_paragraph_is_told_at_its_own_line(tmp_path: Path) -> None:
     """Links of one paragraph were each told at the first line holding the same address (so two alike
     were one message, and the second was found only by the next build), or at the paragraph's first."""
