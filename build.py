@@ -3,7 +3,11 @@
 
 import sys
 
-from site_src.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        from site_src.cli import main  # the command handles Ctrl+C from here on, but imports take 0.2 s
+
+        sys.exit(main())
+    except KeyboardInterrupt:  # during the imports: a traceback through them said nothing
+        print("\nInterrupted.", file=sys.stderr)
+        sys.exit(130)

@@ -297,3 +297,25 @@ def test_a_builds_warnings_come_in_file_and_line_order(tmp_path: Path) -> None:
         "content/digests/2025-06-02.yaml:4",
         "content/digests/2025-06-03.txt:7",
     ]
+
+
+_INTERRUPTED_WHILE_IMPORTING = f"""
+import runpy, sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "site_src.cli":
+            raise KeyboardInterrupt  # as Ctrl+C in the first 0.2 s of a command, while it imports
+sys.meta_path.insert(0, Interrupt())
+sys.path.insert(0, {str(ROOT)!r})
+sys.argv = ["build.py", "build"]
+runpy.run_path({str(ROOT / "build.py")!r}, run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line(tmp_path: Path) -> None:
+    """Before the command's own handling began (its imports take a fifth of a second), Ctrl+C printed
+    a traceback through the imports and ended the process by the signal."""
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "\nInterrupted.\n")
