@@ -223,12 +223,12 @@ def _children(pid: int) -> int:
 _SLOW_TO_IGNORE = f"""
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from site_src.build import parallel, workers
+from site_src.build import parallel
 ignore = parallel.ignore_interrupts
 def slowly() -> None:
     time.sleep(0.5)
     ignore()
-parallel.ignore_interrupts = workers.ignore_interrupts = slowly
+parallel.ignore_interrupts = slowly
 from site_src.cli import main
 sys.exit(main())
 """

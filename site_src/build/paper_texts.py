@@ -84,7 +84,7 @@ def kept_texts(
 def _entry_places(papers_json: bytes, last: PaperTexts) -> dict[str, tuple[int, int]] | None:
     """Where each paper's entry is in papers.json by the lengths `last` gives, or None if one is not
     a whole entry of that paper: between `[` or `,` and `,` or `]`, an object naming its slug."""
-    if len(papers_json) != array_length(last.json_lengths):
+    if len(papers_json) != _array_length(last.json_lengths):
         return None
     places, start = {}, 1
     for slug, length in zip(last.records, last.json_lengths, strict=True):
@@ -106,6 +106,6 @@ def noting_lengths(entries: Iterable[bytes | memoryview], lengths: list[int]) ->
         yield entry
 
 
-def array_length(lengths: tuple[int, ...]) -> int:
+def _array_length(lengths: tuple[int, ...]) -> int:
     """The length of a JSON array of entries of these lengths, written compactly."""
     return sum(lengths) + max(len(lengths) - 1, 0) + 2

@@ -55,9 +55,7 @@ def fork_map(
     _TASK = function
     frozen_for_fork()
     try:
-        with interrupts_held():
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts)
-        with pool:
+        with forked_pool(workers) as pool:
             chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
             return [result for results in pool.imap(_run, chunks) for result in results]
     finally:
@@ -81,6 +79,12 @@ def interrupts_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def forked_pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that leave Ctrl+C to this process (forked with it held back)."""
+    with interrupts_held():
+        return multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts)
 
 
 def ignore_interrupts() -> None:

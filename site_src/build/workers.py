@@ -25,13 +25,7 @@ from typing import NamedTuple
 from site_src.build.cache import BuildCache
 from site_src.build.output import StagedFile, stage_bytes
 from site_src.build.page_deps import CHECK_ENV
-from site_src.build.parallel import (
-    frozen_for_fork,
-    ignore_interrupts,
-    interrupts_held,
-    release_free_memory,
-    worker_count,
-)
+from site_src.build.parallel import forked_pool, frozen_for_fork, release_free_memory, worker_count
 from site_src.errors import Problem
 from site_src.pages.maker import Outline, Page, PageMaker, PageSpec
 from site_src.pages.render import Renderer, template_problem
@@ -179,8 +173,7 @@ class PageWork:
         if self.workers > 1:
             _JOB = self.job  # forked workers inherit it, with the catalog and the cache it refers to
             frozen_for_fork()
-            with interrupts_held():
-                self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=ignore_interrupts)
+            self._pool = forked_pool(self.workers)
             chunks = [range(i, min(i + CHUNK, len(self.job.specs))) for i in range(0, len(self.job.specs), CHUNK)]
             self._results = self._pool.imap_unordered(_work, chunks)
         return self
