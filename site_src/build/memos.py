@@ -474,17 +474,18 @@ def _read_plain_slugs(value: object) -> dict[str, str]:
 
 
 def _page_deps(deps: PageDeps) -> dict[str, object]:
-    return {"context": deps.context, "papers": deps.papers, "digests": deps.digests}
+    return {"context": deps.context, "papers": deps.papers, "digests": deps.digests, "listings": deps.listings}
 
 
 def _read_page_deps(value: object) -> PageDeps:
-    """What the last build's paper pages were made from (`page_deps`): records by slug and by day."""
+    """What the last build's pages were made from (`page_deps`): records by slug, by day and by path."""
     fields = mapping(value)
 
     def records(of: object) -> dict[str, str]:
         return {text(name): text(record) for name, record in mapping(of).items()}
 
-    return PageDeps(text(fields["context"]), records(fields["papers"]), records(fields["digests"]))
+    papers, digests, listings = (records(fields[name]) for name in ("papers", "digests", "listings"))
+    return PageDeps(text(fields["context"]), papers, digests, listings)
 
 
 def _paper_texts(texts: PaperTexts) -> dict[str, object]:

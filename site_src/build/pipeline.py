@@ -24,11 +24,18 @@ from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import SearchInputs, fingerprint
 from site_src.build.memos import LastBuild
 from site_src.build.output import StagedFile, Staging, stage_bytes
-from site_src.build.page_deps import CHECK_ENV, PAGE_DEPS_MEMO, PageDeps, page_deps, unchanged_papers
+from site_src.build.page_deps import (
+    CHECK_ENV,
+    PAGE_DEPS_MEMO,
+    PageDeps,
+    page_deps,
+    unchanged_listings,
+    unchanged_papers,
+)
 from site_src.build.paper_texts import PAPER_TEXTS_MEMO, KeptTexts, PaperTexts, kept_texts, noting_lengths
 from site_src.build.parallel import SideWork
 from site_src.build.unchanged import Hashed, hash_inputs
-from site_src.build.workers import PageJob, PageResult, PageWork
+from site_src.build.workers import PageJob, PageResult, PageWork, Unchanged
 from site_src.catalog.epoch import epoch_of
 from site_src.catalog.model import Catalog, Related, RelatedState
 from site_src.catalog.related import count_terms, relate
@@ -199,9 +206,9 @@ def _pages(
     staging: Staging,
     timings: Timings,
     problems: Problems,
-    unchanged: frozenset[str],
+    unchanged: Unchanged,
 ) -> tuple[list[PageResult], tuple[int, ...]]:
-    """Every page made, keyed (but the papers' `unchanged`), rendered where it changed, and staged,
+    """Every page made, keyed (but the `unchanged`), rendered where it changed, and staged,
     with the site's other files made meanwhile (and the lengths of papers.json's entries); raises
     BuildError when a template fails (one problem per template)."""
     site.maker.prepare()
@@ -357,24 +364,33 @@ class BuildRun:
         maker = PageMaker(
             self.catalog, self.urls, settings.title, settings.description, tuple(self.parsed.hand_written), extra
         )
-        unchanged = self._unchanged_papers(maker)
+        specs = maker.specs()
+        unchanged = self._unchanged_pages(maker, specs)
         kept = self._kept_texts(maker)
-        site = Site(settings, self.catalog, maker, maker.specs(), self.urls, self.assets, kept)
+        site = Site(settings, self.catalog, maker, specs, self.urls, self.assets, kept)
         self.results, lengths = _pages(
             site, self.renderer, self.options, self.staging, self.timings, self.problems, unchanged
         )
         self._remember_texts(maker, lengths)
 
-    def _unchanged_papers(self, maker: PageMaker) -> frozenset[str]:
-        """The papers whose page is made from what the last build made it from (`page_deps`), found
-        without making their outlines; what this build's are made from is remembered for the next."""
+    def _unchanged_pages(self, maker: PageMaker, specs: list[PageSpec]) -> Unchanged:
+        """The pages made from what the last build made them from (`page_deps`), found without making
+        their outlines: papers, digest pages and topic archive pages; what this build's are made
+        from is remembered for the next."""
         paper_template = self.renderer.templates.get(PaperPage.template, "")
         context = fingerprint(paper_template, self.renderer.site_key, self.parsed.taxonomy)
-        now = page_deps(self.catalog, maker.citations.keys, self.parsed.digest_keys, context)
+        listings = {}
+        for spec in specs:
+            if (found := maker.listing(spec)) is not None:
+                shape, listed = found
+                own = f"{self.renderer.templates.get(shape.template, '')}\n{shape.inputs}"
+                listings[shape.path] = (own, [paper.slug for paper in listed])
+        now = page_deps(self.catalog, maker.citations.keys, self.parsed.digest_keys, context, listings)
         last: PageDeps | None = None if self.staging.cold else self.cache.peek(PAGE_DEPS_MEMO, "last")
         self.cache.update(PAGE_DEPS_MEMO, "last", lambda _: now)
         self.page_deps = now
-        return unchanged_papers(now, last, self.cache.page_deps, self.catalog)
+        made_from = self.cache.page_deps
+        return Unchanged(unchanged_papers(now, last, made_from, self.catalog), unchanged_listings(now, last, made_from))
 
     def _texts_context(self) -> str:
         """What papers.json and BibTeX entries show of the site (`PaperTexts.context`)."""

@@ -36,6 +36,15 @@ CHUNK = 64
 """Pages per task handed to a worker: large enough to keep messages few, small enough to balance."""
 
 
+class Unchanged(NamedTuple):
+    """The pages `page_deps` found made from what the last build made them from."""
+
+    papers: frozenset[str]
+    """By slug."""
+    listings: frozenset[str]
+    """Digest pages and topic archive pages, by path."""
+
+
 @dataclass(frozen=True)
 class PageJob:
     """Everything needed to make and render any page of the site."""
@@ -52,9 +61,9 @@ class PageJob:
     lean: bool = False
     """Workers give back the memory each chunk freed (a few milliseconds a chunk): for large sites,
     whose peak memory is the page workers'."""
-    unchanged: frozenset[str] = frozenset()
-    """Papers whose page is made from what the last build made it from (`page_deps`): kept under
-    the last key, without making its outline, if its files are as that build left them."""
+    unchanged: Unchanged = field(default_factory=lambda: Unchanged(frozenset(), frozenset()))
+    """Pages made from what the last build made them from (`page_deps`): kept under the last key,
+    without making their outlines, if their files are as that build left them."""
     check_kept: bool = field(default_factory=lambda: bool(os.environ.get(CHECK_ENV)))
     """Outline the `unchanged` anyway and fail if a key changed (`page_deps.CHECK_ENV`, which the tests set)."""
 
@@ -90,8 +99,9 @@ def process(job: PageJob, index: int) -> PageResult:
     else make, render and stage it. A page with an outline is keyed by it, without being made."""
     start = time.perf_counter()
     spec = job.specs[index]
-    if spec.kind == "paper" and spec.key in job.unchanged:
-        unchanged = _unchanged_paper(job, spec, start)
+    bare = _unchanged_shape(job, spec)
+    if bare is not None:
+        unchanged = _unchanged_page(job, spec, bare, start)
         if unchanged is not None:
             return unchanged
     outline = job.maker.outline(spec)
@@ -120,11 +130,19 @@ def process(job: PageJob, index: int) -> PageResult:
     return PageResult(*facts, tuple(staged), (), True, page.template, None, made - start, time.perf_counter() - made)
 
 
-def _unchanged_paper(job: PageJob, spec: PageSpec, start: float) -> PageResult | None:
-    """A paper page `page_deps` found unchanged, kept under the last build's key; None if the last
-    build left no key or its files are not as it left them (the page is then keyed as any other).
-    With `check_kept`, its key is made too and must be the last one."""
-    shape = job.maker.paper_outline(job.maker.catalog.papers[spec.key])
+def _unchanged_shape(job: PageJob, spec: PageSpec) -> Outline | None:
+    """The outline (without its papers, for a list) of a page `page_deps` found unchanged; None for any other."""
+    if spec.kind == "paper":
+        papers = job.unchanged.papers
+        return job.maker.paper_outline(job.maker.catalog.papers[spec.key]) if spec.key in papers else None
+    found = job.maker.listing(spec) if job.unchanged.listings else None
+    return found[0] if found is not None and found[0].path in job.unchanged.listings else None
+
+
+def _unchanged_page(job: PageJob, spec: PageSpec, shape: Outline, start: float) -> PageResult | None:
+    """A page `page_deps` found unchanged, kept under the last build's key; None if the last build
+    left no key or its files are not as it left them (the page is then keyed as any other). With
+    `check_kept`, its key is made too and must be the last one."""
     paths = job.renderer.output_paths(shape)
     key = job.cache.pages.get(paths[0])
     kept = None if key is None else _kept(job, paths, key)
