@@ -307,6 +307,33 @@ def test_a_failed_warm_build_puts_the_kept_site_back(workspace: tuple[Path, Path
     assert site.stat().st_ino == folder
 
 
+def test_memos_that_cannot_be_read_once_the_kept_site_is_claimed_give_a_cold_build(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm build claims the kept site, and forks the process that brings it up to date, before it
+    reads the memos. Memos that cannot be read take the cache's records with them: the build
+    stops that process, puts the kept site back and starts again cold, with a warning, and makes
+    the site a clean build makes."""
+    from site_src.build import parallel, pipeline
+    from site_src.build.cache import MEMO_FILE, cache_folder
+
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "MIRROR_APART_FROM", 0)  # that process even for this small site
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _revisit(content)
+    build(_options(content, templates, site))
+    memos = cache_folder(site) / MEMO_FILE
+    memos.write_bytes(memos.read_bytes()[:-50])  # cut short
+    _next_day(content)
+    report = build(_options(content, templates, site))
+    assert report.rendered == report.pages
+    assert ["the build cache was ignored" in w.message for w in report.warnings] == [True]
+    build(_options(content, templates, tmp_path / "clean/public"))
+    assert files_of(site) == files_of(tmp_path / "clean/public")
+    assert _beside(site) == [".public-cache", "public"]  # a cold build keeps no site from before it
+
+
 def test_a_kept_site_a_killed_build_had_claimed_is_where_the_next_build_starts(
     workspace: tuple[Path, Path], tmp_path: Path
 ) -> None:

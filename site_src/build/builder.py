@@ -116,7 +116,6 @@ def build(
             last = unchanged_build(options, cache, inputs.key)
         if last is not None:
             return _unchanged_report(last, cache, time.perf_counter() - start, timings)
-    cache.load_memos()
     from site_src.build.pipeline import STAGES, BuildRun  # only now: see the module's docstring
 
     run = BuildRun(options, write, cache, timings, inputs)

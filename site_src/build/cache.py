@@ -262,11 +262,11 @@ class BuildCache:
             last = (text(key), read_last_build(report))
         return cls(fresh.code, {}, pages, groups, files, text(saved["page_deps"]), last)
 
-    def load_memos(self) -> None:
+    def load_memos(self) -> bool:
         """Read the memos; if they cannot be, forget everything, as if the cache file could not be read,
-        with a notice (a build that makes anything needs them: see `from_bytes`)."""
+        with a notice, and return False (a build that makes anything needs them: see `from_bytes`)."""
         if self.pending_memos is None:
-            return
+            return True
         data, name = self.pending_memos()
         self.pending_memos = None
         try:
@@ -279,6 +279,8 @@ class BuildCache:
             self.memos, self.pages, self.groups, self.files, self.last = {}, {}, {}, {}, None
             self.memo_json = {}
             self.notice = ignored.notice
+            return False
+        return True
 
     def memo_lines(self, remember: bool = True) -> Generator[bytes, None, None]:
         """The memos this build used, keeping no other (the cache never grows without bound): a line
