@@ -19,7 +19,10 @@ from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
 from .golden import files_of
-from .helpers import SHIPPED_CONTENT
+from .helpers import ABSTRACT, SHIPPED_CONTENT, text_digest
+
+PAPERS = [("A Brand New Paper on Replay", ABSTRACT), ("Another New Paper on Sparse Attention", ABSTRACT)]
+"""A new digest's papers."""
 
 
 @pytest.fixture
@@ -41,6 +44,30 @@ def test_workers_build_the_same_bytes(in_workers: None, tmp_path: Path, sample_s
     assert files_of(out) == files_of(sample_site.out)  # type: ignore[attr-defined]
     memos = (cache_folder(out) / MEMO_FILE).read_bytes()
     assert memos == (cache_folder(sample_site.out) / MEMO_FILE).read_bytes()  # type: ignore[attr-defined]
+
+
+def test_warm_builds_with_the_search_keyed_in_its_own_process_equal_clean_ones(
+    in_workers: None, tmp_path: Path
+) -> None:
+    """The search side process keys the search files itself: kept whole after an edit that leaves
+    them alone (a template's), made again around the epoch's kept pieces after a new digest of the same month."""
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    shutil.copytree(TEMPLATES_DIR, templates)
+    out = tmp_path / "public"
+    build(BuildOptions(content_dir=content, out_dir=out, templates_dir=templates))
+    paper = templates / "paper.html"
+    edits = [
+        lambda: paper.write_text(paper.read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+        lambda: (content / "digests/2025-06-28.txt").write_text(text_digest("Jun 28", PAPERS), encoding="utf-8"),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        report = build(BuildOptions(content_dir=content, out_dir=out, templates_dir=templates))
+        assert 0 < report.rendered < report.pages, number
+        clean = tmp_path / f"clean{number}"
+        build(BuildOptions(content_dir=content, out_dir=clean, templates_dir=templates))
+        assert files_of(out) == files_of(clean), number
 
 
 def test_workers_report_template_problems_once_and_write_nothing(in_workers: None, tmp_path: Path) -> None:

@@ -340,6 +340,11 @@ class BuildCache:
         full_key = _memo_key(namespace, key)
         return self.memos[full_key] if self._known(full_key) else None
 
+    def peek_all(self, namespace: str) -> dict[str, Any]:
+        """Every result remembered in a namespace, by key; none kept for the next build for that."""
+        prefix = f"{namespace}:"
+        return {full[len(prefix) :]: value for full, value in self.memos.items() if full.startswith(prefix)}
+
     def update(self, namespace: str, key: str, compute: Callable[[_T | None], _T]) -> _T:
         """Remember `compute(last)` in place of `last`, the result remembered for the same namespace and
         key (None if there is none): for results that the next build derives from this one's."""

@@ -33,6 +33,11 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def side_work_forks() -> bool:
+    """Whether a `SideWork` that runs apart is forked here, rather than spawned (and sent its arguments)."""
+    return threading.active_count() == 1
+
+
 def worker_count() -> int:
     """Forked worker processes to use: one per core, none in a process with other threads running."""
     forkable = "fork" in multiprocessing.get_all_start_methods()
@@ -121,7 +126,7 @@ class SideWork(Generic[_Result]):
         self._connection: Connection | None = None
 
     def __enter__(self) -> SideWork[_Result]:
-        forked = threading.active_count() == 1
+        forked = side_work_forks()
         if _cores() > 1 and not self.cheap and (forked or not self.fork_only):
             if forked:
                 frozen_for_fork()

@@ -33,7 +33,7 @@ from site_src.build.page_deps import (
     unchanged_papers,
 )
 from site_src.build.paper_texts import PAPER_TEXTS_MEMO, KeptTexts, PaperTexts, kept_texts, noting_lengths
-from site_src.build.parallel import SideWork
+from site_src.build.parallel import SideWork, side_work_forks
 from site_src.build.unchanged import Hashed, hash_inputs
 from site_src.build.workers import PageJob, PageResult, PageWork, Unchanged
 from site_src.catalog.epoch import epoch_of
@@ -125,54 +125,83 @@ SEARCH_EPOCH_MEMO = "searchepoch"
 
 
 class Searched(NamedTuple):
-    """What the search side process did: the files staged, and the epoch's pieces if it made them."""
+    """What the search side process did: the files staged, the epoch's pieces if it made them, and
+    what the files and those pieces are made from (`SearchInputs.key` and `.epoch_key`)."""
 
     staged: Staged
     made: EpochPieces | None
+    key: str
+    epoch_key: str | None
+    """None when there is no epoch."""
+
+
+class LastSearch(NamedTuple):
+    """What the last build left of the search files: what it made them from, those still as it wrote
+    them (with their records) out of how many, and the epoch's pieces remembered, by what they were
+    made from."""
+
+    key: str
+    unchanged: dict[str, FileRecord]
+    files: int
+    pieces: dict[str, EpochPieces]
+
+
+def search_keys(catalog: Catalog, urls: SiteUrls, epoch: Collection[str] | None) -> tuple[str, str | None]:
+    """What the search files and the epoch's pieces are made from (`Searched.key`, `.epoch_key`)."""
+    inputs = SearchInputs(catalog)
+    return inputs.key(urls.base_url), None if epoch is None else inputs.epoch_key(epoch)
+
+
+def _kept_search(keys: tuple[str, str | None], last: LastSearch) -> Searched | None:
+    """The search files as the last build left them, if it made them from the same inputs and all
+    are still as it wrote them."""
+    if keys[0] != last.key or len(last.unchanged) != last.files:
+        return None
+    return Searched([StagedFile(path, record, False) for path, record in last.unchanged.items()], None, *keys)
 
 
 def search_staged(
     catalog: Catalog,
     urls: SiteUrls,
     folder: Path | None,
-    unchanged: dict[str, FileRecord],
     epoch: Collection[str] | None,
-    kept: EpochPieces | None,
+    last: LastSearch,
+    keys: tuple[str, str | None] | None = None,
 ) -> Searched:
-    """The search files, staged (run in a side process: a top-level function, its arguments pickle);
-    the epoch's pieces `kept` are kept as the last build wrote them."""
+    """The search files, keyed (unless `keys` are given) and staged, or kept whole (run in a side
+    process: a top-level function, its arguments pickle); made, they keep the epoch's pieces the
+    last build made from the same papers (a new paper of the month changes none of their weights)."""
+    keys = keys or search_keys(catalog, urls, epoch)
+    unchanged = _kept_search(keys, last)
+    if unchanged is not None:
+        return unchanged
+    pieces = None if keys[1] is None else last.pieces.get(keys[1])
+    kept = pieces if pieces is not None and keepable(pieces, last.unchanged) else None
     files = SearchFiles(catalog, urls, epoch, kept)
-    staged = [StagedFile(f.path, *stage_bytes(folder, f.path, f.data, unchanged.get(f.path))) for f in files]
+    staged = [StagedFile(f.path, *stage_bytes(folder, f.path, f.data, last.unchanged.get(f.path))) for f in files]
     if kept is not None and files.epoch_pieces is kept:
-        staged += [StagedFile(path, unchanged[path], False) for _, _, path in kept.pieces]
-    return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None)
+        staged += [StagedFile(path, last.unchanged[path], False) for _, _, path in kept.pieces]
+    return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None, *keys)
 
 
-def _search(
-    catalog: Catalog,
-    urls: SiteUrls,
-    staging: Staging,
-    key: str,
-    epoch: Collection[str] | None,
-    epoch_key: str | None,
-) -> SideWork[Searched]:
-    """The search files: kept from the last build when made from the same inputs (`key`), else made in
-    a side process, keeping the epoch's index pieces when they were made from the same papers
-    (`epoch_key`: a new paper of the month changes none of their weights); those are remembered
-    either way."""
-    last: EpochPieces | None = None
-    if epoch_key is not None:
-        last = staging.cache.peek(SEARCH_EPOCH_MEMO, epoch_key)
-        if last is not None:
-            staging.cache.memo(SEARCH_EPOCH_MEMO, epoch_key, lambda: last)  # kept for the next build
-    kept = None if staging.cold else staging.cache.kept_group("search", key, staging.out_dir)
-    if kept is not None:
-        return SideWork(Searched, [StagedFile(path, record, False) for path, record in kept], None, cheap=True)
-    _, previous = staging.cache.groups.get("search", ("", ()))
+def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None) -> SideWork[Searched]:
+    """The search files, keyed and made in a side process, on the core the catalog stage leaves
+    idle (keying them here held this process up 0.1 s at 10k papers); keyed here where that
+    process would be spawned (a preview, which runs threads, is sent the catalog: not for files
+    it finds unchanged) or not started (a small site)."""
+    made_from, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
-    pieces = last if last is not None and keepable(last, unchanged) else None
+    last = LastSearch(
+        "" if staging.cold else made_from, unchanged, len(previous), staging.cache.peek_all(SEARCH_EPOCH_MEMO)
+    )
     small = len(catalog.papers) < SIDE_PROCESS_FROM
-    return SideWork(search_staged, catalog, urls, staging.folder, unchanged, epoch, pieces, cheap=small)
+    if small or not side_work_forks():
+        keys = search_keys(catalog, urls, epoch)
+        kept = _kept_search(keys, last)
+        if kept is not None:
+            return SideWork(Searched, *kept, cheap=True)
+        return SideWork(search_staged, catalog, urls, staging.folder, epoch, last, keys, cheap=small)
+    return SideWork(search_staged, catalog, urls, staging.folder, epoch, last)
 
 
 def _site_files(
@@ -348,13 +377,7 @@ class BuildRun:
     def start_search(self) -> None:
         """The search index, begun in a side process while the pages are made."""
         self.epoch = epoch_of(self.catalog)
-        inputs = SearchInputs(self.catalog)
-        self.search_key = inputs.key(self.urls.base_url)
-        self.epoch_key = None if self.epoch is None else inputs.epoch_key(self.epoch)
-        del inputs  # every paper's text again: freed before the search process forks, not copied into it
-        self.search = self.side_work.enter_context(
-            _search(self.catalog, self.urls, self.staging, self.search_key, self.epoch, self.epoch_key)
-        )
+        self.search = self.side_work.enter_context(_search(self.catalog, self.urls, self.staging, self.epoch))
 
     def relate(self) -> None:
         """Related papers, from the last build's where the epoch is the same: only new and changed papers
@@ -468,11 +491,15 @@ class BuildRun:
         """The search files, from the side process (once)."""
         if self.searched is not None:
             return
-        self.searched, made = self.search.result()
+        self.searched, made, self.search_key, self.epoch_key = self.search.result()
         for staged in self.searched:
             self.staging.record(*staged)
-        if made is not None and self.epoch_key is not None:
+        if self.epoch_key is None:
+            return
+        if made is not None:
             self.cache.update(SEARCH_EPOCH_MEMO, self.epoch_key, lambda _: made)  # in place of one not kept
+        elif (last := self.cache.peek(SEARCH_EPOCH_MEMO, self.epoch_key)) is not None:
+            self.cache.memo(SEARCH_EPOCH_MEMO, self.epoch_key, lambda: last)  # kept for the next build
 
     def apply_strictness(self) -> None:
         """Under --strict, warnings stop the build as errors do."""
