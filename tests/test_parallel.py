@@ -15,6 +15,7 @@ from site_src.build import parallel, pipeline
 from site_src.build import workers as pagework
 from site_src.build.builder import build
 from site_src.build.cache import MEMO_FILE, cache_folder
+from site_src.catalog import epoch
 from site_src.errors import BuildError
 from site_src.inputs.settings import TEMPLATES_DIR, BuildOptions
 
@@ -47,10 +48,12 @@ def test_workers_build_the_same_bytes(in_workers: None, tmp_path: Path, sample_s
 
 
 def test_warm_builds_with_the_search_keyed_in_its_own_process_equal_clean_ones(
-    in_workers: None, tmp_path: Path
+    in_workers: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The search side process keys the search files itself: kept whole after an edit that leaves
-    them alone (a template's), made again around the epoch's kept pieces after a new digest of the same month."""
+    them alone (a template's), made again around the epoch's kept pieces after a new digest of the
+    same month; either way the epoch's pieces stay remembered for the next build."""
+    monkeypatch.setattr(epoch, "EPOCH_MIN", 10)  # the samples' papers before June are the epoch
     content, templates = tmp_path / "content", tmp_path / "templates"
     shutil.copytree(SHIPPED_CONTENT, content)
     shutil.copytree(TEMPLATES_DIR, templates)
@@ -68,6 +71,7 @@ def test_warm_builds_with_the_search_keyed_in_its_own_process_equal_clean_ones(
         clean = tmp_path / f"clean{number}"
         build(BuildOptions(content_dir=content, out_dir=clean, templates_dir=templates))
         assert files_of(out) == files_of(clean), number
+        assert b'\n["searchepoch",' in (cache_folder(out) / MEMO_FILE).read_bytes(), number
 
 
 def test_workers_report_template_problems_once_and_write_nothing(in_workers: None, tmp_path: Path) -> None:

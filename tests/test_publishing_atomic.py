@@ -334,6 +334,30 @@ def test_memos_that_cannot_be_read_once_the_kept_site_is_claimed_give_a_cold_bui
     assert _beside(site) == [".public-cache", "public"]  # a cold build keeps no site from before it
 
 
+def test_a_build_interrupted_while_it_reads_the_memos_puts_the_kept_site_back(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept site is claimed before the memos are read: Ctrl+C then leaves it where it was, and
+    no staging folder beside the site."""
+    from site_src.build.cache import BuildCache
+
+    content, templates = workspace
+    site = tmp_path / "old/public"
+    _revisit(content)
+    build(_options(content, templates, site))
+    folder = previous_folder(site).stat().st_ino
+
+    def interrupted(cache: BuildCache) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BuildCache, "load_memos", interrupted)
+    _next_day(content)
+    with pytest.raises(KeyboardInterrupt):
+        build(_options(content, templates, site))
+    assert _beside(site) == [".public-cache", ".public-previous", "public"]
+    assert previous_folder(site).stat().st_ino == folder
+
+
 def test_a_kept_site_a_killed_build_had_claimed_is_where_the_next_build_starts(
     workspace: tuple[Path, Path], tmp_path: Path
 ) -> None:

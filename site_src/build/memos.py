@@ -474,7 +474,7 @@ def _read_plain_slugs(value: object) -> dict[str, str]:
 
 
 def _page_deps(deps: PageDeps) -> dict[str, object]:
-    return {"context": deps.context, "papers": deps.papers, "digests": deps.digests, "listings": deps.listings}
+    return {"context": deps.context, "papers": deps.papers, "digests": deps.digests, "paper_lists": deps.paper_lists}
 
 
 def _read_page_deps(value: object) -> PageDeps:
@@ -484,8 +484,8 @@ def _read_page_deps(value: object) -> PageDeps:
     def records(of: object) -> dict[str, str]:
         return {text(name): text(record) for name, record in mapping(of).items()}
 
-    papers, digests, listings = (records(fields[name]) for name in ("papers", "digests", "listings"))
-    return PageDeps(text(fields["context"]), papers, digests, listings)
+    papers, digests, lists = (records(fields[name]) for name in ("papers", "digests", "paper_lists"))
+    return PageDeps(text(fields["context"]), papers, digests, lists)
 
 
 def _paper_texts(texts: PaperTexts) -> dict[str, object]:

@@ -29,7 +29,7 @@ from site_src.build.page_deps import (
     PAGE_DEPS_MEMO,
     PageDeps,
     page_deps,
-    unchanged_listings,
+    unchanged_paper_lists,
     unchanged_papers,
 )
 from site_src.build.paper_texts import PAPER_TEXTS_MEMO, KeptTexts, PaperTexts, kept_texts, noting_lengths
@@ -185,10 +185,10 @@ def search_staged(
 
 
 def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None) -> SideWork[Searched]:
-    """The search files, keyed and made in a side process, on the core the catalog stage leaves
-    idle (keying them here held this process up 0.1 s at 10k papers); keyed here where that
-    process would be spawned (a preview, which runs threads, is sent the catalog: not for files
-    it finds unchanged) or not started (a small site)."""
+    """The search files, keyed and made in a side process, while this one computes the related papers
+    (keying them here held it up 0.1 s at 10k papers, with the other core idle); keyed here where
+    that process would be spawned (a preview, which runs threads, is sent the catalog: not for
+    files it finds unchanged) or not started (a small site)."""
     made_from, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
     last = LastSearch(
@@ -200,7 +200,10 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collectio
         kept = _kept_search(keys, last)
         if kept is not None:
             return SideWork(Searched, *kept, cheap=True)
-        return SideWork(search_staged, catalog, urls, staging.folder, epoch, last, keys, cheap=small)
+        pieces = {key: last.pieces[key] for key in keys[1:] if key in last.pieces}  # the one it can use
+        return SideWork(
+            search_staged, catalog, urls, staging.folder, epoch, last._replace(pieces=pieces), keys, cheap=small
+        )
     return SideWork(search_staged, catalog, urls, staging.folder, epoch, last)
 
 
@@ -313,7 +316,7 @@ class BuildRun:
     """What the search files are made from (`SearchInputs.key`)."""
     results: list[PageResult]
     page_deps: PageDeps
-    """What this build's paper pages are made from (`page_deps`)."""
+    """What this build's paper pages, digest pages and topic archive pages are made from (`page_deps`)."""
     staging: Staging
     side_work: ExitStack
     mirror: SideWork[output.Mirrored] | None
@@ -330,7 +333,12 @@ class BuildRun:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
         self.problems = Problems()
         self._stage()
-        if not cache.load_memos():  # unreadable, they took the cache's records with them: a cold start
+        try:
+            read = cache.load_memos()
+        except BaseException:  # interrupted: the claimed site goes back
+            self.close()
+            raise
+        if not read:  # unreadable, they took the cache's records with them: a cold start
             self.close()
             self._stage()
         self.notices, cache.notice = [cache.notice] if cache.notice else [], None  # told once, not at every rebuild
@@ -415,18 +423,20 @@ class BuildRun:
         from is remembered for the next."""
         paper_template = self.renderer.templates.get(PaperPage.template, "")
         context = fingerprint(paper_template, self.renderer.site_key, self.parsed.taxonomy)
-        listings = {}
+        paper_lists = {}
         for spec in specs:
-            if (found := maker.listing(spec)) is not None:
-                shape, listed = found
-                own = f"{self.renderer.templates.get(shape.template, '')}\n{shape.inputs}"
-                listings[shape.path] = (own, [paper.slug for paper in listed])
-        now = page_deps(self.catalog, maker.citations.keys, self.parsed.digest_keys, context, listings)
+            if (found := maker.paper_list(spec)) is not None:
+                shape, head, listed = found
+                own = f"{self.renderer.templates.get(shape.template, '')}\n{head}"
+                paper_lists[shape.path] = (own, [paper.slug for paper in listed])
+        now = page_deps(self.catalog, maker.citations.keys, self.parsed.digest_keys, context, paper_lists)
         last: PageDeps | None = None if self.staging.cold else self.cache.peek(PAGE_DEPS_MEMO, "last")
         self.cache.update(PAGE_DEPS_MEMO, "last", lambda _: now)
         self.page_deps = now
         made_from = self.cache.page_deps
-        return Unchanged(unchanged_papers(now, last, made_from, self.catalog), unchanged_listings(now, last, made_from))
+        return Unchanged(
+            unchanged_papers(now, last, made_from, self.catalog), unchanged_paper_lists(now, last, made_from)
+        )
 
     def _texts_context(self) -> str:
         """What papers.json and BibTeX entries show of the site (`PaperTexts.context`)."""

@@ -41,8 +41,8 @@ class Unchanged(NamedTuple):
 
     papers: frozenset[str]
     """By slug."""
-    listings: frozenset[str]
-    """Digest pages and topic archive pages, by path."""
+    paper_lists: frozenset[str]
+    """Digest pages and topic archive pages (`PageMaker.paper_list`), by path."""
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,12 @@ def process(job: PageJob, index: int) -> PageResult:
 
 
 def _unchanged_shape(job: PageJob, spec: PageSpec) -> Outline | None:
-    """The outline (without its papers, for a list) of a page `page_deps` found unchanged; None for any other."""
+    """The outline, without inputs, of a page `page_deps` found unchanged; None for any other page."""
     if spec.kind == "paper":
         papers = job.unchanged.papers
         return job.maker.paper_outline(job.maker.catalog.papers[spec.key]) if spec.key in papers else None
-    found = job.maker.listing(spec) if job.unchanged.listings else None
-    return found[0] if found is not None and found[0].path in job.unchanged.listings else None
+    found = job.maker.paper_list(spec) if job.unchanged.paper_lists else None
+    return found[0] if found is not None and found[0].path in job.unchanged.paper_lists else None
 
 
 def _unchanged_page(job: PageJob, spec: PageSpec, shape: Outline, start: float) -> PageResult | None:

@@ -224,17 +224,18 @@ class PageMaker:
         if spec.kind == "paper":
             paper = self.catalog.papers[spec.key]
             return self.paper_outline(paper, self.paper_inputs(paper))
-        found = self.listing(spec)
+        found = self.paper_list(spec)
         if found is None:
             return None
-        shape, listed = found
-        return replace(shape, inputs="\n".join([shape.inputs, *map(self._ref_inputs, listed)]))
+        shape, head, listed = found
+        return replace(shape, inputs="\n".join([head, *map(self._ref_inputs, listed)]))
 
-    def listing(self, spec: PageSpec) -> tuple[Outline, list[Paper]] | None:
-        """A digest page or a topic's archive page: its outline with, as inputs, what it shows besides
-        its papers, and the papers it lists in order (each shown as `_ref_inputs` says); None for
-        the other kinds. `page_deps` keeps such a page, without outlining it, when that and what its
-        papers are made from are unchanged."""
+    def paper_list(self, spec: PageSpec) -> tuple[Outline, str, list[Paper]] | None:
+        """A digest page or a topic's archive page, as a list of papers: its outline without inputs
+        (where only its place and files are wanted), what it shows besides its papers, and the papers
+        it lists in order (each shown as `_ref_inputs` says); None for the other kinds. `page_deps`
+        keeps such a page, without outlining it, when those and what its papers are made from are
+        unchanged."""
         if spec.kind == "digest":
             index = self.digest_places[spec.key]
             digest = self.catalog.digests[index]
@@ -242,7 +243,8 @@ class PageMaker:
             around = [(d.date, d.title, len(d.slugs)) if d else None for d in (newer, older)]
             head = repr((digest.date, digest.title, digest.note, around))
             listed = [self.catalog.papers[s] for s in digest.slugs]
-            return Outline(digest_path(digest.date), DigestPage.template, self._digest_updated(digest), head), listed
+            shape = Outline(digest_path(digest.date), DigestPage.template, self._digest_updated(digest), "")
+            return shape, head, listed
         if spec.kind == "topic" and spec.number > 0:
             topic = self.catalog.topic(spec.key)
             page, shown = self._topic_window(topic, spec.number)
@@ -250,7 +252,7 @@ class PageMaker:
             links = (page.number, page.first, page.last, page.newer, page.older)
             head = repr((topic.name, topic.description, links))
             updated = max((p.last_seen for p in shown), default=self.newest)
-            return Outline(topic_page_path(topic.slug, spec.number), TopicPage.template, updated, head), shown
+            return Outline(topic_page_path(topic.slug, spec.number), TopicPage.template, updated, ""), head, shown
         return None
 
     def paper_outline(self, paper: Paper, inputs: str = "") -> Outline:
