@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import Preview
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 TIMEOUT_MS = 1_800_000
 """How long a reload may take before the measurement fails (a base.html edit at 50k is minutes)."""

@@ -47,7 +47,7 @@ from make_corpus import ROOT
 
 from site_src.build.builder import build
 from site_src.inputs.settings import BuildOptions
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.netlify import NetlifyHandler
 
 OUT = ROOT / "bench" / "out"

@@ -57,13 +57,17 @@ from spread import Spread, number, pipe_table
 
 from site_src.build.cache import cache_folder
 from site_src.build.output import previous_folder
+from site_src.build.page_deps import CHECK_ENV
 
 PYTHON = sys.executable
-BUILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+BUILD_ENV = {name: value for name, value in os.environ.items() if name not in ("PYTHONDONTWRITEBYTECODE", CHECK_ENV)}
 """The timed builds' environment: Python's default, which keeps each module's compiled bytecode in
 `__pycache__/`, as on a curator's machine or a CI runner. These machines set PYTHONDONTWRITEBYTECODE,
 which made every timed build compile the generator's sources again: 0.08-0.1 s of each build's
-imports (0.39-0.48 s against 0.47-0.56 s, alternated), paid by no user after the first build."""
+imports (0.39-0.48 s against 0.47-0.56 s, alternated), paid by no user after the first build.
+Without the tests' check of the kept pages (`CHECK_ENV`), which outlines every page a build keeps:
+from the check's first day (2bafdbf, 2 December 2026) until it was found, the benchmark imported the
+tests' conftest, which set it, and timed a day's build at 10k papers 0.7 s slower than a curator's."""
 OURS = {"cold": "cold", "noop": "no-op", "first_add": "+60 after cold", "add": "+60", "publish_cold": "cold +120"}
 """Our builds in a round, by field of `Round`, with their names in the stages table."""
 

@@ -101,7 +101,8 @@ def in_browser(site: Path, queries: list[tuple[str, str]]) -> Browser | None:
     try:
         from playwright.sync_api import sync_playwright
 
-        from tests.browser.conftest import CHROMIUM_FLAGS, serve_folder
+        from tests.browser.chromium import CHROMIUM_FLAGS
+        from tests.helpers import serve_folder
     except ImportError:
         return None
     if chromium is None:

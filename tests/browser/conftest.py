@@ -3,26 +3,15 @@ sample site served on 127.0.0.1. Without Chromium these tests are skipped, with 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.conftest import BuiltSite
 from tests.helpers import serve_folder
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",  # the tests run as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",  # this machine refuses outbound connections: don't try
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
