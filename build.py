@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
 """Paper Digest's command line: `python build.py --help` lists the commands."""
 
+import os
 import sys
 
 if __name__ == "__main__":
     try:
         from site_src.cli import main  # the command handles Ctrl+C from here on, but imports take 0.2 s
 
-        sys.exit(main())
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
     except KeyboardInterrupt:  # during the imports: a traceback through them said nothing
         print("\nInterrupted.", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # the output was piped to a command that stopped reading (`| head -1`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        sys.exit(1)
+    # The command is over and every process it started has ended: freeing a build's millions of
+    # objects one by one, as a normal exit does, took 0.05 s of a day's build at 10k papers.
+    os._exit(code)

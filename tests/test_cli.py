@@ -319,3 +319,21 @@ def test_ctrl_c_while_the_command_starts_is_one_line(tmp_path: Path) -> None:
         [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING], cwd=tmp_path, capture_output=True, text=True
     )
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "\nInterrupted.\n")
+
+
+def test_output_piped_to_a_command_that_stops_reading_ends_without_a_traceback(tmp_path: Path) -> None:
+    """`build.py build | head -1` and the like: the reader gone before the summary, it printed a
+    traceback through `print`. The site is built all the same; the exit code says the output was lost."""
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--out", str(tmp_path / "public")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stdout is not None and build.stderr is not None
+    build.stdout.close()  # long before the build ends and prints its summary
+    errors = build.stderr.read()
+    assert build.wait(timeout=120) == 1
+    assert errors == ""
+    assert (tmp_path / "public/index.html").is_file()
