@@ -180,6 +180,24 @@ def test_citation_keys_follow_a_retitled_paper_when_asked_again() -> None:
     assert dict(citation_keys(first)) == {"a": "huang2018music", "b": "huang2018pointer"}
 
 
+@pytest.mark.parametrize(
+    ("author", "title", "key"),
+    [
+        ("Ashish Vaswani", "Attention Is All You Need", "vaswani2017attention"),
+        ("Hugo TOUVRON", "LLaMA: Open and Efficient Foundation Language Models", "touvron2017llama"),
+        ("Jürgen Schmidhuber", "Über Lernen", "schmidhuber2017uber"),
+        ("Ольга Иванова", "Ἀρχή of Learning", "ivanova2017arkhe"),
+        ("Maria O'Neil-Smith", "The ﬁnest Déjà-vu", "oneilsmith2017finest"),
+    ],
+)
+def test_citation_keys_are_ascii_whatever_the_names_and_titles(author: str, title: str, key: str) -> None:
+    """Words already in ASCII letters are only lower-cased (slugify is skipped for them); any other word
+    is transliterated as before: "Jürgen" and "Иванова" give ASCII keys."""
+    meta = Metadata(authors=(author,), published="2017-06-12")
+    paper = Paper("p", "p", title, "An abstract.", (Appearance(datetime.date(2025, 6, 26), 1),), (), meta)
+    assert dict(citation_keys([paper])) == {"p": key}
+
+
 def _json_ld(site: BuiltSite, path: str) -> dict[str, object]:
     html = (site.out / path / "index.html").read_text(encoding="utf-8")
     found = extruct.extract(html, base_url="https://digest.example.org/", syntaxes=["json-ld"], uniform=True)

@@ -117,7 +117,11 @@ def _name(name: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _ascii_word(text: str) -> str:
-    """A word in ASCII letters (slugify is slow, and the same words recur across thousands of titles)."""
+    """A word in ASCII letters (slugify is slow, and the same words recur across thousands of titles;
+    most are ASCII letters already, which slugify only lower-cases: a fifth of the citation keys'
+    time in a day's build at 10k papers went to slugifying them)."""
+    if text.isascii() and text.isalpha():
+        return text.lower()
     return slugify(text, separator="")
 
 
