@@ -337,3 +337,41 @@ def test_output_piped_to_a_command_that_stops_reading_ends_without_a_traceback(t
     assert build.wait(timeout=120) == 1
     assert errors == ""
     assert (tmp_path / "public/index.html").is_file()
+
+
+_LEAVES_A_CHILD = f"""
+import multiprocessing, runpy, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+import site_src.cli
+def main():
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,), daemon=True)
+    child.start()
+    print(child.pid, flush=True)
+    return 0
+site_src.cli.main = main
+sys.argv = ["build.py"]
+runpy.run_path({str(ROOT / "build.py")!r}, run_name="__main__")
+"""
+"""A command that returns with a process of its own still running (as the preview can, stopped in the
+middle of a build whose search process was spawned)."""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="looks at processes through /proc")
+def test_the_command_ends_at_once_only_when_nothing_else_runs() -> None:
+    """build.py skips Python's slow exit (`os._exit`) after a build; with a process of the command
+    still running, it exits as Python does, which stops that process rather than leave it behind."""
+    result = subprocess.run([sys.executable, "-c", _LEAVES_A_CHILD], capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0, result.stderr
+    child = int(result.stdout.split()[0])
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child), "the command's process was left running"
