@@ -8,7 +8,7 @@ import io
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -19,7 +19,7 @@ import yaml
 from site_src.build.builder import BuildReport, build
 from site_src.cli import main
 from site_src.inputs.settings import ROOT, TEMPLATES_DIR, BuildOptions
-from site_src.serve.server import Preview
+from site_src.serve.server import ClientsMayLeave, Preview
 
 SHIPPED_CONTENT = ROOT / "content"
 CASES = Path(__file__).parent / "cases"
@@ -150,7 +150,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve_folder(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 (a free port) for as long as the block runs; yields its URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = ClientsMayLeave(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

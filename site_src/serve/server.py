@@ -326,7 +326,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 server.unview(viewer)
 
 
-class PreviewHTTPServer(ThreadingHTTPServer):
+class ClientsMayLeave(ThreadingHTTPServer):
+    """A threading HTTP server for which a client that went away mid-answer (a tab closed or reloaded,
+    `curl | head`, a browser cancelling a fetch) is no error: only anything else is logged, with its
+    traceback. The tests serve built sites with it too."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class PreviewHTTPServer(ClientsMayLeave):
     """A threading HTTP server that knows the preview folder and the live channel."""
 
     daemon_threads = True
@@ -344,13 +355,6 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.on_site_missing: Callable[[], None] = lambda: None
         """Told when a request finds the output folder gone (deleted by hand while nothing builds)."""
         super().__init__(address, PreviewHandler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that went away mid-answer (a tab closed or reloaded, `curl | head`) is no error
-        of the preview's: only anything else is logged, with its traceback."""
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            return
-        super().handle_error(request, client_address)
 
     @property
     def overlay(self) -> dict[str, bytes]:
