@@ -23,6 +23,7 @@ range, and the preview's own rebuild time (its log).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -37,9 +38,12 @@ from spread import Spread, pipe_table
 
 sys.path.insert(0, str(ROOT))
 
+from site_src.build.page_deps import CHECK_ENV
 from site_src.inputs.settings import BuildOptions
 from site_src.serve.server import Preview
 from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
+
+os.environ.pop(CHECK_ENV, None)  # a curator's builds: without the tests' check of kept pages (see run.BUILD_ENV)
 
 TIMEOUT_MS = 1_800_000
 """How long a reload may take before the measurement fails (a base.html edit at 50k is minutes)."""

@@ -139,6 +139,7 @@ class TerminalProgress:
     def __init__(self) -> None:
         from tqdm import tqdm  # imported on use: only a terminal needs it
 
+        tqdm.monitor_interval = 0  # no monitor thread, which outlived the bars and slowed the exit (build.py)
         self._tqdm = tqdm
         self._bar: Any = None
         self._stage = ""
@@ -262,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             said = f"Interrupted: {display_path(out)} {state}."
         print(f"\n{said}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output's reader is gone (`build.py topics | head -1`): build.py ends quietly
+        raise
     except Exception as error:  # the last line of defence: no traceback unless asked
         if args.debug:
             raise
