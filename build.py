@@ -20,10 +20,10 @@ if __name__ == "__main__":
     import multiprocessing
     import threading
 
-    if multiprocessing.active_children() or threading.active_count() > 1:
-        sys.exit(code)  # the preview stopped mid-build, say: a normal exit stops what is still running
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        sys.exit(code)  # run under a profiler or coverage, which report when the script has ended
+    still_running = multiprocessing.active_children() or threading.active_count() > 1  # a preview stopped mid-build
+    watched = sys.getprofile() is not None or sys.gettrace() is not None  # profilers and coverage report at the end
+    if still_running or watched:
+        sys.exit(code)  # Python's own exit: it stops what still runs and lets the watchers report
     # Nothing else runs: freeing a build's millions of objects one by one, as a normal exit does,
     # took 0.05 s of a day's build at 10k papers.
     os._exit(code)
