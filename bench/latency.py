@@ -4,7 +4,7 @@
 
 (`bench/run.py --latency` runs the same measurement after its builds.) For each size, a copy of
 the corpus and of the templates is previewed (`Preview`, the code behind `build.py serve`), the
-newest digest's page is opened in Chromium, and three kinds of edit the curator makes are saved
+newest digest's page is opened in Chromium, and four kinds of edit the curator makes are saved
 `--edits` times each, timed from the file write to the first frame of the reloaded page that shows
 the new text (a reload through the live-reload event stream; the page records when that frame came):
 
@@ -12,7 +12,9 @@ the new text (a reload through the live-reload event stream; the page records wh
 - note: the note of the page's first paper (content/notes/<slug>.md, created or replaced in the
   copy) names a new author, which the page shows in the paper's byline;
 - template: a line of text is added to the template `--template` (by default base.html, which
-  every page extends, so every page is made again) in the copy of the templates.
+  every page extends, so every page is made again) in the copy of the templates;
+- page: the first paragraph of a hand-written page (the shipped content/pages/about.md, copied
+  in) gets a new first word, with the tab on that page (it goes there before the first such edit).
 
 The page shows an edit as soon as the preview's fast render has made it; the full build follows in
 the background, and the next edit waits for it (so each starts from an idle preview): that time,
@@ -57,6 +59,8 @@ class Session:
     templates: Path
     template: str
     page: Page
+    url: str
+    """The preview's address."""
     template_text: str = ""
 
     @property
@@ -96,7 +100,21 @@ def template_edit(session: Session, probe: str) -> tuple[Path, str, Locator]:
     return session.templates / session.template, edited, session.page.locator(".bench-probe")
 
 
-EDITS: dict[str, Edit] = {"digest": digest_edit, "note": note_edit, "template": template_edit}
+HAND_PAGE = "about"
+"""The hand-written page the page edit changes: the one the project ships (the corpus has none)."""
+
+
+def page_edit(session: Session, probe: str) -> tuple[Path, str, Locator]:
+    """The hand-written page with `probe` as the first word of its text, viewed in the tab."""
+    if not session.page.url.endswith(f"/{HAND_PAGE}/"):
+        session.page.goto(f"{session.url}{HAND_PAGE}/")
+    source = session.content / "pages" / f"{HAND_PAGE}.md"
+    front, body = (ROOT / "content" / "pages" / f"{HAND_PAGE}.md").read_text(encoding="utf-8").split("\n---\n", 1)
+    return source, f"{front}\n---\n{probe} {body}", session.page.locator(".prose p").first
+
+
+EDITS: dict[str, Edit] = {"digest": digest_edit, "note": note_edit, "template": template_edit, "page": page_edit}
+"""Each kind of edit, in the order measured (the page edit last: it moves the tab to its page)."""
 
 MARK_SHOWN = """addEventListener("DOMContentLoaded", () =>
   requestAnimationFrame(() => { window.benchShownAt = performance.timeOrigin + performance.now(); }));"""
@@ -144,6 +162,8 @@ def measure(papers: int, edits: int, template: str = "base.html") -> dict[str, L
         shutil.copytree(source, content)
         shutil.copytree(ROOT / "templates", templates)
         (content / "notes").mkdir(exist_ok=True)
+        (content / "pages").mkdir(exist_ok=True)
+        shutil.copy(ROOT / "content" / "pages" / f"{HAND_PAGE}.md", content / "pages")
         rebuilds: list[float] = []
 
         def log(line: str) -> None:
@@ -155,7 +175,7 @@ def measure(papers: int, edits: int, template: str = "base.html") -> dict[str, L
         preview.start()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            session = Session(content, templates, template, browser.new_page())
+            session = Session(content, templates, template, browser.new_page(), preview.url)
             session.page.add_init_script(MARK_SHOWN)
             session.template_text = (templates / template).read_text(encoding="utf-8")
             session.page.goto(f"{preview.url}digests/{session.newest.stem}/")
@@ -172,7 +192,7 @@ def _cell(latency: Latency) -> str:
 
 def report(rows: list[tuple[int, dict[str, Latency]]], template: str) -> str:
     """The latencies as a Markdown table: per kind, median (min–max), then the preview's rebuild."""
-    header = ["papers", "digest edit", "note edit", f"template edit ({template})"]
+    header = ["papers", "digest edit", "note edit", f"template edit ({template})", f"page edit ({HAND_PAGE}.md)"]
     cells = [[f"{papers:,}"] + [_cell(latency) for latency in found.values()] for papers, found in rows]
     return "Preview, from saving a file to the open page showing it:\n\n" + pipe_table(header, cells)
 
