@@ -7,16 +7,18 @@ Each size is measured in --repeat rounds, run back to back so that the machine's
 of a round alike: our cold build; a no-op rebuild (nothing changed, warm cache); Hugo's cold build
 of the same pages (bench/hugo.py); the build after adding one 60-paper digest (warm cache, but no
 site kept from the day before: the first build after a cold one links every unchanged file into a
-new site); the next day's build, after adding another 60-paper digest (the daily build); and a
-cold build of the corpus with those digests. The last two are what publishing costs: CI builds the
+new site); the next day's build, after adding another 60-paper digest (the daily build); the
+build after a third digest dated the first of the next month, which moves the epoch, so that related
+papers and search weights are computed whole again (once a month: the digest is then removed); and a
+cold build of the corpus with the first two digests. The last two are what publishing costs: CI builds the
 pushed site into public/ with the last published output, its cache and the site kept before it
 restored (the next day's +60 build), or, on a fresh clone with none, from nothing (the cold build
 with the digests). A last cold build of the corpus is only for its peak memory: it is sampled,
 which would slow a timed build, and its time is not reported (`Round.memory`). Every figure is
-the median over the rounds with the range (min–max); ratios (ours / Hugo for the cold, +60 and
-no-op builds; +60 as a share of our cold build) are taken within each round, then summarised.
-Hugo rebuilds everything every time, so its one cold build of a round is the denominator of all
-three ratios. Also per size: the stages of the median builds, peak memory (the proportional set
+the median over the rounds with the range (min–max); ratios (ours / Hugo for the cold, +60, new
+month and no-op builds; +60 and new month as shares of our cold build) are taken within each round,
+then summarised. Hugo rebuilds everything every time, so its one cold build of a round is the
+denominator of all four ratios. Also per size: the stages of the median builds, peak memory (the proportional set
 size of the build and its workers, from that last cold build), the size of the output, and the search's numbers
 (bench/search_numbers.py: index and store sizes raw and gzip; in Chromium, bytes fetched before
 the first result and query times).
@@ -68,7 +70,14 @@ imports (0.39-0.48 s against 0.47-0.56 s, alternated), paid by no user after the
 Without the tests' check of the kept pages (`CHECK_ENV`), which outlines every page a build keeps:
 from the check's first day (2bafdbf, 2 December 2026) until it was found, the benchmark imported the
 tests' conftest, which set it, and timed a day's build at 10k papers 0.7 s slower than a curator's."""
-OURS = {"cold": "cold", "noop": "no-op", "first_add": "+60 after cold", "add": "+60", "publish_cold": "cold +120"}
+OURS = {
+    "cold": "cold",
+    "noop": "no-op",
+    "first_add": "+60 after cold",
+    "add": "+60",
+    "month_add": "+60, new month",
+    "publish_cold": "cold +120",
+}
 """Our builds in a round, by field of `Round`, with their names in the stages table."""
 
 
@@ -96,6 +105,9 @@ class Round:
     add: Run
     """The next day's: the rebuild after adding another 60-paper digest, publishing as CI does with
     the last build's output, cache and kept site restored (the daily build)."""
+    month_add: Run
+    """The day after, the first of a new month: a third 60-paper digest moves the epoch, so related
+    papers and the search weights are computed whole again (a curator's slowest day of a month)."""
     publish_cold: Run
     """A cold build of the corpus with those digests: publishing from a fresh clone."""
     memory: Run
@@ -146,10 +158,11 @@ class Result:
         found = {kind: self.spread(partial(Round.seconds, kind=kind)) for kind in OURS}
         found["cold_peak_mb"] = self.spread(lambda r: _peak(r.memory))
         found["add_share_pct"] = self.spread(lambda r: 100 * r.add.seconds / r.cold.seconds)
+        found["month_share_pct"] = self.spread(lambda r: 100 * r.month_add.seconds / r.cold.seconds)
         if all(r.hugo for r in self.rounds):
             found["hugo"] = self.spread(lambda r: r.hugo_run.seconds)
             found["hugo_peak_mb"] = self.spread(lambda r: _peak(r.hugo_run))
-            for kind in ("cold", "add", "noop"):
+            for kind in ("cold", "add", "month_add", "noop"):
                 found[f"ratio_{kind}"] = self.spread(partial(Round.over_hugo, kind=kind))
         return found
 
@@ -276,14 +289,22 @@ def cold(out: Path) -> None:
         discard(folder)
 
 
-def add_digest(content: Path, seed: int, count: int = 60) -> Path:
-    """One more day's digest of `count` new papers (drawn with `seed`), after the corpus's last day."""
-    last = max((content / "digests").glob("*.txt")).stem
-    day = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
+def add_digest(content: Path, seed: int, count: int = 60, day: datetime.date | None = None) -> Path:
+    """One more day's digest of `count` new papers (drawn with `seed`), dated `day` (by default the
+    day after the corpus's last)."""
+    if day is None:
+        last = max((content / "digests").glob("*.txt")).stem
+        day = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
     papers = [(f"{title} (new)", abstract) for title, abstract in make_papers(count, seed=seed)]
     path = content / "digests" / f"{day.isoformat()}.txt"
     path.write_text(digest_text(day, papers), encoding="utf-8")
     return path
+
+
+def _next_month(day: str) -> datetime.date:
+    """The first day of the month after the one of an ISO date."""
+    first = datetime.date.fromisoformat(day).replace(day=1)
+    return (first + datetime.timedelta(days=32)).replace(day=1)
 
 
 def measured_hugo(site: Path, out: Path) -> Run:
@@ -311,13 +332,16 @@ def bench_round(source: Path, papers: int, hugo_site: Path | None, look: Callabl
     first_add = measured_build(content, out)
     added.append(add_digest(content, seed=99))
     add = measured_build(content, out)
+    month = add_digest(content, seed=97, day=_next_month(max(added).stem))
+    month_add = measured_build(content, out)
+    month.unlink()  # the cold build that follows is of the corpus and the two days, as before
     cold(out)
     publish_cold = measured_build(content, out)
     for path in added:
         path.unlink()
     cold(out)
     memory = measured_build(content, out, memory=True)
-    return Round(cold_run, noop, hugo, first_add, add, publish_cold, memory)
+    return Round(cold_run, noop, hugo, first_add, add, month_add, publish_cold, memory)
 
 
 def bench_size(papers: int, repeat: int, hugo: bool) -> Result:
@@ -348,11 +372,13 @@ HEADER = [
     "+60 papers after a cold build",
     "+60 papers, the next day (publish with cache)",
     "+60 / cold",
+    "+60 on a new month's first day (share of cold)",
     "publish without cache",
     "Hugo cold build",
     "Hugo peak memory",
     "ours / Hugo, cold",
     "ours / Hugo, +60",
+    "ours / Hugo, new month",
     "ours / Hugo, no-op",
 ]
 
@@ -360,10 +386,10 @@ HEADER = [
 def row(r: Result) -> list[str]:
     """One size's line of the main table."""
     f = r.figures()
-    hugo = ["–"] * 5
+    hugo = ["–"] * 6
     if "hugo" in f:
         hugo = [f["hugo"].show(), f["hugo_peak_mb"].show(" MB")]
-        hugo += [f[f"ratio_{kind}"].show("") for kind in ("cold", "add", "noop")]
+        hugo += [f[f"ratio_{kind}"].show("") for kind in ("cold", "add", "month_add", "noop")]
     return [
         f"{r.papers:,}",
         f"{r.distinct_words:,}",
@@ -374,6 +400,7 @@ def row(r: Result) -> list[str]:
         f["first_add"].show(),
         f["add"].show(),
         f["add_share_pct"].show(" %"),
+        f"{f['month_add'].show()} ({f['month_share_pct'].show(' %')})",
         f["publish_cold"].show(),
         *hugo,
     ]
