@@ -70,6 +70,16 @@ def test_shared_terms_are_strongest_first_and_equal_ones_in_alphabetical_order()
     assert found["twin-a"][0].terms == ("orchard", "apple", "kiwi")  # the title's word weighs most
 
 
+def test_of_terms_that_weigh_the_same_a_paper_keeps_those_first_in_alphabetical_order() -> None:
+    """Beyond `TERMS_KEPT` terms a paper keeps its strongest; among equals, the first in A-Z (written
+    here in reverse, so the order of the text cannot decide)."""
+    words = [f"qz{a}{b}" for a in "abcdefg" for b in "abcdefg"][: related.TERMS_KEPT + 5]
+    abstract = " ".join(reversed(words)) + "."
+    twins = {slug: _paper(slug, "Orchard", abstract) for slug in ("twin-a", "twin-b")}
+    kept = related.relate(twins).vectors.vocabulary
+    assert kept == tuple(sorted(["orchard", *words[: related.TERMS_KEPT - 1]]))  # the title's word weighs most
+
+
 def test_no_paper_is_related_to_itself_or_to_unrelated_ones() -> None:
     found = related_papers(PAPERS)
     assert found["lonely"] == ()

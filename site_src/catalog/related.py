@@ -126,9 +126,11 @@ def _cpu_features() -> str:
     return " ".join(sorted(name for name, found in features.items() if found))
 
 
-def _top_per_row(rows: np.ndarray, keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:
-    """Positions of each row's first `count` entries when sorted by row, then by `keys` (last key first)."""
-    order = np.lexsort((*keys, rows))
+def _top_per_row(rows: np.ndarray, key: np.ndarray, count: int) -> np.ndarray:
+    """Positions of each row's first `count` entries when sorted by row, then by `key`, entries of equal
+    key in the order given (the sort is stable: given in column order, ties go to the column first in
+    A-Z, as a third key did, at a third less of the sort's time)."""
+    order = np.lexsort((key, rows))
     sorted_rows = rows[order]
     place = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
     return order[place < count]
@@ -164,7 +166,7 @@ def _weighed(counted: Entries, frequency: np.ndarray, epoch_papers: int, rows: i
     idf = np.log((1 + epoch_papers) / (1 + np.maximum(frequency, 1))) + 1
     shared = (frequency[col_of] > 1) | (frequency[col_of] == 0)
     row_of, col_of, weight = row_of[shared], col_of[shared], (1 + np.log(tf_of[shared])) * idf[col_of[shared]]
-    kept = np.sort(_top_per_row(row_of, (col_of, -weight), TERMS_KEPT))  # ties: the term first in A-Z
+    kept = np.sort(_top_per_row(row_of, -weight, TERMS_KEPT))  # in column order: ties to the term first in A-Z
     row_of, col_of, weight = row_of[kept], col_of[kept], weight[kept]
     norms = np.sqrt(np.bincount(row_of, weights=weight * weight, minlength=rows))
     values = weight / np.where(norms > 0, norms, 1.0)[row_of]
@@ -263,7 +265,7 @@ def _shared_terms(vectors: _Vectors, rows: np.ndarray, cols: np.ndarray) -> list
         pair_a * width + col_a, pair_b * width + col_b, assume_unique=True, return_indices=True
     )
     pair, col, product = pair_a[in_a], col_a[in_a], weight_a[in_a] * weight_b[in_b]
-    top = _top_per_row(pair, (col, -product), SHARED_SHOWN)
+    top = _top_per_row(pair, -product, SHARED_SHOWN)  # by pair and column, as intersect1d sorts them
     shared: list[list[str]] = [[] for _ in range(len(rows))]
     for index, column in zip(pair[top].tolist(), col[top].tolist(), strict=True):
         shared[index].append(vectors.vocabulary[column])
