@@ -7,7 +7,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
 import pytest
+from scipy import sparse
 
 from site_src.catalog import related
 from site_src.catalog.model import Appearance, Paper, Related, RelatedState
@@ -78,6 +80,15 @@ def test_of_terms_that_weigh_the_same_a_paper_keeps_those_first_in_alphabetical_
     twins = {slug: _paper(slug, "Orchard", abstract) for slug in ("twin-a", "twin-b")}
     kept = related.relate(twins).vectors.vocabulary
     assert kept == tuple(sorted(["orchard", *words[: related.TERMS_KEPT - 1]]))  # the title's word weighs most
+
+
+def test_a_similarity_that_rounds_up_to_the_threshold_counts_and_one_that_rounds_down_does_not() -> None:
+    """Similarities are compared rounded to nine decimals (so that a pair's is the same bits however
+    it was computed): one a hair below `MIN_SIMILARITY` that rounds up to it lists the pair."""
+    rounds_up, rounds_down = related.MIN_SIMILARITY - 4e-10, related.MIN_SIMILARITY - 6e-10
+    block = sparse.csr_matrix(np.array([[1.0, rounds_up, rounds_down, 0.5]]))  # the block's row is paper 0
+    rows, cols, values = related._similar(block, np.array([0]))  # paper 0 with itself is left out
+    assert (rows.tolist(), cols.tolist(), values.tolist()) == ([0, 0], [1, 3], [related.MIN_SIMILARITY, 0.5])
 
 
 def test_no_paper_is_related_to_itself_or_to_unrelated_ones() -> None:

@@ -274,11 +274,17 @@ def _shared_terms(vectors: _Vectors, rows: np.ndarray, cols: np.ndarray) -> list
 
 def _similar(similarities: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, similarity) of every pair above `MIN_SIMILARITY` (rounded to nine decimals) in a
-    block of similarities whose rows are the papers `rows`, but each paper with itself."""
-    own = np.repeat(rows, np.diff(similarities.indptr))
-    cols, values = similarities.indices, np.round(similarities.data, 9)
+    block of similarities whose rows are the papers `rows`, but each paper with itself. Only the
+    products that may round to it are rounded and given their row: at 10k papers, 4 % of them."""
+    maybe = np.flatnonzero(similarities.data >= MIN_SIMILARITY - _ROUNDED_UP)
+    own = rows[np.searchsorted(similarities.indptr, maybe, side="right") - 1]
+    cols, values = similarities.indices[maybe], np.round(similarities.data[maybe], 9)
     keep = (values >= MIN_SIMILARITY) & (cols != own)
     return own[keep], cols[keep], values[keep]
+
+
+_ROUNDED_UP = 1e-9
+"""More than rounding to nine decimals adds to any product (half of 1e-9, with the float error)."""
 
 
 def _best(found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
