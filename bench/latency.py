@@ -15,6 +15,7 @@ the new text (a reload through the live-reload event stream; the page records wh
   every page extends, so every page is made again) in the copy of the templates;
 - page: the first paragraph of a hand-written page (the shipped content/pages/about.md, copied
   in) gets a new first word, with the tab on that page (it goes there before the first such edit).
+  The page is there for every kind: its menu entry is on every page, as on the shipped site.
 
 The page shows an edit as soon as the preview's fast render has made it; the full build follows in
 the background, and the next edit waits for it (so each starts from an idle preview): that time,

@@ -84,11 +84,16 @@ def test_of_terms_that_weigh_the_same_a_paper_keeps_those_first_in_alphabetical_
 
 def test_a_similarity_that_rounds_up_to_the_threshold_counts_and_one_that_rounds_down_does_not() -> None:
     """Similarities are compared rounded to nine decimals (so that a pair's is the same bits however
-    it was computed): one a hair below `MIN_SIMILARITY` that rounds up to it lists the pair."""
-    rounds_up, rounds_down = related.MIN_SIMILARITY - 4e-10, related.MIN_SIMILARITY - 6e-10
-    block = sparse.csr_matrix(np.array([[1.0, rounds_up, rounds_down, 0.5]]))  # the block's row is paper 0
-    rows, cols, values = related._similar(block, np.array([0]))  # paper 0 with itself is left out
-    assert (rows.tolist(), cols.tolist(), values.tolist()) == ([0, 0], [1, 3], [related.MIN_SIMILARITY, 0.5])
+    it was computed): one a hair below `MIN_SIMILARITY` that rounds up to it lists the pair. A block
+    of three papers' rows (4, 5 and 6), the second without any similarity; each paper with itself
+    is left out."""
+    up, down = related.MIN_SIMILARITY - 4e-10, related.MIN_SIMILARITY - 6e-10
+    block = sparse.csr_matrix(
+        np.array([[0, up, down, 0, 1.0, 0, 0, 0], [0] * 8, [0, 0, 0, 0.5, 0, 0, 1.0, up]], dtype=np.float64)
+    )
+    rows, cols, values = related._similar(block, np.array([4, 5, 6]))
+    threshold = related.MIN_SIMILARITY
+    assert (rows.tolist(), cols.tolist(), values.tolist()) == ([4, 6, 6], [1, 3, 7], [threshold, 0.5, threshold])
 
 
 def test_no_paper_is_related_to_itself_or_to_unrelated_ones() -> None:

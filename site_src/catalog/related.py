@@ -42,6 +42,9 @@ TERMS_KEPT = 40
 """Each paper's strongest terms; the rest add little to a cosine and much to its cost."""
 MIN_SIMILARITY = 0.1
 """Below this, two papers share only incidental words and are not shown as related."""
+DECIMALS = 9
+"""Similarities are rounded to this many decimals before they are compared (so that one has the same
+bits however it was computed, whole or in part)."""
 SHARED_SHOWN = 3
 POSTINGS_KEPT = 1000
 """Each term links only the papers it weighs most in (as much as in its `POSTINGS_KEPT`-th epoch paper or
@@ -278,13 +281,13 @@ def _similar(similarities: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndar
     products that may round to it are rounded and given their row: at 10k papers, 4 % of them."""
     maybe = np.flatnonzero(similarities.data >= MIN_SIMILARITY - _ROUNDED_UP)
     own = rows[np.searchsorted(similarities.indptr, maybe, side="right") - 1]
-    cols, values = similarities.indices[maybe], np.round(similarities.data[maybe], 9)
+    cols, values = similarities.indices[maybe], np.round(similarities.data[maybe], DECIMALS)
     keep = (values >= MIN_SIMILARITY) & (cols != own)
     return own[keep], cols[keep], values[keep]
 
 
-_ROUNDED_UP = 1e-9
-"""More than rounding to nine decimals adds to any product (half of 1e-9, with the float error)."""
+_ROUNDED_UP = 10.0**-DECIMALS
+"""More than rounding to `DECIMALS` adds to any product (half of this, with the float error)."""
 
 
 def _best(found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
