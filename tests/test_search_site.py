@@ -200,6 +200,48 @@ def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_mo
     assert _pieces(out)["abstracts"] != first["abstracts"] and made[1] > made[0]
 
 
+def test_a_paper_of_an_earlier_month_listed_again_keeps_the_epochs_pieces_and_a_new_author_remakes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trending page lists a paper again for days, into the next month: a June digest that lists
+    a May paper again (same title and abstract) leaves the epoch's pieces as they were, since the
+    index holds no digest date. A note that gives an epoch paper an author it did not have changes
+    what is indexed of it, and the pieces are made again. Each time, the site is a clean build's."""
+    monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
+    made: list[int] = []
+    epoch_files = SearchFiles._epoch_files
+
+    def spied(self: SearchFiles, papers: Sequence[Paper]) -> Iterator[OutputFile]:
+        made.append(len(papers))
+        return epoch_files(self, papers)
+
+    monkeypatch.setattr(SearchFiles, "_epoch_files", spied)
+    content = shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
+    out = tmp_path / "public"
+    build_into(content, out)
+    first = _pieces(out)
+    may = (content / "digests/2025-05-30.txt").read_text(encoding="utf-8").split("\n\n")
+    title, abstract = may[5], may[6]  # its first paper, after the page's header and the date
+    assert title == "Training Language Models on Synthetic Edit Sequences Improves Code Synthesis"
+    june = text_digest("Jun 27", [("Sparse Mixtures of Music Experts", ABSTRACT), (title, abstract)])
+    (content / "digests/2025-06-27.txt").write_text(june, encoding="utf-8")
+    made.clear()
+    build_into(content, out)
+    again = _pieces(out)
+    assert (again["titles"], again["abstracts"]) == (first["titles"], first["abstracts"]) and made == []
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")
+
+    note = content / "notes/training-language-models-on-synthetic-edit-sequences-improves-code-synthesis.md"
+    byline = '  - "Rob Fergus"\n'
+    note.write_text(note.read_text(encoding="utf-8").replace(byline, byline + '  - "Ada Lovelace"\n'), encoding="utf-8")
+    made.clear()
+    build_into(content, out)
+    assert _pieces(out)["titles"] != first["titles"] and len(made) == 1
+    build_into(content, tmp_path / "clean-again")
+    assert files_of(out) == files_of(tmp_path / "clean-again")
+
+
 @pytest.mark.parametrize(
     "damage",
     [

@@ -105,18 +105,25 @@ class SearchInputs:
 
     def __init__(self, catalog: Catalog) -> None:
         self.topics = [f"{t.slug}\0{t.name}" for t in catalog.topics]
-        self.papers = {
-            p.slug: f"{p.slug}\0{p.title}\0{p.abstract}\0{p.topic_slugs}\0{_places(p)}\0{p.meta.authors}\0{p.meta.code}"
-            for p in catalog.papers.values()
-        }
+        self.indexed = {p.slug: _indexed(p) for p in catalog.papers.values()}
+        self.papers = {p.slug: f"{self.indexed[p.slug]}\0{_places(p)}\0{p.meta.code}" for p in catalog.papers.values()}
 
     def key(self, base_url: str) -> str:
         """Everything the search files are made from."""
         return fingerprint(base_url, *self.topics, *self.papers.values())
 
     def epoch_key(self, epoch: Collection[str]) -> str:
-        """What the epoch's index pieces are made from: its papers' inputs (they hold no address)."""
-        return fingerprint(*self.topics, *(text for slug, text in self.papers.items() if slug in epoch))
+        """What the epoch's index pieces are made from: what is indexed of its papers, and what numbers
+        them (they hold no address, no digest date, no code link: a trending page lists a paper again
+        for days, and a paper of an earlier month listed again leaves the pieces as they were)."""
+        return fingerprint(*self.topics, *(text for slug, text in self.indexed.items() if slug in epoch))
+
+
+def _indexed(paper: Paper) -> str:
+    """What the index holds of a paper (`search.files.documents`), and its first listing, which with
+    its slug gives its number (`search.files.search_order`)."""
+    first, listed = paper.appearances[0], f"{paper.title}\0{paper.abstract}\0{paper.topic_slugs}\0{paper.meta.authors}"
+    return f"{paper.slug}\0{first.date}@{first.position}\0{listed}"
 
 
 def _places(paper: Paper) -> str:
