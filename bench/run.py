@@ -8,18 +8,20 @@ of a round alike: our cold build; a no-op rebuild (nothing changed, warm cache);
 of the same pages (bench/hugo.py); the build after adding one 60-paper digest (warm cache, but no
 site kept from the day before: the first build after a cold one links every unchanged file into a
 new site); the next day's build, after adding another 60-paper digest (the daily build); the
-build after a third digest dated the first of the next month, which moves the epoch, so that related
-papers and search weights are computed whole again (once a month: the digest is then removed); and a
-cold build of the corpus with the first two digests. The next day's build and that cold build are what
-publishing costs: CI builds the
-pushed site into public/ with the last published output, its cache and the site kept before it
-restored (the next day's +60 build), or, on a fresh clone with none, from nothing (the cold build
-with the digests). A last cold build of the corpus is only for its peak memory: it is sampled,
-which would slow a timed build, and its time is not reported (`Round.memory`). Every figure is
-the median over the rounds with the range (min–max); ratios (ours / Hugo for the cold, +60, new
-month and no-op builds; +60 and new month as shares of our cold build) are taken within each round,
-then summarised. Hugo rebuilds everything every time, so its one cold build of a round is the
-denominator of all four ratios. Also per size: the stages of the median builds, peak memory (the proportional set
+build after a digest of the day after whose 60 papers include 10 that a digest of the month before
+listed (as trending pages list a paper for days: the digest is then removed); the build after a
+third digest dated the first of the next month, which moves the epoch, so that related papers and
+search weights are computed whole again (once a month: the digest is then removed); and a cold
+build of the corpus with the first two digests. The next day's build and that cold build are what
+publishing costs: CI builds the pushed site into public/ with the last published output, its cache
+and the site kept before it restored (the next day's +60 build), or, on a fresh clone with none,
+from nothing (the cold build with the digests). A last cold build of the corpus is only for its
+peak memory: it is sampled, which would slow a timed build, and its time is not reported
+(`Round.memory`). Every figure is the median over the rounds with the range (min–max); ratios
+(ours / Hugo for the cold, +60, +60 with 10 listed again, new month and no-op builds; those three
++60 builds as shares of our cold build) are taken within each round, then summarised. Hugo
+rebuilds everything every time, so its one cold build of a round is the denominator of all five
+ratios. Also per size: the stages of the median builds, peak memory (the proportional set
 size of the build and its workers, from that last cold build), the size of the output, and the search's numbers
 (bench/search_numbers.py: index and store sizes raw and gzip; in Chromium, bytes fetched before
 the first result and query times).
@@ -52,7 +54,7 @@ from pathlib import Path
 
 import latency
 from hugo import write_hugo_site
-from make_corpus import OUT, ROOT, corpus, digest_text, make_papers
+from make_corpus import BOILERPLATE, OUT, ROOT, corpus, digest_text, make_papers
 from search_numbers import SearchNumbers
 from search_numbers import measure as measure_search
 from search_numbers import report as search_report
@@ -76,6 +78,7 @@ OURS = {
     "noop": "no-op",
     "first_add": "+60 after cold",
     "add": "+60",
+    "trend_add": "+60, 10 listed again",
     "month_add": "+60, new month",
     "publish_cold": "cold +120",
 }
@@ -106,6 +109,10 @@ class Round:
     add: Run
     """The next day's: the rebuild after adding another 60-paper digest, publishing as CI does with
     the last build's output, cache and kept site restored (the daily build)."""
+    trend_add: Run
+    """Then a digest of the day after, whose 60 papers include `LISTED_AGAIN` of the month before's
+    (`listed_again`): the same day as a curator who copies a trending page has it. Removed again,
+    and built without it (not timed), before the month's digest."""
     month_add: Run
     """Later, on the first of the next month: a third 60-paper digest moves the epoch, so related
     papers and the search weights are computed whole again (a curator's slowest day of a month)."""
@@ -159,11 +166,12 @@ class Result:
         found = {kind: self.spread(partial(Round.seconds, kind=kind)) for kind in OURS}
         found["cold_peak_mb"] = self.spread(lambda r: _peak(r.memory))
         found["add_share_pct"] = self.spread(lambda r: 100 * r.add.seconds / r.cold.seconds)
+        found["trend_share_pct"] = self.spread(lambda r: 100 * r.trend_add.seconds / r.cold.seconds)
         found["month_share_pct"] = self.spread(lambda r: 100 * r.month_add.seconds / r.cold.seconds)
         if all(r.hugo for r in self.rounds):
             found["hugo"] = self.spread(lambda r: r.hugo_run.seconds)
             found["hugo_peak_mb"] = self.spread(lambda r: _peak(r.hugo_run))
-            for kind in ("cold", "add", "month_add", "noop"):
+            for kind in ("cold", "add", "trend_add", "month_add", "noop"):
                 found[f"ratio_{kind}"] = self.spread(partial(Round.over_hugo, kind=kind))
         return found
 
@@ -290,16 +298,38 @@ def cold(out: Path) -> None:
         discard(folder)
 
 
-def add_digest(content: Path, seed: int, count: int = 60, day: datetime.date | None = None) -> Path:
-    """One more day's digest of `count` new papers (drawn with `seed`), dated `day` (by default the
-    day after the corpus's last)."""
+def add_digest(
+    content: Path,
+    seed: int,
+    count: int = 60,
+    day: datetime.date | None = None,
+    again: list[tuple[str, str]] | None = None,
+) -> Path:
+    """One more day's digest of `count` papers, new ones (drawn with `seed`) then those listed `again`
+    (title and abstract), dated `day` (by default the day after the corpus's last)."""
     if day is None:
         last = max((content / "digests").glob("*.txt")).stem
         day = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
-    papers = [(f"{title} (new)", abstract) for title, abstract in make_papers(count, seed=seed)]
+    again = again or []
+    papers = [(f"{title} (new)", abstract) for title, abstract in make_papers(count - len(again), seed=seed)]
+    papers += again
     path = content / "digests" / f"{day.isoformat()}.txt"
     path.write_text(digest_text(day, papers), encoding="utf-8")
     return path
+
+
+LISTED_AGAIN = 10
+"""Papers of the month before that the trending build's digest lists again."""
+
+
+def listed_again(content: Path, count: int) -> list[tuple[str, str]]:
+    """The first `count` papers (title, abstract) of the last digest of the month before the newest
+    digest's: papers of the epoch that a trending page still lists."""
+    days = sorted(path.stem for path in (content / "digests").glob("*.txt"))
+    before = [day for day in days if day[:7] < days[-1][:7]][-1]
+    blocks = (content / "digests" / f"{before}.txt").read_text(encoding="utf-8").split("\n\n")
+    first = len(BOILERPLATE) + 1  # after the page's header and the date (`digest_text`)
+    return [(blocks[i], blocks[i + 1]) for i in range(first, first + 2 * count, 2)]
 
 
 def _next_month(day: str) -> datetime.date:
@@ -333,6 +363,10 @@ def bench_round(source: Path, papers: int, hugo_site: Path | None, look: Callabl
     first_add = measured_build(content, out)
     added.append(add_digest(content, seed=99))
     add = measured_build(content, out)
+    trending = add_digest(content, seed=96, again=listed_again(content, LISTED_AGAIN))
+    trend_add = measured_build(content, out)
+    trending.unlink()
+    measured_build(content, out)  # the day before again, which the month's digest follows
     month = add_digest(content, seed=97, day=_next_month(max(added).stem))
     month_add = measured_build(content, out)
     month.unlink()  # the cold build that follows is of the corpus and the two days, as before
@@ -342,7 +376,7 @@ def bench_round(source: Path, papers: int, hugo_site: Path | None, look: Callabl
         path.unlink()
     cold(out)
     memory = measured_build(content, out, memory=True)
-    return Round(cold_run, noop, hugo, first_add, add, month_add, publish_cold, memory)
+    return Round(cold_run, noop, hugo, first_add, add, trend_add, month_add, publish_cold, memory)
 
 
 def bench_size(papers: int, repeat: int, hugo: bool) -> Result:
@@ -373,6 +407,8 @@ HEADER = [
     "+60 papers after a cold build",
     "+60 papers, the next day (publish with cache)",
     "+60 / cold",
+    "+60 with 10 of the month before",
+    "10 again / cold",
     "+60 on a new month's first day",
     "new month / cold",
     "publish without cache",
@@ -380,6 +416,7 @@ HEADER = [
     "Hugo peak memory",
     "ours / Hugo, cold",
     "ours / Hugo, +60",
+    "ours / Hugo, 10 again",
     "ours / Hugo, new month",
     "ours / Hugo, no-op",
 ]
@@ -388,10 +425,10 @@ HEADER = [
 def row(r: Result) -> list[str]:
     """One size's line of the main table."""
     f = r.figures()
-    hugo = ["–"] * 6
+    hugo = ["–"] * 7
     if "hugo" in f:
         hugo = [f["hugo"].show(), f["hugo_peak_mb"].show(" MB")]
-        hugo += [f[f"ratio_{kind}"].show("") for kind in ("cold", "add", "month_add", "noop")]
+        hugo += [f[f"ratio_{kind}"].show("") for kind in ("cold", "add", "trend_add", "month_add", "noop")]
     return [
         f"{r.papers:,}",
         f"{r.distinct_words:,}",
@@ -402,6 +439,8 @@ def row(r: Result) -> list[str]:
         f["first_add"].show(),
         f["add"].show(),
         f["add_share_pct"].show(" %"),
+        f["trend_add"].show(),
+        f["trend_share_pct"].show(" %"),
         f["month_add"].show(),
         f["month_share_pct"].show(" %"),
         f["publish_cold"].show(),
