@@ -38,9 +38,9 @@ def test_topic_pages_split_and_link(tmp_path: Path) -> None:
     own = page(out, "topics/music/")  # 120 papers: the newest 70 here, the first 50 filed on page 1
     titles = _titles(own)
     assert len(titles) == 120 - TOPIC_PAGE_SIZE == 70
-    assert titles[:2] == ["Music Model Number 60", "Music Model Number 61"]  # newest digest first, in its order
+    assert titles[:2] == ["Music Model Number 60", "Music Model Number 61"]  # latest filed first, in its digest's order
     assert titles[-1] == "Music Model Number 9"
-    assert "120 papers, newest digest first; here the newest 70" in text_of(own)
+    assert "120 papers, latest filed first; here the newest 70" in text_of(own)
     assert own.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/topics/music/page/1/"]
     assert not own.xpath("//nav[@class='pager']//a[@rel='prev']")
     assert own.xpath("//figure[@class='digest-chart']")
@@ -83,6 +83,40 @@ def test_a_new_digest_leaves_full_archive_pages_as_they_were(tmp_path: Path) -> 
     own = _titles(page(out, "topics/music/"))
     assert len(own) == 70 and own[0] == "Music Model Number 150"
     assert {path: (out / path).read_bytes() for path in archive} == before
+
+
+def test_a_paper_listed_again_keeps_its_place_and_the_other_archive_pages_their_bytes(tmp_path: Path) -> None:
+    """A trending page lists a paper for days: listed again, a paper stays where it was first filed
+    (its card gains the new date), so no other archive page changes, and the topic's own page shows
+    the new papers, not the old one again."""
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-01.txt": text_digest("Jun 1", _papers(range(60))),
+            "digests/2025-06-02.txt": text_digest("Jun 2", _papers(range(60, 120))),
+            "digests/2025-06-03.txt": text_digest("Jun 3", _papers(range(120, 150))),
+        },
+    )
+    out, clean = tmp_path / "public", tmp_path / "clean"
+    build_into(content, out)  # page 1: Music Model Number 10 to 59; page 2: 80 to 119, then 0 to 9
+    second = {name: (out / "topics/music/page/2" / name).read_bytes() for name in ("index.html", "index.md")}
+    first = _titles(page(out, "topics/music/page/1/"))
+    assert "Music Model Number 30" in first
+
+    again = [*_papers(range(150, 170)), ("Music Model Number 30", ABSTRACT)]
+    (content / "digests/2025-06-04.txt").write_text(text_digest("Jun 4", again))
+    build_into(content, out)
+
+    assert {name: (out / "topics/music/page/2" / name).read_bytes() for name in second} == second
+    archive = page(out, "topics/music/page/1/")
+    assert _titles(archive) == first
+    card = archive.xpath("//li[@data-paper='music-model-number-30']")[0]
+    assert text_of(card.find(".//p[@class='paper-dates']")) == "In digests of 4 Jun 2025, 1 Jun 2025"
+    own = _titles(page(out, "topics/music/"))
+    assert own[0] == "Music Model Number 150" and "Music Model Number 30" not in own
+    build_into(content, clean)
+    for name in ("page/1/index.html", "page/2/index.html", "index.html"):
+        assert (out / "topics/music" / name).read_bytes() == (clean / "topics/music" / name).read_bytes(), name
 
 
 def test_a_new_archive_page_is_linked_from_the_one_before_it_by_a_warm_build(tmp_path: Path) -> None:

@@ -295,13 +295,15 @@ class Catalog:
 
     @cached_property
     def papers_by_topic(self) -> dict[str, list[Paper]]:
-        """Each topic's papers, newest digest first, then in the order that digest listed them."""
+        """Each topic's papers, latest filed first: by the digest that first listed them, newest first,
+        then in that digest's order. A paper listed again keeps its place (trending pages list a paper
+        for days), so a topic's archive pages keep their papers (`pages.paginator`)."""
         lists: dict[str, list[Paper]] = {t.slug: [] for t in self.topics}
         for paper in self.papers.values():
             for slug in paper.topic_slugs:
                 lists[slug].append(paper)
         for papers in lists.values():
-            papers.sort(key=lambda p: (-p.last_seen.toordinal(), p.appearances[-1].position, p.slug))
+            papers.sort(key=lambda p: (-p.first_seen.toordinal(), p.appearances[0].position, p.slug))
         return lists
 
     @cached_property
