@@ -122,8 +122,8 @@ class SearchInputs:
 def _indexed(paper: Paper) -> str:
     """What the index holds of a paper (`search.files.documents`), and its first listing, which with
     its slug gives its number (`search.files.search_order`)."""
-    first, listed = paper.appearances[0], f"{paper.title}\0{paper.abstract}\0{paper.topic_slugs}\0{paper.meta.authors}"
-    return f"{paper.slug}\0{first.date}@{first.position}\0{listed}"
+    first, text = paper.appearances[0], f"{paper.title}\0{paper.abstract}\0{paper.topic_slugs}\0{paper.meta.authors}"
+    return f"{paper.slug}\0{first.date}@{first.position}\0{text}"
 
 
 def _places(paper: Paper) -> str:
