@@ -163,13 +163,11 @@ def _pieces(out: Path) -> dict[str, list[str]]:
     return {g["name"]: [p["url"] for p in g["pieces"]] for g in groups}  # type: ignore[attr-defined]
 
 
-def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_month_remakes_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The papers before the newest digest's month (the epoch, `EPOCH_MIN` lowered to the samples'
-    size) are indexed apart: another June digest leaves their pieces as they are, without making
-    them again (even after a build that kept every search file), and adds to June's; a July digest
-    makes June's papers part of the epoch, whose pieces are made again."""
+@pytest.fixture
+def epoch_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[int]]:
+    """A copy of the shipped content, whose papers before its newest digest's month make an epoch
+    (`EPOCH_MIN` lowered to the samples' size), its output folder, and the number of papers of each
+    epoch index made from then on (`SearchFiles._epoch_files`, spied)."""
     monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
     made: list[int] = []
     epoch_files = SearchFiles._epoch_files
@@ -179,8 +177,17 @@ def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_mo
         return epoch_files(self, papers)
 
     monkeypatch.setattr(SearchFiles, "_epoch_files", spied)
-    content = shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
-    out = tmp_path / "public"
+    return shutil.copytree(SHIPPED_CONTENT, tmp_path / "content"), tmp_path / "public", made
+
+
+def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_month_remakes_them(
+    epoch_site: tuple[Path, Path, list[int]],
+) -> None:
+    """The papers before the newest digest's month (the epoch, `EPOCH_MIN` lowered to the samples'
+    size) are indexed apart: another June digest leaves their pieces as they are, without making
+    them again (even after a build that kept every search file), and adds to June's; a July digest
+    makes June's papers part of the epoch, whose pieces are made again."""
+    content, out, made = epoch_site
     build_into(content, out)
     first = _pieces(out)
     assert list(first) == ["titles", "titles-month", "abstracts", "abstracts-month"] and len(made) == 1
@@ -201,23 +208,13 @@ def test_a_digest_of_the_month_keeps_the_epochs_index_pieces_and_one_of_a_new_mo
 
 
 def test_a_paper_of_an_earlier_month_listed_again_keeps_the_epochs_pieces_and_a_new_author_remakes_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    epoch_site: tuple[Path, Path, list[int]], tmp_path: Path
 ) -> None:
     """A trending page lists a paper again for days, into the next month: a June digest that lists
     a May paper again (same title and abstract) leaves the epoch's pieces as they were, since the
     index holds no digest date. A note that gives an epoch paper an author it did not have changes
     what is indexed of it, and the pieces are made again. Each time, the site is a clean build's."""
-    monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
-    made: list[int] = []
-    epoch_files = SearchFiles._epoch_files
-
-    def spied(self: SearchFiles, papers: Sequence[Paper]) -> Iterator[OutputFile]:
-        made.append(len(papers))
-        return epoch_files(self, papers)
-
-    monkeypatch.setattr(SearchFiles, "_epoch_files", spied)
-    content = shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
-    out = tmp_path / "public"
+    content, out, made = epoch_site
     build_into(content, out)
     first = _pieces(out)
     may = (content / "digests/2025-05-30.txt").read_text(encoding="utf-8").split("\n\n")
