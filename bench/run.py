@@ -9,7 +9,8 @@ of the same pages (bench/hugo.py); the build after adding one 60-paper digest (w
 site kept from the day before: the first build after a cold one links every unchanged file into a
 new site); the next day's build, after adding another 60-paper digest (the daily build); the
 build after a digest of the day after whose 60 papers include 10 that a digest of the month before
-listed (as trending pages list a paper for days: the digest is then removed); the build after a
+listed (as trending pages list a paper for days: the digest is then removed; "–" where every
+digest is of one month, as at 1,000 papers); the build after a
 third digest dated the first of the next month, which moves the epoch, so that related papers and
 search weights are computed whole again (once a month: the digest is then removed); and a cold
 build of the corpus with the first two digests. The next day's build and that cold build are what
@@ -109,10 +110,11 @@ class Round:
     add: Run
     """The next day's: the rebuild after adding another 60-paper digest, publishing as CI does with
     the last build's output, cache and kept site restored (the daily build)."""
-    trend_add: Run
+    trend_add: Run | None
     """Then a digest of the day after, whose 60 papers include `LISTED_AGAIN` of the month before's
     (`listed_again`): the same day as a curator who copies a trending page has it. Removed again,
-    and built without it (not timed), before the month's digest."""
+    and built without it (not timed), before the month's digest. None without a digest of an earlier
+    month to take them from."""
     month_add: Run
     """Later, on the first of the next month: a third 60-paper digest moves the epoch, so related
     papers and the search weights are computed whole again (a curator's slowest day of a month)."""
@@ -163,16 +165,19 @@ class Result:
     def figures(self) -> dict[str, Spread]:
         """Every figure the report shows; shares and ratios are taken round by round, so that
         each compares builds that ran minutes apart, not across the whole run."""
-        found = {kind: self.spread(partial(Round.seconds, kind=kind)) for kind in OURS}
+        timed = [kind for kind in OURS if all(getattr(r, kind) for r in self.rounds)]
+        found = {kind: self.spread(partial(Round.seconds, kind=kind)) for kind in timed}
         found["cold_peak_mb"] = self.spread(lambda r: _peak(r.memory))
         found["add_share_pct"] = self.spread(lambda r: 100 * r.add.seconds / r.cold.seconds)
-        found["trend_share_pct"] = self.spread(lambda r: 100 * r.trend_add.seconds / r.cold.seconds)
+        if "trend_add" in found:
+            found["trend_share_pct"] = self.spread(lambda r: 100 * r.seconds("trend_add") / r.cold.seconds)
         found["month_share_pct"] = self.spread(lambda r: 100 * r.month_add.seconds / r.cold.seconds)
         if all(r.hugo for r in self.rounds):
             found["hugo"] = self.spread(lambda r: r.hugo_run.seconds)
             found["hugo_peak_mb"] = self.spread(lambda r: _peak(r.hugo_run))
             for kind in ("cold", "add", "trend_add", "month_add", "noop"):
-                found[f"ratio_{kind}"] = self.spread(partial(Round.over_hugo, kind=kind))
+                if kind in found:
+                    found[f"ratio_{kind}"] = self.spread(partial(Round.over_hugo, kind=kind))
         return found
 
 
@@ -322,11 +327,15 @@ LISTED_AGAIN = 10
 """Papers of the month before that the trending build's digest lists again."""
 
 
-def listed_again(content: Path, count: int) -> list[tuple[str, str]]:
+def listed_again(content: Path, count: int) -> list[tuple[str, str]] | None:
     """The first `count` papers (title, abstract) of the last digest of the month before the newest
-    digest's: papers of the epoch that a trending page still lists."""
+    digest's: papers of the epoch that a trending page still lists (None when every digest is of the
+    newest's month, as in the 1,000-paper corpus)."""
     days = sorted(path.stem for path in (content / "digests").glob("*.txt"))
-    before = [day for day in days if day[:7] < days[-1][:7]][-1]
+    earlier = [day for day in days if day[:7] < days[-1][:7]]
+    if not earlier:
+        return None
+    before = earlier[-1]
     blocks = (content / "digests" / f"{before}.txt").read_text(encoding="utf-8").split("\n\n")
     first = len(BOILERPLATE) + 1  # after the page's header and the date (`digest_text`)
     return [(blocks[i], blocks[i + 1]) for i in range(first, first + 2 * count, 2)]
@@ -363,10 +372,12 @@ def bench_round(source: Path, papers: int, hugo_site: Path | None, look: Callabl
     first_add = measured_build(content, out)
     added.append(add_digest(content, seed=99))
     add = measured_build(content, out)
-    trending = add_digest(content, seed=96, again=listed_again(content, LISTED_AGAIN))
-    trend_add = measured_build(content, out)
-    trending.unlink()
-    measured_build(content, out)  # the day before again, which the month's digest follows
+    trend_add = None
+    if (again := listed_again(content, LISTED_AGAIN)) is not None:
+        trending = add_digest(content, seed=96, again=again)
+        trend_add = measured_build(content, out)
+        trending.unlink()
+        measured_build(content, out)  # the day before again, which the month's digest follows
     month = add_digest(content, seed=97, day=_next_month(max(added).stem))
     month_add = measured_build(content, out)
     month.unlink()  # the cold build that follows is of the corpus and the two days, as before
@@ -422,13 +433,18 @@ HEADER = [
 ]
 
 
+def _shown(figures: dict[str, Spread], name: str, unit: str = " s") -> str:
+    """A figure as the tables show it, or a dash for one not measured (a build a size has no digests for)."""
+    return figures[name].show(unit) if name in figures else "–"
+
+
 def row(r: Result) -> list[str]:
     """One size's line of the main table."""
     f = r.figures()
     hugo = ["–"] * 7
     if "hugo" in f:
         hugo = [f["hugo"].show(), f["hugo_peak_mb"].show(" MB")]
-        hugo += [f[f"ratio_{kind}"].show("") for kind in ("cold", "add", "trend_add", "month_add", "noop")]
+        hugo += [_shown(f, f"ratio_{kind}", "") for kind in ("cold", "add", "trend_add", "month_add", "noop")]
     return [
         f"{r.papers:,}",
         f"{r.distinct_words:,}",
@@ -439,8 +455,8 @@ def row(r: Result) -> list[str]:
         f["first_add"].show(),
         f["add"].show(),
         f["add_share_pct"].show(" %"),
-        f["trend_add"].show(),
-        f["trend_share_pct"].show(" %"),
+        _shown(f, "trend_add"),
+        _shown(f, "trend_share_pct", " %"),
         f["month_add"].show(),
         f["month_share_pct"].show(" %"),
         f["publish_cold"].show(),
@@ -458,7 +474,9 @@ def median_run(r: Result, kind: str) -> Run:
 def stages_table(results: list[Result]) -> str:
     """Where the time of each median build went, a column per stage (seconds as the build prints
     them: `markdown` and `render` are CPU seconds summed over the workers, the rest wall time)."""
-    runs = [(r.papers, name, median_run(r, kind)) for r in results for kind, name in OURS.items()]
+    runs = [
+        (r.papers, name, median_run(r, kind)) for r in results for kind, name in OURS.items() if kind in r.figures()
+    ]
     names = list(dict.fromkeys(stage for _, _, run in runs for stage in run.stages))
     cells = [
         [f"{papers:,}", name, number(run.seconds), *(f"{run.stages[s]:.2f}" if s in run.stages else "–" for s in names)]

@@ -239,6 +239,25 @@ def test_a_paper_of_an_earlier_month_listed_again_keeps_the_epochs_pieces_and_a_
     assert files_of(out) == files_of(tmp_path / "clean-again")
 
 
+def test_a_backfilled_digest_that_lists_an_epoch_paper_earlier_renumbers_it_and_remakes_the_epochs_pieces(
+    epoch_site: tuple[Path, Path, list[int]], tmp_path: Path
+) -> None:
+    """A paper's number comes from its first listing: a digest of an earlier day added late (the
+    curator backfills one) that lists a May paper gives it an earlier number, with the same text, so
+    the epoch's pieces are made again and the site is a clean build's."""
+    content, out, made = epoch_site
+    build_into(content, out)
+    first = _pieces(out)
+    may = (content / "digests/2025-05-30.txt").read_text(encoding="utf-8").split("\n\n")
+    march = text_digest("Mar 17", [(may[5], may[6])])  # its first paper, listed the day before March's digest
+    (content / "digests/2025-03-17.txt").write_text(march, encoding="utf-8")
+    made.clear()
+    build_into(content, out)
+    assert _pieces(out)["abstracts"] != first["abstracts"] and len(made) == 1
+    build_into(content, tmp_path / "clean")
+    assert files_of(out) == files_of(tmp_path / "clean")
+
+
 @pytest.mark.parametrize(
     "damage",
     [

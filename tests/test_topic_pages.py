@@ -108,7 +108,7 @@ def test_a_topic_without_papers_offers_no_bibtex(tmp_path: Path) -> None:
     full = next(slug for slug, count in counts.items() if count == 1)
     assert page(out, f"topics/{empty}/").xpath("//main//a[contains(@href, '.bib')]") == []
     assert "Cite:" not in text_of(page(out, f"topics/{empty}/"))
-    # nor a chart of zeros, nor "0 papers, latest filed first" above nothing
+    # nor a chart of zeros, nor "0 papers, newest first by the digest that first listed each" above nothing
     assert page(out, f"topics/{empty}/").xpath("//figure[@class='digest-chart']") == []
     assert "No paper has this topic yet." in text_of(page(out, f"topics/{empty}/"))
     assert not (out / f"topics/{empty}/index.bib").exists()

@@ -40,7 +40,7 @@ def test_topic_pages_split_and_link(tmp_path: Path) -> None:
     assert len(titles) == 120 - TOPIC_PAGE_SIZE == 70
     assert titles[:2] == ["Music Model Number 60", "Music Model Number 61"]  # latest filed first, in its digest's order
     assert titles[-1] == "Music Model Number 9"
-    assert "120 papers, latest filed first; here the newest 70" in text_of(own)
+    assert "120 papers, newest first by the digest that first listed each; here the newest 70" in text_of(own)
     assert own.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/topics/music/page/1/"]
     assert not own.xpath("//nav[@class='pager']//a[@rel='prev']")
     assert own.xpath("//figure[@class='digest-chart']")

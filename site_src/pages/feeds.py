@@ -25,7 +25,7 @@ from site_src.pages.render import make_environment
 from site_src.pages.urls import OPML_PATH, SiteUrls, atom_feed_path, digest_path, json_feed_path, paper_path, topic_path
 
 FEED_ENTRIES = 50
-"""A topic feed carries this many newest papers; the site feed at least this many, in whole digests; a digest
+"""A topic feed carries this many papers, the latest filed; the site feed at least this many, in whole digests; a digest
 feed carries all of its papers."""
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -79,7 +79,7 @@ def site_feed(catalog: Catalog, settings: SiteSettings) -> Feed:
 
 
 def topic_feeds(catalog: Catalog, settings: SiteSettings) -> Iterator[Feed]:
-    """Per topic, its newest papers (as the topic page lists them), dated by their newest digest."""
+    """Per topic, its latest filed papers (as the topic page lists them), dated by their newest digest."""
     for topic in catalog.topics:
         papers = catalog.papers_by_topic[topic.slug]
         yield Feed(

@@ -480,7 +480,7 @@ class PageMaker:
 
     def topic_page(self, topic: Topic, number: int = 0) -> Page:
         """A topic's own page (number 0: what it covers and its newest papers) or one of its archive
-        pages (1 and up, oldest first), papers newest first on each (see `paginator`)."""
+        pages (1 and up, oldest first), papers latest filed first on each (see `paginator`)."""
         papers = self.catalog.papers_by_topic[topic.slug]
         page, shown = self._topic_window(topic, number)
 

@@ -1,8 +1,9 @@
-"""A topic's papers cut into pages, counted from the oldest so that a full page never changes.
+"""A topic's papers cut into pages, counted from the oldest so that a full page keeps its papers.
 
 The topic's own page holds the newest `PAGE_SIZE` to twice that less one papers; archive pages
 1, 2, … hold `PAGE_SIZE` each, page 1 the first ever filed under the topic. A new digest changes
-the topic's own page, not its archive.
+the topic's own page, not its archive, but for the archive page of a paper it lists again (which
+keeps its place: `Catalog.papers_by_topic`), whose card shows the new date.
 """
 
 from __future__ import annotations
