@@ -296,6 +296,51 @@ def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
     assert files_of(options.out_dir) == expected
 
 
+def _memo_file_cut_mid_line(memos: bytes) -> bytes:
+    return memos[: len(memos) - 5]
+
+
+def _memo_file_with_a_stray_line(memos: bytes) -> bytes:
+    first, rest = memos.split(b"\n", 1)
+    return first + b"\nnot a memo\n" + rest
+
+
+def _memo_file_with_a_blank_line(memos: bytes) -> bytes:
+    return memos.replace(b"\n", b"\n\n", 2).replace(b"\n\n", b"\n", 1)
+
+
+def _memo_file_with_a_line_joined_to_the_next(memos: bytes) -> bytes:
+    head, first, rest = memos.split(b"\n", 2)
+    return head + b"\n" + first + b" " + rest
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _memo_file_cut_mid_line,
+        _memo_file_with_a_stray_line,
+        _memo_file_with_a_blank_line,
+        _memo_file_with_a_line_joined_to_the_next,
+    ],
+)
+def test_a_memo_file_whose_lines_are_not_whole_memos_gives_a_cold_build_of_the_same_site(
+    tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    # The memos are found in the file's bytes, line by line: a line that is not a whole memo (cut by a
+    # full disk, edited by hand) must be refused, never skipped, wherever it is.
+    options = _options(tmp_path)
+    build(options)
+    expected = files_of(options.out_dir)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    file.write_bytes(damage(file.read_bytes()))
+    _not_a_no_op(options)
+    report = build(options)
+    assert report.rendered == report.pages
+    assert [(w.source.path, w.warning) for w in report.warnings] == [(display_path(file), True)]
+    assert "the build cache was ignored" in report.warnings[0].message
+    assert files_of(options.out_dir) == expected
+
+
 NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps", "papertexts"}
 """What a build of the test site remembers."""
 
