@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from site_src.catalog.merge import CatalogMemo
 
 _T = TypeVar("_T")
+Json = bytes | memoryview
+"""A memo's value as JSON: encoded by this build, or a view of the memo file's bytes it was read from."""
 CACHE_FILE = "build.json"
 MEMO_FILE = "memos.jsonl"
 """The memos, kept apart: a no-op build needs only the file records (7 MB of JSON at 10k papers),
@@ -107,19 +109,21 @@ _MEMO_LINE = re.compile(rb'\n\["([a-z]+)","([A-Za-z0-9_.-]*)",(.*)\](?=\n|\Z)')
 found without parsing the rest (JSON holds no raw newline, so a line is one memo)."""
 
 
-def _memo_line(full_key: str, value_json: bytes) -> bytes:
+def _memo_line(full_key: str, value_json: Json) -> bytes:
     """The line that remembers one result (keys are hashes or plain words: nothing to escape)."""
     namespace, key = full_key.split(":", 1)
     return b'["' + namespace.encode() + b'","' + key.encode() + b'",' + value_json + b"]"
 
 
-def _read_memos(data: bytes, start: int) -> tuple[dict[str, Any], dict[str, bytes]]:
+def _read_memos(data: bytes, start: int) -> tuple[dict[str, Any], dict[str, Json]]:
     """Every remembered result from `start` (where the first line ends) on, decoded by its namespace's
-    codec (unknown namespaces are an error), and the JSON each was read from, to be written again as
-    it is if the result is kept. Matched in the file's bytes, not split into lines first: at 10k
-    papers a copy of 38 MB, whose fresh memory cost a day's build 0.1 s."""
+    codec (unknown namespaces are an error), and the JSON each was read from (a view of `data`), to be
+    written again as it is if the result is kept. Matched in the file's bytes and kept as views of
+    them, neither split into lines nor copied: at 10k papers each copy was 38 MB of fresh memory, and
+    the first cost a day's build 0.1 s."""
     memos: dict[str, Any] = {}
-    read_from: dict[str, bytes] = {}
+    read_from: dict[str, Json] = {}
+    view = memoryview(data)
     end = start
     for found in _MEMO_LINE.finditer(data, start):
         if found.start() != end:
@@ -130,7 +134,7 @@ def _read_memos(data: bytes, start: int) -> tuple[dict[str, Any], dict[str, byte
             raise CacheFormatError(f"unknown memo namespace {namespace!r}")
         full_key = f"{namespace}:{key}"
         memos[full_key] = CODECS[namespace].decode(json.loads(value_json))
-        read_from[full_key] = value_json
+        read_from[full_key] = view[found.start(3) : found.end(3)]
     if end != len(data):
         raise CacheFormatError("a memo line is not [namespace, key, value]")
     return memos, read_from
@@ -214,7 +218,7 @@ class BuildCache:
     pending_memos: Callable[[], tuple[bytes | None, str]] | None = None
     """Where the memos are still to be read from (their bytes and the file's name), until a build
     needs them: `load_memos`."""
-    memo_json: dict[str, bytes] = field(default_factory=dict)
+    memo_json: dict[str, Json] = field(default_factory=dict)
     """The JSON of each memo as the memo file holds it, for results read from it or written to it
     (`memo_lines`); dropped when a result is replaced."""
     catalog: CatalogMemo | None = None
@@ -337,7 +341,7 @@ class BuildCache:
         """Whether a result is remembered."""
         return full_key in self.memos
 
-    def _value_json(self, full_key: str) -> bytes:
+    def _value_json(self, full_key: str) -> Json:
         """A result's JSON: the bytes it was read from or last encoded to, else encoded now and kept (a
         preview saves at every build: each result is encoded once)."""
         value_json = self.memo_json.get(full_key)
