@@ -125,9 +125,10 @@ LISTED_IN_FULL = 8
 """Choices a hint lists in full when none is close (every schema's keys); past this, the closest 3."""
 
 
-def did_you_mean(name: str, choices: Collection[str]) -> str:
-    """A hint naming the closest valid choices: up to 3 close ones; else all of a few, or the 3
-    nearest of many (a note's slug is one of thousands: listing them all would bury the message)."""
+def did_you_mean(name: str, choices: Collection[str], none_close: str = "") -> str:
+    """A hint naming the closest valid choices: up to 3 close ones; else all of a few, or, of many
+    (a note's slug is one of thousands: listing them all would bury the message), `none_close` if
+    given, else the 3 nearest."""
     ordered = sorted(choices)
     close = difflib.get_close_matches(name, ordered, n=3, cutoff=0.6)
     if close:
@@ -136,6 +137,8 @@ def did_you_mean(name: str, choices: Collection[str]) -> str:
         return "there is nothing to choose from yet"
     if len(ordered) <= LISTED_IN_FULL:
         return f"expected one of: {', '.join(ordered)}"
+    if none_close:
+        return none_close
     nearest = difflib.get_close_matches(name, ordered, n=3, cutoff=0.0)
     return f"the closest of {len(ordered)} are {_listed(nearest, 'and')}"
 

@@ -26,6 +26,7 @@ from site_src.catalog.model import (
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
+from site_src.inputs.paper_keys import ARXIV_ID, canonical_arxiv
 from site_src.markup import code_links, distinct_links, link_place
 from site_src.pages.urls import SlugClaim, assign_slugs, slug_for
 
@@ -176,21 +177,33 @@ def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> 
             return
 
 
+def _note_name_hint(name: str, slugs: Mapping[str, str]) -> str:
+    """How to name a note that names no paper (`slugs`: paper identity -> slug): after the paper
+    whose arXiv identifier it is named by, or a paper whose slug is a typo away (or one of a few);
+    never after papers merely the least unlike it (of thousands, those were as good as any)."""
+    arxiv = ARXIV_ID.fullmatch(name)
+    slug = slugs.get(f"arxiv:{canonical_arxiv(arxiv['id'])}") if arxiv else None
+    if slug is not None:
+        return (
+            f"rename it to {slug}.md: a note is named by its paper's slug, the end of the paper's "
+            f"address (papers/{slug}/), not by its arXiv identifier"
+        )
+    far = "no paper's slug is close to its name; a paper's slug is the end of its page's address (papers/<slug>/)"
+    return f"rename the note to <paper-slug>.md; {did_you_mean(name, slugs.values(), far)}"
+
+
 def _apply_notes(
-    notes: Iterable[Note], slugs: set[str], joined: Mapping[str, str], problems: Problems
+    notes: Iterable[Note], slugs: Mapping[str, str], joined: Mapping[str, str], problems: Problems
 ) -> dict[str, Note]:
-    """Notes by paper slug; a note whose file name is no paper's slug is an error. A note about a
-    paper its arXiv identifier joined with another (`joined`: its slug before -> the paper's) is
-    about the joined paper; two notes about one paper are an error."""
+    """Notes by paper slug (`slugs`: paper identity -> slug); a note whose file name is no paper's
+    slug is an error. A note about a paper its arXiv identifier joined with another (`joined`: its
+    slug before -> the paper's) is about the joined paper; two notes about one paper are an error."""
     found: dict[str, Note] = {}
+    known = set(slugs.values())
     for note in notes:
         slug = joined.get(note.slug, note.slug)
-        if slug not in slugs:
-            problems.error(
-                note.source,
-                f'no paper has the slug "{note.slug}"',
-                f"rename the note to <paper-slug>.md; {did_you_mean(note.slug, slugs)}",
-            )
+        if slug not in known:
+            problems.error(note.source, f'no paper has the slug "{note.slug}"', _note_name_hint(note.slug, slugs))
             continue
         if slug in found:
             problems.error(
@@ -457,7 +470,7 @@ def _grouped_with_notes(
     """The listings grouped, and the notes by the slug of their paper, with the problems of both."""
     grouped = memo.grouped_for(digest_files, {note.slug: note.meta.arxiv for note in notes if note.meta.arxiv})
     problems.items.extend(grouped.problems)
-    notes_by_slug = _apply_notes(notes, set(grouped.identities), grouped.joined, problems)
+    notes_by_slug = _apply_notes(notes, grouped.slugs, grouped.joined, problems)
     _warn_shared_arxiv(grouped, notes_by_slug, problems)
     return grouped, notes_by_slug
 
