@@ -286,8 +286,13 @@ def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
     saved = _read_saved(file)
     damage(saved)
     _write_saved(file, saved)
-    # A blank line more ends a digest: the site stays the same, but the build is no longer a no-op
-    # (which reads no memos), so it must read the damaged file.
+    _assert_rebuilt_cold_without(file, options, expected)
+
+
+def _assert_rebuilt_cold_without(file: Path, options: BuildOptions, expected: dict[str, bytes]) -> None:
+    """The next build ignores the damaged cache `file` with one warning naming it, renders every page
+    and makes the site `expected`. A blank line more ends a digest: the site stays the same, but the
+    build is no longer a no-op (which reads no memos), so it must read the damaged file."""
     _not_a_no_op(options)
     report = build(options)
     assert report.rendered == report.pages
@@ -333,12 +338,7 @@ def test_a_memo_file_whose_lines_are_not_whole_memos_gives_a_cold_build_of_the_s
     expected = files_of(options.out_dir)
     file = cache_folder(options.out_dir) / MEMO_NAME
     file.write_bytes(damage(file.read_bytes()))
-    _not_a_no_op(options)
-    report = build(options)
-    assert report.rendered == report.pages
-    assert [(w.source.path, w.warning) for w in report.warnings] == [(display_path(file), True)]
-    assert "the build cache was ignored" in report.warnings[0].message
-    assert files_of(options.out_dir) == expected
+    _assert_rebuilt_cold_without(file, options, expected)
 
 
 NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps", "papertexts"}
