@@ -314,6 +314,14 @@ def _memo_file_with_a_blank_line(memos: bytes) -> bytes:
     return memos.replace(b"\n", b"\n\n", 2).replace(b"\n\n", b"\n", 1)
 
 
+def _memo_file_ending_in_a_newline(memos: bytes) -> bytes:
+    return memos + b"\n"
+
+
+def _memo_file_of_its_first_line_and_a_blank_one(memos: bytes) -> bytes:
+    return memos.split(b"\n", 1)[0] + b"\n"
+
+
 def _memo_file_with_a_line_joined_to_the_next(memos: bytes) -> bytes:
     head, first, rest = memos.split(b"\n", 2)
     return head + b"\n" + first + b" " + rest
@@ -325,6 +333,8 @@ def _memo_file_with_a_line_joined_to_the_next(memos: bytes) -> bytes:
         _memo_file_cut_mid_line,
         _memo_file_with_a_stray_line,
         _memo_file_with_a_blank_line,
+        _memo_file_ending_in_a_newline,
+        _memo_file_of_its_first_line_and_a_blank_one,
         _memo_file_with_a_line_joined_to_the_next,
     ],
 )
@@ -341,6 +351,24 @@ def test_a_memo_file_whose_lines_are_not_whole_memos_gives_a_cold_build_of_the_s
     _assert_rebuilt_cold_without(file, options, expected)
 
 
+def test_a_cache_kept_between_builds_remembers_only_what_the_last_build_used(tmp_path: Path) -> None:
+    # The preview keeps one cache for a whole session: a version of a digest saved and then changed
+    # must leave memory and the memo file once no build uses it (each one stayed until the preview
+    # stopped, and was written into the memo file at every save).
+    options = _options(tmp_path)
+    cache = load_cache(options)
+    build(options, cache=cache)
+    digests = sorted((options.content_dir / "digests").iterdir())
+    for blank_lines in range(1, 4):
+        digests[0].write_text(digests[0].read_text(encoding="utf-8") + "\n" * blank_lines, encoding="utf-8")
+        build(options, cache=cache)
+    assert len([key for key in cache.memos if key.startswith("digest:")]) == len(digests)
+    assert len([key for key in cache.memo_json if key.startswith("digest:")]) <= len(digests)
+    read_back = load_cache(options)
+    read_back.load_memos()
+    assert len([key for key in read_back.memos if key.startswith("digest:")]) == len(digests)
+
+
 NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps", "papertexts"}
 """What a build of the test site remembers."""
 
@@ -353,7 +381,7 @@ def test_a_warm_build_reads_back_exactly_what_the_cold_one_remembered(tmp_path: 
     read_back.load_memos()
     assert read_back.notice is None
     assert {key.split(":")[0] for key in read_back.memos} == NAMESPACES
-    assert read_back.memos == {key: remembered.peek(*key.split(":", 1)) for key in remembered._used}
+    assert read_back.memos == {key: remembered.peek(*key.split(":", 1)) for key in remembered.memos}
     assert (read_back.pages, read_back.groups, read_back.files, read_back.last) == (
         remembered.pages,
         remembered.groups,

@@ -119,8 +119,8 @@ def _read_memos(data: bytes, start: int) -> tuple[dict[str, Any], dict[str, Json
     """Every remembered result from `start` (where the first line ends) on, decoded by its namespace's
     codec (unknown namespaces are an error), and the JSON each was read from (a view of `data`), to be
     written again as it is if the result is kept. Matched in the file's bytes and kept as views of
-    them, neither split into lines nor copied: at 10k papers each copy was 38 MB of fresh memory, and
-    the first cost a day's build 0.1 s."""
+    them, neither split into lines nor kept as copies (a value is copied only while `json.loads`
+    reads it): at 10k papers each was 38 MB of fresh memory, and the split cost a day's build 0.1 s."""
     memos: dict[str, Any] = {}
     read_from: dict[str, Json] = {}
     view = memoryview(data)
@@ -315,6 +315,14 @@ class BuildCache:
                 value_json = self._value_json(full_key) if remember else self.memo_json.get(full_key)
                 value_json = value_json or self._encoded(full_key)
                 yield b"\n" + _memo_line(full_key, value_json)
+
+    def forget_unused(self) -> None:
+        """Once the memos are saved: the results this build did not use forgotten, and the next
+        build's use recorded afresh. A preview keeps one cache for a whole session, and each saved
+        version of a digest or note stayed in memory and in the memo file until it ended."""
+        self.memos = {key: value for key, value in self.memos.items() if key in self._used}
+        self.memo_json = {key: value for key, value in self.memo_json.items() if key in self._used}
+        self._used = set()
 
     def to_bytes(self) -> bytes:
         """The page keys, file records, groups and last build as JSON (the memos: `memo_lines`)."""

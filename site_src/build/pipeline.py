@@ -540,6 +540,7 @@ class BuildRun:
             output.save_cache(folder, cache, None)  # the new site's records, beside the last memos (still right)
             raise
         output.save_cache(folder, cache, self.memo_file)
+        self.cache.forget_unused()
 
     def _mirrored(self) -> output.Mirrored | None:
         """What bringing the claimed site up to date found, once it is; None if it could not be, or

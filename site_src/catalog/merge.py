@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypeVar
 
@@ -26,7 +26,7 @@ from site_src.catalog.model import (
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
-from site_src.inputs.paper_keys import ARXIV_ID, canonical_arxiv
+from site_src.inputs.paper_keys import ARXIV_ID
 from site_src.markup import code_links, distinct_links, link_place
 from site_src.pages.urls import SlugClaim, assign_slugs, slug_for
 
@@ -177,18 +177,21 @@ def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> 
             return
 
 
-def _note_name_hint(name: str, slugs: Mapping[str, str]) -> str:
-    """How to name a note that names no paper (`slugs`: paper identity -> slug): after the paper
-    whose arXiv identifier it is named by, or a paper whose slug is a typo away (or one of a few);
-    never after papers merely the least unlike it (of thousands, those were as good as any)."""
-    arxiv = ARXIV_ID.fullmatch(name)
-    slug = slugs.get(f"arxiv:{canonical_arxiv(arxiv['id'])}") if arxiv else None
-    if slug is not None:
-        return (
-            f"rename it to {slug}.md: a note is named by its paper's slug, the end of the paper's "
-            f"address (papers/{slug}/), not by its arXiv identifier"
-        )
-    far = "no paper's slug is close to its name; a paper's slug is the end of its page's address (papers/<slug>/)"
+def _note_name_hint(name: str, slugs: Mapping[str, str], noted: Collection[str]) -> str:
+    """How to name a note that names no paper (`slugs`: paper identity -> slug; `noted`: the slugs
+    notes are named by): after the paper whose arXiv identifier it is named by, or a paper whose slug
+    is a typo away (or one of a few); never after papers merely the least unlike it (of thousands,
+    those were as good as any)."""
+    where = "a note is named by its paper's slug, the end of the paper's address (papers/<slug>/)"
+    arxiv = ARXIV_ID.fullmatch(name)  # a file name holds no slash: a new-style identifier
+    if arxiv:
+        slug = slugs.get(f"arxiv:{arxiv['id']}")
+        if slug is None:
+            return f"no listed paper has the arXiv identifier {arxiv['id']}; {where}"
+        if slug in noted:
+            return f"move its text into {slug}.md, the paper's note: {where}, not by its arXiv identifier"
+        return f"rename the note to {slug}.md: {where}, not by its arXiv identifier"
+    far = f"no paper's slug is close to its name; {where}"
     return f"rename the note to <paper-slug>.md; {did_you_mean(name, slugs.values(), far)}"
 
 
@@ -200,10 +203,14 @@ def _apply_notes(
     slug before -> the paper's) is about the joined paper; two notes about one paper are an error."""
     found: dict[str, Note] = {}
     known = set(slugs.values())
+    notes = list(notes)
+    noted = {note.slug for note in notes}
     for note in notes:
         slug = joined.get(note.slug, note.slug)
         if slug not in known:
-            problems.error(note.source, f'no paper has the slug "{note.slug}"', _note_name_hint(note.slug, slugs))
+            problems.error(
+                note.source, f'no paper has the slug "{note.slug}"', _note_name_hint(note.slug, slugs, noted)
+            )
             continue
         if slug in found:
             problems.error(
