@@ -152,3 +152,37 @@ def test_the_current_section_in_the_menu_moves_no_other_link(page: Page, site_ur
     page.goto(site_url + "/digests/")
     expect(page.locator(".site-nav a", has_text="Digests")).to_have_attribute("aria-current", "page")
     assert [page.locator(".site-nav a", has_text=name).evaluate(left) for name in ("Topics", "Reading list")] == where
+
+
+def _regions_in_tab_order(page: Page) -> list[str]:
+    """The home page's two regions (`home-browse`, `home-latest`) in the order Tab reaches their
+    controls, one entry per control."""
+    page.locator(".lede").click()  # Tab goes on from here, as after reading the introduction
+    regions: list[str] = []
+    for _ in range(1000):
+        page.keyboard.press("Tab")
+        region = page.evaluate(
+            "(document.activeElement.closest('.home-browse, .home-latest') || {}).className || ''"
+        )
+        if not region:
+            if regions:
+                return regions
+            continue
+        regions.append(region.split()[0])
+    raise AssertionError("Tab never left the home page's columns")
+
+
+def test_tab_reaches_the_home_pages_columns_in_the_order_they_are_read(page: Page, site_url: str) -> None:
+    # On a wide screen the two columns stand side by side: Tab must go through the left one, then the
+    # right one, as a sighted keyboard user reads them; on a phone, the one on top first.
+    for width, axis in ((1100, "x"), (360, "y")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site_url + "/")
+        first = min(
+            ("home-browse", "home-latest"),
+            key=lambda name: page.locator(f".{name}").bounding_box()[axis],  # type: ignore[index]
+        )
+        regions = _regions_in_tab_order(page)
+        switch = regions.index(next(r for r in regions if r != regions[0]))
+        assert regions[0] == first, (width, regions[:3])
+        assert all(r != regions[0] for r in regions[switch:]), width  # no way back into the first column
