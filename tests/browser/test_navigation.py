@@ -161,9 +161,7 @@ def _regions_in_tab_order(page: Page) -> list[str]:
     regions: list[str] = []
     for _ in range(1000):
         page.keyboard.press("Tab")
-        region = page.evaluate(
-            "(document.activeElement.closest('.home-browse, .home-latest') || {}).className || ''"
-        )
+        region = page.evaluate("(document.activeElement.closest('.home-browse, .home-latest') || {}).className || ''")
         if not region:
             if regions:
                 return regions
