@@ -296,3 +296,25 @@ def test_a_page_dated_far_from_today_is_warned_about(site: Path, monkeypatch: py
         "Added content/digests/2026-12-01.txt: 1 paper, dated 2026-12-01\n",
         "",
     )
+
+
+def test_replacing_a_day_says_which_papers_it_drops_and_refuses_to_orphan_their_notes(site: Path) -> None:
+    """`--force` with a shorter page dropped the day's other papers without a word, and a note about
+    one of them was left about no paper: the next check failed on a digest `add` had accepted."""
+    papers = [("Music Transformer", ABSTRACT), ("Pointer Networks", ABSTRACT), ("Neural Turing Machines", ABSTRACT)]
+    write_content(site, {"digests/2025-06-26.txt": text_digest("Jun 26", papers)})
+    (site / "pasted.txt").write_text(text_digest("Jun 26", papers[:1]), encoding="utf-8")
+    code, _, err = run_add("pasted.txt", "--force")
+    assert code == 0
+    assert err.splitlines() == [
+        "content/digests/2025-06-26.txt: warning: drops 2 papers that no other digest lists: "
+        "/papers/neural-turing-machines/, /papers/pointer-networks/ "
+        "(their addresses break; keep them in the page if left out by mistake)"
+    ]
+    write_content(site, {"digests/2025-06-26.txt": text_digest("Jun 26", papers)})
+    write_content(site, {"notes/pointer-networks.md": "Read this first.\n"})
+    code, out, err = run_add("pasted.txt", "--force")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith("content/notes/pointer-networks.md:")
+    assert "Not added" in err.splitlines()[-1]
+    assert "Pointer Networks" in (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ another abstract or title (warnings, which CI's `--strict` build refuses), or a 
 name gives the same day (an error), or a note now about a paper that another note is about too.
 So `add` reads the other inputs as a build does, and groups the listings with the new file and
 without it: what names it, or comes only with it, is said, and so is a paper whose address it
-changes. Neither topics nor papers are made: nothing here depends on them (at 50k papers they
-took 1.7 of 4.6 s, topics unclassified).
+changes, or drops when it replaces a day (`--force`). Neither topics nor papers are made: nothing
+here depends on them (at 50k papers they took 1.7 of 4.6 s, topics unclassified).
 """
 
 from __future__ import annotations
@@ -17,12 +17,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from site_src.build.cache import BuildCache
-from site_src.build.gather import parse_inputs
+from site_src.build.gather import Parsed, parse_inputs
 from site_src.catalog.merge import CatalogMemo, check_listings
+from site_src.catalog.model import DigestFile
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
+from site_src.inputs.digest import parse_digest
 from site_src.inputs.reader import TextFile, display_path
 from site_src.inputs.settings import BuildOptions
+
+DROPPED_SHOWN = 5
+"""Addresses named in the warning about dropped papers; a day replaced by a short page drops dozens."""
 
 
 def problems_joining(content_dir: Path, new: TextFile) -> list[Problem]:
@@ -40,17 +45,29 @@ def problems_joining(content_dir: Path, new: TextFile) -> list[Problem]:
         where = Source(display_path(content_dir))
         message = f"not checked against the other digests and notes: they have {errors} error{'s' * (errors != 1)}"
         return [Problem(where, message, "run build.py check to see them", warning=True)]
-    others_parsed = [digest for digest in parsed.digests if digest.source.path != new.source.path]
+    replaced = _replaced(found, new.source.path, parsed)
+    before_digests = [digest for digest in parsed.digests if digest.source.path != new.source.path] + replaced
     memo = CatalogMemo()  # both checks name the papers: each title slugified once
     merged, before = Problems(), Problems()
     slugs = check_listings(parsed.digests, parsed.notes, merged, memo)
-    slugs_before = check_listings(others_parsed, parsed.notes, before, memo)
+    slugs_before = check_listings(before_digests, parsed.notes, before, memo)
     # what comes with the new digest: the problems that name it or are located in it, and those the
     # site did not have without it (a listing's warning located in the digest listing the paper last,
     # a note's, a repeat's; the hint aside: a note about no paper is told of other slugs than before)
     known = {(p.source, p.message) for p in before}
     said = [p for p in merged if names(p, new.source.path) or (p.source, p.message) not in known]
-    return said + _moved(slugs_before, slugs, new.source)
+    return said + _moved(slugs_before, slugs, new.source) + _dropped(slugs_before, slugs, new.source)
+
+
+def _replaced(found: reader.Inputs, path: str, parsed: Parsed) -> list[DigestFile]:
+    """The digest `--force` replaces, parsed, so that "before" is the site as it stands: the papers
+    only it lists, and the notes about them, were lost without a word (a digest that does not parse
+    has its errors told by check; it is then left out, as before)."""
+    old = next((file for file in found.digests if file.source.path == path), None)
+    if old is None:
+        return []
+    digest = parse_digest(old, parsed.settings.year, {topic.slug for topic in parsed.topics}, Problems())
+    return [digest] if digest is not None else []
 
 
 def names(problem: Problem, path: str) -> bool:
@@ -93,3 +110,24 @@ def _moved(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> 
             )
         )
     return moved
+
+
+def _dropped(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> list[Problem]:
+    """One warning naming the papers that only the replaced digest listed: their pages go (a paper
+    another digest lists too, whose address the new one changes, is `_moved`'s)."""
+    still_listed = {slug for entry, slug in before.items() if entry in after}
+    gone = sorted(set(before.values()) - set(after.values()) - still_listed)
+    if not gone:
+        return []
+    shown = ", ".join(f"/papers/{slug}/" for slug in gone[:DROPPED_SHOWN])
+    more = f" and {len(gone) - DROPPED_SHOWN} more" if len(gone) > DROPPED_SHOWN else ""
+    papers = f"{len(gone)} paper{'s' * (len(gone) != 1)}"
+    return [
+        Problem(
+            new,
+            f"drops {papers} that no other digest lists: {shown}{more}",
+            f"{'their addresses break' if len(gone) != 1 else 'its address breaks'}; "
+            f"keep {'them' if len(gone) != 1 else 'it'} in the page if left out by mistake",
+            warning=True,
+        )
+    ]
