@@ -65,6 +65,11 @@ def with_repeats(entries: Sequence[Entry]) -> Iterator[tuple[Entry, Entry | None
         first.setdefault(key, entry)
 
 
+OLD_ARXIV_FIRST_YY = 91
+"""Old-style arXiv identifiers (hep-th/9901001) began in 1991 and ended in March 2007: a YY from 91
+is 19YY, a smaller one 20YY; new-style ones (0704.0001 on) are all 20YY."""
+
+
 @dataclass(frozen=True)
 class Metadata:
     """What identifies and describes a paper beyond its title and abstract; "" or () when unknown."""
@@ -83,6 +88,16 @@ class Metadata:
     """Links to the paper's code."""
     project: str = ""
     """The paper's project page."""
+
+    @property
+    def year(self) -> str:
+        """The year to cite: the one `published` gives, else the one the arXiv identifier's YYMM gives
+        (2206.01234 and hep-th/9901001 say when the first version appeared), else "" (a citation
+        without a year was keyed `smithcoda` and sorted last by reference managers)."""
+        if self.published or not self.arxiv:
+            return self.published[:4]
+        yy = int(self.arxiv.rpartition("/")[2][:2])
+        return f"{19 if yy >= OLD_ARXIV_FIRST_YY else 20}{yy:02d}"
 
     def over(self, older: Metadata) -> Metadata:
         """These values where known, else the older ones."""

@@ -173,6 +173,8 @@ class PaperPage(PageData):
     authors: tuple[str, ...]
     published: str
     """When the first version appeared: an ISO date, a year, or "" when unknown (never a digest's date)."""
+    cited_date: str
+    """The date citations give: `published`, else the year the arXiv identifier gives, else ""."""
     arxiv: str
     doi: str
     bibtex: str

@@ -423,6 +423,7 @@ class PageMaker:
             abstract=paper.abstract,
             authors=paper.meta.authors,
             published=paper.meta.published,
+            cited_date=paper.meta.published or paper.meta.year,
             arxiv=paper.meta.arxiv,
             doi=doi(paper),
             bibtex=self.citations.entry(paper),
