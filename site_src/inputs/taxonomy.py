@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from site_src.catalog.model import MAX_TOPICS, Topic
@@ -30,16 +30,31 @@ class TopicKeys:
     keywords: tuple[str, ...] = key("list", "words and phrases that signal the topic", required=True)
 
 
+def item_lines(mapping: LineDict, name: str) -> tuple[int, ...]:
+    """The line of each item of a list value (none for a single text): where a repeat is."""
+    value = mapping.get(name)
+    return tuple(value.item_lines) if isinstance(value, LineList) else ()
+
+
 def check_topics(
-    topics: tuple[str, ...], known: Collection[str], source: Source, problems: Problems
+    topics: tuple[str, ...], known: Collection[str], source: Source, problems: Problems, lines: Sequence[int] = ()
 ) -> tuple[str, ...]:
-    """The curator's topic choice, keeping known slugs; unknown ones get the closest valid slug."""
-    for slug in topics:
+    """The curator's topic choice, keeping known slugs, each once; unknown ones get the closest valid
+    slug, and a repeat is an error (the paper showed the topic twice, and was counted twice on its
+    page and in topics.json). `source` is the `topics:` line; `lines`, when given, each item's."""
+    first: dict[str, int] = {}
+    for place, slug in enumerate(topics):
+        line = lines[place] if len(lines) == len(topics) else source.line
+        if slug in first:
+            earlier = f" (first at line {first[slug]})" if first[slug] != line else ""
+            problems.error(source.at(line), f'topic "{slug}" is given twice{earlier}', "delete the repeat")
+            continue
+        first[slug] = line
         if slug not in known:
-            problems.error(source, f'unknown topic "{slug}"', did_you_mean(slug, known))
-    if len(topics) > MAX_TOPICS:
-        problems.error(source, f"{len(topics)} topics given", f"choose at most {MAX_TOPICS}")
-    return tuple(slug for slug in topics if slug in known)[:MAX_TOPICS]
+            problems.error(source.at(line), f'unknown topic "{slug}"', did_you_mean(slug, known))
+    if len(first) > MAX_TOPICS:
+        problems.error(source, f"{len(first)} topics given", f"choose at most {MAX_TOPICS}")
+    return tuple(slug for slug in first if slug in known)[:MAX_TOPICS]
 
 
 def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
