@@ -26,7 +26,7 @@ from site_src.catalog.model import (
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
-from site_src.inputs.paper_keys import ARXIV_ID
+from site_src.inputs.paper_keys import ARXIV_ID, canonical_arxiv
 from site_src.markup import code_links, distinct_links, link_place
 from site_src.pages.urls import SlugClaim, assign_slugs, slug_for
 
@@ -177,17 +177,24 @@ def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> 
             return
 
 
-def _note_name_hint(name: str, slugs: Mapping[str, str], noted: Collection[str]) -> str:
+def _note_name_hint(name: str, slugs: Mapping[str, str], noted: Collection[str], noted_arxiv: Mapping[str, str]) -> str:
     """How to name a note that names no paper (`slugs`: paper identity -> slug; `noted`: the slugs
-    notes are named by): after the paper whose arXiv identifier it is named by, or a paper whose slug
-    is a typo away (or one of a few); never after papers merely the least unlike it (of thousands,
-    those were as good as any)."""
+    notes are named by; `noted_arxiv`: the arXiv identifiers notes give, with the note's name):
+    after the paper whose arXiv identifier it is named by (its listing's or its note's), or a paper
+    whose slug is a typo away (or one of a few); never after papers merely the least unlike it (of
+    thousands, those were as good as any)."""
     where = "a note is named by its paper's slug, the end of the paper's address (papers/<slug>/)"
     arxiv = ARXIV_ID.fullmatch(name)  # a file name holds no slash: a new-style identifier
     if arxiv:
-        slug = slugs.get(f"arxiv:{arxiv['id']}")
+        identifier = canonical_arxiv(arxiv["id"])
+        slug = slugs.get(f"arxiv:{identifier}")
+        if slug is None and identifier in noted_arxiv:
+            return (
+                f"move its text into {noted_arxiv[identifier]}.md, the paper's note, which gives arXiv {identifier}: "
+                f"{where}, not by its arXiv identifier"
+            )
         if slug is None:
-            return f"no listed paper has the arXiv identifier {arxiv['id']}; {where}"
+            return f"neither a digest nor a note gives the arXiv identifier {identifier}; {where}"
         if slug in noted:
             return f"move its text into {slug}.md, the paper's note: {where}, not by its arXiv identifier"
         return f"rename the note to {slug}.md: {where}, not by its arXiv identifier"
@@ -205,11 +212,17 @@ def _apply_notes(
     known = set(slugs.values())
     notes = list(notes)
     noted = {note.slug for note in notes}
+    noted_arxiv: dict[str, str] = {}  # each identifier a paper's note gives: the first such note (by name)
+    for note in sorted(notes, key=lambda n: n.slug):
+        if note.meta.arxiv and joined.get(note.slug, note.slug) in known:
+            noted_arxiv.setdefault(note.meta.arxiv, note.slug)
     for note in notes:
         slug = joined.get(note.slug, note.slug)
         if slug not in known:
             problems.error(
-                note.source, f'no paper has the slug "{note.slug}"', _note_name_hint(note.slug, slugs, noted)
+                note.source,
+                f'no paper has the slug "{note.slug}"',
+                _note_name_hint(note.slug, slugs, noted, noted_arxiv),
             )
             continue
         if slug in found:
