@@ -296,3 +296,21 @@ def test_a_page_dated_far_from_today_is_warned_about(site: Path, monkeypatch: py
         "Added content/digests/2026-12-01.txt: 1 paper, dated 2026-12-01\n",
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("https://huggingface.co/papers/date/2025-07-01", "fetch that day with --from-hf 2025-07-01"),
+        ("https://huggingface.co/papers", "fetch a day's daily papers with --from-hf YYYY-MM-DD"),
+        ("HTTP://example.org/trending", "fetch a day's daily papers with --from-hf YYYY-MM-DD"),
+    ],
+)
+def test_a_web_address_given_to_add_is_told_what_add_takes(site: Path, given: str, hint: str) -> None:
+    """`add https://…` was read as a file path: `https:/huggingface.co/papers: cannot be read`."""
+    assert run_add(given) == (
+        1,
+        "",
+        f"{given}: add reads a saved file, not a web address (save the page as text and give that file, or "
+        f"{hint})\nNot added: 1 error; nothing was written.\n",
+    )
