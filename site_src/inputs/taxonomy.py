@@ -7,10 +7,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from site_src.catalog.model import MAX_TOPICS, Topic
+from site_src.catalog.terms import plain_words, words
 from site_src.errors import Problems, Source, did_you_mean
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
 from site_src.inputs.yaml_lines import LineDict, LineList, load
+from site_src.markup import quoted
+
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015/_.,:;'\u2019()\"]+")
+"""What may stand between a keyword's words without changing what it matches."""
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """Use with fullmatch."""
@@ -57,6 +62,42 @@ def check_topics(
     return tuple(slug for slug in first if slug in known)[:MAX_TOPICS]
 
 
+def _check_keywords(keywords: tuple[str, ...], source: Source, lines: Sequence[int], problems: Problems) -> None:
+    """Keywords that match other than as written: warnings, as the topic still matches on the rest
+    (and on its name and description). A topic none of whose keywords has a letter or digit is an
+    error, as `keywords: []` is: only its name and description, weak evidence, would be left to it."""
+    if not any(plain_words(keyword) for keyword in keywords):
+        hint = "give it words papers use, in letters a-z and digits"
+        problems.error(source, "no keyword of the topic has letters or digits: none can match a paper", hint)
+        return
+    spell = "spell it in plain letters as papers do"
+    first: dict[tuple[str, ...], tuple[int, int]] = {}  # each phrase's first keyword (its place) and line
+    for place, keyword in enumerate(keywords):
+        at = source.at(lines[place]) if len(lines) == len(keywords) else source
+        matched = " ".join(plain_words(keyword))
+        if not matched:
+            problems.warn(
+                at, f"keyword {quoted(keyword)} has no letters or digits: it matches nothing", f"delete it, or {spell}"
+            )
+            continue
+        as_written = _SEPARATORS.sub(" ", keyword.lower()).strip()
+        if matched != as_written:
+            hint = f"only letters a-z and digits are matched, other characters are dropped: {spell}, or delete it"
+            problems.warn(at, f'keyword {quoted(keyword)} is matched as "{matched}"', hint)
+        earlier_place, line = first.setdefault(tuple(words(keyword)), (place, at.line))
+        if earlier_place == place:
+            continue
+        earlier = keywords[earlier_place]
+        if earlier.lower() == keyword.lower():
+            problems.warn(at, f"keyword {quoted(keyword)} is given twice (first at line {line})", "delete the repeat")
+            continue
+        alike = all(" ".join(plain_words(k)) == _SEPARATORS.sub(" ", k.lower()).strip() for k in (earlier, keyword))
+        hint = "delete one of them" + (
+            ": hyphens and spaces match alike, and so do singular and plural" if alike else ""
+        )
+        problems.warn(at, f"keyword {quoted(keyword)} matches what {quoted(earlier)} (line {line}) matches", hint)
+
+
 def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
     """Read topics.yaml: a list of topics, each with slug, name, description and keywords. A topic
     with problems (reported) but a slug stands in with what it has, so that the rest of the site is
@@ -80,6 +121,8 @@ def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:
                 message = f'topic "{values["slug"]}" is defined twice (first at line {first_line})'
                 problems.error(at, message, "give each topic its own slug")
                 continue
+        if "keywords" in values:
+            _check_keywords(values["keywords"], at.at(item.line_of("keywords")), item_lines(item, "keywords"), problems)
         if "slug" not in values:
             continue
         topics.append(
