@@ -248,7 +248,7 @@ def parse_digest(
     first, last = PLAUSIBLE_YEARS
     if digest is not None and not first <= digest.date.year <= last:
         problems.error(
-            digest.source,
+            digest.source.at(digest.date_line),  # the whole file when its name gives the date
             f"the digest is dated {digest.date.isoformat()}, outside {first}–{last}",
             "correct the date its file name, date line or date: gives",
         )
