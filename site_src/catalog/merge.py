@@ -495,6 +495,18 @@ def _grouped_with_notes(
     return grouped, notes_by_slug
 
 
+def _warn_all_hidden(grouped: _Grouped, notes: Mapping[str, Note], problems: Problems) -> None:
+    """A digest every paper of which is hidden: the home page said "Latest digest: 0 papers"."""
+    for digest in grouped.digests:
+        slugs = [grouped.slugs[key] for key in grouped.keys_by_digest[digest.date]]
+        if slugs and all((note := notes.get(slug)) is not None and note.hidden for slug in slugs):
+            problems.warn(
+                digest.source,
+                "every paper of the digest is hidden (hidden: true in its note): the digest shows 0 papers",
+                "show one of its papers, or delete the digest",
+            )
+
+
 def check_listings(
     digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems, memo: CatalogMemo | None = None
 ) -> dict[int, str]:
@@ -502,9 +514,10 @@ def check_listings(
     (for `add`, which checks a new digest among the others: at 50k papers, making them took 1.7 s).
     Returns the slug of each listed entry's paper, by the entry's `id` (`memo`: one shared by several
     calls, which then slugify each title once)."""
-    grouped, _ = _grouped_with_notes(memo or CatalogMemo(), digest_files, notes, problems)
+    grouped, notes_by_slug = _grouped_with_notes(memo or CatalogMemo(), digest_files, notes, problems)
     for key, listings in grouped.groups.items():
         _listing_warnings(key, listings, problems)
+    _warn_all_hidden(grouped, notes_by_slug, problems)
     key_of = paper_keys(grouped.by_title)  # an entry dropped as a repeat: the paper it repeats
     return {id(entry): grouped.slugs[key_of(entry)] for digest in grouped.digests for entry in digest.entries}
 
@@ -545,6 +558,7 @@ def build_catalog(
     else:
         catalog = _catalog(grouped, made, topics)
     memo.topics, memo.grouped, memo.notes, memo.papers, memo.catalog = topics, grouped, notes_by_slug, made, catalog
+    _warn_all_hidden(grouped, notes_by_slug, problems)
     return catalog
 
 
