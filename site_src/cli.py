@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,8 +103,7 @@ def make_parser() -> argparse.ArgumentParser:
     what = add_parser.add_mutually_exclusive_group(required=True)
     what.add_argument(
         "page",
-        nargs="?",
-        type=Path,
+        nargs="?",  # text, not a Path: Path("https://x.org") is "https:/x.org", no longer a web address
         metavar="FILE",
         help="a pasted page (.txt), or a saved answer of the daily-papers API (.json)",
     )
@@ -182,6 +182,10 @@ def _check_add_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         add_parser.error("--api and --timeout go with --from-hf")
 
 
+_WEB_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_DAY_IN_ADDRESS = re.compile(r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])")
+
+
 def _add(args: argparse.Namespace) -> Added:
     """Add a digest as the arguments say: fetched, imported from JSON, or pasted."""
     from site_src.add import hf_import, paste  # imported on use: a build does not need them
@@ -196,12 +200,20 @@ def _add(args: argparse.Namespace) -> Added:
         timeout = hf_import.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
         say = functools.partial(print, file=sys.stderr)
         return hf_import.add_from_hf(args.from_hf, content, args.force, args.api, timeout, log=say, strict=args.strict)
-    if args.page.suffix.lower() in (".yaml", ".yml"):
+    if _WEB_ADDRESS.match(args.page):
+        day = next((d for d in _DAY_IN_ADDRESS.findall(args.page) if iso_day(d)), None)
+        fetch = (
+            f"fetch that day with --from-hf {day}" if day else "fetch a day's daily papers with --from-hf YYYY-MM-DD"
+        )
+        hint = f"save the page as text and give that file, or {fetch}"
+        raise BuildError([Problem(Source(args.page), "add reads a saved file, not a web address", hint)])
+    page = Path(args.page)
+    if page.suffix.lower() in (".yaml", ".yml"):
         hint = "save it in content/digests/ as it is: add reads pasted pages and daily-papers answers (.json)"
-        raise BuildError([Problem(Source(display_path(args.page)), "a YAML digest needs no add", hint)])
-    if args.page.suffix.lower() == ".json":
-        return hf_import.add_answer_file(args.page, content, args.date, args.force, strict=args.strict)
-    return paste.add_digest(args.page, content, args.date, args.force, strict=args.strict)
+        raise BuildError([Problem(Source(display_path(page)), "a YAML digest needs no add", hint)])
+    if page.suffix.lower() == ".json":
+        return hf_import.add_answer_file(page, content, args.date, args.force, strict=args.strict)
+    return paste.add_digest(page, content, args.date, args.force, strict=args.strict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -318,3 +318,38 @@ def test_replacing_a_day_says_which_papers_it_drops_and_refuses_to_orphan_their_
     assert err.splitlines()[0].startswith("content/notes/pointer-networks.md:")
     assert "Not added" in err.splitlines()[-1]
     assert "Pointer Networks" in (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("https://huggingface.co/papers/date/2025-07-01", "fetch that day with --from-hf 2025-07-01"),
+        ("https://huggingface.co/papers", "fetch a day's daily papers with --from-hf YYYY-MM-DD"),
+        ("HTTP://example.org/trending", "fetch a day's daily papers with --from-hf YYYY-MM-DD"),
+    ],
+)
+def test_a_web_address_given_to_add_is_told_what_add_takes(site: Path, given: str, hint: str) -> None:
+    """`add https://…` was read as a file path: `https:/huggingface.co/papers: cannot be read`."""
+    assert run_add(given) == (
+        1,
+        "",
+        f"{given}: add reads a saved file, not a web address (save the page as text and give that file, or "
+        f"{hint})\nNot added: 1 error; nothing was written.\n",
+    )
+
+
+def test_a_page_far_from_today_names_the_settings_of_the_content_folder_given(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --content, the warning named content/site.yaml, which may not exist, not the file read."""
+    (site / "sites").mkdir()
+    (site / "content").rename(site / "sites/music")
+    (site / "sites/music/site.yaml").write_text("year: 2025\n", encoding="utf-8")
+    (site / "pasted.txt").write_text(text_digest("Dec 1", [("Pointer Networks", ABSTRACT)]), encoding="utf-8")
+    monkeypatch.setattr(paste, "current_day", lambda: datetime.date(2026, 12, 1))
+    assert main(["add", "pasted.txt", "--strict", "--content", "sites/music"]) == 1
+    assert capsys.readouterr().err == (
+        "pasted.txt:1: dated 2025-12-01, 365 days from today (a date line without a year takes year: from "
+        "sites/music/site.yaml) (pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line)\n"
+        "Not added: 1 error; nothing was written.\n"
+    )

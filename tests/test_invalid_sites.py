@@ -150,3 +150,23 @@ def test_a_link_out_of_the_content_folder_is_refused_and_its_text_never_publishe
     found = Problems()
     add_settings(content, found)
     assert [p.message for p in found.errors] == [f"a link to a file outside the content folder ({secret})"]
+
+
+def test_a_digest_whose_papers_are_all_hidden_is_warned_about(tmp_path: Path) -> None:
+    """It became "Latest digest: 0 papers" on the home page, without a word."""
+    content = write_content(
+        tmp_path,
+        {
+            "digests/2025-06-26.txt": text_digest("Jun 26", [("Pointer Networks", ABSTRACT)]),
+            "digests/2025-06-27.txt": text_digest("Jun 27", [("Music Transformer", ABSTRACT)]),
+            "notes/music-transformer.md": "---\nhidden: true\n---\n",
+        },
+    )
+    report = build_into(content, tmp_path / "public")
+    assert [(w.source.path.rsplit("/content/", 1)[1], w.message, w.hint) for w in report.warnings] == [
+        (
+            "digests/2025-06-27.txt",
+            "every paper of the digest is hidden (hidden: true in its note): the digest shows 0 papers",
+            "show one of its papers, or delete the digest",
+        ),
+    ]

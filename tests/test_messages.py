@@ -6,8 +6,9 @@ import pytest
 import yaml
 
 from site_src.errors import Problems, Source, did_you_mean
-from site_src.inputs.schema import check_url
+from site_src.inputs.schema import check_url, read_keys
 from site_src.inputs.settings import parse_settings
+from site_src.inputs.taxonomy import TopicKeys
 from site_src.inputs.yaml_lines import LineDict, load
 
 from .helpers import CASES
@@ -54,3 +55,53 @@ def test_a_tab_is_blamed_only_where_the_parser_stopped_at_one(text: str, expecte
     problems = Problems()
     load(LineDict, text, Source("x.yaml").at(1), problems, "the file", "write key: value lines")
     assert [(p.source.line, p.message) for p in problems.errors] == [expected]
+
+
+QUOTE_BOOLEAN = "put text in quotes: YAML reads an unquoted yes, no, on, off, true or false as true/false"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an empty item was "must be a list of text", the list's line, whichever item it was
+        ("keywords: [music, '', midi]\n", [(1, '"keywords": item 2 is empty', "delete it or write a value")]),
+        (
+            "keywords:\n  - music\n  -\n  - midi\n  - '  '\n",
+            [
+                (3, '"keywords": item 2 is empty', "delete it or write a value"),
+                (5, '"keywords": item 4 is empty', "delete it or write a value"),
+            ],
+        ),
+        # YAML reads these unquoted values as a number, true/false or a date: say so, and to quote them
+        ("name: 123\n", [(1, '"name" must be text, not a number', 'put the value in quotes: name: "123"')]),
+        (
+            "name: On\n",
+            [
+                (
+                    1,
+                    '"name" must be text, not true/false',
+                    "how pages show the topic, e.g. Continual Learning; " + QUOTE_BOOLEAN,
+                )
+            ],
+        ),
+        ("name: 2025-06-26\n", [(1, '"name" must be text, not a date', 'put the value in quotes: name: "2025-06-26"')]),
+        (
+            "keywords: [music, 808, yes]\n",
+            [
+                (1, '"keywords": item 2 must be text, not a number', 'put the value in quotes: "808"'),
+                (
+                    1,
+                    '"keywords": item 3 must be text, not true/false',
+                    "words and phrases that signal the topic; " + QUOTE_BOOLEAN,
+                ),
+            ],
+        ),
+    ],
+)
+def test_a_value_that_is_not_text_says_why(text: str, expected: list[tuple[int, str, str]]) -> None:
+    problems = Problems()
+    mapping = load(LineDict, f"slug: s\ndescription: d\n{text}", Source("t.yaml").at(1), problems, "x", "y")
+    assert mapping is not None
+    read_keys(mapping, TopicKeys, Source("t.yaml"), "the topic", problems)
+    got = [(p.source.line - 2, p.message, p.hint) for p in problems.errors if "has no" not in p.message]
+    assert got == expected

@@ -56,7 +56,7 @@ def add_digest(
         problems.warn(
             pasted.source.at(1),
             f"dated {digest.date.isoformat()}, {abs((digest.date - today).days)} days from today "
-            "(a date line without a year takes year: from content/site.yaml)",
+            f"(a date line without a year takes year: from {reader.display_path(content_dir / 'site.yaml')})",
             "pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line",
         )
     problems.raise_if_errors(strict)

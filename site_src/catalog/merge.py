@@ -26,7 +26,7 @@ from site_src.catalog.model import (
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
-from site_src.inputs.paper_keys import ARXIV_ID
+from site_src.inputs.paper_keys import ARXIV_ID, canonical_arxiv
 from site_src.markup import code_links, distinct_links, link_place
 from site_src.pages.urls import SlugClaim, assign_slugs, slug_for
 
@@ -177,17 +177,24 @@ def _warn_changed_abstract(listings: Sequence[_Listing], problems: Problems) -> 
             return
 
 
-def _note_name_hint(name: str, slugs: Mapping[str, str], noted: Collection[str]) -> str:
+def _note_name_hint(name: str, slugs: Mapping[str, str], noted: Collection[str], noted_arxiv: Mapping[str, str]) -> str:
     """How to name a note that names no paper (`slugs`: paper identity -> slug; `noted`: the slugs
-    notes are named by): after the paper whose arXiv identifier it is named by, or a paper whose slug
-    is a typo away (or one of a few); never after papers merely the least unlike it (of thousands,
-    those were as good as any)."""
+    notes are named by; `noted_arxiv`: the arXiv identifiers notes give, with the note's name):
+    after the paper whose arXiv identifier it is named by (its listing's or its note's), or a paper
+    whose slug is a typo away (or one of a few); never after papers merely the least unlike it (of
+    thousands, those were as good as any)."""
     where = "a note is named by its paper's slug, the end of the paper's address (papers/<slug>/)"
     arxiv = ARXIV_ID.fullmatch(name)  # a file name holds no slash: a new-style identifier
     if arxiv:
-        slug = slugs.get(f"arxiv:{arxiv['id']}")
+        identifier = canonical_arxiv(arxiv["id"])
+        slug = slugs.get(f"arxiv:{identifier}")
+        if slug is None and identifier in noted_arxiv:
+            return (
+                f"move its text into {noted_arxiv[identifier]}.md, the paper's note, which gives arXiv {identifier}: "
+                f"{where}, not by its arXiv identifier"
+            )
         if slug is None:
-            return f"no listed paper has the arXiv identifier {arxiv['id']}; {where}"
+            return f"neither a digest nor a note gives the arXiv identifier {identifier}; {where}"
         if slug in noted:
             return f"move its text into {slug}.md, the paper's note: {where}, not by its arXiv identifier"
         return f"rename the note to {slug}.md: {where}, not by its arXiv identifier"
@@ -205,11 +212,17 @@ def _apply_notes(
     known = set(slugs.values())
     notes = list(notes)
     noted = {note.slug for note in notes}
+    noted_arxiv: dict[str, str] = {}  # each identifier a paper's note gives: the first such note (by name)
+    for note in sorted(notes, key=lambda n: n.slug):
+        if note.meta.arxiv and joined.get(note.slug, note.slug) in known:
+            noted_arxiv.setdefault(note.meta.arxiv, note.slug)
     for note in notes:
         slug = joined.get(note.slug, note.slug)
         if slug not in known:
             problems.error(
-                note.source, f'no paper has the slug "{note.slug}"', _note_name_hint(note.slug, slugs, noted)
+                note.source,
+                f'no paper has the slug "{note.slug}"',
+                _note_name_hint(note.slug, slugs, noted, noted_arxiv),
             )
             continue
         if slug in found:
@@ -482,6 +495,18 @@ def _grouped_with_notes(
     return grouped, notes_by_slug
 
 
+def _warn_all_hidden(grouped: _Grouped, notes: Mapping[str, Note], problems: Problems) -> None:
+    """A digest every paper of which is hidden: the home page said "Latest digest: 0 papers"."""
+    for digest in grouped.digests:
+        slugs = [grouped.slugs[key] for key in grouped.keys_by_digest[digest.date]]
+        if slugs and all((note := notes.get(slug)) is not None and note.hidden for slug in slugs):
+            problems.warn(
+                digest.source,
+                "every paper of the digest is hidden (hidden: true in its note): the digest shows 0 papers",
+                "show one of its papers, or delete the digest",
+            )
+
+
 def check_listings(
     digest_files: Sequence[DigestFile], notes: Sequence[Note], problems: Problems, memo: CatalogMemo | None = None
 ) -> dict[int, str]:
@@ -489,9 +514,10 @@ def check_listings(
     (for `add`, which checks a new digest among the others: at 50k papers, making them took 1.7 s).
     Returns the slug of each listed entry's paper, by the entry's `id` (`memo`: one shared by several
     calls, which then slugify each title once)."""
-    grouped, _ = _grouped_with_notes(memo or CatalogMemo(), digest_files, notes, problems)
+    grouped, notes_by_slug = _grouped_with_notes(memo or CatalogMemo(), digest_files, notes, problems)
     for key, listings in grouped.groups.items():
         _listing_warnings(key, listings, problems)
+    _warn_all_hidden(grouped, notes_by_slug, problems)
     key_of = paper_keys(grouped.by_title)  # an entry dropped as a repeat: the paper it repeats
     return {id(entry): grouped.slugs[key_of(entry)] for digest in grouped.digests for entry in digest.entries}
 
@@ -532,6 +558,7 @@ def build_catalog(
     else:
         catalog = _catalog(grouped, made, topics)
     memo.topics, memo.grouped, memo.notes, memo.papers, memo.catalog = topics, grouped, notes_by_slug, made, catalog
+    _warn_all_hidden(grouped, notes_by_slug, problems)
     return catalog
 
 

@@ -44,6 +44,12 @@ def words(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower())]
 
 
+def plain_words(text: str) -> list[str]:
+    """The lower-case words `words` finds in a text, before `stem`: what of a keyword is matched
+    ("C++" is "c", "naïve" is "na ve"; "---" is nothing)."""
+    return _WORD.findall(text.lower())
+
+
 def topical_text(abstract: str) -> str:
     """The abstract without its sentences that hold links: "Our code is available at https://..." is
     about where to find the code, not about what the paper studies."""

@@ -20,7 +20,7 @@ from site_src.inputs.page_text import BOILERPLATE, Block, blocks, pair
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import PLAUSIBLE_YEARS, key, read_keys
-from site_src.inputs.taxonomy import check_topics
+from site_src.inputs.taxonomy import check_topics, item_lines
 from site_src.inputs.yaml_lines import LineDict, LineList, load
 from site_src.markup import clean_paragraphs, clean_text, quoted
 
@@ -221,7 +221,8 @@ def _yaml_entry(item: object, source: Source, topic_slugs: Collection[str], prob
     before = len(problems.errors)
     values = read_keys(item, EntryKeys, source, "the paper", problems)
     check_markdown(values.get("note", ""), source, item.line_of("note"), problems, key="note")
-    topics = check_topics(values.get("topics", ()), topic_slugs, source.at(item.line_of("topics")), problems)
+    at = source.at(item.line_of("topics"))
+    topics = check_topics(values.get("topics", ()), topic_slugs, at, problems, item_lines(item, "topics"))
     if len(problems.errors) > before:
         return None
     return Entry(
@@ -247,7 +248,7 @@ def parse_digest(
     first, last = PLAUSIBLE_YEARS
     if digest is not None and not first <= digest.date.year <= last:
         problems.error(
-            digest.source,
+            digest.source.at(digest.date_line),  # the whole file when its name gives the date
             f"the digest is dated {digest.date.isoformat()}, outside {first}–{last}",
             "correct the date its file name, date line or date: gives",
         )

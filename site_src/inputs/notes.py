@@ -12,7 +12,7 @@ from site_src.inputs.front_matter import split_front_matter
 from site_src.inputs.paper_keys import PaperKeys, metadata_of
 from site_src.inputs.reader import TextFile
 from site_src.inputs.schema import key, read_keys
-from site_src.inputs.taxonomy import check_topics
+from site_src.inputs.taxonomy import check_topics, item_lines
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +31,7 @@ def parse_note(file: TextFile, topic_slugs: Collection[str], problems: Problems)
     topics: tuple[str, ...] | None = None
     if "topics" in values:
         at = file.source.at(document.meta.line_of("topics"))
-        topics = check_topics(values["topics"], topic_slugs, at, problems)
+        topics = check_topics(values["topics"], topic_slugs, at, problems, item_lines(document.meta, "topics"))
     return Note(
         slug=file.stem,
         source=file.source,

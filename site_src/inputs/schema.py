@@ -217,7 +217,7 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
             problems.error(at, f'"{name}" is empty', spec.doc)  # it is text: "must be text" puzzled
             continue
         if value is None:
-            problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
+            _wrong_kind(name, spec, mapping[name], at, problems)
             continue
         if spec.required and not value:  # an empty list is as good as no list
             problems.error(at, f'"{name}" is empty', spec.doc)
@@ -239,6 +239,46 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
             continue
         values[name] = value
     return values
+
+
+_BOOLEAN_HINT = "put text in quotes: YAML reads an unquoted yes, no, on, off, true or false as true/false"
+
+
+def _read_as(value: Any) -> tuple[str, str] | None:
+    """What YAML made of an unquoted value meant as text (`title: On`, `title: 123`), and the
+    value as it would be quoted; None when it is no such value (a list, a mapping)."""
+    if isinstance(value, bool):
+        return "true/false", ""
+    if isinstance(value, (int, datetime.date)):
+        return ("a number" if isinstance(value, int) else "a date"), f'"{value}"'
+    return None
+
+
+def _wrong_kind(name: str, spec: Key, value: Any, at: Source, problems: Problems) -> None:
+    """Report a value not of its key's kind: for a list, each item that is empty or not text, at
+    its line; for text that YAML read as a number, true/false or a date, that it wants quotes."""
+    if spec.kind == "list" and isinstance(value, LineList):
+        found = False
+        for place, (item, line) in enumerate(zip(value, value.item_lines, strict=True), start=1):
+            if isinstance(item, str) and item.strip():
+                continue
+            found = True
+            read_as = _read_as(item)
+            if item is None or isinstance(item, str):
+                problems.error(at.at(line), f'"{name}": item {place} is empty', "delete it or write a value")
+            elif read_as is not None:
+                hint = f"put the value in quotes: {read_as[1]}" if read_as[1] else f"{spec.doc}; {_BOOLEAN_HINT}"
+                problems.error(at.at(line), f'"{name}": item {place} must be text, not {read_as[0]}', hint)
+            else:
+                problems.error(at.at(line), f'"{name}": item {place} must be text', spec.doc)
+        if found:
+            return
+    read_as = _read_as(value) if spec.kind == "text" else None
+    if read_as is not None:
+        hint = f"put the value in quotes: {name}: {read_as[1]}" if read_as[1] else f"{spec.doc}; {_BOOLEAN_HINT}"
+        problems.error(at, f'"{name}" must be text, not {read_as[0]}', hint)
+        return
+    problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
 
 
 def _control_in(value: str | tuple[str, ...]) -> str | None:
