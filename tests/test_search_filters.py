@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from site_src.catalog.model import Catalog, Paper
 from site_src.search.analysis import term_of, words
 
 from .conftest import BuiltSite
 from .helpers import ABSTRACT, build_into, write_content
-from .search_helpers import node
+from .search_helpers import node, sample_catalog
 
 LOTTERY = "the-lottery-ticket-hypothesis-finding-sparse-trainable-neural-networks"
 POINTER = "pointer-networks"
@@ -275,3 +277,22 @@ def test_the_query_language_reads_each_filter() -> None:
     )
     (plain,) = parse("-vin music")
     assert plain["excludedPrefix"] == []  # an excluded word leaves out that word only
+
+
+# ---- filters alone ---------------------------------------------------------------------------
+
+
+def _newest_day_first(catalog: Catalog, keep: Callable[[Paper], bool]) -> list[str]:
+    """The papers `keep` keeps, as a digest page lists them: the newest first listing first, then
+    the curator's order that day."""
+    papers = [p for p in catalog.papers.values() if keep(p)]
+    return [p.slug for p in sorted(papers, key=lambda p: (-p.first_seen.toordinal(), p.appearances[0].position))]
+
+
+def test_filters_alone_list_the_newest_day_first_in_the_curators_order(sample_site: BuiltSite) -> None:
+    """A day's papers came bottom-up (the tie-break ranked the higher paper number first)."""
+    catalog = sample_catalog()
+    music, march, year = find(sample_site, "topic:music", "month:2025-03", "year:2025")
+    assert music["slugs"] == _newest_day_first(catalog, lambda p: "music" in p.topic_slugs)
+    assert march["slugs"] == _newest_day_first(catalog, lambda p: any(a.date.month == 3 for a in p.appearances))
+    assert year["slugs"] == _newest_day_first(catalog, lambda p: True)

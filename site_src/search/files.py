@@ -20,7 +20,8 @@ address, which names everything else:
 
 Refs are papers' numbers in base 36, in the order papers were first listed (oldest digest
 first), so a paper keeps its ref as digests are added and the store chunks of older papers keep
-their bytes and addresses; ties rank the higher number (the paper listed more recently) first.
+their bytes and addresses. The manifest's `days` holds the number of the first paper each digest
+day listed first; ties (and filters alone) rank the newest day first, then the curator's order.
 The store maps refs to slugs. Word positions are kept for phrase queries.
 
 `author:` needs no list: authors are a field of the index (in the titles group), which the browser
@@ -66,10 +67,10 @@ first result went from 1.3 to 2.3 MB gzip with pieces of 16,000)."""
 CHUNK_PAPERS = 20
 """Papers per store chunk: about 10 KB gzip."""
 MANIFEST = "search/index.json"
-VERSION = 3
+VERSION = 4
 """The manifest's format, for the browser code that reads it (2: paper lists as runs of numbers,
 months and has:; 3: `first`, the number of groups of titles, which the epoch's and the month's
-pieces make two)."""
+pieces make two; 4: `days`, the number of each day's first paper, which orders ties)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -247,9 +248,11 @@ class SearchFiles:
             file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
             yield file
             has_lists.append({"members": link, "name": name})
+        days = [n for n, paper in enumerate(papers) if n == 0 or paper.first_seen != papers[n - 1].first_seen]
         manifest = {
             "version": VERSION,
             "count": len(papers),
+            "days": days,
             "chunk": CHUNK_PAPERS,
             "groups": groups,
             "first": first,

@@ -80,6 +80,20 @@ export class Loader {
     return this.pieces.get(key);
   }
 
+  /** Each paper's place among equals (manifest `days`: each day's first paper number): the
+      newest day first, and within a day the curator's order, as a digest lists them. */
+  tieOrder() {
+    if (!this.order) {
+      const { count, days = [0] } = this.manifest;
+      const order = (this.order = new Int32Array(count));
+      let place = 0;
+      for (let d = days.length - 1; d >= 0; d--) {
+        for (let n = days[d]; n < (d + 1 < days.length ? days[d + 1] : count); n++) order[n] = place++;
+      }
+    }
+    return this.order;
+  }
+
   /** A paper list (a topic's, a month's, has:'s) as a Set of paper numbers. Lists are written as
       runs: a number alone, or [first, last] for consecutive numbers. */
   list(url) {
@@ -222,7 +236,7 @@ export class Searcher {
         byKey.set(p.group + ":" + p.number, loaded[i]);
       });
       const lookup = (g, n) => byKey.get(g + ":" + n) || null;
-      return run(query, planned, lookup, lists, loader.manifest.count);
+      return run(query, planned, lookup, lists, loader.manifest.count, loader.tieOrder());
     });
   }
 
