@@ -296,3 +296,16 @@ def test_filters_alone_list_the_newest_day_first_in_the_curators_order(sample_si
     assert music["slugs"] == _newest_day_first(catalog, lambda p: "music" in p.topic_slugs)
     assert march["slugs"] == _newest_day_first(catalog, lambda p: any(a.date.month == 3 for a in p.appearances))
     assert year["slugs"] == _newest_day_first(catalog, lambda p: True)
+
+
+def test_exclusions_alone_list_everything_else(sample_site: BuiltSite) -> None:
+    """`-topic:music` found nothing; it lists every other paper, as filters alone list them."""
+    catalog = sample_catalog()
+    not_music, not_word, not_june = find(sample_site, "-topic:music", "-transformer", "-month:2025-06 -has:code")
+    assert not_music["slugs"] == _newest_day_first(catalog, lambda p: "music" not in p.topic_slugs)
+    assert not_music["status"].startswith(f"{len(not_music['slugs'])} papers match “-topic:music”")
+    transformers = set(slugs_of(sample_site, "transformer"))
+    assert not_word["slugs"] == _newest_day_first(catalog, lambda p: p.slug not in transformers)
+    with_code = set(slugs_of(sample_site, "has:code"))
+    june = set(slugs_of(sample_site, "month:2025-06"))
+    assert not_june["slugs"] == _newest_day_first(catalog, lambda p: p.slug not in june | with_code)

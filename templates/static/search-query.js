@@ -194,8 +194,10 @@ export function parse(input) {
         fields: it.fields,
       }));
   });
-  const lists = query.topics.length + query.years.length + query.months.length + query.has.length;
-  query.empty = query.words.length === 0 && lists === 0;
+  // exclusions alone (-topic:music) list every other paper
+  const lists = ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas"];
+  const excluding = query.excluded.some((it) => it.words.length);
+  query.empty = query.words.length === 0 && !excluding && lists.every((key) => !query[key].length);
   return query;
 }
 

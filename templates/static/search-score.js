@@ -237,7 +237,8 @@ export function run(query, planned, loaded, lists, count, tieOrder) {
     if (it.filter && query.words.some((w, k) => w.item === i && !asked[k].length)) unknownAuthors.push(it.text.trim());
   });
   if (!perWord.length) {
-    candidates = allowed ? Array.from(allowed) : [];
+    // filters or exclusions alone: the papers the lists allow, or every paper
+    candidates = allowed ? Array.from(allowed) : Array.from({ length: count }, (_, n) => n);
   }
   if (allowed || left) {
     candidates = candidates.filter((n) => (!allowed || allowed.has(n)) && !(left && left.has(n)));
