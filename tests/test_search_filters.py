@@ -92,6 +92,8 @@ def test_names_match_with_accents_folded_and_results_carry_a_byline(sample_site:
     assert lottery["slugs"][0] == LOTTERY and lottery["bylines"][0] == "Jonathan Frankle, Michael Carbin"
     assert music["slugs"][0] == "music-transformer"
     assert music["bylines"][0] == "Cheng-Zhi Anna Huang, Ashish Vaswani, Jakob Uszkoreit et al."
+    (martens,) = find(sample_site, "martens gradient noise")  # the last of seven, found as a word
+    assert martens["bylines"][0] == "Arvind Neelakantan, Luke Vilnis, Quoc V. Le, …, James Martens"
 
 
 # ---- author: ---------------------------------------------------------------------------------
@@ -113,6 +115,8 @@ def test_author_filter_keeps_only_that_authors_papers(sample_site: BuiltSite) ->
     assert sorted(phrase["slugs"]) == [ORDER_MATTERS, POINTER]
     assert reversed_phrase["slugs"] == []
     assert prefix["slugs"] == [GRADIENT_NOISE]  # Ilya Sutskever, the 4th of 7 authors
+    # the byline shows the author who was found (it showed the first three only, and "et al.")
+    assert prefix["bylines"] == ["Arvind Neelakantan, Luke Vilnis, Quoc V. Le, Ilya Sutskever et al."]
     assert sorted(plural["slugs"]) == [ORDER_MATTERS, POINTER]
 
 

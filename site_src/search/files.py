@@ -9,9 +9,9 @@ address, which names everything else:
   papers before the newest digest's month, the month's papers are in pieces of their own (groups
   `<group>-month`), weighed by the statistics of the papers before (`SearchFiles`).
 - store chunks, `assets/search/papers<n>.<hash>.json`: what a result shows (title, slug, the
-  first authors and how many there are, digest dates, topics, and the abstract the snippet is
-  cut from), `CHUNK_PAPERS` papers a file in ref order, so results render without fetching pages
-  and a page of results fetches a few chunks. The manifest lists their hashes only (2,500 chunks
+  authors, digest dates, topics, and the abstract the snippet is cut from), `CHUNK_PAPERS`
+  papers a file in ref order, so results render without fetching pages and a page of results
+  fetches a few chunks. The manifest lists their hashes only (2,500 chunks
   at 50,000 papers).
 - paper lists, which the filters read: `assets/search/topic-<slug>.<hash>.json` (a topic's
   papers, for `topic:`), `month-<yyyy-mm>.<hash>.json` (the papers a digest of that month listed,
@@ -54,8 +54,6 @@ word in its title (tests/data/relevance.yaml, kind `author`)."""
 GROUPS = {"titles": ("title", "topics", "authors"), "abstracts": ("abstract",)}
 """How the fields are grouped into pieces: titles, topic names and authors (small, fetched first),
 and abstracts."""
-BYLINE = 3
-"""A result shows this many authors, then "et al.": the store holds no more."""
 HAS: dict[str, Callable[[Paper], bool]] = {"code": lambda paper: "Code" in map(code_label, paper.meta.code)}
 """What `has:` knows, and which papers have it."""
 PIECE_POSTINGS = 16_000
@@ -134,8 +132,9 @@ def _store_chunk(catalog: Catalog, papers: Sequence[Paper]) -> bytes:
 
 
 def _record(paper: Paper) -> dict[str, Any]:
-    """What a result shows of one paper: no more than BYLINE authors, and their number when there
-    are more (keys left out when empty, to keep the store small)."""
+    """What a result shows of one paper (keys left out when empty, to keep the store small). Every
+    author: a result shows the first three, and any other the query found (search-results.js
+    `byline`)."""
     record: dict[str, Any] = {
         "abstract": paper.abstract,
         "dates": [a.date.isoformat() for a in reversed(paper.appearances)],
@@ -143,11 +142,8 @@ def _record(paper: Paper) -> dict[str, Any]:
         "title": paper.title,
         "topics": list(paper.topic_slugs),
     }
-    authors = paper.meta.authors
-    if authors:
-        record["authors"] = list(authors[:BYLINE])
-    if len(authors) > BYLINE:
-        record["authorCount"] = len(authors)
+    if paper.meta.authors:
+        record["authors"] = list(paper.meta.authors)
     return record
 
 
