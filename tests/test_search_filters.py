@@ -313,3 +313,20 @@ def test_exclusions_alone_list_everything_else(sample_site: BuiltSite) -> None:
     with_code = set(slugs_of(sample_site, "has:code"))
     june = set(slugs_of(sample_site, "month:2025-06"))
     assert not_june["slugs"] == _newest_day_first(catalog, lambda p: p.slug not in june | with_code)
+
+
+def test_the_status_line_quotes_what_was_applied_and_names_what_was_left_out(sample_site: BuiltSite) -> None:
+    """`year:2025-06` was quoted as “year:2025-” (its last digits cut off as a word being typed)
+    and `year:20`, skipped while typed, was quoted as if it had been applied."""
+    month_as_year, lottery_typing, typing_alone, lottery_t = find(
+        sample_site, "year:2025-06", "lottery year:20", "year:20", "lottery t"
+    )
+    assert month_as_year["status"] == (
+        "No papers match “year:2025-06”. “year:2025-06” is read as words: year: takes a year (year:2025),"
+        " month: a month (month:2025-06)."
+    )
+    assert lottery_typing["slugs"][0] == LOTTERY
+    assert lottery_typing["status"].startswith("1 paper matches “lottery”. ")
+    assert lottery_typing["status"].endswith(" “year:20” is left out until it is finished.")
+    assert typing_alone["status"] == "“year:20” is left out until it is finished."
+    assert lottery_t["status"] == "1 paper matches “lottery”. “t” is left out until it is finished."

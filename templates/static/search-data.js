@@ -145,7 +145,7 @@ export class Searcher {
 
   /** Resolves to {query, hits, terms(hit), authorTerms(hit), records (by ref, for the first
       hits), forgiven, unknown (the filter values that name nothing: {topics, authors, dates,
-      has}), partial}. When abstracts the query needs are still to be fetched, `early` is first
+      has}), partial, and `dropped`, the unfinished last word left out, if it was}. When abstracts the query needs are still to be fetched, `early` is first
       called with the results from titles, topic names and authors alone (partial: true), and the
       abstracts are asked for once those have what they show: the first results then do not share
       the network with the largest pieces. A query that finds nothing while its last word is
@@ -158,7 +158,9 @@ export class Searcher {
     // results don't vanish mid-word: an early result of nothing is not shown while `shorter` may follow
     const hopeful = early && ((partial) => partial.hits.length && early(partial));
     return this.searchAs(text, first, hopeful).then((result) =>
-      result.hits.length ? result : this.searchAs(shorter, first, early)
+      result.hits.length
+        ? result
+        : this.searchAs(shorter, first, early).then((without) => ({ ...without, dropped: text.slice(shorter.length) }))
     );
   }
 

@@ -105,19 +105,32 @@ function quoted(values) {
   return "“" + values.join("”, “") + "”";
 }
 
-/** The status line for a result: how many papers match, and the filter values that name nothing
-    (no such topic, author, digest month or year, or has: property). */
+/** The status line for a result: how many papers match the query as it was applied, what was
+    left out while being typed or read as words, and the filter values that name nothing (no such
+    topic, author, digest month or year, or has: property). */
 export function describe(result, manifest) {
-  const text = "“" + result.query.text.trim() + "”";
+  const query = result.query;
+  const text = "“" + query.applied + "”";
   const count = result.hits.length;
   const where = result.partial ? " in titles" : "";
-  let message =
-    count === 0
-      ? "No papers match " + text + where + "."
-      : plural(count, "paper matches ", "papers match ") +
-        text +
-        where +
-        (result.forgiven ? ", allowing one typo." : ".");
+  let message = "";
+  if (query.applied) {
+    message =
+      count === 0
+        ? "No papers match " + text + where + "."
+        : plural(count, "paper matches ", "papers match ") + text + where + (result.forgiven ? ", allowing one typo." : ".");
+  }
+  for (const { text: value, field } of query.asWords) {
+    const takes =
+      field === "has" ? "has: takes a word (has:code)" : "year: takes a year (year:2025), month: a month (month:2025-06)";
+    message += " " + quoted([value]) + " is read as words: " + takes + ".";
+  }
+  const typing = query.skipped.concat(result.dropped && result.dropped.trim() ? [result.dropped.trim()] : []);
+  if (typing.length) {
+    message += " " + quoted(typing) + (typing.length === 1 ? " is" : " are") + " left out until ";
+    message += typing.length === 1 ? "it is finished." : "they are finished.";
+  }
+  message = message.trim();
   const unknown = result.unknown;
   if (unknown.topics.length) {
     const names = manifest.topics.map((t) => t.slug);
