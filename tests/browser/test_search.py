@@ -244,6 +244,26 @@ def test_back_to_the_search_page_shows_as_many_results_where_the_reader_was(page
     expect(again).to_be_in_viewport()
 
 
+def test_back_to_the_search_page_puts_the_focus_on_the_result_that_was_followed(page: Page, site_url: str) -> None:
+    """A keyboard reader who opened a result and came Back found the focus on <body>, and had to
+    tab from the top of the page again; it is on the result they opened, so ↓ goes on to the next."""
+    page.goto(site_url + "/search/?q=learning")
+    links = page.locator(".search-result-title a")
+    expect(links).to_have_count(20)
+    page.locator("#search-box").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    href = links.nth(2).get_attribute("href")
+    expect(links.nth(2)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/papers/"))
+    page.go_back()
+    expect(links.nth(2)).to_be_focused()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == href
+    page.keyboard.press("ArrowDown")
+    expect(links.nth(3)).to_be_focused()
+
+
 def test_nothing_found_flashes_while_a_short_last_word_is_typed_on_a_large_site(
     page: Page, split_site_url: str, console_errors: list[str]
 ) -> None:
