@@ -119,7 +119,10 @@ export function parse(input) {
     notMonths: [],
     has: [],
     notHas: [],
+    skipped: [], // filters left out while being typed, as typed (year:20)
+    asWords: [], // year:, month: and has: values read as plain words, as typed (year:2025-06)
   };
+  const spans = []; // where the skipped filters are in the input
   let match;
   FILTER.lastIndex = 0;
   while ((match = FILTER.exec(input)) !== null) {
@@ -130,18 +133,28 @@ export function parse(input) {
     const open = match.index + whole.length === input.length && !/\s$/.test(input) && !(quoted !== undefined && closed);
     const field = named ? { topics: "topic", authors: "author" }[named.toLowerCase()] || named.toLowerCase() : "";
     let it;
+    const skip = () => {
+      query.skipped.push(whole.trim());
+      spans.push([match.index, match.index + whole.length]);
+    };
     if (field === "topic") {
       if (text.trim()) (negated ? query.notTopics : query.topics).push(text.trim());
+      else skip();
       continue;
     } else if (field === "year" || field === "month" || field === "has") {
       const value = filterValue(field, text, open);
-      if (value === null) continue;
+      if (value === null) {
+        skip();
+        continue;
+      }
       if (value) {
         const lists = { year: ["years", "notYears"], month: ["months", "notMonths"], has: ["has", "notHas"] }[field];
         query[lists[negated ? 1 : 0]].push(value);
         continue;
       }
       it = item(named + ":" + text, false); // no date: plain words
+      it.named = true;
+      query.asWords.push({ text: whole.trim(), field });
     } else {
       it = item(text, quoted !== undefined);
       if (field === "author") {
@@ -160,10 +173,14 @@ export function parse(input) {
     } else {
       it.tokens.forEach((t, j) => {
         const last = j === it.tokens.length - 1; // "vision-l": "l" is still being typed
-        query.required.push({ text: t.word, phrase: false, tokens: [t], open: open && last });
+        query.required.push({ text: t.word, phrase: false, tokens: [t], open: open && last, named: it.named });
       });
     }
   }
+  // the query as applied: the input without the filters skipped
+  let applied = input;
+  for (const [from, to] of spans.reverse()) applied = applied.slice(0, from) + " " + applied.slice(to);
+  query.applied = applied.replace(/\s+/g, " ").trim();
   query.words = [];
   query.required.forEach((it, i) => {
     it.tokens.forEach((t, j) => {
@@ -194,8 +211,10 @@ export function parse(input) {
         fields: it.fields,
       }));
   });
-  const lists = query.topics.length + query.years.length + query.months.length + query.has.length;
-  query.empty = query.words.length === 0 && lists === 0;
+  // exclusions alone (-topic:music) list every other paper
+  const lists = ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas"];
+  const excluding = query.excluded.some((it) => it.words.length);
+  query.empty = query.words.length === 0 && !excluding && lists.every((key) => !query[key].length);
   return query;
 }
 
@@ -207,8 +226,8 @@ export function withoutUnfinished(input) {
   const required = parse(input).required;
   const last = required[required.length - 1];
   if (!last || !last.open || last.tokens[last.tokens.length - 1].word.length >= PREFIX_MIN) return null;
-  // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h)
-  const rest = input.replace(last.filter ? /\S+$/u : /[\p{L}\p{N}]+$/u, "");
+  // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h, year:2025-06)
+  const rest = input.replace(last.filter || last.named ? /\S+$/u : /[\p{L}\p{N}]+$/u, "");
   return parse(rest).empty ? null : rest;
 }
 

@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.0d65b4b6a6.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.6b3467e69b.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.a4a9a93192.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.7db148a618.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
@@ -80,6 +80,20 @@ export class Loader {
     return this.pieces.get(key);
   }
 
+  /** Each paper's place among equals (manifest `days`: each day's first paper number): the
+      newest day first, and within a day the curator's order, as a digest lists them. */
+  tieOrder() {
+    if (!this.order) {
+      const { count, days = [0] } = this.manifest;
+      const order = (this.order = new Int32Array(count));
+      let place = 0;
+      for (let d = days.length - 1; d >= 0; d--) {
+        for (let n = days[d]; n < (d + 1 < days.length ? days[d + 1] : count); n++) order[n] = place++;
+      }
+    }
+    return this.order;
+  }
+
   /** A paper list (a topic's, a month's, has:'s) as a Set of paper numbers. Lists are written as
       runs: a number alone, or [first, last] for consecutive numbers. */
   list(url) {
@@ -131,7 +145,7 @@ export class Searcher {
 
   /** Resolves to {query, hits, terms(hit), authorTerms(hit), records (by ref, for the first
       hits), forgiven, unknown (the filter values that name nothing: {topics, authors, dates,
-      has}), partial}. When abstracts the query needs are still to be fetched, `early` is first
+      has}), partial, and `dropped`, the unfinished last word left out, if it was}. When abstracts the query needs are still to be fetched, `early` is first
       called with the results from titles, topic names and authors alone (partial: true), and the
       abstracts are asked for once those have what they show: the first results then do not share
       the network with the largest pieces. A query that finds nothing while its last word is
@@ -144,7 +158,9 @@ export class Searcher {
     // results don't vanish mid-word: an early result of nothing is not shown while `shorter` may follow
     const hopeful = early && ((partial) => partial.hits.length && early(partial));
     return this.searchAs(text, first, hopeful).then((result) =>
-      result.hits.length ? result : this.searchAs(shorter, first, early)
+      result.hits.length
+        ? result
+        : this.searchAs(shorter, first, early).then((without) => ({ ...without, dropped: text.slice(shorter.length) }))
     );
   }
 
@@ -222,7 +238,7 @@ export class Searcher {
         byKey.set(p.group + ":" + p.number, loaded[i]);
       });
       const lookup = (g, n) => byKey.get(g + ":" + n) || null;
-      return run(query, planned, lookup, lists, loader.manifest.count);
+      return run(query, planned, lookup, lists, loader.manifest.count, loader.tieOrder());
     });
   }
 
