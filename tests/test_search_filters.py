@@ -250,7 +250,7 @@ def test_a_filter_that_is_no_date_is_read_as_plain_words(sample_site: BuiltSite)
     assert [w for it in words_read[3]["required"] for w in it["words"]] == ["has", "3d"]
     assert all(not r["years"] and not r["months"] and not r["has"] for r in words_read)
     (june,) = find(sample_site, "month:june")
-    assert june["unknown"] == {"topics": [], "authors": [], "dates": [], "has": []}
+    assert june["unknown"] == {"topics": [], "authors": [], "dates": [], "has": [], "ids": []}
 
 
 def test_a_filter_being_typed_waits_until_it_is_whole() -> None:
@@ -330,3 +330,23 @@ def test_the_status_line_quotes_what_was_applied_and_names_what_was_left_out(sam
     assert lottery_typing["status"].endswith(" “year:20” is left out until it is finished.")
     assert typing_alone["status"] == "“year:20” is left out until it is finished."
     assert lottery_t["status"] == "1 paper matches “lottery”. “t” is left out until it is finished."
+
+
+# ---- arXiv identifiers -----------------------------------------------------------------------
+
+
+def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
+    """2203.17269 was read as the words "2203" and "17269", which no paper has."""
+    paper = next(p for p in papers if p["arxiv"] == "2203.17269")
+    written = [
+        "2203.17269",
+        "arXiv:2203.17269",
+        "2203.17269v2",
+        "https://arxiv.org/abs/2203.17269",
+        "arxiv.org/pdf/2203.17269v1",
+    ]
+    for found in find(sample_site, *written):
+        assert found["slugs"] == [paper["slug"]]
+    unknown, left_out = find(sample_site, "2999.00001", "-2203.17269")
+    assert unknown["slugs"] == [] and unknown["status"] == "No papers match “2999.00001”. No paper is arXiv:2999.00001."
+    assert paper["slug"] not in left_out["slugs"] and len(left_out["slugs"]) == len(papers) - 1

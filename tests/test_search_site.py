@@ -51,7 +51,8 @@ def _lists(manifest: dict[str, object]) -> dict[str, str]:
 
 def _links(manifest: dict[str, object]) -> list[str]:
     pieces = [p["url"] for g in manifest["groups"] for p in g["pieces"]]  # type: ignore[attr-defined]
-    return pieces + _store_links(manifest) + list(_lists(manifest).values())
+    arxiv = [a["members"] for a in manifest["arxiv"]]  # type: ignore[attr-defined]
+    return pieces + _store_links(manifest) + list(_lists(manifest).values()) + arxiv
 
 
 def _numbers(runs: list[int | list[int]]) -> list[int]:

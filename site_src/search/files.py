@@ -16,7 +16,8 @@ address, which names everything else:
 - paper lists, which the filters read: `assets/search/topic-<slug>.<hash>.json` (a topic's
   papers, for `topic:`), `month-<yyyy-mm>.<hash>.json` (the papers a digest of that month listed,
   for `month:` and `year:`) and `has-code.<hash>.json` (papers with code links, for `has:code`),
-  each as `runs` of paper numbers.
+  each as `runs` of paper numbers; and `arxiv-<yy>.<hash>.json`, each arXiv identifier of a year
+  (2406.17245) with its paper's number, for a query that is an identifier.
 
 Refs are papers' numbers in base 36, in the order papers were first listed (oldest digest
 first), so a paper keeps its ref as digests are added and the store chunks of older papers keep
@@ -30,6 +31,7 @@ asks alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -68,8 +70,10 @@ MANIFEST = "search/index.json"
 VERSION = 4
 """The manifest's format, for the browser code that reads it (2: paper lists as runs of numbers,
 months and has:; 3: `first`, the number of groups of titles, which the epoch's and the month's
-pieces make two; 4: `days`, the number of each day's first paper, which orders ties)."""
+pieces make two; 4: `days`, the number of each day's first paper, which orders ties, and
+`arxiv`, the identifiers' files)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
 
 
 def ref_of(number: int) -> str:
@@ -102,6 +106,18 @@ def documents(catalog: Catalog, papers: Sequence[Paper], start: int = 0) -> list
         topics = " ".join(catalog.topic(s).name for s in paper.topic_slugs)
         docs.append(Document(ref_of(number), (paper.title, paper.abstract, topics, authors_text(paper))))
     return sorted(docs, key=lambda d: d.ref)
+
+
+def _arxiv_ids(papers: Sequence[Paper]) -> dict[str, dict[str, int]]:
+    """Each paper's arXiv identifier (2406.17245, without a version) and number, by the identifier's
+    first two digits, its year: a query with an identifier fetches that year's file only. Old-style
+    identifiers (hep-th/9901001) are left out: the browser does not read them as identifiers."""
+    by_year: dict[str, dict[str, int]] = {}
+    for number, paper in enumerate(papers):
+        found = _ARXIV_ID.fullmatch(paper.meta.arxiv or "")
+        if found:
+            by_year.setdefault(found[1][:2], {})[found[1]] = number
+    return by_year
 
 
 def runs(numbers: Iterable[int]) -> list[int | list[int]]:
@@ -239,6 +255,11 @@ class SearchFiles:
             file, link = _asset(f"search/month-{month}.json", dump_json(runs(months[month])), urls)
             yield file
             month_lists.append({"members": link, "month": month})
+        arxiv_lists = []
+        for year, ids in sorted(_arxiv_ids(papers).items()):
+            file, link = _asset(f"search/arxiv-{year}.json", dump_json(ids), urls)
+            yield file
+            arxiv_lists.append({"members": link, "year": year})
         has_lists = []
         for name in HAS:
             file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
@@ -257,6 +278,7 @@ class SearchFiles:
             "topics": topics,
             "months": month_lists,
             "has": has_lists,
+            "arxiv": arxiv_lists,
         }
         yield OutputFile(MANIFEST, dump_json(manifest))
 

@@ -144,6 +144,7 @@ export function describe(result, manifest) {
       : "";
     message += " No digest is from " + unknown.dates.map(monthName).join(", ") + span + ".";
   }
+  if (unknown.ids && unknown.ids.length) message += " No paper is " + unknown.ids.map((id) => "arXiv:" + id).join(", ") + ".";
   if (unknown.has.length) {
     const names = (manifest.has || []).map((h) => "has:" + h.name);
     message += " Search knows " + names.join(", ") + ", not " + quoted(unknown.has.map((v) => "has:" + v)) + ".";
