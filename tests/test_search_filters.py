@@ -350,3 +350,10 @@ def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: lis
     unknown, left_out = find(sample_site, "2999.00001", "-2203.17269")
     assert unknown["slugs"] == [] and unknown["status"] == "No papers match “2999.00001”. No paper is arXiv:2999.00001."
     assert paper["slug"] not in left_out["slugs"] and len(left_out["slugs"]) == len(papers) - 1
+
+
+def test_c_plus_plus_is_not_an_initial(sample_site: BuiltSite) -> None:
+    """C++ was read as the word "c", which every author with the initial C. has."""
+    cpp, initial = find(sample_site, "C++", "author:c")
+    assert initial["slugs"]  # middle initials such as "Quoc V. Le"'s are indexed as words
+    assert not set(cpp["slugs"]) & set(initial["slugs"])

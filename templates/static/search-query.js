@@ -9,6 +9,9 @@ const MARKS = /[\u0300-\u036f]/g;
 const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
+// C++ and C# as words of their own (cpp, csharp), as site_src/search/analysis.py spells them
+const PLUS_PLUS = /(?<=[a-z0-9])\+\+/g;
+const SHARP = /(?<![a-z0-9])([cf])#/g;
 const ASCII = /^[\x00-\x7f]*$/;
 // Latin letters NFKD leaves whole, as site_src/search/analysis.py LETTERS spells them
 const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
@@ -34,7 +37,7 @@ export function words(text) {
         .replace(MARKS, "")
         .replace(WHOLE_LETTERS, (letter) => LETTERS[letter])
         .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run));
-  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").match(WORD) || [];
+  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").replace(PLUS_PLUS, "pp").replace(SHARP, "$1sharp").match(WORD) || [];
 }
 
 const termCache = new Map();
