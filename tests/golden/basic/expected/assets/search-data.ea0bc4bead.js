@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.a4a9a93192.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.7db148a618.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.23c93e14a0.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.d003a1e3a8.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
@@ -175,7 +175,7 @@ export class Searcher {
       authorTerms: () => new Set(),
       records: new Map(),
       forgiven: false,
-      unknown: { topics: [], authors: [], dates: [], has: [] },
+      unknown: { topics: [], authors: [], dates: [], has: [], ids: [] },
       partial: false,
     };
     if (query.empty) return loader.ready.then(() => result);
@@ -263,22 +263,37 @@ export class Searcher {
 
   /** What the list filters allow (`allowed`: in every list a filter names, null for any) and
       leave out (`left`: in any list a negated filter names), as paper numbers: topic:, year:,
-      month:, has: and their negations. */
+      month:, has:, arXiv identifiers and their negations. */
   listRefs(query, manifest, unknown) {
     const months = (manifest.months || []).map((m) => m.month);
     const monthUrl = new Map((manifest.months || []).map((m) => [m.month, m.members]));
     const hasUrl = new Map((manifest.has || []).map((h) => [h.name, h.members]));
+    const idUrl = new Map((manifest.arxiv || []).map((a) => [a.year, a.members]));
+    // an identifier's paper, from its year's file: a list of one, or of none (unknown)
+    const ids = (values, notes) =>
+      Promise.all(
+        values.map((id) => {
+          const url = idUrl.get(id.slice(0, 2));
+          return (url ? this.loader.json(url) : Promise.resolve({})).then((known) => {
+            if (known[id] === undefined) notes.push(id);
+            return new Set(known[id] === undefined ? [] : [known[id]]);
+          });
+        })
+      );
     const kinds = [
       [query.topics, query.notTopics, (v) => matchTopics(v, manifest.topics).map((t) => t.members), unknown.topics],
       [query.years, query.notYears, (v) => matchMonths(v, months).map((m) => monthUrl.get(m)), unknown.dates],
       [query.months, query.notMonths, (v) => matchMonths(v, months).map((m) => monthUrl.get(m)), unknown.dates],
       [query.has, query.notHas, (v) => matchHas(v, Array.from(hasUrl.keys())).map((h) => hasUrl.get(h)), unknown.has],
     ];
-    if (kinds.every(([keep, leave]) => !keep.length && !leave.length)) return Promise.resolve(null);
+    const identified = query.ids.length + query.notIds.length;
+    if (!identified && kinds.every(([keep, leave]) => !keep.length && !leave.length)) return Promise.resolve(null);
     return Promise.all(
-      kinds.map(([keep, leave, named, notes]) =>
-        Promise.all([this.members(keep, named, notes), this.members(leave, named, notes)])
-      )
+      kinds
+        .map(([keep, leave, named, notes]) =>
+          Promise.all([this.members(keep, named, notes), this.members(leave, named, notes)])
+        )
+        .concat([Promise.all([ids(query.ids, unknown.ids), ids(query.notIds, [])])])
     ).then((found) => {
       const allowing = found.flatMap(([keeping]) => keeping);
       const allowed = allowing.length

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.38982c8ca4.js"),
-    import("./search-results.9789e42785.js"),
-    import("./search-query.a4a9a93192.js"),
+    import("./search-data.ea0bc4bead.js"),
+    import("./search-results.6a51ab53d9.js"),
+    import("./search-query.23c93e14a0.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.7db148a618.js"),
+    import("./search-score.d003a1e3a8.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });

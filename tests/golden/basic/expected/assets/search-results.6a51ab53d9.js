@@ -6,7 +6,7 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.a4a9a93192.js";
+import { term, termsOf, words } from "./search-query.23c93e14a0.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
@@ -144,6 +144,7 @@ export function describe(result, manifest) {
       : "";
     message += " No digest is from " + unknown.dates.map(monthName).join(", ") + span + ".";
   }
+  if (unknown.ids && unknown.ids.length) message += " No paper is " + unknown.ids.map((id) => "arXiv:" + id).join(", ") + ".";
   if (unknown.has.length) {
     const names = (manifest.has || []).map((h) => "has:" + h.name);
     message += " Search knows " + names.join(", ") + ", not " + quoted(unknown.has.map((v) => "has:" + v)) + ".";

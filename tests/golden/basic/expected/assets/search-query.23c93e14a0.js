@@ -9,6 +9,9 @@ const MARKS = /[\u0300-\u036f]/g;
 const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
+// C++ and C# as words of their own (cpp, csharp), as site_src/search/analysis.py spells them
+const PLUS_PLUS = /(?<=[a-z0-9])\+\+/g;
+const SHARP = /(?<![a-z0-9])([cf])#/g;
 const ASCII = /^[\x00-\x7f]*$/;
 // Latin letters NFKD leaves whole, as site_src/search/analysis.py LETTERS spells them
 const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
@@ -34,7 +37,7 @@ export function words(text) {
         .replace(MARKS, "")
         .replace(WHOLE_LETTERS, (letter) => LETTERS[letter])
         .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run));
-  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").match(WORD) || [];
+  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").replace(PLUS_PLUS, "pp").replace(SHARP, "$1sharp").match(WORD) || [];
 }
 
 const termCache = new Map();
@@ -67,6 +70,8 @@ export function termsOf(text) {
    year:2025        only papers a digest of that year listed (the listing date, not publication)
    month:2025-06    only papers a digest of that month listed
    has:code         only papers with a link to their code
+   2406.17245       the paper with that arXiv identifier (also arXiv:2406.17245, 2406.17245v2,
+                    https://arxiv.org/abs/2406.17245)
    -word -"a b"     leave out papers that have the word or phrase (-topic:music, -author:hinton,
                     -year:2024, -month:2025-06, -has:code: those the filter would keep)
    Anything else (lunr's own syntax, stray quotes, colons, a year: or month: that is no date) is
@@ -78,6 +83,8 @@ const MONTH = /^(\d{4})-(\d\d?)$/;
 const YEAR_TYPED = /^\d{0,3}$/; // the beginnings of a year
 const MONTH_TYPED = /^\d{0,4}(-[01]?)?$/; // the beginnings of a month
 const HAS = /^[a-z]+$/;
+// an arXiv identifier as written or linked: 2406.17245, arXiv:2406.17245, 2406.17245v2, its /abs/ or /pdf/ address
+const ARXIV_ID = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
 function item(text, phrase) {
   const tokens = words(text).map((w) => ({ word: w, term: term(w) }));
@@ -119,6 +126,8 @@ export function parse(input) {
     notMonths: [],
     has: [],
     notHas: [],
+    ids: [], // arXiv identifiers (2406.17245), each the paper it names
+    notIds: [],
     skipped: [], // filters left out while being typed, as typed (year:20)
     asWords: [], // year:, month: and has: values read as plain words, as typed (year:2025-06)
   };
@@ -133,6 +142,11 @@ export function parse(input) {
     const open = match.index + whole.length === input.length && !/\s$/.test(input) && !(quoted !== undefined && closed);
     const field = named ? { topics: "topic", authors: "author" }[named.toLowerCase()] || named.toLowerCase() : "";
     let it;
+    const id = !field && bare !== undefined && ARXIV_ID.exec(bare);
+    if (id) {
+      (negated ? query.notIds : query.ids).push(id[1]);
+      continue;
+    }
     const skip = () => {
       query.skipped.push(whole.trim());
       spans.push([match.index, match.index + whole.length]);
@@ -212,7 +226,7 @@ export function parse(input) {
       }));
   });
   // exclusions alone (-topic:music) list every other paper
-  const lists = ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas"];
+  const lists = ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas", "ids", "notIds"];
   const excluding = query.excluded.some((it) => it.words.length);
   query.empty = query.words.length === 0 && !excluding && lists.every((key) => !query[key].length);
   return query;
