@@ -464,6 +464,8 @@ def test_a_dataset_a_demo_or_a_model_on_a_code_host_is_not_labelled_code(tmp_pat
     ]
     labels = ["Code", "Dataset", "Demo", "Model", "Model", "Hugging Face", "Hugging Face", "Hugging Face"]
     assert [link["label"] for link in record["links"]] == labels
+    # the API's `code` holds what has:code counts as code (it listed the hub's pages too)
+    assert record["code"] == ["https://github.com/x/scores"]
 
 
 def test_a_link_written_two_ways_or_already_listed_is_listed_once(tmp_path: Path) -> None:

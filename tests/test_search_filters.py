@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from site_src.catalog.model import Catalog, Paper
 from site_src.search.analysis import term_of, words
 
 from .conftest import BuiltSite
 from .helpers import ABSTRACT, build_into, write_content
-from .search_helpers import node
+from .search_helpers import node, sample_catalog
 
 LOTTERY = "the-lottery-ticket-hypothesis-finding-sparse-trainable-neural-networks"
 POINTER = "pointer-networks"
@@ -90,6 +92,8 @@ def test_names_match_with_accents_folded_and_results_carry_a_byline(sample_site:
     assert lottery["slugs"][0] == LOTTERY and lottery["bylines"][0] == "Jonathan Frankle, Michael Carbin"
     assert music["slugs"][0] == "music-transformer"
     assert music["bylines"][0] == "Cheng-Zhi Anna Huang, Ashish Vaswani, Jakob Uszkoreit et al."
+    (martens,) = find(sample_site, "martens gradient noise")  # the last of seven, found as a word
+    assert martens["bylines"][0] == "Arvind Neelakantan, Luke Vilnis, Quoc V. Le, …, James Martens"
 
 
 # ---- author: ---------------------------------------------------------------------------------
@@ -111,6 +115,8 @@ def test_author_filter_keeps_only_that_authors_papers(sample_site: BuiltSite) ->
     assert sorted(phrase["slugs"]) == [ORDER_MATTERS, POINTER]
     assert reversed_phrase["slugs"] == []
     assert prefix["slugs"] == [GRADIENT_NOISE]  # Ilya Sutskever, the 4th of 7 authors
+    # the byline shows the author who was found (it showed the first three only, and "et al.")
+    assert prefix["bylines"] == ["Arvind Neelakantan, Luke Vilnis, Quoc V. Le, Ilya Sutskever et al."]
     assert sorted(plural["slugs"]) == [ORDER_MATTERS, POINTER]
 
 
@@ -244,7 +250,7 @@ def test_a_filter_that_is_no_date_is_read_as_plain_words(sample_site: BuiltSite)
     assert [w for it in words_read[3]["required"] for w in it["words"]] == ["has", "3d"]
     assert all(not r["years"] and not r["months"] and not r["has"] for r in words_read)
     (june,) = find(sample_site, "month:june")
-    assert june["unknown"] == {"topics": [], "authors": [], "dates": [], "has": []}
+    assert june["unknown"] == {"topics": [], "authors": [], "dates": [], "has": [], "ids": []}
 
 
 def test_a_filter_being_typed_waits_until_it_is_whole() -> None:
@@ -275,3 +281,79 @@ def test_the_query_language_reads_each_filter() -> None:
     )
     (plain,) = parse("-vin music")
     assert plain["excludedPrefix"] == []  # an excluded word leaves out that word only
+
+
+# ---- filters alone ---------------------------------------------------------------------------
+
+
+def _newest_day_first(catalog: Catalog, keep: Callable[[Paper], bool]) -> list[str]:
+    """The papers `keep` keeps, as a digest page lists them: the newest first listing first, then
+    the curator's order that day."""
+    papers = [p for p in catalog.papers.values() if keep(p)]
+    return [p.slug for p in sorted(papers, key=lambda p: (-p.first_seen.toordinal(), p.appearances[0].position))]
+
+
+def test_filters_alone_list_the_newest_day_first_in_the_curators_order(sample_site: BuiltSite) -> None:
+    """A day's papers came bottom-up (the tie-break ranked the higher paper number first)."""
+    catalog = sample_catalog()
+    music, march, year = find(sample_site, "topic:music", "month:2025-03", "year:2025")
+    assert music["slugs"] == _newest_day_first(catalog, lambda p: "music" in p.topic_slugs)
+    assert march["slugs"] == _newest_day_first(catalog, lambda p: any(a.date.month == 3 for a in p.appearances))
+    assert year["slugs"] == _newest_day_first(catalog, lambda p: True)
+
+
+def test_exclusions_alone_list_everything_else(sample_site: BuiltSite) -> None:
+    """`-topic:music` found nothing; it lists every other paper, as filters alone list them."""
+    catalog = sample_catalog()
+    not_music, not_word, not_june = find(sample_site, "-topic:music", "-transformer", "-month:2025-06 -has:code")
+    assert not_music["slugs"] == _newest_day_first(catalog, lambda p: "music" not in p.topic_slugs)
+    assert not_music["status"].startswith(f"{len(not_music['slugs'])} papers match “-topic:music”")
+    transformers = set(slugs_of(sample_site, "transformer"))
+    assert not_word["slugs"] == _newest_day_first(catalog, lambda p: p.slug not in transformers)
+    with_code = set(slugs_of(sample_site, "has:code"))
+    june = set(slugs_of(sample_site, "month:2025-06"))
+    assert not_june["slugs"] == _newest_day_first(catalog, lambda p: p.slug not in june | with_code)
+
+
+def test_the_status_line_quotes_what_was_applied_and_names_what_was_left_out(sample_site: BuiltSite) -> None:
+    """`year:2025-06` was quoted as “year:2025-” (its last digits cut off as a word being typed)
+    and `year:20`, skipped while typed, was quoted as if it had been applied."""
+    month_as_year, lottery_typing, typing_alone, lottery_t = find(
+        sample_site, "year:2025-06", "lottery year:20", "year:20", "lottery t"
+    )
+    assert month_as_year["status"] == (
+        "No papers match “year:2025-06”. “year:2025-06” is read as words: year: takes a year (year:2025),"
+        " month: a month (month:2025-06)."
+    )
+    assert lottery_typing["slugs"][0] == LOTTERY
+    assert lottery_typing["status"].startswith("1 paper matches “lottery”. ")
+    assert lottery_typing["status"].endswith(" “year:20” is left out until it is finished.")
+    assert typing_alone["status"] == "“year:20” is left out until it is finished."
+    assert lottery_t["status"] == "1 paper matches “lottery”. “t” is left out until it is finished."
+
+
+# ---- arXiv identifiers -----------------------------------------------------------------------
+
+
+def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: list[dict[str, Any]]) -> None:
+    """2203.17269 was read as the words "2203" and "17269", which no paper has."""
+    paper = next(p for p in papers if p["arxiv"] == "2203.17269")
+    written = [
+        "2203.17269",
+        "arXiv:2203.17269",
+        "2203.17269v2",
+        "https://arxiv.org/abs/2203.17269",
+        "arxiv.org/pdf/2203.17269v1",
+    ]
+    for found in find(sample_site, *written):
+        assert found["slugs"] == [paper["slug"]]
+    unknown, left_out = find(sample_site, "2999.00001", "-2203.17269")
+    assert unknown["slugs"] == [] and unknown["status"] == "No papers match “2999.00001”. No paper is arXiv:2999.00001."
+    assert paper["slug"] not in left_out["slugs"] and len(left_out["slugs"]) == len(papers) - 1
+
+
+def test_c_plus_plus_is_not_an_initial(sample_site: BuiltSite) -> None:
+    """C++ was read as the word "c", which every author with the initial C. has."""
+    cpp, initial = find(sample_site, "C++", "author:c")
+    assert initial["slugs"]  # middle initials such as "Quoc V. Le"'s are indexed as words
+    assert not set(cpp["slugs"]) & set(initial["slugs"])

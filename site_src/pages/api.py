@@ -40,7 +40,7 @@ def _paper_record(p: Paper, urls: SiteUrls) -> dict[str, Any]:
         "authors": list(p.meta.authors),
         "published": p.meta.published or None,
         "doi": doi(p) or None,
-        "code": list(p.meta.code),
+        "code": [u for u in p.meta.code if code_label(u) == "Code"],  # as has:code counts them
         "project": p.meta.project or None,
         "bibtex": urls.absolute(bibtex_file(paper_path(p.slug))),
     }

@@ -22,6 +22,9 @@ _MARKS = re.compile("[\u0300-\u036f]")
 _POSSESSIVE = re.compile("['\u2019]s(?![a-z0-9])")
 _APOSTROPHES = re.compile("['\u2019]")
 _WORD = re.compile("[a-z0-9]+")
+_PLUS_PLUS = re.compile(r"(?<=[a-z0-9])\+\+")
+_SHARP = re.compile(r"(?<![a-z0-9])([cf])#")
+"""C++ and C# are words of their own (cpp, csharp): read as "c", they were every author's initial C."""
 LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 """Latin letters that NFKD leaves whole (they are not a letter and an accent), as their usual ASCII
 spelling: Søren → soren, Łukasz → lukasz, Straße → strasse. Mirrored in search-query.js."""
@@ -39,9 +42,9 @@ _GREEK_RUN = re.compile("[\u03b1-\u03c9]+")
 
 def words(text: str) -> list[str]:
     """A text as lower-case ASCII words: accents dropped, possessives and apostrophes removed,
-    every other character a separator (Tweedie's → tweedie, don't → dont, GPT-4o → gpt 4o,
-    naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae, μP → mup; letters without an ASCII form,
-    such as a Greek word or CJK, separate words)."""
+    C++ and C# spelt cpp and csharp, every other character a separator (Tweedie's → tweedie,
+    don't → dont, GPT-4o → gpt 4o, naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae,
+    μP → mup; letters without an ASCII form, such as a Greek word or CJK, separate words)."""
     if text.isascii():
         folded = text.lower()
     else:
@@ -49,6 +52,8 @@ def words(text: str) -> list[str]:
         folded = _GREEK_RUN.sub(_greek_name, folded)
     if "'" in folded or "\u2019" in folded:  # most texts have none: two passes saved
         folded = _APOSTROPHES.sub("", _POSSESSIVE.sub("", folded))
+    if "+" in folded or "#" in folded:
+        folded = _SHARP.sub(r"\1sharp", _PLUS_PLUS.sub("pp", folded))
     return _WORD.findall(folded)
 
 

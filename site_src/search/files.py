@@ -9,18 +9,20 @@ address, which names everything else:
   papers before the newest digest's month, the month's papers are in pieces of their own (groups
   `<group>-month`), weighed by the statistics of the papers before (`SearchFiles`).
 - store chunks, `assets/search/papers<n>.<hash>.json`: what a result shows (title, slug, the
-  first authors and how many there are, digest dates, topics, and the abstract the snippet is
-  cut from), `CHUNK_PAPERS` papers a file in ref order, so results render without fetching pages
-  and a page of results fetches a few chunks. The manifest lists their hashes only (2,500 chunks
+  authors, digest dates, topics, and the abstract the snippet is cut from), `CHUNK_PAPERS`
+  papers a file in ref order, so results render without fetching pages and a page of results
+  fetches a few chunks. The manifest lists their hashes only (2,500 chunks
   at 50,000 papers).
 - paper lists, which the filters read: `assets/search/topic-<slug>.<hash>.json` (a topic's
   papers, for `topic:`), `month-<yyyy-mm>.<hash>.json` (the papers a digest of that month listed,
   for `month:` and `year:`) and `has-code.<hash>.json` (papers with code links, for `has:code`),
-  each as `runs` of paper numbers.
+  each as `runs` of paper numbers; and `arxiv-<yy>.<hash>.json`, each arXiv identifier of a year
+  (2406.17245) with its paper's number, for a query that is an identifier.
 
 Refs are papers' numbers in base 36, in the order papers were first listed (oldest digest
 first), so a paper keeps its ref as digests are added and the store chunks of older papers keep
-their bytes and addresses; ties rank the higher number (the paper listed more recently) first.
+their bytes and addresses. The manifest's `days` holds the number of the first paper each digest
+day listed first; ties (and filters alone) rank the newest day first, then the curator's order.
 The store maps refs to slugs. Word positions are kept for phrase queries.
 
 `author:` needs no list: authors are a field of the index (in the titles group), which the browser
@@ -29,6 +31,7 @@ asks alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -53,8 +56,6 @@ word in its title (tests/data/relevance.yaml, kind `author`)."""
 GROUPS = {"titles": ("title", "topics", "authors"), "abstracts": ("abstract",)}
 """How the fields are grouped into pieces: titles, topic names and authors (small, fetched first),
 and abstracts."""
-BYLINE = 3
-"""A result shows this many authors, then "et al.": the store holds no more."""
 HAS: dict[str, Callable[[Paper], bool]] = {"code": lambda paper: "Code" in map(code_label, paper.meta.code)}
 """What `has:` knows, and which papers have it."""
 PIECE_POSTINGS = 16_000
@@ -66,11 +67,13 @@ first result went from 1.3 to 2.3 MB gzip with pieces of 16,000)."""
 CHUNK_PAPERS = 20
 """Papers per store chunk: about 10 KB gzip."""
 MANIFEST = "search/index.json"
-VERSION = 3
+VERSION = 4
 """The manifest's format, for the browser code that reads it (2: paper lists as runs of numbers,
 months and has:; 3: `first`, the number of groups of titles, which the epoch's and the month's
-pieces make two)."""
+pieces make two; 4: `days`, the number of each day's first paper, which orders ties, and
+`arxiv`, the identifiers' files)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
 
 
 def ref_of(number: int) -> str:
@@ -105,6 +108,18 @@ def documents(catalog: Catalog, papers: Sequence[Paper], start: int = 0) -> list
     return sorted(docs, key=lambda d: d.ref)
 
 
+def _arxiv_ids(papers: Sequence[Paper]) -> dict[str, dict[str, int]]:
+    """Each paper's arXiv identifier (2406.17245, without a version) and number, by the identifier's
+    first two digits, its year: a query with an identifier fetches that year's file only. Old-style
+    identifiers (hep-th/9901001) are left out: the browser does not read them as identifiers."""
+    by_year: dict[str, dict[str, int]] = {}
+    for number, paper in enumerate(papers):
+        found = _ARXIV_ID.fullmatch(paper.meta.arxiv or "")
+        if found:
+            by_year.setdefault(found[1][:2], {})[found[1]] = number
+    return by_year
+
+
 def runs(numbers: Iterable[int]) -> list[int | list[int]]:
     """Ascending paper numbers, written short: a number alone, or [first, last] for consecutive
     ones (papers first listed together are numbered together, so a month is mostly one run)."""
@@ -133,8 +148,9 @@ def _store_chunk(catalog: Catalog, papers: Sequence[Paper]) -> bytes:
 
 
 def _record(paper: Paper) -> dict[str, Any]:
-    """What a result shows of one paper: no more than BYLINE authors, and their number when there
-    are more (keys left out when empty, to keep the store small)."""
+    """What a result shows of one paper (keys left out when empty, to keep the store small). Every
+    author: a result shows the first three, and any other the query found (search-results.js
+    `byline`)."""
     record: dict[str, Any] = {
         "abstract": paper.abstract,
         "dates": [a.date.isoformat() for a in reversed(paper.appearances)],
@@ -142,11 +158,8 @@ def _record(paper: Paper) -> dict[str, Any]:
         "title": paper.title,
         "topics": list(paper.topic_slugs),
     }
-    authors = paper.meta.authors
-    if authors:
-        record["authors"] = list(authors[:BYLINE])
-    if len(authors) > BYLINE:
-        record["authorCount"] = len(authors)
+    if paper.meta.authors:
+        record["authors"] = list(paper.meta.authors)
     return record
 
 
@@ -242,14 +255,21 @@ class SearchFiles:
             file, link = _asset(f"search/month-{month}.json", dump_json(runs(months[month])), urls)
             yield file
             month_lists.append({"members": link, "month": month})
+        arxiv_lists = []
+        for year, ids in sorted(_arxiv_ids(papers).items()):
+            file, link = _asset(f"search/arxiv-{year}.json", dump_json(ids), urls)
+            yield file
+            arxiv_lists.append({"members": link, "year": year})
         has_lists = []
         for name in HAS:
             file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
             yield file
             has_lists.append({"members": link, "name": name})
+        days = [n for n, paper in enumerate(papers) if n == 0 or paper.first_seen != papers[n - 1].first_seen]
         manifest = {
             "version": VERSION,
             "count": len(papers),
+            "days": days,
             "chunk": CHUNK_PAPERS,
             "groups": groups,
             "first": first,
@@ -258,6 +278,7 @@ class SearchFiles:
             "topics": topics,
             "months": month_lists,
             "has": has_lists,
+            "arxiv": arxiv_lists,
         }
         yield OutputFile(MANIFEST, dump_json(manifest))
 

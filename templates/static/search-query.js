@@ -9,6 +9,9 @@ const MARKS = /[\u0300-\u036f]/g;
 const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
+// C++ and C# as words of their own (cpp, csharp), as site_src/search/analysis.py spells them
+const PLUS_PLUS = /(?<=[a-z0-9])\+\+/g;
+const SHARP = /(?<![a-z0-9])([cf])#/g;
 const ASCII = /^[\x00-\x7f]*$/;
 // Latin letters NFKD leaves whole, as site_src/search/analysis.py LETTERS spells them
 const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
@@ -34,7 +37,7 @@ export function words(text) {
         .replace(MARKS, "")
         .replace(WHOLE_LETTERS, (letter) => LETTERS[letter])
         .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run));
-  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").match(WORD) || [];
+  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").replace(PLUS_PLUS, "pp").replace(SHARP, "$1sharp").match(WORD) || [];
 }
 
 const termCache = new Map();
@@ -67,6 +70,8 @@ export function termsOf(text) {
    year:2025        only papers a digest of that year listed (the listing date, not publication)
    month:2025-06    only papers a digest of that month listed
    has:code         only papers with a link to their code
+   2406.17245       the paper with that arXiv identifier (also arXiv:2406.17245, 2406.17245v2,
+                    https://arxiv.org/abs/2406.17245)
    -word -"a b"     leave out papers that have the word or phrase (-topic:music, -author:hinton,
                     -year:2024, -month:2025-06, -has:code: those the filter would keep)
    Anything else (lunr's own syntax, stray quotes, colons, a year: or month: that is no date) is
@@ -78,6 +83,8 @@ const MONTH = /^(\d{4})-(\d\d?)$/;
 const YEAR_TYPED = /^\d{0,3}$/; // the beginnings of a year
 const MONTH_TYPED = /^\d{0,4}(-[01]?)?$/; // the beginnings of a month
 const HAS = /^[a-z]+$/;
+// an arXiv identifier as written or linked: 2406.17245, arXiv:2406.17245, 2406.17245v2, its /abs/ or /pdf/ address
+const ARXIV_ID = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
 function item(text, phrase) {
   const tokens = words(text).map((w) => ({ word: w, term: term(w) }));
@@ -119,7 +126,12 @@ export function parse(input) {
     notMonths: [],
     has: [],
     notHas: [],
+    ids: [], // arXiv identifiers (2406.17245), each the paper it names
+    notIds: [],
+    skipped: [], // filters left out while being typed, as typed (year:20)
+    asWords: [], // year:, month: and has: values read as plain words, as typed (year:2025-06)
   };
+  const spans = []; // where the skipped filters are in the input
   let match;
   FILTER.lastIndex = 0;
   while ((match = FILTER.exec(input)) !== null) {
@@ -130,18 +142,33 @@ export function parse(input) {
     const open = match.index + whole.length === input.length && !/\s$/.test(input) && !(quoted !== undefined && closed);
     const field = named ? { topics: "topic", authors: "author" }[named.toLowerCase()] || named.toLowerCase() : "";
     let it;
+    const id = !field && bare !== undefined && ARXIV_ID.exec(bare);
+    if (id) {
+      (negated ? query.notIds : query.ids).push(id[1]);
+      continue;
+    }
+    const skip = () => {
+      query.skipped.push(whole.trim());
+      spans.push([match.index, match.index + whole.length]);
+    };
     if (field === "topic") {
       if (text.trim()) (negated ? query.notTopics : query.topics).push(text.trim());
+      else skip();
       continue;
     } else if (field === "year" || field === "month" || field === "has") {
       const value = filterValue(field, text, open);
-      if (value === null) continue;
+      if (value === null) {
+        skip();
+        continue;
+      }
       if (value) {
         const lists = { year: ["years", "notYears"], month: ["months", "notMonths"], has: ["has", "notHas"] }[field];
         query[lists[negated ? 1 : 0]].push(value);
         continue;
       }
       it = item(named + ":" + text, false); // no date: plain words
+      it.named = true;
+      query.asWords.push({ text: whole.trim(), field });
     } else {
       it = item(text, quoted !== undefined);
       if (field === "author") {
@@ -160,10 +187,14 @@ export function parse(input) {
     } else {
       it.tokens.forEach((t, j) => {
         const last = j === it.tokens.length - 1; // "vision-l": "l" is still being typed
-        query.required.push({ text: t.word, phrase: false, tokens: [t], open: open && last });
+        query.required.push({ text: t.word, phrase: false, tokens: [t], open: open && last, named: it.named });
       });
     }
   }
+  // the query as applied: the input without the filters skipped
+  let applied = input;
+  for (const [from, to] of spans.reverse()) applied = applied.slice(0, from) + " " + applied.slice(to);
+  query.applied = applied.replace(/\s+/g, " ").trim();
   query.words = [];
   query.required.forEach((it, i) => {
     it.tokens.forEach((t, j) => {
@@ -194,8 +225,10 @@ export function parse(input) {
         fields: it.fields,
       }));
   });
-  const lists = query.topics.length + query.years.length + query.months.length + query.has.length;
-  query.empty = query.words.length === 0 && lists === 0;
+  // exclusions alone (-topic:music) list every other paper
+  const lists = ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas", "ids", "notIds"];
+  const excluding = query.excluded.some((it) => it.words.length);
+  query.empty = query.words.length === 0 && !excluding && lists.every((key) => !query[key].length);
   return query;
 }
 
@@ -207,8 +240,8 @@ export function withoutUnfinished(input) {
   const required = parse(input).required;
   const last = required[required.length - 1];
   if (!last || !last.open || last.tokens[last.tokens.length - 1].word.length >= PREFIX_MIN) return null;
-  // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h)
-  const rest = input.replace(last.filter ? /\S+$/u : /[\p{L}\p{N}]+$/u, "");
+  // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h, year:2025-06)
+  const rest = input.replace(last.filter || last.named ? /\S+$/u : /[\p{L}\p{N}]+$/u, "");
   return parse(rest).empty ? null : rest;
 }
 

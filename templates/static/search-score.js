@@ -210,13 +210,15 @@ function adjacent(offsets, found, n) {
   });
 }
 
-/** A query run over loaded pieces: `hits` ({ref, score}, best first, newer first on ties), and
+/** A query run over loaded pieces: `hits` ({ref, score}, best first; ties, and every hit of a
+    query of filters alone, in `tieOrder` (each paper's place: Loader.tieOrder), or the higher
+    number first without it), and
     what each hit matched, worked out when asked: `terms(hit)` (the terms the query's words
     matched, for marking titles and snippets), `authorTerms(hit)` (those matched in its authors'
     names, filters included), `exact(hit)`; `unknownAuthors`, the author filters no author's name
     matches. `lists` holds the paper numbers the list filters (topic:, year:, month:, has:) allow
     (`allowed`, null for any) and leave out (`left`). Author filters narrow but do not score. */
-export function run(query, planned, loaded, lists, count) {
+export function run(query, planned, loaded, lists, count, tieOrder) {
   const allowed = lists && lists.allowed;
   const left = lists && lists.left;
   // the rarest word first; each next word is looked up only in the papers left
@@ -235,7 +237,8 @@ export function run(query, planned, loaded, lists, count) {
     if (it.filter && query.words.some((w, k) => w.item === i && !asked[k].length)) unknownAuthors.push(it.text.trim());
   });
   if (!perWord.length) {
-    candidates = allowed ? Array.from(allowed) : [];
+    // filters or exclusions alone: the papers the lists allow, or every paper
+    candidates = allowed ? Array.from(allowed) : Array.from({ length: count }, (_, n) => n);
   }
   if (allowed || left) {
     candidates = candidates.filter((n) => (!allowed || allowed.has(n)) && !(left && left.has(n)));
@@ -269,7 +272,7 @@ export function run(query, planned, loaded, lists, count) {
     for (const n of candidates) total[n] += word.score[n];
   });
   const ranked = Int32Array.from(candidates).sort(
-    (a, b) => total[b] - total[a] || b - a // ties: the paper first listed more recently
+    tieOrder ? (a, b) => total[b] - total[a] || tieOrder[a] - tieOrder[b] : (a, b) => total[b] - total[a] || b - a
   );
   const hits = Array.from(ranked, (n) => ({ ref: n.toString(36), number: n, score: total[n] }));
   const termsWhere = (hit, keep) => {

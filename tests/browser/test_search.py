@@ -211,7 +211,7 @@ def test_results_stay_while_a_short_last_word_is_typed(page: Page, site_url: str
     page.goto(site_url + "/search/")
     box, status = page.locator("#search-box"), page.locator(".search-status")
     box.press_sequentially("lottery ti", delay=30)
-    expect(status).to_have_text("1 paper matches “lottery”.")
+    expect(status).to_have_text("1 paper matches “lottery”. “ti” is left out until it is finished.")
     assert every_result(page) == [LOTTERY]
     box.press_sequentially("c", delay=30)
     expect(status).to_have_text("1 paper matches “lottery tic”.")
@@ -219,7 +219,8 @@ def test_results_stay_while_a_short_last_word_is_typed(page: Page, site_url: str
     expect(status).to_have_text(re.compile("^No papers match"))
     for typed in ("music author:h", '"music g'):  # an author's name, a phrase: the same
         box.fill(typed)
-        expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “\"?music ?”\.$"))
+        left = r"“(author:h|g)” is left out until it is finished\."
+        expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “\"?music”\. " + left + "$"))
     box.fill("music ai")  # found as it is: it counts
     expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “music ai”\.$"))
 
@@ -243,6 +244,26 @@ def test_back_to_the_search_page_shows_as_many_results_where_the_reader_was(page
     expect(again).to_be_in_viewport()
 
 
+def test_back_to_the_search_page_puts_the_focus_on_the_result_that_was_followed(page: Page, site_url: str) -> None:
+    """A keyboard reader who opened a result and came Back found the focus on <body>, and had to
+    tab from the top of the page again; it is on the result they opened, so ↓ goes on to the next."""
+    page.goto(site_url + "/search/?q=learning")
+    links = page.locator(".search-result-title a")
+    expect(links).to_have_count(20)
+    page.locator("#search-box").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    href = links.nth(2).get_attribute("href")
+    expect(links.nth(2)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/papers/"))
+    page.go_back()
+    expect(links.nth(2)).to_be_focused()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == href
+    page.keyboard.press("ArrowDown")
+    expect(links.nth(3)).to_be_focused()
+
+
 def test_nothing_found_flashes_while_a_short_last_word_is_typed_on_a_large_site(
     page: Page, split_site_url: str, console_errors: list[str]
 ) -> None:
@@ -259,12 +280,13 @@ def test_nothing_found_flashes_while_a_short_last_word_is_typed_on_a_large_site(
             document.querySelector('.search-status'), {childList: true, characterData: true, subtree: true}); }"""
     )
     box.press_sequentially(" ti", delay=30)
-    expect(status).to_have_text("1 paper matches “lottery”.")
+    expect(status).to_have_text("1 paper matches “lottery”. “ti” is left out until it is finished.")
     page.wait_for_timeout(300)
     assert not [said for said in page.evaluate("window.said") if said.startswith("No papers")]
     box.fill("")
     box.press_sequentially("vision-l", delay=30)
-    expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “vision-”\.$"))
+    left = r"“l” is left out until it is finished\."
+    expect(status).to_have_text(re.compile(r"^\d+ papers? match(es)? “vision-”\. " + left + "$"))
 
 
 def test_the_panel_links_all_results_of_what_was_typed(page: Page, site_url: str) -> None:
@@ -437,7 +459,10 @@ def test_date_and_code_filters_narrow_the_results(page: Page, site_url: str, con
     )
     assert len(search_for(page, "prompt has:code")) < len(search_for(page, "prompt"))
     assert search_for(page, "year:abc") == []  # read as words: no paper has both
-    expect(page.locator(".search-status")).to_have_text("No papers match “year:abc”.")
+    expect(page.locator(".search-status")).to_have_text(
+        "No papers match “year:abc”. “year:abc” is read as words: year: takes a year (year:2025),"
+        " month: a month (month:2025-06)."
+    )
 
 
 def test_the_search_page_explains_every_filter(page: Page, site_url: str) -> None:

@@ -129,7 +129,7 @@ if (request.op === "analyse") {
     const records = await loader.records(result.hits.map((h) => h.ref));
     answer.push({
       slugs: result.hits.map((h) => records.get(h.ref).slug),
-      bylines: result.hits.map((h) => byline(records.get(h.ref))),
+      bylines: result.hits.map((h) => byline(records.get(h.ref), result.authorTerms(h))),
       unknown: result.unknown,
       status: describe(result, loader.manifest),
     });

@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.0d65b4b6a6.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.6b3467e69b.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.23c93e14a0.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.d003a1e3a8.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
@@ -80,6 +80,20 @@ export class Loader {
     return this.pieces.get(key);
   }
 
+  /** Each paper's place among equals (manifest `days`: each day's first paper number): the
+      newest day first, and within a day the curator's order, as a digest lists them. */
+  tieOrder() {
+    if (!this.order) {
+      const { count, days = [0] } = this.manifest;
+      const order = (this.order = new Int32Array(count));
+      let place = 0;
+      for (let d = days.length - 1; d >= 0; d--) {
+        for (let n = days[d]; n < (d + 1 < days.length ? days[d + 1] : count); n++) order[n] = place++;
+      }
+    }
+    return this.order;
+  }
+
   /** A paper list (a topic's, a month's, has:'s) as a Set of paper numbers. Lists are written as
       runs: a number alone, or [first, last] for consecutive numbers. */
   list(url) {
@@ -131,7 +145,7 @@ export class Searcher {
 
   /** Resolves to {query, hits, terms(hit), authorTerms(hit), records (by ref, for the first
       hits), forgiven, unknown (the filter values that name nothing: {topics, authors, dates,
-      has}), partial}. When abstracts the query needs are still to be fetched, `early` is first
+      has}), partial, and `dropped`, the unfinished last word left out, if it was}. When abstracts the query needs are still to be fetched, `early` is first
       called with the results from titles, topic names and authors alone (partial: true), and the
       abstracts are asked for once those have what they show: the first results then do not share
       the network with the largest pieces. A query that finds nothing while its last word is
@@ -144,7 +158,9 @@ export class Searcher {
     // results don't vanish mid-word: an early result of nothing is not shown while `shorter` may follow
     const hopeful = early && ((partial) => partial.hits.length && early(partial));
     return this.searchAs(text, first, hopeful).then((result) =>
-      result.hits.length ? result : this.searchAs(shorter, first, early)
+      result.hits.length
+        ? result
+        : this.searchAs(shorter, first, early).then((without) => ({ ...without, dropped: text.slice(shorter.length) }))
     );
   }
 
@@ -159,7 +175,7 @@ export class Searcher {
       authorTerms: () => new Set(),
       records: new Map(),
       forgiven: false,
-      unknown: { topics: [], authors: [], dates: [], has: [] },
+      unknown: { topics: [], authors: [], dates: [], has: [], ids: [] },
       partial: false,
     };
     if (query.empty) return loader.ready.then(() => result);
@@ -222,7 +238,7 @@ export class Searcher {
         byKey.set(p.group + ":" + p.number, loaded[i]);
       });
       const lookup = (g, n) => byKey.get(g + ":" + n) || null;
-      return run(query, planned, lookup, lists, loader.manifest.count);
+      return run(query, planned, lookup, lists, loader.manifest.count, loader.tieOrder());
     });
   }
 
@@ -247,22 +263,37 @@ export class Searcher {
 
   /** What the list filters allow (`allowed`: in every list a filter names, null for any) and
       leave out (`left`: in any list a negated filter names), as paper numbers: topic:, year:,
-      month:, has: and their negations. */
+      month:, has:, arXiv identifiers and their negations. */
   listRefs(query, manifest, unknown) {
     const months = (manifest.months || []).map((m) => m.month);
     const monthUrl = new Map((manifest.months || []).map((m) => [m.month, m.members]));
     const hasUrl = new Map((manifest.has || []).map((h) => [h.name, h.members]));
+    const idUrl = new Map((manifest.arxiv || []).map((a) => [a.year, a.members]));
+    // an identifier's paper, from its year's file: a list of one, or of none (unknown)
+    const ids = (values, notes) =>
+      Promise.all(
+        values.map((id) => {
+          const url = idUrl.get(id.slice(0, 2));
+          return (url ? this.loader.json(url) : Promise.resolve({})).then((known) => {
+            if (known[id] === undefined) notes.push(id);
+            return new Set(known[id] === undefined ? [] : [known[id]]);
+          });
+        })
+      );
     const kinds = [
       [query.topics, query.notTopics, (v) => matchTopics(v, manifest.topics).map((t) => t.members), unknown.topics],
       [query.years, query.notYears, (v) => matchMonths(v, months).map((m) => monthUrl.get(m)), unknown.dates],
       [query.months, query.notMonths, (v) => matchMonths(v, months).map((m) => monthUrl.get(m)), unknown.dates],
       [query.has, query.notHas, (v) => matchHas(v, Array.from(hasUrl.keys())).map((h) => hasUrl.get(h)), unknown.has],
     ];
-    if (kinds.every(([keep, leave]) => !keep.length && !leave.length)) return Promise.resolve(null);
+    const identified = query.ids.length + query.notIds.length;
+    if (!identified && kinds.every(([keep, leave]) => !keep.length && !leave.length)) return Promise.resolve(null);
     return Promise.all(
-      kinds.map(([keep, leave, named, notes]) =>
-        Promise.all([this.members(keep, named, notes), this.members(leave, named, notes)])
-      )
+      kinds
+        .map(([keep, leave, named, notes]) =>
+          Promise.all([this.members(keep, named, notes), this.members(leave, named, notes)])
+        )
+        .concat([Promise.all([ids(query.ids, unknown.ids), ids(query.notIds, [])])])
     ).then((found) => {
       const allowing = found.flatMap(([keeping]) => keeping);
       const allowed = allowing.length

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.356f889ccb.js"),
-    import("./search-results.30d9fd6232.js"),
-    import("./search-query.0d65b4b6a6.js"),
+    import("./search-data.ea0bc4bead.js"),
+    import("./search-results.6a51ab53d9.js"),
+    import("./search-query.23c93e14a0.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.6b3467e69b.js"),
+    import("./search-score.d003a1e3a8.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
@@ -207,8 +207,10 @@ function searchBox(form) {
   }
 
   /** At least `count` results of the query shown, as "Show more results" had shown them before the
-      reader left the page: Back shows them again, scrolled where the reader was. */
-  function showAgain(count, scroll) {
+      reader left the page: Back shows them again, scrolled where the reader was, with the focus on
+      the result they followed (`followed`, its address), so that ↓ goes on to the next (the
+      browser left it on <body>); when they left otherwise (""), on the box; null: neither. */
+  function showAgain(count, scroll, followed) {
     const result = current;
     const shown = list.children.length;
     const fetching = result && count > shown ? searcher.more(result, shown, count - shown) : Promise.resolve(null);
@@ -218,6 +220,10 @@ function searchBox(form) {
         if (records) {
           append(result, shown, records, count - shown);
           rememberShown();
+        }
+        if (followed !== null && (!document.activeElement || document.activeElement === document.body)) {
+          const link = followed && list.querySelector('a[href="' + CSS.escape(followed) + '"]');
+          (link || input).focus({ preventScroll: true });
         }
         if (scroll) window.scrollTo(0, scroll);
       })
@@ -316,12 +322,21 @@ function searchBox(form) {
       { passive: true }
     );
     window.addEventListener("pagehide", () => remember({ scroll: window.scrollY }));
+    // the result followed (clicked, or Enter on it), for Back to focus again; kept as it is followed,
+    // since the history entry's state can no longer change once the next page is on its way
+    list.addEventListener("click", (event) => {
+      const link = event.target.closest("a");
+      if (link && link.closest(".search-result-title")) {
+        remember({ query: input.value, shown: list.children.length, followed: link.getAttribute("href") });
+      }
+    });
   }
   if (asked) {
     input.value = asked;
     const before = (onSearchPage && history.state) || {};
+    const again = before.query === asked; // Back (or reload) to these results
     update(asked).then((shown) => {
-      if (shown) showAgain(before.query === asked ? before.shown || 0 : 0, before.scroll || 0);
+      if (shown) showAgain(again ? before.shown || 0 : 0, before.scroll || 0, again ? before.followed || "" : null);
     });
   } else if (onSearchPage) {
     input.focus();

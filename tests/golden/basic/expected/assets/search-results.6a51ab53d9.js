@@ -1,12 +1,12 @@
 /* Paper Digest search, results: what one result shows — its title with the words the query matched
-   marked, its first authors, its topics and dates, and the part of its abstract where most of
+   marked, its first authors and those the query found, its topics and dates, and the part of its abstract where most of
    those words are — and
    the status line above the results. `marks` and `snippet` are pure (text in, runs out); the rest
    makes DOM nodes, filled with textContent only (titles and abstracts are never read as markup).
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.0d65b4b6a6.js";
+import { term, termsOf, words } from "./search-query.23c93e14a0.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
@@ -14,6 +14,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
 const SNIPPET = 220; // about this many characters of the abstract
+const BYLINE = 3; // a byline's first names (as site_src/pages/maker.py BYLINE_AUTHORS)
 
 /** A text cut into runs, marking the words whose terms matched: [{text, mark, terms}]. */
 export function marks(text, terms) {
@@ -104,19 +105,32 @@ function quoted(values) {
   return "“" + values.join("”, “") + "”";
 }
 
-/** The status line for a result: how many papers match, and the filter values that name nothing
-    (no such topic, author, digest month or year, or has: property). */
+/** The status line for a result: how many papers match the query as it was applied, what was
+    left out while being typed or read as words, and the filter values that name nothing (no such
+    topic, author, digest month or year, or has: property). */
 export function describe(result, manifest) {
-  const text = "“" + result.query.text.trim() + "”";
+  const query = result.query;
+  const text = "“" + query.applied + "”";
   const count = result.hits.length;
   const where = result.partial ? " in titles" : "";
-  let message =
-    count === 0
-      ? "No papers match " + text + where + "."
-      : plural(count, "paper matches ", "papers match ") +
-        text +
-        where +
-        (result.forgiven ? ", allowing one typo." : ".");
+  let message = "";
+  if (query.applied) {
+    message =
+      count === 0
+        ? "No papers match " + text + where + "."
+        : plural(count, "paper matches ", "papers match ") + text + where + (result.forgiven ? ", allowing one typo." : ".");
+  }
+  for (const { text: value, field } of query.asWords) {
+    const takes =
+      field === "has" ? "has: takes a word (has:code)" : "year: takes a year (year:2025), month: a month (month:2025-06)";
+    message += " " + quoted([value]) + " is read as words: " + takes + ".";
+  }
+  const typing = query.skipped.concat(result.dropped && result.dropped.trim() ? [result.dropped.trim()] : []);
+  if (typing.length) {
+    message += " " + quoted(typing) + (typing.length === 1 ? " is" : " are") + " left out until ";
+    message += typing.length === 1 ? "it is finished." : "they are finished.";
+  }
+  message = message.trim();
   const unknown = result.unknown;
   if (unknown.topics.length) {
     const names = manifest.topics.map((t) => t.slug);
@@ -130,6 +144,7 @@ export function describe(result, manifest) {
       : "";
     message += " No digest is from " + unknown.dates.map(monthName).join(", ") + span + ".";
   }
+  if (unknown.ids && unknown.ids.length) message += " No paper is " + unknown.ids.map((id) => "arXiv:" + id).join(", ") + ".";
   if (unknown.has.length) {
     const names = (manifest.has || []).map((h) => "has:" + h.name);
     message += " Search knows " + names.join(", ") + ", not " + quoted(unknown.has.map((v) => "has:" + v)) + ".";
@@ -137,11 +152,19 @@ export function describe(result, manifest) {
   return message;
 }
 
-/** A byline: up to three names, "et al." when there are more. */
-export function byline(record) {
+/** A byline: the first three names, then any other whose name has one of `found` (the terms the
+    query matched in the authors' names: "A, B, C, …, Kira"), and "et al." when names are left out
+    after the last one shown. */
+export function byline(record, found) {
   const names = record.authors || [];
-  if (!names.length) return "";
-  return names.join(", ") + ((record.authorCount || 0) > names.length ? " et al." : "");
+  const shown = [];
+  let last = -1;
+  names.forEach((name, i) => {
+    if (i >= BYLINE && !(found && termsOf(name).some((t) => found.has(t)))) return;
+    shown.push(i > last + 1 ? "…, " + name : name);
+    last = i;
+  });
+  return shown.join(", ") + (last + 1 < names.length ? " et al." : "");
 }
 
 function runs(target, parts) {
@@ -169,8 +192,8 @@ export function markedTerms(matched, query, abstract) {
   return terms;
 }
 
-/** One result: its linked title (a heading on the search page), first authors (the names the query
-    matched marked: `authorTerms`), topics, dates, Save button and snippet. */
+/** One result: its linked title (a heading on the search page), first authors and those the query
+    found (the names it matched marked: `authorTerms`), topics, dates, Save button and snippet. */
 export function resultItem(matched, query, record, manifest, onSearchPage, authorTerms) {
   const terms = markedTerms(matched, query, record.abstract);
   const li = element("li", "search-result");
@@ -180,7 +203,7 @@ export function resultItem(matched, query, record, manifest, onSearchPage, autho
   link.href = manifest.papers + record.slug + "/";
   heading.append(runs(link, marks(record.title, terms)));
   li.append(heading);
-  const authors = byline(record);
+  const authors = byline(record, authorTerms);
   if (authors) li.append(runs(element("p", "search-result-authors"), marks(authors, authorTerms || new Set())));
   const meta = element("p", "search-result-meta");
   const names = record.topics.map((slug) => {
