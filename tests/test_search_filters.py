@@ -352,6 +352,14 @@ def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: lis
     assert paper["slug"] not in left_out["slugs"] and len(left_out["slugs"]) == len(papers) - 1
 
 
+def test_c_plus_plus_and_c_sharp_are_marked_whole_in_results_and_initials_are_not() -> None:
+    """C++ was found but not marked: the results cut the text into words at "+", and "C" is not cpp."""
+    texts = ["Porting C++ and C# code", "By Jo C. Smith"]
+    runs = node({"op": "marks", "texts": texts, "query": "C++ C#"})
+    assert [[run["text"] for run in text if run["mark"]] for text in runs] == [["C++", "C#"], []]
+    assert ["".join(run["text"] for run in text) for text in runs] == texts
+
+
 def test_c_plus_plus_is_not_an_initial(sample_site: BuiltSite) -> None:
     """C++ was read as the word "c", which every author with the initial C. has."""
     cpp, initial = find(sample_site, "C++", "author:c")

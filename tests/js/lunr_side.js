@@ -9,6 +9,8 @@
 //          the browser's whole search (search-data.js Searcher, the site's files read instead of
 //          fetched): its hits, the titles of the first ten, the index terms the hits matched; and
 //          the same for the hits that match every word as typed, without forgiving a typo
+//   {"op": "marks", "texts": [...], "query": "..."} -> [[{text, mark}...]...]: each text as the results
+//          show it, the words whose terms the query's words have marked
 //   {"op": "parse", "queries": [...]} -> [{what parse() read: required items, exclusions, filters}...]
 //   {"op": "find", "site": "<path>", "queries": [...]}
 //       -> [{"slugs": [...], "unknown": {...}, "status": "...", "bylines": [...]}...]: each query searched
@@ -23,8 +25,8 @@ import { fileURLToPath } from "node:url";
 
 import { Loader, Searcher } from "../../templates/static/search-data.js";
 import { plan } from "../../templates/static/search-plan.js";
-import { parse, term, words } from "../../templates/static/search-query.js";
-import { byline, describe } from "../../templates/static/search-results.js";
+import { parse, term, termsOf, words } from "../../templates/static/search-query.js";
+import { byline, describe, marks } from "../../templates/static/search-results.js";
 import { prepare, run } from "../../templates/static/search-score.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -110,6 +112,9 @@ if (request.op === "analyse") {
       exact: { hits: exact.map((hit) => hit.ref), terms: termsOf(exact, typed) },
     });
   }
+} else if (request.op === "marks") {
+  const terms = new Set(termsOf(request.query));
+  answer = request.texts.map((text) => marks(text, terms).map((run) => ({ text: run.text, mark: run.mark })));
 } else if (request.op === "parse") {
   const items = (list) => list.map((it) => ({ text: it.text, phrase: it.phrase, fields: it.fields || null, words: it.tokens.map((t) => t.word) }));
   answer = request.queries.map((q) => {

@@ -29,7 +29,7 @@ function searchCode(lunrUrl) {
   });
   const modules = Promise.all([
     import("./search-data.ea0bc4bead.js"),
-    import("./search-results.6a51ab53d9.js"),
+    import("./search-results.c7e758a363.js"),
     import("./search-query.23c93e14a0.js"),
     import("./search-plan.85882bcf67.js"),
     import("./search-score.d003a1e3a8.js"),

@@ -9,7 +9,7 @@ import { asks } from "./search-plan.85882bcf67.js";
 import { term, termsOf, words } from "./search-query.23c93e14a0.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
-const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+/gu;
+const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:\+\+|#)?/gu; // C++ and C# whole: words() reads them as cpp, csharp
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
