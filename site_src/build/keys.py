@@ -100,13 +100,16 @@ def classification_key(taxonomy: str, title: str, abstract: str) -> str:
 
 class SearchInputs:
     """What the search files are made from: the topics, and each paper's text, authors, code links,
-    topics and places in the digests (dates and positions, which number the papers); made once for
+    arXiv identifier, topics and places in the digests (dates and positions, which number the papers); made once for
     both keys below (at 10k papers, 0.1 s each time)."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.topics = [f"{t.slug}\0{t.name}" for t in catalog.topics]
         self.indexed = {p.slug: _indexed(p) for p in catalog.papers.values()}
-        self.papers = {p.slug: f"{self.indexed[p.slug]}\0{_places(p)}\0{p.meta.code}" for p in catalog.papers.values()}
+        self.papers = {
+            p.slug: f"{self.indexed[p.slug]}\0{_places(p)}\0{p.meta.code}\0{p.meta.arxiv}"
+            for p in catalog.papers.values()
+        }
 
     def key(self, base_url: str) -> str:
         """Everything the search files are made from."""
