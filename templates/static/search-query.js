@@ -10,8 +10,11 @@ const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
 // C++ and C# as words of their own (cpp, csharp), as site_src/search/analysis.py spells them
-const PLUS_PLUS = /(?<=[a-z0-9])\+\+/g;
-const SHARP = /(?<![a-z0-9])([cf])#/g;
+// (a lookbehind, as the Python side has, is Safari 16.4 on: the character before is checked instead)
+const PLUS_PLUS = /\+\+/g;
+const SHARP = /([cf])#/g;
+const WORD_CHAR = /[a-z0-9]/;
+const after = (text, at) => at > 0 && WORD_CHAR.test(text[at - 1]);
 const ASCII = /^[\x00-\x7f]*$/;
 // Latin letters NFKD leaves whole, as site_src/search/analysis.py LETTERS spells them
 const LETTERS = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
@@ -37,7 +40,12 @@ export function words(text) {
         .replace(MARKS, "")
         .replace(WHOLE_LETTERS, (letter) => LETTERS[letter])
         .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run));
-  return folded.replace(POSSESSIVE, "").replace(APOSTROPHES, "").replace(PLUS_PLUS, "pp").replace(SHARP, "$1sharp").match(WORD) || [];
+  const spelt = folded
+    .replace(POSSESSIVE, "")
+    .replace(APOSTROPHES, "")
+    .replace(PLUS_PLUS, (plus, at, text) => (after(text, at) ? "pp" : plus))
+    .replace(SHARP, (sharp, letter, at, text) => (after(text, at) ? sharp : letter + "sharp"));
+  return spelt.match(WORD) || [];
 }
 
 const termCache = new Map();

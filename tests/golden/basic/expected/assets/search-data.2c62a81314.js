@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.23c93e14a0.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.d003a1e3a8.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.4fa6d79a21.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.6b1925369e.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {

@@ -6,7 +6,7 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.23c93e14a0.js";
+import { term, termsOf, words } from "./search-query.4fa6d79a21.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:\+\+|#)?/gu; // C++ and C# whole: words() reads them as cpp, csharp

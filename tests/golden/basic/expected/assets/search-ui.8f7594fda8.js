@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.ea0bc4bead.js"),
-    import("./search-results.c7e758a363.js"),
-    import("./search-query.23c93e14a0.js"),
+    import("./search-data.2c62a81314.js"),
+    import("./search-results.5c542f7d59.js"),
+    import("./search-query.4fa6d79a21.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.d003a1e3a8.js"),
+    import("./search-score.6b1925369e.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
