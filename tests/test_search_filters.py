@@ -350,13 +350,16 @@ def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: lis
     unknown, left_out = find(sample_site, "2999.00001", "-2203.17269")
     assert unknown["slugs"] == [] and unknown["status"] == "No papers match “2999.00001”. No paper is arXiv:2999.00001."
     assert paper["slug"] not in left_out["slugs"] and len(left_out["slugs"]) == len(papers) - 1
+    typing, typed = find(sample_site, "2203.1726", "2203.1726 ")  # identifiers from 1501 on have five digits
+    assert "No paper is" not in typing["status"] and "“2203.1726” is left out until it is finished" in typing["status"]
+    assert typed["status"].endswith("No paper is arXiv:2203.1726.")
 
 
 def test_c_plus_plus_and_c_sharp_are_marked_whole_in_results_and_initials_are_not() -> None:
     """C++ was found but not marked: the results cut the text into words at "+", and "C" is not cpp."""
-    texts = ["Porting C++ and C# code", "By Jo C. Smith"]
-    runs = node({"op": "marks", "texts": texts, "query": "C++ C#"})
-    assert [[run["text"] for run in text if run["mark"]] for text in runs] == [["C++", "C#"], []]
+    texts = ["Porting C++ and C# code to C++11", "By Jo C. Smith"]
+    runs = node({"op": "marks", "texts": texts, "query": "C++ C# C++11"})
+    assert [[run["text"] for run in text if run["mark"]] for text in runs] == [["C++", "C#", "C++11"], []]
     assert ["".join(run["text"] for run in text) for text in runs] == texts
 
 

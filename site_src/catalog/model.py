@@ -99,6 +99,11 @@ class Metadata:
         yy = int(self.arxiv.rpartition("/")[2][:2])
         return f"{19 if yy >= OLD_ARXIV_FIRST_YY else 20}{yy:02d}"
 
+    @property
+    def cited_date(self) -> str:
+        """The date citations give: `published`, else the year the arXiv identifier gives, else ""."""
+        return self.published or self.year
+
     def over(self, older: Metadata) -> Metadata:
         """These values where known, else the older ones."""
         return Metadata(

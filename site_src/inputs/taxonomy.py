@@ -88,14 +88,20 @@ def _check_keywords(keywords: tuple[str, ...], source: Source, lines: Sequence[i
         if earlier_place == place:
             continue
         earlier = keywords[earlier_place]
+        elsewhere = line != at.line  # a flow list's keywords are all on one line
         if earlier.lower() == keyword.lower():
-            problems.warn(at, f"keyword {quoted(keyword)} is given twice (first at line {line})", "delete the repeat")
+            first_at = f" (first at line {line})" if elsewhere else ""
+            problems.warn(at, f"keyword {quoted(keyword)} is given twice{first_at}", "delete the repeat")
             continue
         alike = all(" ".join(plain_words(k)) == _SEPARATORS.sub(" ", k.lower()).strip() for k in (earlier, keyword))
         hint = "delete one of them" + (
             ": hyphens and spaces match alike, and so do singular and plural" if alike else ""
         )
-        problems.warn(at, f"keyword {quoted(keyword)} matches what {quoted(earlier)} (line {line}) matches", hint)
+        problems.warn(
+            at,
+            f"keyword {quoted(keyword)} matches what {quoted(earlier)}{f' (line {line})' if elsewhere else ''} matches",
+            hint,
+        )
 
 
 def parse_taxonomy(file: TextFile, problems: Problems) -> tuple[Topic, ...]:

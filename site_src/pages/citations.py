@@ -245,7 +245,7 @@ def coins(paper: Paper, page_url: str) -> str:
         ("rft.atitle", paper.title),
         *(("rft.au", name) for name in paper.meta.authors),
     ]
-    if date := paper.meta.published or paper.meta.year:
+    if date := paper.meta.cited_date:
         fields.append(("rft.date", date))
     if paper.meta.arxiv:
         fields += [

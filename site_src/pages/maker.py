@@ -423,7 +423,7 @@ class PageMaker:
             abstract=paper.abstract,
             authors=paper.meta.authors,
             published=paper.meta.published,
-            cited_date=paper.meta.published or paper.meta.year,
+            cited_date=paper.meta.cited_date,
             arxiv=paper.meta.arxiv,
             doi=doi(paper),
             bibtex=self.citations.entry(paper),

@@ -73,7 +73,7 @@ months and has:; 3: `first`, the number of groups of titles, which the epoch's a
 pieces make two; 4: `days`, the number of each day's first paper, which orders ties, and
 `arxiv`, the identifiers' files)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
+_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 
 
 def ref_of(number: int) -> str:
@@ -116,7 +116,7 @@ def _arxiv_ids(papers: Sequence[Paper]) -> dict[str, dict[str, int]]:
     for number, paper in enumerate(papers):
         found = _ARXIV_ID.fullmatch(paper.meta.arxiv or "")
         if found:
-            by_year.setdefault(found[1][:2], {})[found[1]] = number
+            by_year.setdefault(found[0][:2], {})[found[0]] = number
     return by_year
 
 

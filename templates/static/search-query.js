@@ -94,6 +94,11 @@ const HAS = /^[a-z]+$/;
 // an arXiv identifier as written or linked: 2406.17245, arXiv:2406.17245, 2406.17245v2, its /abs/ or /pdf/ address
 const ARXIV_ID = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
+/** Whether an identifier is one still being typed: from January 2015 (1501) on, they have five digits. */
+function unfinishedId(id) {
+  return id.length === 9 && id.slice(0, 4) >= "1501";
+}
+
 function item(text, phrase) {
   const tokens = words(text).map((w) => ({ word: w, term: term(w) }));
   return { text, phrase, tokens };
@@ -150,15 +155,19 @@ export function parse(input) {
     const open = match.index + whole.length === input.length && !/\s$/.test(input) && !(quoted !== undefined && closed);
     const field = named ? { topics: "topic", authors: "author" }[named.toLowerCase()] || named.toLowerCase() : "";
     let it;
-    const id = !field && bare !== undefined && ARXIV_ID.exec(bare);
-    if (id) {
-      (negated ? query.notIds : query.ids).push(id[1]);
-      continue;
-    }
     const skip = () => {
       query.skipped.push(whole.trim());
       spans.push([match.index, match.index + whole.length]);
     };
+    const id = !field && bare !== undefined && ARXIV_ID.exec(bare);
+    if (id && open && unfinishedId(id[1])) {
+      skip();
+      continue;
+    }
+    if (id) {
+      (negated ? query.notIds : query.ids).push(id[1]);
+      continue;
+    }
     if (field === "topic") {
       if (text.trim()) (negated ? query.notTopics : query.topics).push(text.trim());
       else skip();

@@ -9,7 +9,7 @@ import { asks } from "./search-plan.js";
 import { term, termsOf, words } from "./search-query.js";
 import { saveButton } from "./save-toggle.js";
 
-const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:\+\+|#)?/gu; // C++ and C# whole: words() reads them as cpp, csharp
+const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:(?:\+\+|#)[\p{L}\p{N}]*)?/gu; // C++, C++11 and C# whole: words() reads cpp, cpp11, csharp
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];

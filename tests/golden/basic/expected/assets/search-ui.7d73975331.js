@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.2c62a81314.js"),
-    import("./search-results.5c542f7d59.js"),
-    import("./search-query.4fa6d79a21.js"),
+    import("./search-data.d2bc4e760a.js"),
+    import("./search-results.3052faadc2.js"),
+    import("./search-query.14898573b1.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.6b1925369e.js"),
+    import("./search-score.e9ff99b8b3.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
