@@ -58,6 +58,7 @@ def test_a_tab_is_blamed_only_where_the_parser_stopped_at_one(text: str, expecte
 
 
 QUOTE_BOOLEAN = "put text in quotes: YAML reads an unquoted yes, no, on, off, true or false as true/false"
+QUOTE_AS_WRITTEN = "put the value in quotes, exactly as written"
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,10 @@ QUOTE_BOOLEAN = "put text in quotes: YAML reads an unquoted yes, no, on, off, tr
             ],
         ),
         # YAML reads these unquoted values as a number, true/false or a date: say so, and to quote them
-        ("name: 123\n", [(1, '"name" must be text, not a number', 'put the value in quotes: name: "123"')]),
+        ("name: 123\n", [(1, '"name" must be text, not a number', QUOTE_AS_WRITTEN)]),
+        # the hint showed what YAML made of the value ("83"), not what was written
+        ("name: 0123\n", [(1, '"name" must be text, not a number', QUOTE_AS_WRITTEN)]),
+        ("name: 2025-06-26T10:00:00Z\n", [(1, '"name" must be text, not a date', QUOTE_AS_WRITTEN)]),
         (
             "name: On\n",
             [
@@ -84,11 +88,11 @@ QUOTE_BOOLEAN = "put text in quotes: YAML reads an unquoted yes, no, on, off, tr
                 )
             ],
         ),
-        ("name: 2025-06-26\n", [(1, '"name" must be text, not a date', 'put the value in quotes: name: "2025-06-26"')]),
+        ("name: 2025-06-26\n", [(1, '"name" must be text, not a date', QUOTE_AS_WRITTEN)]),
         (
             "keywords: [music, 808, yes]\n",
             [
-                (1, '"keywords": item 2 must be text, not a number', 'put the value in quotes: "808"'),
+                (1, '"keywords": item 2 must be text, not a number', QUOTE_AS_WRITTEN),
                 (
                     1,
                     '"keywords": item 3 must be text, not true/false',

@@ -244,13 +244,17 @@ def read_keys(mapping: LineDict, schema: type, source: Source, what: str, proble
 _BOOLEAN_HINT = "put text in quotes: YAML reads an unquoted yes, no, on, off, true or false as true/false"
 
 
+_QUOTE_HINT = "put the value in quotes, exactly as written"
+"""Not with the value in it: YAML has changed it already (0123 is 83, 1_000 is 1000)."""
+
+
 def _read_as(value: Any) -> tuple[str, str] | None:
-    """What YAML made of an unquoted value meant as text (`title: On`, `title: 123`), and the
-    value as it would be quoted; None when it is no such value (a list, a mapping)."""
+    """What YAML made of an unquoted value meant as text (`title: On`, `title: 123`), and the hint;
+    None when it is no such value (a list, a mapping)."""
     if isinstance(value, bool):
         return "true/false", ""
     if isinstance(value, (int, datetime.date)):
-        return ("a number" if isinstance(value, int) else "a date"), f'"{value}"'
+        return ("a number" if isinstance(value, int) else "a date"), _QUOTE_HINT
     return None
 
 
@@ -267,7 +271,7 @@ def _wrong_kind(name: str, spec: Key, value: Any, at: Source, problems: Problems
             if item is None or isinstance(item, str):
                 problems.error(at.at(line), f'"{name}": item {place} is empty', "delete it or write a value")
             elif read_as is not None:
-                hint = f"put the value in quotes: {read_as[1]}" if read_as[1] else f"{spec.doc}; {_BOOLEAN_HINT}"
+                hint = read_as[1] or f"{spec.doc}; {_BOOLEAN_HINT}"
                 problems.error(at.at(line), f'"{name}": item {place} must be text, not {read_as[0]}', hint)
             else:
                 problems.error(at.at(line), f'"{name}": item {place} must be text', spec.doc)
@@ -275,7 +279,7 @@ def _wrong_kind(name: str, spec: Key, value: Any, at: Source, problems: Problems
             return
     read_as = _read_as(value) if spec.kind == "text" else None
     if read_as is not None:
-        hint = f"put the value in quotes: {name}: {read_as[1]}" if read_as[1] else f"{spec.doc}; {_BOOLEAN_HINT}"
+        hint = read_as[1] or f"{spec.doc}; {_BOOLEAN_HINT}"
         problems.error(at, f'"{name}" must be text, not {read_as[0]}', hint)
         return
     problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
