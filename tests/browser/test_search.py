@@ -262,6 +262,12 @@ def test_back_to_the_search_page_puts_the_focus_on_the_result_that_was_followed(
     assert page.evaluate("document.activeElement.getAttribute('href')") == href
     page.keyboard.press("ArrowDown")
     expect(links.nth(3)).to_be_focused()
+    # then left another way (the header's link home): Back puts the focus on the box, not the old result
+    page.locator("header a").first.click()
+    expect(page).not_to_have_url(re.compile(r"/search/"))
+    page.go_back()
+    expect(links).to_have_count(20)
+    expect(page.locator("#search-box")).to_be_focused()
 
 
 def test_nothing_found_flashes_while_a_short_last_word_is_typed_on_a_large_site(

@@ -322,13 +322,14 @@ function searchBox(form) {
       { passive: true }
     );
     window.addEventListener("pagehide", () => remember({ scroll: window.scrollY }));
-    // the result followed (clicked, or Enter on it), for Back to focus again; kept as it is followed,
-    // since the history entry's state can no longer change once the next page is on its way
-    list.addEventListener("click", (event) => {
-      const link = event.target.closest("a");
-      if (link && link.closest(".search-result-title")) {
-        remember({ query: input.value, shown: list.children.length, followed: link.getAttribute("href") });
-      }
+    // the result followed (clicked, or Enter on it), for Back to focus again, or "" for any other
+    // link (Back then focuses the box); kept as the page is left, since the history entry's state can
+    // no longer change once the next page is on its way. A link opened in a new tab leaves nothing.
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href]");
+      if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      const result = list.contains(link) && link.closest(".search-result-title");
+      remember({ query: input.value, shown: list.children.length, followed: result ? link.getAttribute("href") : "" });
     });
   }
   if (asked) {
