@@ -854,3 +854,24 @@ def test_an_answer_that_is_not_utf8_gets_a_hint_about_the_api_not_a_file(site: P
     code, _, err = run_add("--from-hf", DAY, "--api", f"{api.url}/latin1/")
     assert code == 1
     assert err.splitlines()[1].endswith("(the API answers in UTF-8: is that the daily-papers API?)")
+
+
+def test_a_day_imported_again_with_a_paper_retitled_says_it_moves_not_that_it_is_dropped(site: Path) -> None:
+    """`--force` with the day's answer fetched again: a paper the new answer retitles (same arXiv id)
+    is still listed, at the new title's address; it was said to be dropped."""
+    abstract = "We study papers and how their titles change from one version to the next."
+    write_content(
+        site,
+        {
+            "digests/2025-06-03.yaml": f"papers:\n  - title: Alpha Paper\n    abstract: {abstract}\n"
+            '    arxiv: "2506.00001"\n'
+        },
+    )
+    answer = [{"paper": {"id": "2506.00001", "title": "Alpha Paper Revised", "summary": abstract}}]
+    (site / "2025-06-03.json").write_text(json.dumps(answer), encoding="utf-8")
+    code, _, err = run_add("2025-06-03.json", "--force")
+    assert code == 0
+    assert err.splitlines() == [
+        "content/digests/2025-06-03.yaml: warning: moves the paper at /papers/alpha-paper/ to "
+        "/papers/alpha-paper-revised/ (a published address breaks: /papers/alpha-paper/ shows no paper then)"
+    ]

@@ -19,7 +19,7 @@ from pathlib import Path
 from site_src.build.cache import BuildCache
 from site_src.build.gather import Parsed, parse_inputs
 from site_src.catalog.merge import CatalogMemo, check_listings
-from site_src.catalog.model import DigestFile
+from site_src.catalog.model import DigestFile, add_arxiv_titles, paper_keys
 from site_src.errors import BuildError, Problem, Problems, Source
 from site_src.inputs import reader
 from site_src.inputs.digest import parse_digest
@@ -56,6 +56,8 @@ def problems_joining(content_dir: Path, new: TextFile) -> list[Problem]:
     # a note's, a repeat's; the hint aside: a note about no paper is told of other slugs than before)
     known = {(p.source, p.message) for p in before}
     said = [p for p in merged if names(p, new.source.path) or (p.source, p.message) not in known]
+    if replaced:  # a paper the new version lists again under another title is moved, not dropped
+        slugs = _with_relisted(slugs, replaced[0], next(d for d in parsed.digests if d.source.path == new.source.path))
     return said + _moved(slugs_before, slugs, new.source) + _dropped(slugs_before, slugs, new.source)
 
 
@@ -110,6 +112,21 @@ def _moved(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> 
             )
         )
     return moved
+
+
+def _with_relisted(after: Mapping[int, str], old: DigestFile, new: DigestFile) -> dict[int, str]:
+    """`after` with each entry of the replaced digest that the new one lists again (by arXiv
+    identifier, or by title: `paper_keys`) mapped to the slug its paper has now, so that a retitled
+    paper is said to move."""
+    by_title: dict[str, str] = {}
+    add_arxiv_titles(by_title, (*old.entries, *new.entries))
+    key = paper_keys(by_title)
+    now = {key(entry): after[id(entry)] for entry in new.entries if id(entry) in after}
+    relisted = dict(after)
+    for entry in old.entries:
+        if (slug := now.get(key(entry))) is not None:
+            relisted[id(entry)] = slug
+    return relisted
 
 
 def _dropped(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> list[Problem]:
