@@ -47,7 +47,7 @@ def reference_index(documents: Sequence[Document], fields: Sequence[Field], posi
         builder.field(field.name, boost=field.boost)
     builder.metadata_whitelist = ["index"] if positions else []
     for document in documents:
-        texts = {f.name: " ".join(analysis.indexed_words(text)) for f, text in zip(fields, document.texts, strict=True)}
+        texts = {f.name: " ".join(analysis.words(text)) for f, text in zip(fields, document.texts, strict=True)}
         builder.add({"ref": document.ref, **texts})
     return dump_json(builder.build().serialize())
 

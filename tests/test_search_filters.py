@@ -355,21 +355,6 @@ def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: lis
     assert typed["status"].endswith("No paper is arXiv:2203.1726.")
 
 
-def test_a_hyphenated_word_and_the_word_joined_find_the_same_papers(sample_site: BuiltSite) -> None:
-    """pretraining found 22 papers, pre-training 100 (those with "pre" and "training" anywhere):
-    a paper that writes either spelling is found by both."""
-    joined, hyphenated = find(sample_site, "pretraining", "pre-training")
-    assert set(joined["slugs"]) == set(hyphenated["slugs"])
-    both = {"pretraining-language-models-with-human-preferences", "predictions-for-pre-training-language-models"}
-    assert both <= set(joined["slugs"])
-    compound, words = find(sample_site, "music-vision ", "music vision ")  # no paper writes the compound
-    assert compound["slugs"] == words["slugs"] and compound["slugs"]  # its parts, then
-    runs = node({"op": "marks", "texts": ["Pre-training and pretraining; low-rank training"], "query": "pre-training"})
-    assert [run["text"] for run in runs[0] if run["mark"]] == ["Pre-training", "pretraining"]
-    runs = node({"op": "marks", "texts": ["Pre-training and pretraining; low-rank training"], "query": "training"})
-    assert [run["text"] for run in runs[0] if run["mark"]] == ["training", "training"]
-
-
 def test_c_plus_plus_and_c_sharp_are_marked_whole_in_results_and_initials_are_not() -> None:
     """C++ was found but not marked: the results cut the text into words at "+", and "C" is not cpp."""
     texts = ["Porting C++ and C# code to C++11", "By Jo C. Smith"]

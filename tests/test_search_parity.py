@@ -46,14 +46,6 @@ def test_whole_corpus_gives_the_same_words_terms_and_stems_on_both_sides(catalog
     assert len(vocabulary) > 4000
     js = node({"op": "analyse", "texts": texts, "words": vocabulary})
     assert js["words"] == [analysis.words(t) for t in texts]
-    # a hyphenated compound is asked for joined (pre-training → pretraining): the index holds that word
-    unindexed = [
-        (t, w)
-        for t, joined in zip(texts, js["joined"], strict=True)
-        for w in set(joined) - set(analysis.indexed_words(t))
-    ]
-    assert unindexed == []
-    assert sum(len(joined) < len(found) for joined, found in zip(js["joined"], js["words"], strict=True)) > 100
     stems = [str(analysis.stemmer(Token(w))) for w in vocabulary]
     differences = [
         (w, ours, theirs) for w, ours, theirs in zip(vocabulary, stems, js["stems"], strict=True) if ours != theirs

@@ -22,8 +22,6 @@ _MARKS = re.compile("[\u0300-\u036f]")
 _POSSESSIVE = re.compile("['\u2019]s(?![a-z0-9])")
 _APOSTROPHES = re.compile("['\u2019]")
 _WORD = re.compile("[a-z0-9]+")
-_COMPOUND = re.compile("[a-z0-9]+(?:-[a-z0-9]+)+")
-"""Words joined by hyphens (pre-training, state-of-the-art). Mirrored in search-query.js."""
 _PLUS_PLUS = re.compile(r"(?<=[a-z0-9])\+\+")
 _SHARP = re.compile(r"(?<![a-z0-9])([cf])#")
 """C++ and C# are words of their own (cpp, csharp): read as "c", they were every author's initial C."""
@@ -47,24 +45,6 @@ def words(text: str) -> list[str]:
     C++ and C# spelt cpp and csharp, every other character a separator (Tweedie's → tweedie,
     don't → dont, GPT-4o → gpt 4o, naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae,
     μP → mup; letters without an ASCII form, such as a Greek word or CJK, separate words)."""
-    return _WORD.findall(_folded(text))
-
-
-def indexed_words(text: str) -> list[str]:
-    """A text's `words`, then each hyphenated compound joined (pre-training → pretraining, GPT-4o →
-    gpt4o, β-VAE → betavae): the index holds both, so that a paper that writes "pre-training" is
-    found by "pretraining", and by "pre-training", which the browser asks as the joined word
-    (search-query.js `words(text, true)`). Joined words come last: the positions of the text's own
-    words, which phrases use, stay as they were."""
-    folded = _folded(text)
-    found = _WORD.findall(folded)
-    if "-" in folded:
-        found += [compound.replace("-", "") for compound in _COMPOUND.findall(folded)]
-    return found
-
-
-def _folded(text: str) -> str:
-    """A text lower-cased, folded to ASCII and spelt as `words` reads it, its separators still in it."""
     if text.isascii():
         folded = text.lower()
     else:
@@ -74,7 +54,7 @@ def _folded(text: str) -> str:
         folded = _APOSTROPHES.sub("", _POSSESSIVE.sub("", folded))
     if "+" in folded or "#" in folded:
         folded = _SHARP.sub(r"\1sharp", _PLUS_PLUS.sub("pp", folded))
-    return folded
+    return _WORD.findall(folded)
 
 
 def _greek_name(run: re.Match[str]) -> str:

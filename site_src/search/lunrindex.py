@@ -22,7 +22,7 @@ from typing import cast
 
 import numpy as np
 
-from site_src.search.analysis import indexed_words, term_of
+from site_src.search.analysis import term_of, words
 from site_src.search.kept import Statistics
 
 LUNR_VERSION = "2.3.9"
@@ -135,7 +135,7 @@ class _TermNumbers:
     def of(self, text: str) -> list[int]:
         """The term number of every word of a text, in order."""
         known = self.known
-        found = indexed_words(text)
+        found = words(text)
         numbers: list[int | None] = list(map(known.get, found))
         if None in numbers:  # words seen for the first time, numbered in order of use as lunr does
             for place, word in enumerate(found):

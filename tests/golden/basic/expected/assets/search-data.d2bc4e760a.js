@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.7cbee0ecbe.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.c023c46d47.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.14898573b1.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.e9ff99b8b3.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
@@ -154,32 +154,20 @@ export class Searcher {
       nothing found for the first). */
   search(text, first, early) {
     const shorter = withoutUnfinished(text);
-    if (shorter === null) return this.searchJoinedOrParts(text, first, early);
+    if (shorter === null) return this.searchAs(text, first, early);
     // results don't vanish mid-word: an early result of nothing is not shown while `shorter` may follow
     const hopeful = early && ((partial) => partial.hits.length && early(partial));
-    return this.searchJoinedOrParts(text, first, hopeful).then((result) =>
+    return this.searchAs(text, first, hopeful).then((result) =>
       result.hits.length
         ? result
         : this.searchAs(shorter, first, early).then((without) => ({ ...without, dropped: text.slice(shorter.length) }))
     );
   }
 
-  /** `searchAs`, a hyphenated compound asked for joined (pre-training as pretraining, which the
-      index holds for both spellings); if that finds nothing, asked for as its parts (a compound no
-      paper writes, "vision-x", finds the papers with both words, as before). */
-  searchJoinedOrParts(text, first, early) {
-    const joined = parse(text);
-    if (!joined.joined) return this.searchAs(text, first, early);
-    const hopeful = early && ((partial) => partial.hits.length && early(partial));
-    return this.searchAs(text, first, hopeful).then((result) =>
-      result.hits.length ? result : this.searchAs(text, first, early, true)
-    );
-  }
-
-  /** `search` for the query as written (a hyphenated compound as its `parts`, when asked). */
-  searchAs(text, first, early, parts) {
+  /** `search` for the query as written. */
+  searchAs(text, first, early) {
     const loader = this.loader;
-    const query = parse(text, parts);
+    const query = parse(text);
     const result = {
       query,
       hits: [],

@@ -9,8 +9,6 @@ const MARKS = /[\u0300-\u036f]/g;
 const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
-// words joined by hyphens, as site_src/search/analysis.py _COMPOUND finds them: the index holds each joined too
-const COMPOUND = /[a-z0-9]+(?:-[a-z0-9]+)+/g;
 // C++ and C# as words of their own (cpp, csharp), as site_src/search/analysis.py spells them
 // (a lookbehind, as the Python side has, is Safari 16.4 on: the character before is checked instead)
 const PLUS_PLUS = /\+\+/g;
@@ -32,9 +30,8 @@ const GREEK_RUN = /[\u03b1-\u03c9]+/g;
 const PREFIX_MIN = 3; // shorter words match only themselves
 const FUZZY_MIN = 4; // a typo is forgiven in words at least this long
 
-/** A text as lower-case ASCII words (β-VAE → beta vae, μP → mup), exactly as site_src/search/analysis.py `words` makes them;
-    `joined`: each hyphenated compound as one word (pre-training → pretraining), as the index also holds it. */
-export function words(text, joined) {
+/** A text as lower-case ASCII words (β-VAE → beta vae, μP → mup), exactly as site_src/search/analysis.py `words` makes them. */
+export function words(text) {
   const folded = ASCII.test(text)
     ? text.toLowerCase()
     : text
@@ -48,7 +45,7 @@ export function words(text, joined) {
     .replace(APOSTROPHES, "")
     .replace(PLUS_PLUS, (plus, at, text) => (after(text, at) ? "pp" : plus))
     .replace(SHARP, (sharp, letter, at, text) => (after(text, at) ? sharp : letter + "sharp"));
-  return (joined ? spelt.replace(COMPOUND, (compound) => compound.replace(/-/g, "")) : spelt).match(WORD) || [];
+  return spelt.match(WORD) || [];
 }
 
 const termCache = new Map();
@@ -102,11 +99,8 @@ function unfinishedId(id) {
   return id.length === 9 && id.slice(0, 4) >= "1501";
 }
 
-/** Words as the query asks for them: a hyphenated compound outside quotes as one word, which the
-    index holds for both spellings (pre-training and pretraining find the same papers); in a phrase,
-    its parts, in their places. */
-function item(text, phrase, joined) {
-  const tokens = words(text, joined).map((w) => ({ word: w, term: term(w) }));
+function item(text, phrase) {
+  const tokens = words(text).map((w) => ({ word: w, term: term(w) }));
   return { text, phrase, tokens };
 }
 
@@ -131,12 +125,10 @@ function filterValue(field, text, open) {
 
 /** A typed query, read into required items (words and phrases, some of them author filters),
     exclusions, and the filters that keep or leave out lists of papers (topics, years, months,
-    has:). Items that must match in one field only carry `fields`. A hyphenated compound outside
-    quotes is one word (pre-training as pretraining), or its `parts`, when asked. */
-export function parse(input, parts) {
+    has:). Items that must match in one field only carry `fields`. */
+export function parse(input) {
   const query = {
     text: input,
-    joined: false, // a hyphenated compound asked for as one word (without `parts`: Searcher.search)
     required: [],
     excluded: [],
     topics: [],
@@ -195,8 +187,7 @@ export function parse(input, parts) {
       it.named = true;
       query.asWords.push({ text: whole.trim(), field });
     } else {
-      it = item(text, quoted !== undefined, !parts && quoted === undefined && field !== "author");
-      query.joined = query.joined || it.tokens.length < words(text).length;
+      it = item(text, quoted !== undefined);
       if (field === "author") {
         it.fields = ["authors"];
         it.filter = true;
@@ -263,7 +254,7 @@ export function parse(input, parts) {
     whose "t" is a whole word, which no paper has; so too in a phrase ("music g in quotes) or an
     author's name (music author:h). Null when there is no such word, or no other. */
 export function withoutUnfinished(input) {
-  const required = parse(input, true).required; // "vision-l": its "l", not "visionl"
+  const required = parse(input).required;
   const last = required[required.length - 1];
   if (!last || !last.open || last.tokens[last.tokens.length - 1].word.length >= PREFIX_MIN) return null;
   // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h, year:2025-06)

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.1f938f448e.js"),
-    import("./search-results.06abcdfd01.js"),
-    import("./search-query.7cbee0ecbe.js"),
+    import("./search-data.d2bc4e760a.js"),
+    import("./search-results.3052faadc2.js"),
+    import("./search-query.14898573b1.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.c023c46d47.js"),
+    import("./search-score.e9ff99b8b3.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
