@@ -287,10 +287,25 @@ def test_the_query_language_reads_each_filter() -> None:
 
 
 def _newest_day_first(catalog: Catalog, keep: Callable[[Paper], bool]) -> list[str]:
-    """The papers `keep` keeps, as a digest page lists them: the newest first listing first, then
-    the curator's order that day."""
+    """The papers `keep` keeps, as the digest pages list them: the newest listing first, then the
+    curator's order that day."""
     papers = [p for p in catalog.papers.values() if keep(p)]
-    return [p.slug for p in sorted(papers, key=lambda p: (-p.first_seen.toordinal(), p.appearances[0].position))]
+    newest = {p.slug: max(p.appearances, key=lambda a: a.date) for p in papers}
+    return [p.slug for p in sorted(papers, key=lambda p: (-newest[p.slug].date.toordinal(), newest[p.slug].position))]
+
+
+def test_a_paper_listed_again_is_where_its_newest_digest_lists_it(sample_site: BuiltSite) -> None:
+    """OVOR, listed in March and again on 26 June, came 48th of month:2025-06 (after every paper
+    first listed in June); the 26 June digest lists it 4th. year:2025 reads as the digest pages,
+    newest first, each paper once, where its newest digest lists it."""
+    digests = json.loads((sample_site.out / "api" / "digests.json").read_text(encoding="utf-8"))
+    pages = [d["papers"] for d in sorted(digests, key=lambda d: d["date"], reverse=True)]
+    june, year = find(sample_site, "month:2025-06", "year:2025")
+    assert june["slugs"] == pages[0]
+    shown: list[str] = []
+    for listed in pages:
+        shown += [slug for slug in listed if slug not in shown]
+    assert year["slugs"] == shown
 
 
 def test_filters_alone_list_the_newest_day_first_in_the_curators_order(sample_site: BuiltSite) -> None:

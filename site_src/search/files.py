@@ -21,8 +21,8 @@ address, which names everything else:
 
 Refs are papers' numbers in base 36, in the order papers were first listed (oldest digest
 first), so a paper keeps its ref as digests are added and the store chunks of older papers keep
-their bytes and addresses. The manifest's `days` holds the number of the first paper each digest
-day listed first; ties (and filters alone) rank the newest day first, then the curator's order.
+their bytes and addresses. The manifest's `order` lists the numbers as ties (and filters alone)
+rank them: by each paper's newest listing, the newest day first, then the curator's order.
 The store maps refs to slugs. Word positions are kept for phrase queries.
 
 `author:` needs no list: authors are a field of the index (in the titles group), which the browser
@@ -67,11 +67,10 @@ first result went from 1.3 to 2.3 MB gzip with pieces of 16,000)."""
 CHUNK_PAPERS = 20
 """Papers per store chunk: about 10 KB gzip."""
 MANIFEST = "search/index.json"
-VERSION = 4
+VERSION = 5
 """The manifest's format, for the browser code that reads it (2: paper lists as runs of numbers,
 months and has:; 3: `first`, the number of groups of titles, which the epoch's and the month's
-pieces make two; 4: `days`, the number of each day's first paper, which orders ties, and
-`arxiv`, the identifiers' files)."""
+pieces make two; 4: `arxiv`, the identifiers' files; 5: `order`, the numbers as ties rank them)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 
@@ -120,9 +119,18 @@ def _arxiv_ids(papers: Sequence[Paper]) -> dict[str, dict[str, int]]:
     return by_year
 
 
+def tie_order(papers: Sequence[Paper]) -> list[int | list[int]]:
+    """The paper numbers (`runs`) in the order filters alone list them, and ties among equal scores:
+    by each paper's newest listing, the newest day first, then the curator's order that day, as the
+    digest pages list them (by first listing, a paper listed again came after every paper first
+    listed on its newest day)."""
+    newest = [max(paper.appearances, key=lambda a: a.date) for paper in papers]
+    return runs(sorted(range(len(papers)), key=lambda n: (-newest[n].date.toordinal(), newest[n].position, n)))
+
+
 def runs(numbers: Iterable[int]) -> list[int | list[int]]:
-    """Ascending paper numbers, written short: a number alone, or [first, last] for consecutive
-    ones (papers first listed together are numbered together, so a month is mostly one run)."""
+    """Paper numbers, written short: a number alone, or [first, last] for consecutive ascending ones
+    (papers first listed together are numbered together, so a month is mostly one run)."""
     written: list[int | list[int]] = []
     start = end = -2
     for number in numbers:
@@ -265,11 +273,10 @@ class SearchFiles:
             file, link = _asset(f"search/has-{name}.json", dump_json(runs(having[name])), urls)
             yield file
             has_lists.append({"members": link, "name": name})
-        days = [n for n, paper in enumerate(papers) if n == 0 or paper.first_seen != papers[n - 1].first_seen]
         manifest = {
             "version": VERSION,
             "count": len(papers),
-            "days": days,
+            "order": tie_order(papers),
             "chunk": CHUNK_PAPERS,
             "groups": groups,
             "first": first,

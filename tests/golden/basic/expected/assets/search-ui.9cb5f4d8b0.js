@@ -28,7 +28,7 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.d2bc4e760a.js"),
+    import("./search-data.ef67609816.js"),
     import("./search-results.3052faadc2.js"),
     import("./search-query.14898573b1.js"),
     import("./search-plan.85882bcf67.js"),

@@ -80,15 +80,16 @@ export class Loader {
     return this.pieces.get(key);
   }
 
-  /** Each paper's place among equals (manifest `days`: each day's first paper number): the
-      newest day first, and within a day the curator's order, as a digest lists them. */
+  /** Each paper's place among equals (manifest `order`: the numbers in that order, as runs): by
+      its newest listing, the newest day first, and within a day the curator's order, as the digest
+      pages list them. */
   tieOrder() {
     if (!this.order) {
-      const { count, days = [0] } = this.manifest;
-      const order = (this.order = new Int32Array(count));
+      const order = (this.order = new Int32Array(this.manifest.count));
       let place = 0;
-      for (let d = days.length - 1; d >= 0; d--) {
-        for (let n = days[d]; n < (d + 1 < days.length ? days[d + 1] : count); n++) order[n] = place++;
+      for (const run of this.manifest.order) {
+        const [first, last] = Array.isArray(run) ? run : [run, run];
+        for (let n = first; n <= last; n++) order[n] = place++;
       }
     }
     return this.order;
