@@ -315,7 +315,10 @@ def test_replacing_a_day_says_which_papers_it_drops_and_refuses_to_orphan_their_
     write_content(site, {"notes/pointer-networks.md": "Read this first.\n"})
     code, out, err = run_add("pasted.txt", "--force")
     assert (code, out) == (1, "")
-    assert err.splitlines()[0].startswith("content/notes/pointer-networks.md:")
+    assert err.splitlines()[0] == (  # not "rename the note", with a look-alike slug: that would not fix it
+        "content/notes/pointer-networks.md: is about /papers/pointer-networks/, which content/digests/2025-06-26.txt "
+        "drops (delete the note, or keep the paper in the page)"
+    )
     assert "Not added" in err.splitlines()[-1]
     assert "Pointer Networks" in (site / "content/digests/2025-06-26.txt").read_text(encoding="utf-8")
 

@@ -12,9 +12,9 @@ here depends on them (at 50k papers they took 1.7 of 4.6 s, topics unclassified)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from site_src.build.cache import BuildCache
 from site_src.build.gather import Parsed, parse_inputs
@@ -58,7 +58,22 @@ def problems_joining(content_dir: Path, new: TextFile) -> list[Problem]:
     said = [p for p in merged if names(p, new.source.path) or (p.source, p.message) not in known]
     if replaced:  # a paper the new version lists again under another title is moved, not dropped
         slugs = _with_relisted(slugs, replaced[0], next(d for d in parsed.digests if d.source.path == new.source.path))
-    return said + _moved(slugs_before, slugs, new.source) + _dropped(slugs_before, slugs, new.source)
+    gone = _gone(slugs_before, slugs)
+    said = [_note_of_a_dropped_paper(p, gone, new.source) for p in said]
+    return said + _moved(slugs_before, slugs, new.source) + _dropped(gone, new.source)
+
+
+def _note_of_a_dropped_paper(problem: Problem, gone: Collection[str], new: Source) -> Problem:
+    """A note about a paper the new version of the day drops, told so: the build's own words ("no
+    paper has the slug …, rename the note", with a look-alike slug) would not fix it."""
+    slug = PurePosixPath(problem.source.path).stem
+    if slug not in gone or not problem.message.startswith(f'no paper has the slug "{slug}"'):
+        return problem
+    return Problem(
+        problem.source,
+        f"is about /papers/{slug}/, which {new.path} drops",
+        "delete the note, or keep the paper in the page",
+    )
 
 
 def _replaced(found: reader.Inputs, path: str, parsed: Parsed) -> list[DigestFile]:
@@ -129,11 +144,15 @@ def _with_relisted(after: Mapping[int, str], old: DigestFile, new: DigestFile) -
     return relisted
 
 
-def _dropped(before: Mapping[int, str], after: Mapping[int, str], new: Source) -> list[Problem]:
-    """One warning naming the papers that only the replaced digest listed: their pages go (a paper
-    another digest lists too, whose address the new one changes, is `_moved`'s)."""
+def _gone(before: Mapping[int, str], after: Mapping[int, str]) -> list[str]:
+    """The papers that only the replaced digest listed, by slug (a paper another digest lists too,
+    whose address the new one changes, is `_moved`'s)."""
     still_listed = {slug for entry, slug in before.items() if entry in after}
-    gone = sorted(set(before.values()) - set(after.values()) - still_listed)
+    return sorted(set(before.values()) - set(after.values()) - still_listed)
+
+
+def _dropped(gone: Sequence[str], new: Source) -> list[Problem]:
+    """One warning naming the papers that only the replaced digest listed: their pages go."""
     if not gone:
         return []
     shown = ", ".join(f"/papers/{slug}/" for slug in gone[:DROPPED_SHOWN])
