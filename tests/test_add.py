@@ -287,7 +287,7 @@ def test_a_page_dated_far_from_today_is_warned_about(site: Path, monkeypatch: py
     assert run_add("pasted.txt", "--strict") == (
         1,
         "",
-        "pasted.txt:1: dated 2025-12-01, 365 days from today (a date line without a year takes year: from "
+        "pasted.txt:9: dated 2025-12-01, 365 days from today (a date line without a year takes year: from "
         "content/site.yaml) (pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line)\n"
         "Not added: 1 error; nothing was written.\n",
     )
@@ -295,6 +295,12 @@ def test_a_page_dated_far_from_today_is_warned_about(site: Path, monkeypatch: py
         0,
         "Added content/digests/2026-12-01.txt: 1 paper, dated 2026-12-01\n",
         "",
+    )
+    (site / "content/site.yaml").unlink()  # then the year is the current one, which no file gives
+    monkeypatch.setattr(paste, "current_day", lambda: datetime.date(2027, 1, 20))
+    assert run_add("pasted.txt", "--strict")[2].splitlines()[0] == (
+        "pasted.txt:9: dated 2027-12-01, 315 days from today (a date line without a year takes the current year "
+        "(content/site.yaml gives no year:)) (pass --date YYYY-MM-DD to confirm the day, or correct the date line)"
     )
 
 
@@ -352,7 +358,7 @@ def test_a_page_far_from_today_names_the_settings_of_the_content_folder_given(
     monkeypatch.setattr(paste, "current_day", lambda: datetime.date(2026, 12, 1))
     assert main(["add", "pasted.txt", "--strict", "--content", "sites/music"]) == 1
     assert capsys.readouterr().err == (
-        "pasted.txt:1: dated 2025-12-01, 365 days from today (a date line without a year takes year: from "
+        "pasted.txt:9: dated 2025-12-01, 365 days from today (a date line without a year takes year: from "
         "sites/music/site.yaml) (pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line)\n"
         "Not added: 1 error; nothing was written.\n"
     )

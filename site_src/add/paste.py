@@ -50,14 +50,18 @@ def add_digest(
     assert pasted is not None
     given = GivenDate(date, "--date", "change --date") if date else None
     today = today or current_day()
-    year = site_settings(content_dir, problems).year or today.year
-    digest = parse_text_digest(pasted, year, problems, given)
+    settings_year = site_settings(content_dir, problems).year
+    digest = parse_text_digest(pasted, settings_year or today.year, problems, given)
     if digest is not None and date is None and abs((digest.date - today).days) > FAR_FROM_TODAY:
+        settings = reader.display_path(content_dir / "site.yaml")
+        taken = f"year: from {settings}" if settings_year else f"the current year ({settings} gives no year:)"
         problems.warn(
-            pasted.source.at(1),
+            pasted.source.at(digest.date_line or 1),
             f"dated {digest.date.isoformat()}, {abs((digest.date - today).days)} days from today "
-            f"(a date line without a year takes year: from {reader.display_path(content_dir / 'site.yaml')})",
-            "pass --date YYYY-MM-DD to confirm the day, or correct year: or the date line",
+            f"(a date line without a year takes {taken})",
+            "pass --date YYYY-MM-DD to confirm the day, or correct "
+            + ("year: or " if settings_year else "")
+            + "the date line",
         )
     problems.raise_if_errors(strict)
     assert digest is not None
