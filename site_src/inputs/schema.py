@@ -282,7 +282,28 @@ def _wrong_kind(name: str, spec: Key, value: Any, at: Source, problems: Problems
         hint = read_as[1] or f"{spec.doc}; {_BOOLEAN_HINT}"
         problems.error(at, f'"{name}" must be text, not {read_as[0]}', hint)
         return
+    if spec.kind in ("date", "day_or_year") and (why := _no_such_day(value, years=spec.kind == "day_or_year")):
+        problems.error(at, f'"{name}": {why}', spec.doc)
+        return
     problems.error(at, f'"{name}" must be {_KIND_NAMES[spec.kind]}', spec.doc)
+
+
+_DAY_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _no_such_day(value: Any, years: bool) -> str:
+    """Why a value written as a day (2025-13-40, 2999-01-01) or, where `years` are taken, a year
+    (1800) is none a paper or a digest may have; "" when it is not written so (then the kind's
+    example says what to write, which for these would read as the value itself)."""
+    first, last = PLAUSIBLE_YEARS
+    if isinstance(value, datetime.date):
+        return "" if first <= value.year <= last else f"{value.isoformat()[:10]} is outside {first}–{last}"
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if years and _YEAR.fullmatch(text):
+        return f"{text} is outside {first}–{last}"
+    if _DAY_SHAPED.fullmatch(text):
+        return f"{text} is not a day of the calendar" if iso_day(text) is None else f"{text} is outside {first}–{last}"
+    return ""
 
 
 def _control_in(value: str | tuple[str, ...]) -> str | None:
