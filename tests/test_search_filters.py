@@ -367,6 +367,8 @@ def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: lis
     assert paper["slug"] not in left_out["slugs"] and len(left_out["slugs"]) == len(papers) - 1
     typing, typed = find(sample_site, "2203.1726", "2203.1726 ")  # identifiers from 1501 on have five digits
     assert "No paper is" not in typing["status"] and "“2203.1726” is left out until it is finished" in typing["status"]
+    for begun in find(sample_site, "2203.", "arXiv:2203.1", "2203.172"):  # nor while its first digits are typed
+        assert not begun["status"].startswith("No papers"), begun["status"]
     assert typed["status"].endswith("No paper is arXiv:2203.1726.")
 
 

@@ -92,6 +92,7 @@ const YEAR_TYPED = /^\d{0,3}$/; // the beginnings of a year
 const MONTH_TYPED = /^\d{0,4}(-[01]?)?$/; // the beginnings of a month
 const HAS = /^[a-z]+$/;
 // an arXiv identifier as written or linked: 2406.17245, arXiv:2406.17245, 2406.17245v2, its /abs/ or /pdf/ address
+const ID_TYPED = /^(?:arxiv:)?\d{4}\.\d{0,3}$/i; // an identifier's beginning, being typed: 2406. or 2406.17
 const ARXIV_ID = /^(?:(?:https?:\/\/)?(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?$/i;
 
 /** Whether an identifier is one still being typed: from January 2015 (1501) on, they have five digits. */
@@ -160,7 +161,7 @@ export function parse(input) {
       spans.push([match.index, match.index + whole.length]);
     };
     const id = !field && bare !== undefined && ARXIV_ID.exec(bare);
-    if (id && open && unfinishedId(id[1])) {
+    if ((id && open && unfinishedId(id[1])) || (!field && open && bare !== undefined && ID_TYPED.test(bare))) {
       skip();
       continue;
     }

@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.14898573b1.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.e9ff99b8b3.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.a5e7d53c0f.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.4cfcbce5b0.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {

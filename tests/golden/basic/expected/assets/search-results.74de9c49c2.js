@@ -6,7 +6,7 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.14898573b1.js";
+import { term, termsOf, words } from "./search-query.a5e7d53c0f.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
 const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:(?:\+\+|#)[\p{L}\p{N}]*)?/gu; // C++, C++11 and C# whole: words() reads cpp, cpp11, csharp

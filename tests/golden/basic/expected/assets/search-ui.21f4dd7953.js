@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.ef67609816.js"),
-    import("./search-results.3052faadc2.js"),
-    import("./search-query.14898573b1.js"),
+    import("./search-data.51906aa1fb.js"),
+    import("./search-results.74de9c49c2.js"),
+    import("./search-query.a5e7d53c0f.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.e9ff99b8b3.js"),
+    import("./search-score.4cfcbce5b0.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
