@@ -209,7 +209,8 @@ def _add(args: argparse.Namespace) -> Added:
         raise BuildError([Problem(Source(args.page), "add reads a saved file, not a web address", hint)])
     page = Path(args.page)
     if page.suffix.lower() in (".yaml", ".yml"):
-        hint = "save it in content/digests/ as it is: add reads pasted pages and daily-papers answers (.json)"
+        folder = display_path(content / "digests")
+        hint = f"save it in {folder}/ as it is: add reads pasted pages and daily-papers answers (.json)"
         raise BuildError([Problem(Source(display_path(page)), "a YAML digest needs no add", hint)])
     if page.suffix.lower() == ".json":
         return hf_import.add_answer_file(page, content, args.date, args.force, strict=args.strict)

@@ -254,7 +254,7 @@ def test_a_mistyped_content_folder_is_refused_not_made(site: Path, capsys: pytes
     assert not (site / "contnet").exists()
 
 
-def test_a_yaml_digest_given_to_add_is_told_where_it_goes(site: Path) -> None:
+def test_a_yaml_digest_given_to_add_is_told_where_it_goes(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (site / "2025-07-01.yaml").write_text("date: 2025-07-01\npapers: []\n", encoding="utf-8")
     assert run_add("2025-07-01.yaml") == (
         1,
@@ -262,6 +262,9 @@ def test_a_yaml_digest_given_to_add_is_told_where_it_goes(site: Path) -> None:
         "2025-07-01.yaml: a YAML digest needs no add (save it in content/digests/ as it is: add reads pasted "
         "pages and daily-papers answers (.json))\nNot added: 1 error; nothing was written.\n",
     )
+    (site / "content").rename(site / "music")  # the folder given, not content/ always
+    assert main(["add", "2025-07-01.yaml", "--content", "music"]) == 1
+    assert "(save it in music/digests/ as it is" in capsys.readouterr().err
 
 
 def test_a_short_abstract_wrapped_over_lines_is_saved_as_pasted(site: Path) -> None:

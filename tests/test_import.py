@@ -708,7 +708,7 @@ FAILURES = [
         "api",
         "2025-01-01",
         "the server answered 404 Not Found (is there a list for that day? check the date, and "
-        "the API address: --api, or import_api in content/site.yaml)",
+        "the API address: --api, or import_api in the content folder's site.yaml)",
     ),
     ("broken", DAY, "the server answered 500 Internal Server Error (the server is in trouble: try again later)"),
     (
@@ -725,7 +725,7 @@ FAILURES = [
         "refused",
         DAY,
         "cannot connect: Connection refused (check the network connection, and the API address: "
-        "--api, or import_api in content/site.yaml)",
+        "--api, or import_api in the content folder's site.yaml)",
     ),
 ]
 

@@ -22,7 +22,7 @@ from site_src.errors import BuildError, Problem, Source
 
 USER_AGENT = "paper-digest (build.py add --from-hf)"
 
-_ADDRESS = "the API address: --api, or import_api in content/site.yaml"
+_ADDRESS = "the API address: --api, or import_api in the content folder's site.yaml"
 _HINTS = {
     404: f"is there a list for that day? check the date, and {_ADDRESS}",
     429: "too many requests: wait a while and try again",

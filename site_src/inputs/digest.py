@@ -88,7 +88,7 @@ def resolve_date(
         problems.error(
             at,
             "cannot tell the digest's year",
-            "name the file YYYY-MM-DD.txt or set year: in content/site.yaml",
+            "name the file YYYY-MM-DD.txt or set year: in the content folder's site.yaml",
         )
         return None
     try:
