@@ -163,9 +163,10 @@ def test_a_digest_whose_papers_are_all_hidden_is_warned_about(tmp_path: Path) ->
         },
     )
     report = build_into(content, tmp_path / "public")
-    assert [(w.source.path.rsplit("/content/", 1)[1], w.message, w.hint) for w in report.warnings] == [
+    assert [(w.source.path.rsplit("/content/", 1)[1], w.source.line, w.message, w.hint) for w in report.warnings] == [
         (
             "digests/2025-06-27.txt",
+            9,  # the date line
             "every paper of the digest is hidden (hidden: true in its note): the digest shows 0 papers",
             "show one of its papers, or delete the digest",
         ),

@@ -501,7 +501,7 @@ def _warn_all_hidden(grouped: _Grouped, notes: Mapping[str, Note], problems: Pro
         slugs = [grouped.slugs[key] for key in grouped.keys_by_digest[digest.date]]
         if slugs and all((note := notes.get(slug)) is not None and note.hidden for slug in slugs):
             problems.warn(
-                digest.source,
+                digest.source.at(digest.date_line),  # the file alone when its name gives the date
                 "every paper of the digest is hidden (hidden: true in its note): the digest shows 0 papers",
                 "show one of its papers, or delete the digest",
             )
