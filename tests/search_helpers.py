@@ -21,7 +21,7 @@ from site_src.catalog.model import Catalog
 from site_src.inputs.settings import BuildOptions
 from site_src.pages.api import dump_json
 from site_src.search import analysis
-from site_src.search.lunrindex import Document, Field
+from site_src.search.lunrindex import Document, Field, written_terms
 
 from .helpers import SHIPPED_CONTENT
 
@@ -46,9 +46,16 @@ def reference_index(documents: Sequence[Document], fields: Sequence[Field], posi
     for field in fields:
         builder.field(field.name, boost=field.boost)
     builder.metadata_whitelist = ["index"] if positions else []
+    written = written_terms(documents)  # a compound is indexed joined where papers write it so
+
+    def indexed(text: str) -> str:
+        found, compounds = analysis.words_and_compounds(text)
+        return " ".join(found + [c for c in compounds if analysis.term_of(c) in written])
+
     for document in documents:
-        texts = {f.name: " ".join(analysis.words(text)) for f, text in zip(fields, document.texts, strict=True)}
-        builder.add({"ref": document.ref, **texts})
+        builder.add(
+            {"ref": document.ref, **{f.name: indexed(text) for f, text in zip(fields, document.texts, strict=True)}}
+        )
     return dump_json(builder.build().serialize())
 
 

@@ -372,6 +372,37 @@ def test_an_arxiv_identifier_finds_its_paper(sample_site: BuiltSite, papers: lis
     assert typed["status"].endswith("No paper is arXiv:2203.1726.")
 
 
+def all_words(paper: Paper) -> list[str]:
+    """The words a paper writes, in its title, abstract and authors."""
+    return [w for text in (paper.title, paper.abstract, *paper.meta.authors) for w in words(text)]
+
+
+def test_a_hyphenated_word_and_the_word_joined_find_the_same_papers(sample_site: BuiltSite) -> None:
+    """pretraining found 22 papers, pre-training 100 (those with "pre" and "training" anywhere):
+    a paper that writes either spelling is found by both."""
+    joined, hyphenated = find(sample_site, "pretraining", "pre-training")
+    assert set(joined["slugs"]) == set(hyphenated["slugs"])
+    both = {"pretraining-language-models-with-human-preferences", "predictions-for-pre-training-language-models"}
+    assert both <= set(joined["slugs"])
+    compound, words = find(sample_site, "music-vision ", "music vision ")  # no paper writes the compound
+    assert compound["slugs"] == words["slugs"] and compound["slugs"]  # its parts, then
+    # joined where papers write it so: state-of-the-art still finds "state of the art" (30 against 35
+    # when every compound was joined), and "training" does not match "trainingfree" (Training-free
+    # marked whole and ranked first)
+    art, spaced, left_out, left_out_joined = find(
+        sample_site, "state-of-the-art", "state of the art", "-pre-training", "-pretraining"
+    )
+    assert set(art["slugs"]) == set(spaced["slugs"]) and len(art["slugs"]) > 30
+    assert left_out["slugs"] == left_out_joined["slugs"] and not set(left_out["slugs"]) & both
+    written = {term for p in sample_catalog().papers.values() for w in all_words(p) if (term := term_of(w))}
+    [training] = node({"op": "searcher", "site": str(sample_site.out), "queries": ["training"]})
+    assert set(training["terms"]) <= written
+    runs = node({"op": "marks", "texts": ["Pre-training and pretraining; low-rank training"], "query": "pre-training"})
+    assert [run["text"] for run in runs[0] if run["mark"]] == ["Pre-training", "pretraining"]
+    runs = node({"op": "marks", "texts": ["Pre-training and pretraining; low-rank training"], "query": "training"})
+    assert [run["text"] for run in runs[0] if run["mark"]] == ["training", "training"]
+
+
 def test_c_plus_plus_and_c_sharp_are_marked_whole_in_results_and_initials_are_not() -> None:
     """C++ was found but not marked: the results cut the text into words at "+", and "C" is not cpp."""
     texts = ["Porting C++ and C# code to C++11", "By Jo C. Smith"]

@@ -22,6 +22,9 @@ _MARKS = re.compile("[\u0300-\u036f]")
 _POSSESSIVE = re.compile("['\u2019]s(?![a-z0-9])")
 _APOSTROPHES = re.compile("['\u2019]")
 _WORD = re.compile("[a-z0-9]+")
+_COMPOUND = re.compile("(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)+")
+"""Words joined by hyphens (pre-training, state-of-the-art); the lookbehind only saves trying each
+word's every letter (search-query.js's pattern, without it, finds the same). Mirrored there."""
 _PLUS_PLUS = re.compile(r"(?<=[a-z0-9])\+\+")
 _SHARP = re.compile(r"(?<![a-z0-9])([cf])#")
 """C++ and C# are words of their own (cpp, csharp): read as "c", they were every author's initial C."""
@@ -45,6 +48,22 @@ def words(text: str) -> list[str]:
     C++ and C# spelt cpp and csharp, every other character a separator (Tweedie's → tweedie,
     don't → dont, GPT-4o → gpt 4o, naïve → naive, Zoë → zoe, Łukasz → lukasz, β-VAE → beta vae,
     μP → mup; letters without an ASCII form, such as a Greek word or CJK, separate words)."""
+    return _WORD.findall(_folded(text))
+
+
+def words_and_compounds(text: str) -> tuple[list[str], list[str]]:
+    """A text's `words`, and each hyphenated compound of it joined (pre-training → pretraining,
+    GPT-4o → gpt4o): the index holds a compound joined too where papers also write it so
+    (`lunrindex.build`), so that "pretraining" and "pre-training" find the same papers; the
+    browser asks for a compound joined first (search-query.js `words(text, true)`)."""
+    folded = _folded(text)
+    if "-" not in folded:
+        return _WORD.findall(folded), []
+    return _WORD.findall(folded), [compound.replace("-", "") for compound in _COMPOUND.findall(folded)]
+
+
+def _folded(text: str) -> str:
+    """A text lower-cased, folded to ASCII and spelt as `words` reads it, its separators still in it."""
     if text.isascii():
         folded = text.lower()
     else:
@@ -54,7 +73,7 @@ def words(text: str) -> list[str]:
         folded = _APOSTROPHES.sub("", _POSSESSIVE.sub("", folded))
     if "+" in folded or "#" in folded:
         folded = _SHARP.sub(r"\1sharp", _PLUS_PLUS.sub("pp", folded))
-    return _WORD.findall(folded)
+    return folded
 
 
 def _greek_name(run: re.Match[str]) -> str:

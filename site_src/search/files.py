@@ -210,7 +210,8 @@ class SearchFiles:
                 statistics = self.epoch_pieces.statistics
                 for group, first, path in self.epoch_pieces.pieces:
                     groups[group]["pieces"].append({"first": first, "url": self.urls.link(path)})
-            index = build(documents(self.catalog, papers[split_at:], split_at), FIELDS, positions=True)
+            epoch_terms = statistics.frequency.keys() if statistics else ()  # compounds the epoch writes joined
+            index = build(documents(self.catalog, papers[split_at:], split_at), FIELDS, True, epoch_terms)
             for piece in split(index, GROUPS, MONTH_PIECE_POSTINGS if split_at else PIECE_POSTINGS, statistics):
                 name = f"{piece.group}{suffixes[-1]}"
                 file, link = _asset(f"search/{name}{piece.number}.json", piece.data, self.urls)

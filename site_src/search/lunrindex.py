@@ -16,13 +16,13 @@ import json
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 
-from site_src.search.analysis import term_of, words
+from site_src.search.analysis import term_of, words, words_and_compounds
 from site_src.search.kept import Statistics
 
 LUNR_VERSION = "2.3.9"
@@ -126,33 +126,64 @@ class LunrIndex:
 
 
 class _TermNumbers:
-    """Each distinct word's term number (-1 for a stop word): lunr's pipeline runs once per word."""
+    """Each distinct word's term number (-1 for a stop word): lunr's pipeline runs once per word.
 
-    def __init__(self, term_ids: dict[str, int]) -> None:
+    A hyphenated compound joined (pre-training → pretraining) is indexed after the text's words
+    when its term is one that papers write as a word (`written`): "pretraining" and "pre-training"
+    then find the same papers, while a compound nobody writes joined (training-free) adds no term
+    that a word typed as a beginning ("training") would match as well as its part."""
+
+    def __init__(self, term_ids: dict[str, int], written: Collection[str]) -> None:
         self.term_ids = term_ids
+        self.written = written
         self.known: dict[str, int] = {}
+        self.terms: dict[str, str | None] = {}
+
+    def term(self, word: str) -> str | None:
+        """A word's term (remembered: lunr's pipeline is the slow part)."""
+        if word not in self.terms:
+            self.terms[word] = term_of(word)
+        return self.terms[word]
 
     def of(self, text: str) -> list[int]:
-        """The term number of every word of a text, in order."""
+        """The term number of every word of a text, in order, then of its compounds written joined."""
         known = self.known
-        found = words(text)
+        found, compounds = words_and_compounds(text)
+        if compounds:
+            found += [c for c in compounds if self.term(c) in self.written]
         numbers: list[int | None] = list(map(known.get, found))
         if None in numbers:  # words seen for the first time, numbered in order of use as lunr does
             for place, word in enumerate(found):
                 if numbers[place] is None:
                     if word not in known:
-                        term = term_of(word)
+                        term = self.term(word)
                         known[word] = -1 if term is None else self.term_ids.setdefault(term, len(self.term_ids))
                     numbers[place] = known[word]
         return cast(list[int], numbers)  # every None was just replaced
 
 
-def build(documents: Iterable[Document], fields: Sequence[Field], positions: bool = False) -> LunrIndex:
+def written_terms(documents: Iterable[Document], numbers: _TermNumbers | None = None) -> set[str]:
+    """The terms of the documents' own words (`_TermNumbers`: a compound is indexed joined only
+    when its term is among them)."""
+    numbers = numbers or _TermNumbers({}, ())
+    written: set[str] = set()
+    for document in documents:
+        for text in document.texts:
+            written.update(words(text))
+    return {term for word in written if (term := numbers.term(word)) is not None}
+
+
+def build(
+    documents: Sequence[Document], fields: Sequence[Field], positions: bool = False, also_written: Collection[str] = ()
+) -> LunrIndex:
     """Index documents in the order given, as lunr's builder does: each word's term number is found
     in document order (which numbers the terms as lunr does); postings and vectors are then sorted
-    out of the flat lists of numbers, a field at a time."""
+    out of the flat lists of numbers, a field at a time. Compounds are indexed joined where their
+    term is written as a word in these documents or is among `also_written` (the epoch's terms, for
+    the month's part of the index)."""
     index = LunrIndex(tuple(fields), positions)
-    numbers = _TermNumbers(index.term_ids)
+    numbers = _TermNumbers(index.term_ids, ())
+    numbers.written = written_terms(documents, numbers) | set(also_written)
     all_numbers = [array("i") for _ in fields]
     all_lengths = [array("i") for _ in fields]
     for document in documents:

@@ -155,20 +155,32 @@ export class Searcher {
       nothing found for the first). */
   search(text, first, early) {
     const shorter = withoutUnfinished(text);
-    if (shorter === null) return this.searchAs(text, first, early);
+    if (shorter === null) return this.searchJoinedOrParts(text, first, early);
     // results don't vanish mid-word: an early result of nothing is not shown while `shorter` may follow
     const hopeful = early && ((partial) => partial.hits.length && early(partial));
-    return this.searchAs(text, first, hopeful).then((result) =>
+    return this.searchJoinedOrParts(text, first, hopeful).then((result) =>
       result.hits.length
         ? result
         : this.searchAs(shorter, first, early).then((without) => ({ ...without, dropped: text.slice(shorter.length) }))
     );
   }
 
-  /** `search` for the query as written. */
-  searchAs(text, first, early) {
+  /** `searchAs`, a hyphenated compound asked for joined (pre-training as pretraining, which the
+      index holds for both spellings where papers write it joined); unless that matches as typed, asked
+      for as its parts, as before (state-of-the-art finds "state of the art"; a typo forgiven in
+      the joined word, xvector as vector, is not taken). */
+  searchJoinedOrParts(text, first, early) {
+    if (!parse(text).joined) return this.searchAs(text, first, early);
+    const hopeful = early && ((partial) => partial.hits.length && early(partial));
+    return this.searchAs(text, first, hopeful).then((result) =>
+      result.hits.length && !result.forgiven ? result : this.searchAs(text, first, early, true)
+    );
+  }
+
+  /** `search` for the query as written (a hyphenated compound as its `parts`, when asked). */
+  searchAs(text, first, early, parts) {
     const loader = this.loader;
-    const query = parse(text);
+    const query = parse(text, parts);
     const result = {
       query,
       hits: [],

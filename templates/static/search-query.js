@@ -9,6 +9,8 @@ const MARKS = /[\u0300-\u036f]/g;
 const POSSESSIVE = /['\u2019]s(?![a-z0-9])/g;
 const APOSTROPHES = /['\u2019]/g;
 const WORD = /[a-z0-9]+/g;
+// words joined by hyphens, as site_src/search/analysis.py _COMPOUND finds them: the index holds one joined too where papers write it so
+const COMPOUND = /[a-z0-9]+(?:-[a-z0-9]+)+/g;
 // C++ and C# as words of their own (cpp, csharp), as site_src/search/analysis.py spells them
 // (a lookbehind, as the Python side has, is Safari 16.4 on: the character before is checked instead)
 const PLUS_PLUS = /\+\+/g;
@@ -30,8 +32,9 @@ const GREEK_RUN = /[\u03b1-\u03c9]+/g;
 const PREFIX_MIN = 3; // shorter words match only themselves
 const FUZZY_MIN = 4; // a typo is forgiven in words at least this long
 
-/** A text as lower-case ASCII words (β-VAE → beta vae, μP → mup), exactly as site_src/search/analysis.py `words` makes them. */
-export function words(text) {
+/** A text as lower-case ASCII words (β-VAE → beta vae, μP → mup), exactly as site_src/search/analysis.py `words` makes them;
+    `joined`: each hyphenated compound as one word (pre-training → pretraining), as the index also holds it. */
+export function words(text, joined) {
   const folded = ASCII.test(text)
     ? text.toLowerCase()
     : text
@@ -45,7 +48,7 @@ export function words(text) {
     .replace(APOSTROPHES, "")
     .replace(PLUS_PLUS, (plus, at, text) => (after(text, at) ? "pp" : plus))
     .replace(SHARP, (sharp, letter, at, text) => (after(text, at) ? sharp : letter + "sharp"));
-  return spelt.match(WORD) || [];
+  return (joined ? spelt.replace(COMPOUND, (compound) => compound.replace(/-/g, "")) : spelt).match(WORD) || [];
 }
 
 const termCache = new Map();
@@ -100,8 +103,11 @@ function unfinishedId(id) {
   return id.length === 9 && id.slice(0, 4) >= "1501";
 }
 
-function item(text, phrase) {
-  const tokens = words(text).map((w) => ({ word: w, term: term(w) }));
+/** Words as the query asks for them: a hyphenated compound outside quotes as one word, which the
+    index holds for both spellings (pre-training and pretraining find the same papers); in a phrase,
+    its parts, in their places. */
+function item(text, phrase, joined) {
+  const tokens = words(text, joined).map((w) => ({ word: w, term: term(w) }));
   return { text, phrase, tokens };
 }
 
@@ -126,10 +132,12 @@ function filterValue(field, text, open) {
 
 /** A typed query, read into required items (words and phrases, some of them author filters),
     exclusions, and the filters that keep or leave out lists of papers (topics, years, months,
-    has:). Items that must match in one field only carry `fields`. */
-export function parse(input) {
+    has:). Items that must match in one field only carry `fields`. A hyphenated compound outside
+    quotes is one word (pre-training as pretraining), or its `parts`, when asked. */
+export function parse(input, parts) {
   const query = {
     text: input,
+    joined: false, // a hyphenated compound asked for as one word (without `parts`: Searcher.search)
     required: [],
     excluded: [],
     topics: [],
@@ -188,7 +196,8 @@ export function parse(input) {
       it.named = true;
       query.asWords.push({ text: whole.trim(), field });
     } else {
-      it = item(text, quoted !== undefined);
+      it = item(text, quoted !== undefined, !parts && !negated && quoted === undefined && field !== "author");
+      query.joined = query.joined || it.tokens.length < words(text).length;
       if (field === "author") {
         it.fields = ["authors"];
         it.filter = true;
@@ -197,6 +206,9 @@ export function parse(input) {
     if (!it.tokens.length) continue;
     if (negated) {
       query.excluded.push(it);
+      // -pre-training leaves out "pre-training" and "pre training" (its words next to each other), and "pretraining"
+      const joined = !field && quoted === undefined && !parts ? item(text, false, true) : it;
+      if (joined.tokens.length < it.tokens.length) query.excluded.push(joined);
       continue;
     }
     it.open = open;
@@ -255,7 +267,7 @@ export function parse(input) {
     whose "t" is a whole word, which no paper has; so too in a phrase ("music g in quotes) or an
     author's name (music author:h). Null when there is no such word, or no other. */
 export function withoutUnfinished(input) {
-  const required = parse(input).required;
+  const required = parse(input, true).required; // "vision-l": its "l", not "visionl"
   const last = required[required.length - 1];
   if (!last || !last.open || last.tokens[last.tokens.length - 1].word.length >= PREFIX_MIN) return null;
   // the word's letters ("vision-l" leaves "vision-"), or the whole filter (author:h, year:2025-06)

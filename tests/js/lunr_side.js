@@ -1,5 +1,6 @@
 // The browser's side of the parity tests, run in node: reads a JSON request on stdin, answers on stdout.
-//   {"op": "analyse", "texts": [...], "words": [...]}  -> {"words": [[...]...], "terms": [...], "stems": [...]}
+//   {"op": "analyse", "texts": [...], "words": [...]}
+//       -> {"words": [[...]...], "joined": [[...]...], "terms": [...], "stems": [...]} (joined: compounds as one word)
 //   {"op": "search", "index": "<path>", "queries": [...]} -> [[{"ref", "score"}...]...]
 //   {"op": "scores", "site": "<path>", "words": [...]}
 //       -> [{"word", "piece", "ours": {ref: score}, "lunr": {ref: score}}...]: the browser code's
@@ -25,7 +26,7 @@ import { fileURLToPath } from "node:url";
 
 import { Loader, Searcher } from "../../templates/static/search-data.js";
 import { plan } from "../../templates/static/search-plan.js";
-import { parse, term, termsOf, words } from "../../templates/static/search-query.js";
+import { parse, term, words } from "../../templates/static/search-query.js";
 import { byline, describe, marks } from "../../templates/static/search-results.js";
 import { prepare, run } from "../../templates/static/search-score.js";
 
@@ -49,7 +50,8 @@ function builtSite(site) {
 
 if (request.op === "analyse") {
   answer = {
-    words: request.texts.map(words),
+    words: request.texts.map((text) => words(text)),
+    joined: request.texts.map((text) => words(text, true)),
     terms: request.words.map(term),
     stems: request.words.map((w) => lunr.stemmer(new lunr.Token(w, {})).toString()),
   };
@@ -113,7 +115,7 @@ if (request.op === "analyse") {
     });
   }
 } else if (request.op === "marks") {
-  const terms = new Set(termsOf(request.query));
+  const terms = new Set(parse(request.query).words.map((w) => w.term)); // as the query asks them
   answer = request.texts.map((text) => marks(text, terms).map((run) => ({ text: run.text, mark: run.mark })));
 } else if (request.op === "parse") {
   const items = (list) => list.map((it) => ({ text: it.text, phrase: it.phrase, fields: it.fields || null, words: it.tokens.map((t) => t.word) }));

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.51906aa1fb.js"),
-    import("./search-results.74de9c49c2.js"),
-    import("./search-query.a5e7d53c0f.js"),
+    import("./search-data.3ddf4c31ef.js"),
+    import("./search-results.2c8a2d4fa2.js"),
+    import("./search-query.427ba0dc76.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.4cfcbce5b0.js"),
+    import("./search-score.dd535a709f.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });

@@ -6,30 +6,44 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.a5e7d53c0f.js";
+import { term, termsOf, words } from "./search-query.427ba0dc76.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
-const RAW_WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:(?:\+\+|#)[\p{L}\p{N}]*)?/gu; // C++, C++11 and C# whole: words() reads cpp, cpp11, csharp
+const RAW_PART = "[\\p{L}\\p{N}\\p{M}'\u2019]+(?:(?:\\+\\+|#)[\\p{L}\\p{N}]*)?"; // C++, C++11 and C# whole: cpp, cpp11, csharp
+const RAW_WORD = new RegExp(RAW_PART + "(?:-" + RAW_PART + ")*", "gu"); // a hyphenated compound as one
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
 const SNIPPET = 220; // about this many characters of the abstract
 const BYLINE = 3; // a byline's first names (as site_src/pages/maker.py BYLINE_AUTHORS)
 
-/** A text cut into runs, marking the words whose terms matched: [{text, mark, terms}]. */
+/** A text cut into runs, marking the words whose terms matched: [{text, mark, terms}]. A hyphenated
+    compound is marked whole when the query asked for it joined (pretraining marks "pre-training"),
+    else each of its parts that matched. */
 export function marks(text, terms) {
   const runs = [];
   let last = 0;
+  const mark = (at, raw, joined) => {
+    const matched = words(raw, joined)
+      .map(term)
+      .filter((t) => t !== null && terms.has(t));
+    if (!matched.length) return false;
+    if (at > last) runs.push({ text: text.slice(last, at), mark: false });
+    runs.push({ text: raw, mark: true, terms: matched });
+    last = at + raw.length;
+    return true;
+  };
   let match;
   RAW_WORD.lastIndex = 0;
   while ((match = RAW_WORD.exec(text)) !== null) {
-    const matched = words(match[0])
-      .map(term)
-      .filter((t) => t !== null && terms.has(t));
-    if (!matched.length) continue;
-    if (match.index > last) runs.push({ text: text.slice(last, match.index), mark: false });
-    runs.push({ text: match[0], mark: true, terms: matched });
-    last = match.index + match[0].length;
+    const raw = match[0];
+    if (raw.indexOf("-") < 0 || !mark(match.index, raw, true)) {
+      let at = match.index;
+      for (const part of raw.split("-")) {
+        mark(at, part, false);
+        at += part.length + 1;
+      }
+    }
   }
   if (last < text.length) runs.push({ text: text.slice(last), mark: false });
   return runs;
