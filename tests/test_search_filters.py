@@ -317,6 +317,17 @@ def test_filters_alone_list_the_newest_day_first_in_the_curators_order(sample_si
     assert year["slugs"] == _newest_day_first(catalog, lambda p: True)
 
 
+def test_an_excluded_phrase_with_stop_words_in_it_is_left_out(sample_site: BuiltSite) -> None:
+    """-state-of-the-art and -"state of the art" left out nothing: the words kept (state, art) were
+    looked for next to each other, as if "of the" were not there."""
+    found, hyphens, quoted, minus = find(
+        sample_site, '"state of the art"', "-state-of-the-art", '-"state of the art"', 'language -"state of the art"'
+    )
+    assert len(found["slugs"]) > 20
+    assert not set(found["slugs"]) & set(hyphens["slugs"]) and not set(found["slugs"]) & set(quoted["slugs"])
+    assert set(minus["slugs"]) == set(slugs_of(sample_site, "language")) - set(found["slugs"])
+
+
 def test_exclusions_alone_list_everything_else(sample_site: BuiltSite) -> None:
     """`-topic:music` found nothing; it lists every other paper, as filters alone list them."""
     catalog = sample_catalog()

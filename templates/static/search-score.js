@@ -260,7 +260,7 @@ export function run(query, planned, loaded, lists, count, tieOrder) {
     if (!words.length || !candidates.length) continue;
     const remaining = within(candidates);
     const found = words.map((w) => matchWord(expansionsOf(w.looks, loaded, w.fields), count, remaining));
-    const offsets = words.map((w, i) => i);
+    const offsets = words.map((w) => w.offset); // "state of the art": art three words after state
     candidates = candidates.filter((n) => {
       const all = found.every((word) => word.has[n]);
       return !all || (found.length > 1 && !adjacent(offsets, found, n));

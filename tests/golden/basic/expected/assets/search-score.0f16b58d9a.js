@@ -3,7 +3,7 @@
    no network; runs in the browser and in node (tests/test_search_scores.py checks the scores are
    lunr.Index.query's). lunr's TokenSet is read from the global `lunr` when a query runs. */
 
-import { termsOf } from "./search-query.427ba0dc76.js";
+import { termsOf } from "./search-query.57f0e10f6e.js";
 
 const FEW = 3; // fewer results than this and a typo is forgiven
 const LOOKUP_COST = 20; // looking a paper up in a posting costs about this many postings read in order
@@ -260,7 +260,7 @@ export function run(query, planned, loaded, lists, count, tieOrder) {
     if (!words.length || !candidates.length) continue;
     const remaining = within(candidates);
     const found = words.map((w) => matchWord(expansionsOf(w.looks, loaded, w.fields), count, remaining));
-    const offsets = words.map((w, i) => i);
+    const offsets = words.map((w) => w.offset); // "state of the art": art three words after state
     candidates = candidates.filter((n) => {
       const all = found.every((word) => word.has[n]);
       return !all || (found.length > 1 && !adjacent(offsets, found, n));

@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.427ba0dc76.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.dd535a709f.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.57f0e10f6e.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.0f16b58d9a.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {

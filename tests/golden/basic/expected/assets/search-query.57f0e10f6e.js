@@ -244,16 +244,18 @@ export function parse(input, parts) {
     });
   });
   // what an exclusion leaves out: the word itself, or for a name also the names it begins
+  // (`offset`: its place among the item's words, stop words counted, as a phrase's words have)
   query.excluded.forEach((it) => {
     it.words = it.tokens
-      .filter((t) => t.term !== null)
-      .map((t) => ({
+      .map((t, offset) => ({
         word: t.word,
         term: t.term,
+        offset,
         prefix: Boolean(it.filter) && t.word.length >= PREFIX_MIN,
         fuzzy: false,
         fields: it.fields,
-      }));
+      }))
+      .filter((w) => w.term !== null);
   });
   // exclusions alone (-topic:music) list every other paper
   const lists = ["topics", "notTopics", "years", "notYears", "months", "notMonths", "has", "notHas", "ids", "notIds"];

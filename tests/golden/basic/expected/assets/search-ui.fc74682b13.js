@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.3ddf4c31ef.js"),
-    import("./search-results.2c8a2d4fa2.js"),
-    import("./search-query.427ba0dc76.js"),
+    import("./search-data.02469513e2.js"),
+    import("./search-results.e745f21f03.js"),
+    import("./search-query.57f0e10f6e.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.dd535a709f.js"),
+    import("./search-score.0f16b58d9a.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });
