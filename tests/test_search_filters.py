@@ -391,8 +391,8 @@ def all_words(paper: Paper) -> list[str]:
 def test_a_hyphenated_word_and_the_word_joined_find_the_same_papers(sample_site: BuiltSite) -> None:
     """pretraining found 22 papers, pre-training 100 (those with "pre" and "training" anywhere):
     a paper that writes either spelling is found by both."""
-    joined, hyphenated = find(sample_site, "pretraining", "pre-training")
-    assert set(joined["slugs"]) == set(hyphenated["slugs"])
+    joined, hyphenated, dashed = find(sample_site, "pretraining", "pre-training", "pre\u2013training")
+    assert set(joined["slugs"]) == set(hyphenated["slugs"]) == set(dashed["slugs"])  # an en dash as a hyphen
     both = {"pretraining-language-models-with-human-preferences", "predictions-for-pre-training-language-models"}
     assert both <= set(joined["slugs"])
     compound, words = find(sample_site, "music-vision ", "music vision ")  # no paper writes the compound

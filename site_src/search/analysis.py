@@ -41,6 +41,9 @@ own, as mathematics and model names use them, is spelt by its name, as their ASC
 β-VAE → beta vae, μP → mup (muP), Q(λ) → q lambda; "beta vae" finds β-VAE, and so does "β-VAE".
 Letters in a run (a Greek word) separate words, as other scripts do. Mirrored in search-query.js."""
 _GREEK_RUN = re.compile("[\u03b1-\u03c9]+")
+_DASHES = re.compile("[\u2010\u2011\u2013]")
+"""The hyphen, the non-breaking hyphen and the en dash that word processors put for "-": a compound
+written with one (pre–training) is one (`words_and_compounds`). Mirrored in search-query.js."""
 
 
 def words(text: str) -> list[str]:
@@ -69,7 +72,7 @@ def _folded(text: str) -> str:
         folded = text.lower()
     else:
         folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower()).translate(_LETTER_TABLE)
-        folded = _GREEK_RUN.sub(_greek_name, folded)
+        folded = _DASHES.sub("-", _GREEK_RUN.sub(_greek_name, folded))
     if "'" in folded or "\u2019" in folded:  # most texts have none: two passes saved
         folded = _APOSTROPHES.sub("", _POSSESSIVE.sub("", folded))
     if "+" in folded or "#" in folded:

@@ -28,6 +28,8 @@ const GREEK = (
   "xi omicron pi rho sigma sigma tau upsilon phi chi psi omega"
 ).split(" ");
 const GREEK_RUN = /[\u03b1-\u03c9]+/g;
+// the hyphen, the non-breaking hyphen and the en dash word processors put for "-", as analysis.py _DASHES
+const DASHES = /[\u2010\u2011\u2013]/g;
 
 const PREFIX_MIN = 3; // shorter words match only themselves
 const FUZZY_MIN = 4; // a typo is forgiven in words at least this long
@@ -42,7 +44,8 @@ export function words(text, joined) {
         .toLowerCase()
         .replace(MARKS, "")
         .replace(WHOLE_LETTERS, (letter) => LETTERS[letter])
-        .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run));
+        .replace(GREEK_RUN, (run) => (run.length === 1 ? GREEK[run.charCodeAt(0) - 0x3b1] : run))
+        .replace(DASHES, "-");
   const spelt = folded
     .replace(POSSESSIVE, "")
     .replace(APOSTROPHES, "")

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.02469513e2.js"),
-    import("./search-results.e745f21f03.js"),
-    import("./search-query.57f0e10f6e.js"),
+    import("./search-data.eeeaa2195f.js"),
+    import("./search-results.257d6a4ce1.js"),
+    import("./search-query.cbf47c3f43.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.0f16b58d9a.js"),
+    import("./search-score.a211e52972.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });

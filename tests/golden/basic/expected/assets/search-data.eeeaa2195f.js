@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.57f0e10f6e.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.0f16b58d9a.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.cbf47c3f43.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.a211e52972.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
