@@ -395,6 +395,9 @@ def test_a_hyphenated_word_and_the_word_joined_find_the_same_papers(sample_site:
     assert set(joined["slugs"]) == set(hyphenated["slugs"]) == set(dashed["slugs"])  # an en dash as a hyphen
     both = {"pretraining-language-models-with-human-preferences", "predictions-for-pre-training-language-models"}
     assert both <= set(joined["slugs"])
+    # each compound joined or not on its own: no paper writes "largescale", many "pretraining"
+    mixed, mixed_joined = find(sample_site, "large-scale pre-training", "large-scale pretraining")
+    assert set(mixed["slugs"]) == set(mixed_joined["slugs"]) and mixed["slugs"]
     compound, words = find(sample_site, "music-vision ", "music vision ")  # no paper writes the compound
     assert compound["slugs"] == words["slugs"] and compound["slugs"]  # its parts, then
     # joined where papers write it so: state-of-the-art still finds "state of the art" (30 against 35

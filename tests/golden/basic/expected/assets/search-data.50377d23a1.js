@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.cbf47c3f43.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.a211e52972.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.af00cb48f4.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.2c318559d4.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {
@@ -172,12 +172,17 @@ export class Searcher {
   searchJoinedOrParts(text, first, early) {
     if (!parse(text).joined) return this.searchAs(text, first, early);
     const hopeful = early && ((partial) => partial.hits.length && early(partial));
-    return this.searchAs(text, first, hopeful).then((result) =>
-      result.hits.length && !result.forgiven ? result : this.searchAs(text, first, early, true)
-    );
+    const parts = (result) =>
+      result.hits.length && !result.forgiven ? result : this.searchAs(text, first, early, true);
+    return this.searchAs(text, first, hopeful).then((result) => {
+      if (result.hits.length && !result.forgiven) return result;
+      // large-scale pre-training: large-scale as its words, pretraining still joined
+      const unwritten = new Set(result.unwritten);
+      return unwritten.size ? this.searchAs(text, first, hopeful, unwritten).then(parts) : parts(result);
+    });
   }
 
-  /** `search` for the query as written (a hyphenated compound as its `parts`, when asked). */
+  /** `search` for the query as written (hyphenated compounds as their words: `parts`, see `parse`). */
   searchAs(text, first, early, parts) {
     const loader = this.loader;
     const query = parse(text, parts);
@@ -212,7 +217,7 @@ export class Searcher {
           if (!wantsForgiveness(query, found)) return found;
           return this.stage(query, lists, true).then((forgiven) => {
             result.forgiven = forgiven.hits.length > found.hits.length;
-            return forgiven;
+            return { ...forgiven, unwritten: found.unwritten }; // a typo's terms are not the compound's
           });
         });
       })
@@ -230,6 +235,7 @@ export class Searcher {
     result.terms = found.terms;
     result.authorTerms = found.authorTerms;
     result.unknown = { ...result.unknown, authors: found.unknownAuthors };
+    result.unwritten = found.unwritten || [];
     return this.loader
       .records(top.map((h) => h.ref))
       .then((records) => {

@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.eeeaa2195f.js"),
-    import("./search-results.257d6a4ce1.js"),
-    import("./search-query.cbf47c3f43.js"),
+    import("./search-data.50377d23a1.js"),
+    import("./search-results.a2413e1441.js"),
+    import("./search-query.af00cb48f4.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.a211e52972.js"),
+    import("./search-score.2c318559d4.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });

@@ -3,7 +3,7 @@
    no network; runs in the browser and in node (tests/test_search_scores.py checks the scores are
    lunr.Index.query's). lunr's TokenSet is read from the global `lunr` when a query runs. */
 
-import { termsOf } from "./search-query.cbf47c3f43.js";
+import { termsOf } from "./search-query.af00cb48f4.js";
 
 const FEW = 3; // fewer results than this and a typo is forgiven
 const LOOKUP_COST = 20; // looking a paper up in a posting costs about this many postings read in order
@@ -215,7 +215,8 @@ function adjacent(offsets, found, n) {
     number first without it), and
     what each hit matched, worked out when asked: `terms(hit)` (the terms the query's words
     matched, for marking titles and snippets), `authorTerms(hit)` (those matched in its authors'
-    names, filters included), `exact(hit)`; `unknownAuthors`, the author filters no author's name
+    names, filters included), `exact(hit)`; `unwritten`, the compounds asked for joined that no
+    paper has joined; `unknownAuthors`, the author filters no author's name
     matches. `lists` holds the paper numbers the list filters (topic:, year:, month:, has:) allow
     (`allowed`, null for any) and leave out (`left`). Author filters narrow but do not score. */
 export function run(query, planned, loaded, lists, count, tieOrder) {
@@ -232,6 +233,8 @@ export function run(query, planned, loaded, lists, count, tieOrder) {
     const word = (perWord[o.i] = matchWord(asked[o.i], count, candidates && within(candidates)));
     candidates = candidates === null ? word.docs : candidates.filter((n) => word.has[n]);
   }
+  // compounds asked for joined that no paper writes so (large-scale): asked for as their words again
+  const unwritten = query.words.filter((w, k) => w.joined && !asked[k].length).map((w) => w.word);
   const unknownAuthors = [];
   query.required.forEach((it, i) => {
     if (it.filter && query.words.some((w, k) => w.item === i && !asked[k].length)) unknownAuthors.push(it.text.trim());
@@ -285,6 +288,7 @@ export function run(query, planned, loaded, lists, count, tieOrder) {
   return {
     hits,
     unknownAuthors,
+    unwritten,
     terms(hit) {
       return termsWhere(hit, (w) => !w.filter);
     },

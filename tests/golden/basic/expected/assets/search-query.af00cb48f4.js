@@ -110,7 +110,8 @@ function unfinishedId(id) {
     index holds for both spellings (pre-training and pretraining find the same papers); in a phrase,
     its parts, in their places. */
 function item(text, phrase, joined) {
-  const tokens = words(text, joined).map((w) => ({ word: w, term: term(w) }));
+  const plain = joined ? new Set(words(text)) : null;
+  const tokens = words(text, joined).map((w) => ({ word: w, term: term(w), joined: Boolean(plain && !plain.has(w)) }));
   return { text, phrase, tokens };
 }
 
@@ -199,7 +200,9 @@ export function parse(input, parts) {
       it.named = true;
       query.asWords.push({ text: whole.trim(), field });
     } else {
-      it = item(text, quoted !== undefined, !parts && !negated && quoted === undefined && field !== "author");
+      it = item(text, quoted !== undefined, !negated && quoted === undefined && field !== "author");
+      const split = parts && it.tokens.some((t) => t.joined && (parts === true || parts.has(t.word)));
+      if (split) it = item(text, quoted !== undefined);
       query.joined = query.joined || it.tokens.length < words(text).length;
       if (field === "author") {
         it.fields = ["authors"];
@@ -241,6 +244,7 @@ export function parse(input, parts) {
         prefix: t.word.length >= PREFIX_MIN && (!it.phrase || (it.open && last)),
         // names one letter apart are other people (Wang, Yang, Tang): an author filter forgives no typo
         fuzzy: t.word.length >= FUZZY_MIN && !it.filter,
+        joined: t.joined,
         fields: it.fields,
         filter: Boolean(it.filter),
       });
