@@ -426,7 +426,10 @@ def test_c_plus_plus_and_c_sharp_are_marked_whole_in_results_and_initials_are_no
 
 
 def test_c_plus_plus_is_not_an_initial(sample_site: BuiltSite) -> None:
-    """C++ was read as the word "c", which every author with the initial C. has."""
+    """C++ was read as the word "c", which every author with the initial C. has; and C#, which no
+    paper names, found two "allowing one typo" (csharp as sharp)."""
+    sharp, fsharp = find(sample_site, "C#", "F#")
+    assert sharp["slugs"] == fsharp["slugs"] == [] and sharp["status"] == "No papers match “C#”."
     cpp, initial = find(sample_site, "C++", "author:c")
     assert initial["slugs"]  # middle initials such as "Quoc V. Le"'s are indexed as words
     assert not set(cpp["slugs"]) & set(initial["slugs"])

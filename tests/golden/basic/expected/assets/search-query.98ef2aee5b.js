@@ -16,6 +16,7 @@ const COMPOUND = /[a-z0-9]+(?:-[a-z0-9]+)+/g;
 const PLUS_PLUS = /\+\+/g;
 const SHARP = /([cf])#/g;
 const WORD_CHAR = /[a-z0-9]/;
+const SPELT = /\+\+|#/; // an item with C++ or C#, whose words are spelt (cpp, csharp) and asked for exactly
 const after = (text, at) => at > 0 && WORD_CHAR.test(text[at - 1]);
 const ASCII = /^[\x00-\x7f]*$/;
 // Latin letters NFKD leaves whole, as site_src/search/analysis.py LETTERS spells them
@@ -243,7 +244,8 @@ export function parse(input, parts) {
         offset: j,
         prefix: t.word.length >= PREFIX_MIN && (!it.phrase || (it.open && last)),
         // names one letter apart are other people (Wang, Yang, Tang): an author filter forgives no typo
-        fuzzy: t.word.length >= FUZZY_MIN && !it.filter,
+        // nor a language's name: C# one typo from "sharp", C++ from "app", found papers on neither
+        fuzzy: t.word.length >= FUZZY_MIN && !it.filter && !SPELT.test(it.text),
         joined: t.joined,
         fields: it.fields,
         filter: Boolean(it.filter),

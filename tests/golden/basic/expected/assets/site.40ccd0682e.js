@@ -1,7 +1,7 @@
 /* Paper Digest in the browser: the one script every page loads (a module, so deferred). Each
    feature is a module of its own that does nothing on a page without its markup, and every page
    works without any of them: they add to pages, they never hold their content. */
-import "./search-ui.d8f93d6ec4.js";
+import "./search-ui.7244b47d61.js";
 import "./cite.78878894be.js";
 import "./keyboard.93d62e8132.js";
 import "./save-toggle.f255b69ae1.js";

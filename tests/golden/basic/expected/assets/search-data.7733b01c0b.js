@@ -5,8 +5,8 @@
    search-ui.js. lunr.Index is read from the global `lunr` (a classic script) when a piece loads. */
 
 import { plan } from "./search-plan.85882bcf67.js";
-import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.af00cb48f4.js";
-import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.2c318559d4.js";
+import { matchHas, matchMonths, matchTopics, parse, withoutUnfinished } from "./search-query.98ef2aee5b.js";
+import { prepare, rankByTitle, run, wantsForgiveness } from "./search-score.d61f50b7fb.js";
 
 /** Resolves in a later task: the browser may paint and handle input in between. */
 function nextTask() {

@@ -3,7 +3,7 @@
    no network; runs in the browser and in node (tests/test_search_scores.py checks the scores are
    lunr.Index.query's). lunr's TokenSet is read from the global `lunr` when a query runs. */
 
-import { termsOf } from "./search-query.af00cb48f4.js";
+import { termsOf } from "./search-query.98ef2aee5b.js";
 
 const FEW = 3; // fewer results than this and a typo is forgiven
 const LOOKUP_COST = 20; // looking a paper up in a posting costs about this many postings read in order

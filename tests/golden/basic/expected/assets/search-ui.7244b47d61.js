@@ -28,11 +28,11 @@ function searchCode(lunrUrl) {
     document.head.append(script);
   });
   const modules = Promise.all([
-    import("./search-data.50377d23a1.js"),
-    import("./search-results.a2413e1441.js"),
-    import("./search-query.af00cb48f4.js"),
+    import("./search-data.7733b01c0b.js"),
+    import("./search-results.c53e996416.js"),
+    import("./search-query.98ef2aee5b.js"),
     import("./search-plan.85882bcf67.js"),
-    import("./search-score.2c318559d4.js"),
+    import("./search-score.d61f50b7fb.js"),
   ]).catch(() => {
     throw new Error("could not load the search code");
   });

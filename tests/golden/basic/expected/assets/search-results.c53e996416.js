@@ -6,7 +6,7 @@
    Loaded with the search code on first use; search-ui.js puts the nodes in the page. */
 
 import { asks } from "./search-plan.85882bcf67.js";
-import { term, termsOf, words } from "./search-query.af00cb48f4.js";
+import { term, termsOf, words } from "./search-query.98ef2aee5b.js";
 import { saveButton } from "./save-toggle.f255b69ae1.js";
 
 const RAW_PART = "[\\p{L}\\p{N}\\p{M}'\u2019]+(?:(?:\\+\\+|#)[\\p{L}\\p{N}]*)?"; // C++, C++11 and C# whole: cpp, cpp11, csharp
