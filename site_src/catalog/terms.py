@@ -41,7 +41,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word stems of a text, in order."""
-    return [stem(w) for w in _WORD.findall(text.lower())]
+    return [stem(w) for w in plain_words(text)]
 
 
 def plain_words(text: str) -> list[str]:

@@ -31,7 +31,6 @@ asks alone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -72,7 +71,6 @@ VERSION = 5
 months and has:; 3: `first`, the number of groups of titles, which the epoch's and the month's
 pieces make two; 4: `arxiv`, the identifiers' files; 5: `order`, the numbers as ties rank them)."""
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 
 
 def ref_of(number: int) -> str:
@@ -113,9 +111,9 @@ def _arxiv_ids(papers: Sequence[Paper]) -> dict[str, dict[str, int]]:
     identifiers (hep-th/9901001) are left out: the browser does not read them as identifiers."""
     by_year: dict[str, dict[str, int]] = {}
     for number, paper in enumerate(papers):
-        found = _ARXIV_ID.fullmatch(paper.meta.arxiv or "")
-        if found:
-            by_year.setdefault(found[0][:2], {})[found[0]] = number
+        arxiv = paper.meta.arxiv  # canonical: new-style, or old-style with its archive and a slash
+        if arxiv and "/" not in arxiv:
+            by_year.setdefault(arxiv[:2], {})[arxiv] = number
     return by_year
 
 
