@@ -22,10 +22,12 @@ import pytest
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import cache_folder
 from site_src.catalog import merge
+from site_src.catalog.model import text_hash
 from site_src.cli import main
 from site_src.errors import BuildError
 from site_src.inputs.reader import display_path
 from site_src.inputs.settings import ROOT, BuildOptions
+from site_src.markup import code_links
 from site_src.pages.urls import SLUG_MAX, slug_for
 from site_src.serve.server import PREVIEW_DIR
 
@@ -132,6 +134,16 @@ def _with_numeric_title(saved: dict[str, object]) -> None:
     assert isinstance(memos, dict)
     parsed = next(iter(memos["digest"].values()))
     parsed["digest"]["entries"][0]["title"] = 42
+
+
+def _with_text_hash_not_a_hash(saved: dict[str, Any]) -> None:
+    parsed = next(iter(saved["memos"]["digest"].values()))
+    parsed["digest"]["entries"][0]["text_hash"] = "<b>not a hash</b>"
+
+
+def _with_abstract_code_not_text(saved: dict[str, Any]) -> None:
+    parsed = next(iter(saved["memos"]["digest"].values()))
+    parsed["digest"]["entries"][0]["abstract_code"] = [7]
 
 
 def _remembered_slugs(saved: dict[str, Any]) -> dict[str, str]:
@@ -259,6 +271,8 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_format),
         (MEMO_NAME, _with_foreign_memo),
         (MEMO_NAME, _with_numeric_title),
+        (MEMO_NAME, _with_text_hash_not_a_hash),
+        (MEMO_NAME, _with_abstract_code_not_text),
         (MEMO_NAME, _with_vector_column_out_of_range),
         (MEMO_NAME, _with_vector_columns_out_of_order),
         (MEMO_NAME, _with_vector_weight_not_a_number),
@@ -434,6 +448,22 @@ def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, mo
     digest.write_text(digest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(options, cache=cache)
     assert encoded == ["digest"], "the digest saved again; no other, nor the titles' slugs (the same)"
+
+
+def test_entries_read_back_carry_the_hash_and_code_links_of_their_own_text(tmp_path: Path) -> None:
+    # A parsed digest is remembered with each entry's text hash and code links, which a build then
+    # uses without looking at the text again (topics, related papers, search and feed keys): they
+    # must be those of the entry they are read back with, not of another.
+    shutil.copytree(ROOT / "content", tmp_path / "content")  # the shipped digests: abstracts with code links
+    options = _options(tmp_path)
+    build(options)
+    cache = load_cache(options)
+    cache.load_memos()
+    entries = [entry for digest, _ in cache.peek_all("digest").values() if digest for entry in digest.entries]
+    assert len(entries) > 100 and any(entry.__dict__["abstract_code"] for entry in entries)
+    for entry in entries:
+        read = (entry.__dict__["text_hash"], entry.__dict__["abstract_code"])
+        assert read == (text_hash(entry.title, entry.abstract), code_links(entry.abstract))
 
 
 def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_have(

@@ -89,11 +89,11 @@ def test_a_catalog_made_again_reuses_only_the_papers_whose_inputs_are_the_same()
         """As the build classifies: remembered per taxonomy and text, so the same objects again."""
         classifier = Classifier.for_topics(topics)
 
-        def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
-            for pair in pairs:
-                if (topics, *pair) not in remembered:
-                    remembered[(topics, *pair)] = classifier.assign(*pair)
-            return [remembered[(topics, *pair)] for pair in pairs]
+        def classify_all(entries: Sequence[Entry]) -> list[tuple[TopicAssignment, ...]]:
+            for entry in entries:
+                if (topics, entry.text_hash) not in remembered:
+                    remembered[(topics, entry.text_hash)] = classifier.assign(entry.title, entry.abstract)
+            return [remembered[(topics, entry.text_hash)] for entry in entries]
 
         return classify_all
 

@@ -16,7 +16,7 @@ from site_src.build.cache import BuildCache
 from site_src.build.keys import classification_key, input_key, parse_context, taxonomy_key
 from site_src.build.parallel import fork_map
 from site_src.catalog.merge import CatalogMemo, build_catalog, check_unique_dates
-from site_src.catalog.model import Catalog, DigestFile, Note, Topic, TopicAssignment
+from site_src.catalog.model import Catalog, DigestFile, Entry, Note, Topic, TopicAssignment
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, Source
 from site_src.inputs import reader
@@ -117,11 +117,10 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
     and their titles' slugs (remembered together)."""
     classifier = Classifier.for_topics(parsed.topics)
 
-    def classify_all(pairs: Sequence[tuple[str, str]]) -> list[tuple[TopicAssignment, ...]]:
-        keys = [classification_key(parsed.taxonomy, title, abstract) for title, abstract in pairs]
-        return cache.memo_many(
-            "topics", keys, lambda missing: fork_map(lambda i: classifier.assign(*pairs[i]), missing)
-        )
+    def classify_all(entries: Sequence[Entry]) -> list[tuple[TopicAssignment, ...]]:
+        keys = [classification_key(parsed.taxonomy, entry.text_hash) for entry in entries]
+        classify = lambda i: classifier.assign(entries[i].title, entries[i].abstract)  # noqa: E731
+        return cache.memo_many("topics", keys, lambda missing: fork_map(classify, missing))
 
     remembered = cache.peek(PLAIN_SLUGS_MEMO, "last")
     if cache.catalog is None:

@@ -7,7 +7,6 @@ result that need not be remade (tests/test_incremental.py compares warm builds w
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import importlib.metadata
 import json
@@ -92,10 +91,10 @@ def taxonomy_key(text: str) -> str:
     return fingerprint(text)
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def classification_key(taxonomy: str, title: str, abstract: str) -> str:
-    """One paper's topics: its text under one taxonomy (remembered: the preview asks at every save)."""
-    return fingerprint(taxonomy, title, abstract)
+def classification_key(taxonomy: str, text_hash: str) -> str:
+    """One paper's topics: its text (`model.text_hash`) under one taxonomy (`taxonomy_key`). Both are
+    hashes, so they are put side by side rather than hashed again (10,000 times a build)."""
+    return f"{taxonomy[:32]}{text_hash}"
 
 
 class SearchInputs:
@@ -125,7 +124,7 @@ class SearchInputs:
 def _indexed(paper: Paper) -> str:
     """What the index holds of a paper (`search.files.documents`), and its first listing, which with
     its slug gives its number (`search.files.search_order`)."""
-    first, text = paper.appearances[0], f"{paper.title}\0{paper.abstract}\0{paper.topic_slugs}\0{paper.meta.authors}"
+    first, text = paper.appearances[0], f"{paper.text_hash}\0{paper.topic_slugs}\0{paper.meta.authors}"
     return f"{paper.slug}\0{first.date}@{first.position}\0{text}"
 
 

@@ -31,6 +31,7 @@ from site_src.catalog.model import (
     RelatedState,
     TermVectors,
     TopicAssignment,
+    known,
 )
 from site_src.errors import Problem, Source
 from site_src.pages.urls import SLUG_MAX
@@ -160,12 +161,14 @@ def _entry(entry: Entry) -> dict[str, object]:
         "meta": _metadata(entry.meta),
         "note": entry.note,
         "topics": list(entry.topics),
+        "text_hash": entry.text_hash,
+        "abstract_code": list(entry.abstract_code),
     }
 
 
 def _read_entry(value: object) -> Entry:
     fields = mapping(value)
-    return Entry(
+    entry = Entry(
         title=text(fields["title"]),
         abstract=text(fields["abstract"]),
         source=_read_source(fields["source"]),
@@ -173,6 +176,18 @@ def _read_entry(value: object) -> Entry:
         note=text(fields["note"]),
         topics=texts(fields["topics"]),
     )
+    known(entry, text_hash=_text_hash(fields["text_hash"]), abstract_code=texts(fields["abstract_code"]))
+    return entry
+
+
+_TEXT_HASH = re.compile(r"[0-9a-f]{32}")
+
+
+def _text_hash(value: object) -> str:
+    """A `text_hash` read back: 32 hexadecimal digits."""
+    if not _TEXT_HASH.fullmatch(hashed := text(value)):
+        raise CacheFormatError(f"not a text hash: {hashed!r}")
+    return hashed
 
 
 def _digest(digest: DigestFile) -> dict[str, object]:

@@ -22,12 +22,13 @@ from site_src.catalog.model import (
     TopicAssignment,
     add_arxiv_titles,
     identity,
+    known,
     paper_keys,
 )
 from site_src.catalog.topics import Classifier
 from site_src.errors import Problem, Problems, did_you_mean
 from site_src.inputs.paper_keys import ARXIV_ID, canonical_arxiv
-from site_src.markup import code_links, distinct_links, link_place
+from site_src.markup import distinct_links, link_place
 from site_src.pages.urls import SlugClaim, assign_slugs, slug_for
 
 _T = TypeVar("_T")
@@ -271,7 +272,7 @@ def _warn_shared_arxiv(grouped: _Grouped, notes: Mapping[str, Note], problems: P
         )
 
 
-ClassifyAll = Callable[[Sequence[tuple[str, str]]], list[tuple[TopicAssignment, ...]]]
+ClassifyAll = Callable[[Sequence[Entry]], list[tuple[TopicAssignment, ...]]]
 """Topics for many (title, abstract) pairs at once: the classifier, maybe in parallel and remembered."""
 
 
@@ -284,7 +285,7 @@ def _chosen_topics(listings: Sequence[_Listing], note: Note | None) -> tuple[Top
 def _classifier_of(topics: Sequence[Topic]) -> ClassifyAll:
     """The plain classifier, one paper after the other."""
     classifier = Classifier.for_topics(topics)
-    return lambda pairs: [classifier.assign(title, abstract) for title, abstract in pairs]
+    return lambda entries: [classifier.assign(entry.title, entry.abstract) for entry in entries]
 
 
 _NO_METADATA = Metadata()
@@ -303,10 +304,10 @@ def _paper(
         meta = note.meta.over(meta)
     # the paper's own Hugging Face page, which its links list already (`pages.maker.paper_links`)
     own = {link_place(f"https://huggingface.co/papers/{meta.arxiv}")} if meta.arxiv else set()
-    code = distinct_links([*noted, *_newest_code(listings), *code_links(latest.abstract)], listed=own)
+    code = distinct_links([*noted, *_newest_code(listings), *latest.abstract_code], listed=own)
     if code != meta.code:
         meta = replace(meta, code=code)
-    return Paper(
+    paper = Paper(
         key=key,
         slug=slug,
         title=latest.title,
@@ -317,6 +318,8 @@ def _paper(
         note="\n\n".join(text for text in (_newest(listings, "note", ""), note.body if note else "") if text),
         hidden=note.hidden if note else False,
     )
+    known(paper, text_hash=latest.text_hash)  # the same text: hashed once, with its digest
+    return paper
 
 
 class _Made(NamedTuple):
@@ -542,7 +545,7 @@ def build_catalog(
     fresh = [key for key, now in inputs.items() if (old := known.get(key)) is None or old.inputs != now]
     chosen = {key: _chosen_topics(groups[key], inputs[key][2]) for key in fresh}
     automatic = [key for key in fresh if not chosen[key]]
-    latest = [(groups[key][-1].entry.title, groups[key][-1].entry.abstract) for key in automatic]
+    latest = [groups[key][-1].entry for key in automatic]
     chosen.update(zip(automatic, (classify_all or _classifier_of(topics))(latest), strict=True))
     made = {key: _made(key, inputs[key], chosen[key]) if key in chosen else known[key] for key in groups}
     for item in made.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -13,13 +14,27 @@ from functools import cached_property
 from typing import NamedTuple
 
 from site_src.errors import Source
-from site_src.markup import IGNORABLE
+from site_src.markup import IGNORABLE, code_links
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 MAX_TOPICS = 3
 """A paper has one to this many topics."""
+
+
+def text_hash(title: str, abstract: str) -> str:
+    """A hash of a paper's title and abstract: the key of what is made from them alone (its topics,
+    its related papers' vector; part of the search files' and feeds' keys). Hashed once, when its
+    digest is parsed, rather than by each of those at every build: at 10k papers, 12 MB of text
+    each time, 0.05 s."""
+    return hashlib.sha256(f"{title}\0{abstract}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def known(item: Entry | Paper, **values: object) -> None:
+    """Give an entry or paper the values of its cached properties known already (remembered with its
+    digest, or its newest listing's), so that they are not computed again."""
+    item.__dict__.update(values)
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -131,6 +146,18 @@ class Entry:
     """The curator's remark (Markdown), from a YAML digest."""
     topics: tuple[str, ...] = ()
     """Topic slugs chosen by the curator; empty means assign automatically."""
+
+    @cached_property
+    def text_hash(self) -> str:
+        """`text_hash` of the title and abstract: remembered with the parsed digest (`build.memos`),
+        so that a build hashes only the texts of the digests it parses."""
+        return text_hash(self.title, self.abstract)
+
+    @cached_property
+    def abstract_code(self) -> tuple[str, ...]:
+        """The code links the abstract gives (`markup.code_links`): remembered with the parsed digest,
+        as `text_hash` is (looking for them in every abstract took a day's build at 10k papers 0.07 s)."""
+        return code_links(self.abstract)
 
 
 @dataclass(frozen=True)
@@ -277,6 +304,11 @@ class Paper:
     def topic_slugs(self) -> tuple[str, ...]:
         """The paper's topics, strongest first."""
         return tuple(t.slug for t in self.topics)
+
+    @cached_property
+    def text_hash(self) -> str:
+        """`text_hash` of the title and abstract: its newest listing's, which `merge` gives it."""
+        return text_hash(self.title, self.abstract)
 
 
 @dataclass(frozen=True)

@@ -104,11 +104,6 @@ def count_terms(papers: Sequence[Paper]) -> list[dict[str, int]]:
     return fork_map(lambda i: term_counts(papers[i].title, papers[i].abstract), range(len(papers)), chunk=500)
 
 
-def _text_hash(paper: Paper) -> str:
-    """What a paper's vector is made from (with the epoch)."""
-    return hashlib.sha256(f"{paper.title}\0{paper.abstract}".encode()).hexdigest()[:32]
-
-
 def _stats_key(ordered: Sequence[Paper], in_epoch: np.ndarray, made_from: Mapping[str, str]) -> str:
     """A hash of the epoch's papers, of the constants that weigh terms and of the processor features
     numpy computes with: its logarithm may differ in the last bit from one to another, and vectors
@@ -365,7 +360,7 @@ def relate(
     that is gone); the others gain the new papers alike enough to enter their top five."""
     ordered = [papers[slug] for slug in sorted(papers)]
     in_epoch = np.array([epoch is None or p.slug in epoch for p in ordered], dtype=bool)
-    made_from = {p.slug: _text_hash(p) for p in ordered}
+    made_from = {p.slug: p.text_hash for p in ordered}  # what its vector is made from (with the epoch)
     stats = _stats_key(ordered, in_epoch, made_from)
     if last is None or last.stats != stats:
         vectors = _vectors(ordered, counter, in_epoch)
