@@ -8,11 +8,19 @@ import re
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from site_src.catalog.model import identity
-from site_src.pages.urls import SlugClaim, UnsafePathError, assign_slugs, checked_output_path, paper_path, slug_for
+from site_src.pages.urls import (
+    SlugClaim,
+    UnsafePathError,
+    assign_slugs,
+    checked_output_path,
+    paper_path,
+    short_hash,
+    slug_for,
+)
 
 from .helpers import CASES
 
@@ -52,3 +60,24 @@ def test_slugs_never_collide(titles: list[str]) -> None:
 def test_unsafe_output_paths_are_refused(path: str) -> None:
     with pytest.raises(UnsafePathError):
         checked_output_path(path)
+
+
+_WORDS = st.sampled_from(["neural", "a", "of", "Learning", "x" * 45, "Über", "C++", "Tweedie's", "--", "ΔT", "目"])
+_TITLES = st.lists(_WORDS, min_size=8, max_size=40).map(" ".join)
+
+
+@given(_TITLES, st.lists(_WORDS, max_size=3), st.lists(_WORDS, max_size=3))
+def test_a_paper_whose_slug_an_older_one_has_gets_its_own_title_cut_shorter_and_a_hash(
+    prefix: str, one: list[str], other: list[str]
+) -> None:
+    # Titles that share their first 80 characters of slug share a plain slug: the younger paper's
+    # is its own title's slug cut at 71 characters, and a hash of its identity.
+    older, younger = f"{prefix} {' '.join(one)}".strip(), f"{prefix} {' '.join(other)} z".strip()
+    assume(slug_for(older) == slug_for(younger) and identity(older) != identity(younger))
+    claims = [
+        SlugClaim(identity(older), older, datetime.date(2025, 6, 26)),
+        SlugClaim(identity(younger), younger, datetime.date(2025, 6, 27)),
+    ]
+    slugs = assign_slugs(claims)
+    assert slugs[identity(older)] == slug_for(older)
+    assert slugs[identity(younger)] == f"{slug_for(younger, 71)}-{short_hash(identity(younger))}"

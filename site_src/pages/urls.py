@@ -35,10 +35,17 @@ def slug_for(text: str, max_length: int = SLUG_MAX) -> str:
     `max_length` (an over-long word is cut instead: "A Supercalifragilistic…" was `a`); never empty
     (remembered: slugify is slow, and the preview makes the same slugs at every save)."""
     slug: str = slugify(text, replacements=_APOSTROPHES)
+    return _cut(slug, max_length) or f"paper-{short_hash(text)}"
+
+
+def _cut(slug: str, max_length: int) -> str:
+    """A slug of at most `max_length` characters (see `slug_for`). Cutting a slug `slug_for` made
+    gives what `slug_for` makes with a shorter length: each cut keeps a word boundary that every
+    shorter cut keeps too."""
     if len(slug) > max_length:
         cut = slug[: max_length + 1].rfind("-")
         slug = slug[:cut] if cut >= max_length // 2 else slug[:max_length].rstrip("-")
-    return slug or f"paper-{short_hash(text)}"
+    return slug
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,8 @@ def assign_slugs(claims: Iterable[SlugClaim], plain: Callable[[str], str] = slug
     for slug, group in wanted.items():
         group.sort(key=lambda c: (c.first_seen, c.key))
         slugs[group[0].key] = slug
+        stem = _cut(slug, SLUG_MAX - _HASH_LENGTH - 1)  # slug_for(title, that length), without slugifying again
         for claim in group[1:]:
-            stem = slug_for(claim.title, SLUG_MAX - _HASH_LENGTH - 1)
             slugs[claim.key] = f"{stem}-{short_hash(claim.key)}"
     return slugs
 
