@@ -10,6 +10,7 @@ import datetime
 import functools
 import hashlib
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -132,8 +133,16 @@ class UnsafePathError(ValueError):
     """A path that would land outside the output folder."""
 
 
+_PLAIN_PATH = re.compile(r"(?:[\w-][\w.-]*/)*[\w-][\w.-]*/?", re.ASCII)
+"""A path of names that begin with a letter, digit, "_" or "-" (so none is "." or ".."), one "/"
+between them: already normal (but for a last "/"), and inside the folder. Nearly every path a site
+has, and a cache names 32,000 of them at 10k papers: they skip `normpath`."""
+
+
 def checked_output_path(path: str) -> str:
     """`path` normalised, refusing anything that could escape the output folder."""
+    if _PLAIN_PATH.fullmatch(path):
+        return path.rstrip("/")
     normal = posixpath.normpath(path)
     if (
         not path
