@@ -139,7 +139,8 @@ def _base_key(title: str, first_author: str, year: str, slug: str) -> str:
     (remembered: the preview makes every key at every save, 0.3 s at 50k papers otherwise)."""
     names = first_author.split(",", 1)[0].split()  # "Last, First" names its surname first
     surname = _ascii_word(names[-1])[:KEY_WORD_MAX] if names else ""
-    words = (w for w in map(_ascii_word, _TITLE_WORD.findall(title)) if w and w not in _SMALL_WORDS)
+    found = (match.group() for match in _TITLE_WORD.finditer(title))  # up to the first word used, not all
+    words = (w for w in map(_ascii_word, found) if w and w not in _SMALL_WORDS)
     key = f"{surname}{year}{next(words, '')[:KEY_WORD_MAX]}"
     if key:
         return key
