@@ -22,7 +22,8 @@ import pytest
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import cache_folder
 from site_src.catalog import merge
-from site_src.catalog.model import text_hash
+from site_src.catalog.model import TopicAssignment, text_hash
+from site_src.catalog.topics import Classifier
 from site_src.cli import main
 from site_src.errors import BuildError
 from site_src.inputs.reader import display_path
@@ -144,6 +145,11 @@ def _with_text_hash_not_a_hash(saved: dict[str, Any]) -> None:
 def _with_abstract_code_not_text(saved: dict[str, Any]) -> None:
     parsed = next(iter(saved["memos"]["digest"].values()))
     parsed["digest"]["entries"][0]["abstract_code"] = [7]
+
+
+def _with_topics_under_no_text_hash(saved: dict[str, Any]) -> None:
+    assigned = next(iter(saved["memos"]["topics"].values()))
+    assigned["not a hash"] = assigned.popitem()[1]
 
 
 def _remembered_slugs(saved: dict[str, Any]) -> dict[str, str]:
@@ -272,6 +278,7 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_foreign_memo),
         (MEMO_NAME, _with_numeric_title),
         (MEMO_NAME, _with_text_hash_not_a_hash),
+        (MEMO_NAME, _with_topics_under_no_text_hash),
         (MEMO_NAME, _with_abstract_code_not_text),
         (MEMO_NAME, _with_vector_column_out_of_range),
         (MEMO_NAME, _with_vector_columns_out_of_order),
@@ -483,6 +490,28 @@ def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_hav
     build(options, cache=load_cache(options))  # a new process's cache: nothing in memory
     assert slugified == ["A New Title"]
     assert (options.out_dir / "papers/a-new-title/index.html").is_file()
+
+
+def test_a_build_in_a_new_process_classifies_only_texts_the_last_one_did_not_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Topics are remembered by the paper's text: a new digest's new paper is classified, and the
+    # papers of the others are not (at 10k papers, a day's digest against ten thousand).
+    options = _options(tmp_path)
+    build(options)
+    listed = [("A New Title", ABSTRACT)]
+    (options.content_dir / "digests/2025-07-02.txt").write_text(text_digest("Jul 2", listed), encoding="utf-8")
+    classified: list[str] = []
+    assign = Classifier.assign
+
+    def counted(self: Classifier, title: str, abstract: str) -> tuple[TopicAssignment, ...]:
+        classified.append(title)
+        return assign(self, title, abstract)
+
+    monkeypatch.setattr(Classifier, "assign", counted)
+    build(options, cache=load_cache(options))  # a new process's cache: nothing in memory
+    assert classified == ["A New Title"]
+    assert "continual-learning" in (options.out_dir / "papers/a-new-title/index.md").read_text(encoding="utf-8")
 
 
 def test_a_remembered_slug_that_two_papers_would_share_gives_the_site_of_a_clean_build(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -380,16 +380,6 @@ class BuildCache:
         self._used.add(full_key)
         value: _T = self.memos[full_key]
         return value
-
-    def memo_many(self, namespace: str, keys: Sequence[str], compute: Callable[[list[int]], list[_T]]) -> list[_T]:
-        """Like `memo` for many inputs at once (so the missing ones can be computed together, in
-        parallel): `compute` gets the positions of the keys not remembered and returns their results."""
-        full_keys = [_memo_key(namespace, key) for key in keys]
-        missing = [i for i, key in enumerate(full_keys) if not self._known(key)]
-        for position, result in zip(missing, compute(missing), strict=True):
-            self.memos[full_keys[position]] = result
-        self._used.update(full_keys)
-        return [self.memos[key] for key in full_keys]
 
     def kept_group(self, name: str, key: str, out_dir: Path) -> list[tuple[str, FileRecord]] | None:
         """The files of a group, if the last build made them from the same key and they are still on disk."""

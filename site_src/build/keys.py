@@ -91,12 +91,6 @@ def taxonomy_key(text: str) -> str:
     return fingerprint(text)
 
 
-def classification_key(taxonomy: str, text_hash: str) -> str:
-    """One paper's topics: its text (`model.text_hash`) under one taxonomy (`taxonomy_key`). Both are
-    hashes, so they are put side by side rather than hashed again (10,000 times a build)."""
-    return f"{taxonomy[:32]}{text_hash}"
-
-
 class SearchInputs:
     """What the search files are made from: the topics, and each paper's text, authors, code links,
     arXiv identifier, topics and places in the digests (dates and positions, which number the papers); made once for

@@ -299,6 +299,15 @@ def _read_assignments(value: object) -> tuple[TopicAssignment, ...]:
     return tuple(read)
 
 
+def _assignments_by_text(assigned: dict[str, tuple[TopicAssignment, ...]]) -> dict[str, object]:
+    return {hashed: _assignments(topics) for hashed, topics in assigned.items()}
+
+
+def _read_assignments_by_text(value: object) -> dict[str, tuple[TopicAssignment, ...]]:
+    """Papers' topics by their text's hash (`gather.TOPICS_MEMO`)."""
+    return {_text_hash(hashed): _read_assignments(topics) for hashed, topics in mapping(value).items()}
+
+
 def _related(related: dict[str, tuple[Related, ...]]) -> dict[str, object]:
     """Every paper's related papers as arrays (`_read_related`): five per paper as JSON arrays were
     half of the memos' decoding time of a day's build at 10k papers, and most of their encoding."""
@@ -548,7 +557,7 @@ class Codec(Generic[_T]):
 CODECS: dict[str, Codec[Any]] = {
     "digest": Codec(_parsed_digest, _read_parsed_digest),
     "note": Codec(_parsed_note, _read_parsed_note),
-    "topics": Codec(_assignments, _read_assignments),
+    "topics": Codec(_assignments_by_text, _read_assignments_by_text),
     "related": Codec(_related_state, _read_related_state),
     "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
     "slugs": Codec(dict, _read_plain_slugs),
