@@ -88,6 +88,26 @@ def test_workers_report_template_problems_once_and_write_nothing(in_workers: Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]  # no output, no staging left
 
 
+def test_a_filter_no_template_knows_is_reported_at_its_line_once(in_workers: None, tmp_path: Path) -> None:
+    # Templates are compiled before the workers fork (so that each does not compile them again); one
+    # that parses but cannot compile (an unknown filter) is still told as the pages that use it fail.
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    paper = templates / "paper.html"
+    paper.write_text(
+        paper.read_text(encoding="utf-8").replace("page.title }}</h1>", "page.title | shout }}</h1>"), encoding="utf-8"
+    )
+    with pytest.raises(BuildError) as caught:
+        build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=tmp_path / "public", templates_dir=templates))
+    (problem,) = caught.value.problems
+    lines = paper.read_text(encoding="utf-8").splitlines()
+    assert "No filter named 'shout'" in problem.message
+    assert (problem.source.path, problem.source.line) == (
+        str(paper),
+        lines.index(next(x for x in lines if "shout" in x)) + 1,
+    )
+
+
 def test_fork_map_keeps_order_and_results(monkeypatch: pytest.MonkeyPatch) -> None:
     from site_src.build import parallel
 

@@ -244,6 +244,7 @@ def _pages(
     with the site's other files made meanwhile (and the lengths of papers.json's entries); raises
     BuildError when a template fails (one problem per template)."""
     site.maker.prepare()
+    renderer.prepare()
     lean = memory_first(site.catalog)
     cache, out_dir, cold = staging.cache, staging.out_dir, staging.cold
     job = PageJob(site.maker, site.specs, renderer, cache, out_dir, staging.folder, cold, lean, unchanged)
