@@ -74,37 +74,35 @@ def test_warm_builds_with_the_search_keyed_in_its_own_process_equal_clean_ones(
         assert b'\n["searchepoch",' in (cache_folder(out) / MEMO_FILE).read_bytes(), number
 
 
-def test_workers_report_template_problems_once_and_write_nothing(in_workers: None, tmp_path: Path) -> None:
+def _built_with_paper_title(tmp_path: Path, title: str) -> tuple[Path, BuildError]:
+    """The shipped site built with paper.html showing `title` for `page.title` (a build that fails):
+    the template's path, and what the build raised."""
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
     paper = templates / "paper.html"
-    paper.write_text(
-        paper.read_text(encoding="utf-8").replace("page.title }}</h1>", "page.titel }}</h1>"), encoding="utf-8"
-    )
+    paper.write_text(paper.read_text(encoding="utf-8").replace("page.title }}</h1>", f"{title} }}}}</h1>"), "utf-8")
     with pytest.raises(BuildError) as caught:
         build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=tmp_path / "public", templates_dir=templates))
-    assert len(caught.value.problems) == 1, "144 paper pages fail in two workers: one message"
-    assert "has no attribute 'titel'" in str(caught.value.problems[0])
+    return paper, caught.value
+
+
+def test_workers_report_template_problems_once_and_write_nothing(in_workers: None, tmp_path: Path) -> None:
+    _, error = _built_with_paper_title(tmp_path, "page.titel")
+    assert len(error.problems) == 1, "144 paper pages fail in two workers: one message"
+    assert "has no attribute 'titel'" in str(error.problems[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]  # no output, no staging left
 
 
 def test_a_filter_no_template_knows_is_reported_at_its_line_once(in_workers: None, tmp_path: Path) -> None:
     # Templates are compiled before the workers fork (so that each does not compile them again); one
     # that parses but cannot compile (an unknown filter) is still told as the pages that use it fail.
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES_DIR, templates)
-    paper = templates / "paper.html"
-    paper.write_text(
-        paper.read_text(encoding="utf-8").replace("page.title }}</h1>", "page.title | shout }}</h1>"), encoding="utf-8"
-    )
-    with pytest.raises(BuildError) as caught:
-        build(BuildOptions(content_dir=SHIPPED_CONTENT, out_dir=tmp_path / "public", templates_dir=templates))
-    (problem,) = caught.value.problems
+    paper, error = _built_with_paper_title(tmp_path, "page.title | shout")
+    (problem,) = error.problems
     lines = paper.read_text(encoding="utf-8").splitlines()
     assert "No filter named 'shout'" in problem.message
     assert (problem.source.path, problem.source.line) == (
         str(paper),
-        lines.index(next(x for x in lines if "shout" in x)) + 1,
+        next(n for n, x in enumerate(lines, 1) if "shout" in x),
     )
 
 

@@ -182,13 +182,15 @@ class PageWork:
     The paper pages `page_deps` found unchanged are the parent's share (`here`), which it keeps
     once it asks for the results, while the workers render the rest: they are most of a day's
     build (10,000 of 10,700 pages at 10k papers), and sent to the workers each one's result came
-    back pickled; the parent, which has made the other files by then, was waiting for them."""
+    back pickled; the parent, which has made the other files by then, was waiting for them. Not for
+    a large site (`lean`): touching every paper while the workers share its memory, the parent
+    would copy it (as the data files did: `pipeline.MEMORY_FIRST_FROM`)."""
 
     def __init__(self, job: PageJob, workers: int | None = None) -> None:
         self.job = job
         workers = worker_count() if workers is None else workers
         self.workers = workers if len(job.specs) >= PARALLEL_FROM else 1
-        unchanged = job.unchanged.papers if self.workers > 1 else frozenset()
+        unchanged = job.unchanged.papers if self.workers > 1 and not job.lean else frozenset()
         self.here = [i for i, spec in enumerate(job.specs) if spec.kind == "paper" and spec.key in unchanged]
         """The specs the parent processes (by place)."""
         here = set(self.here)
