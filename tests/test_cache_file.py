@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from site_src.build.builder import BuildReport, build, load_cache
-from site_src.build.cache import cache_folder
+from site_src.build.cache import BuildCache, cache_folder
 from site_src.catalog import merge
 from site_src.catalog.model import TopicAssignment, text_hash
 from site_src.catalog.topics import Classifier
@@ -492,15 +492,16 @@ def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_hav
     assert (options.out_dir / "papers/a-new-title/index.html").is_file()
 
 
-def test_a_build_in_a_new_process_classifies_only_texts_the_last_one_did_not_have(
+def test_a_text_is_classified_once_whichever_digest_lists_it_and_whichever_process_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Topics are remembered by the paper's text: a new digest's new paper is classified, and the
-    # papers of the others are not (at 10k papers, a day's digest against ten thousand).
+    # Topics are remembered by the paper's text under the taxonomy: only a text never classified is
+    # classified, in a new process (a day's digest against ten thousand papers), when a trending
+    # page lists a paper again, when an older digest is edited, and after a preview's builds, which
+    # classify only the papers that changed but must leave every paper's topics remembered.
     options = _options(tmp_path)
     build(options)
-    listed = [("A New Title", ABSTRACT)]
-    (options.content_dir / "digests/2025-07-02.txt").write_text(text_digest("Jul 2", listed), encoding="utf-8")
+    digests = options.content_dir / "digests"
     classified: list[str] = []
     assign = Classifier.assign
 
@@ -509,9 +510,42 @@ def test_a_build_in_a_new_process_classifies_only_texts_the_last_one_did_not_hav
         return assign(self, title, abstract)
 
     monkeypatch.setattr(Classifier, "assign", counted)
-    build(options, cache=load_cache(options))  # a new process's cache: nothing in memory
-    assert classified == ["A New Title"]
+
+    def day(name: str, titles: list[str], cache: BuildCache | None = None) -> list[str]:
+        (digests / f"{name}.txt").write_text(text_digest(name, [(t, ABSTRACT) for t in titles]), encoding="utf-8")
+        classified.clear()
+        build(options, cache=cache or load_cache(options))  # by default a new process's cache
+        return list(classified)
+
+    assert day("2025-07-02", ["A New Title"]) == ["A New Title"]
     assert "continual-learning" in (options.out_dir / "papers/a-new-title/index.md").read_text(encoding="utf-8")
+    assert day("2025-07-03", ["A New Title"]) == []  # listed again
+    assert day("2025-07-02", ["A New Title", "Another New Title"]) == ["Another New Title"]  # edited
+    preview = load_cache(options)
+    assert day("2025-07-03", ["A New Title", "A Third Title"], preview) == ["A Third Title"]
+    assert day("2025-07-04", ["A Fourth Title"], preview) == ["A Fourth Title"]  # the preview's next save
+    _not_a_no_op(options)
+    classified.clear()
+    build(options, cache=load_cache(options))
+    assert classified == []
+
+
+def test_an_entry_remembered_from_no_digest_file_read_gives_the_site_of_a_clean_build(tmp_path: Path) -> None:
+    # An entry's place (where its title is) is only told in messages, and now also files its topics
+    # with its digest's: a cache edited to place it in a file the build did not read must not stop it.
+    options = _options(tmp_path)
+    build(options)
+    expected = files_of(options.out_dir)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    for parsed in saved["memos"]["digest"].values():
+        for entry in parsed["digest"]["entries"]:
+            entry["source"][0] = "digests/elsewhere.txt"
+    _write_saved(file, saved)
+    _not_a_no_op(options)
+    report = build(options)
+    assert report.warnings == ()
+    assert files_of(options.out_dir) == expected
 
 
 def test_a_remembered_slug_that_two_papers_would_share_gives_the_site_of_a_clean_build(tmp_path: Path) -> None:

@@ -113,14 +113,16 @@ is slow, and a day adds a few titles."""
 
 
 TOPICS_MEMO = "topics"
-"""The topics of the papers whose newest listing one digest file gives, under one taxonomy (the key:
-`topics_key`), by their text's hash (`model.text_hash`): a memo per digest, as the digest's parse
-is, rather than one per paper (at 10k papers, reading 10,000 memos cost a day's build 0.06 s) or
-one for all (which a day's digest changed, so that it was encoded again whole)."""
+"""Papers' topics under one taxonomy, by their text's hash (`model.text_hash`), kept in a memo per
+digest file (the key: `topics_key`) for the papers classified while their newest listing was in it:
+not a memo per paper (at 10k papers, reading 10,000 memos cost a day's build 0.06 s), nor one for
+all (which a day's digest changed, so that it was encoded again whole). A text is classified once
+under a taxonomy, whichever digest lists it later; the memos of the digest files there are now are
+kept (those of files edited or removed go, their papers' topics moved to the current files')."""
 
 
 def topics_key(taxonomy: str, digest: str) -> str:
-    """What the topics of one digest's papers are made from: the taxonomy and the digest file (their
+    """Where the topics of one digest file's papers are remembered: the taxonomy and the file (their
     `taxonomy_key` and `input_key`: hashes, put side by side rather than hashed again)."""
     return f"{taxonomy[:32]}{digest[:32]}"
 
@@ -129,12 +131,14 @@ Assigned = dict[str, tuple[TopicAssignment, ...]]
 """Papers' topics by their text's hash."""
 
 
-def _remember_topics(cache: BuildCache, key: str, last: Assigned, used: Assigned) -> None:
-    """One digest's papers' topics remembered: as they were read if they are the same papers."""
-    if used.keys() == last.keys():
+def _remember_topics(cache: BuildCache, key: str, last: Assigned, new: Assigned) -> None:
+    """One digest file's memo of topics, with `new` ones added (as it was read if there are none)."""
+    if not last and not new:
+        return
+    if new.keys() <= last.keys():
         cache.memo(TOPICS_MEMO, key, lambda: last)  # not encoded again
     else:
-        cache.update(TOPICS_MEMO, key, lambda _: used)
+        cache.update(TOPICS_MEMO, key, lambda _: {**last, **new})
 
 
 def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catalog:
@@ -143,19 +147,21 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
     classifier = Classifier.for_topics(parsed.topics)
 
     def classify_all(entries: Sequence[Entry]) -> list[tuple[TopicAssignment, ...]]:
-        by_digest: dict[str, list[Entry]] = {}
-        for entry in entries:
-            by_digest.setdefault(topics_key(parsed.taxonomy, parsed.digest_keys[entry.source.path]), []).append(entry)
-        remembered: dict[str, Assigned] = {key: cache.peek(TOPICS_MEMO, key) or {} for key in by_digest}
-        missing = [e for key, listed in by_digest.items() for e in listed if e.text_hash not in remembered[key]]
+        files = {path: topics_key(parsed.taxonomy, key) for path, key in parsed.digest_keys.items()}
+        same_taxonomy = {
+            key: last for key, last in cache.peek_all(TOPICS_MEMO).items() if key[:32] == parsed.taxonomy[:32]
+        }
+        known: Assigned = {hashed: topics for last in same_taxonomy.values() for hashed, topics in last.items()}
+        missing = list({e.text_hash: e for e in entries if e.text_hash not in known}.values())
         classified = fork_map(lambda i: classifier.assign(missing[i].title, missing[i].abstract), range(len(missing)))
-        assigned = dict(zip((entry.text_hash for entry in missing), classified, strict=True))
-        for key, listed in by_digest.items():
-            last = remembered[key]
-            used = {e.text_hash: last[e.text_hash] if e.text_hash in last else assigned[e.text_hash] for e in listed}
-            _remember_topics(cache, key, last, used)
-            assigned.update(used)
-        return [assigned[entry.text_hash] for entry in entries]
+        known.update(zip((entry.text_hash for entry in missing), classified, strict=True))
+        new: dict[str, Assigned] = {}
+        for entry in entries:  # (an entry of no digest file read is in one only a cache edited by hand holds)
+            key = files.get(entry.source.path, topics_key(parsed.taxonomy, ""))
+            new.setdefault(key, {})[entry.text_hash] = known[entry.text_hash]
+        for key in {*files.values(), *new}:
+            _remember_topics(cache, key, same_taxonomy.get(key, {}), new.get(key, {}))
+        return [known[entry.text_hash] for entry in entries]
 
     remembered = cache.peek(PLAIN_SLUGS_MEMO, "last")
     if cache.catalog is None:

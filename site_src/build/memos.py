@@ -184,7 +184,9 @@ _TEXT_HASH = re.compile(r"[0-9a-f]{32}")
 
 
 def _text_hash(value: object) -> str:
-    """A `text_hash` read back: 32 hexadecimal digits."""
+    """A `text_hash` read back: 32 hexadecimal digits, trusted to be its entry's (a cache edited to give
+    one entry another's hash gives it that one's topics and vector, as editing a parsed digest's text
+    gives the site that text: the cache is data that is checked, not proof against a careful edit)."""
     if not _TEXT_HASH.fullmatch(hashed := text(value)):
         raise CacheFormatError(f"not a text hash: {hashed!r}")
     return hashed

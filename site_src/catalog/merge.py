@@ -273,7 +273,7 @@ def _warn_shared_arxiv(grouped: _Grouped, notes: Mapping[str, Note], problems: P
 
 
 ClassifyAll = Callable[[Sequence[Entry]], list[tuple[TopicAssignment, ...]]]
-"""Topics for many (title, abstract) pairs at once: the classifier, maybe in parallel and remembered."""
+"""Topics for many entries (their title and abstract) at once: the classifier, maybe in parallel and remembered."""
 
 
 def _chosen_topics(listings: Sequence[_Listing], note: Note | None) -> tuple[TopicAssignment, ...]:
