@@ -69,8 +69,9 @@ def test_warm_builds_with_the_search_keyed_in_its_own_process_equal_clean_ones(
         report = build(BuildOptions(content_dir=content, out_dir=out, templates_dir=templates))
         assert 0 < report.rendered < report.pages, number
         clean = tmp_path / f"clean{number}"
-        build(BuildOptions(content_dir=content, out_dir=clean, templates_dir=templates))
+        clean_report = build(BuildOptions(content_dir=content, out_dir=clean, templates_dir=templates))
         assert files_of(out) == files_of(clean), number
+        assert report.pages == clean_report.pages, "each page is the workers' or the parent's, once"
         assert b'\n["searchepoch",' in (cache_folder(out) / MEMO_FILE).read_bytes(), number
 
 
