@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from site_src.build.page_deps import PageDeps
 from site_src.build.paper_texts import PaperTexts
 from site_src.catalog.model import (
+    NO_METADATA,
     DigestFile,
     Entry,
     EpochTerms,
@@ -140,7 +141,14 @@ def _metadata(meta: Metadata) -> dict[str, object]:
     }
 
 
+_NO_METADATA_JSON = _metadata(NO_METADATA)
+
+
 def _read_metadata(value: object) -> Metadata:
+    """An entry's metadata; the one empty record for the many entries that have none (a pasted page's
+    give none: at 10k papers, 11,000 records made and checked at every build)."""
+    if value == _NO_METADATA_JSON:
+        return NO_METADATA
     fields = mapping(value)
     return Metadata(
         arxiv=text(fields["arxiv"]),

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypeVar
 
 from site_src.catalog.model import (
+    NO_METADATA,
     Appearance,
     Catalog,
     Digest,
     DigestFile,
     Entry,
-    Metadata,
     Note,
     Paper,
     Topic,
@@ -288,15 +288,12 @@ def _classifier_of(topics: Sequence[Topic]) -> ClassifyAll:
     return lambda entries: [classifier.assign(entry.title, entry.abstract) for entry in entries]
 
 
-_NO_METADATA = Metadata()
-
-
 def _paper(
     key: str, slug: str, listings: Sequence[_Listing], note: Note | None, topics: tuple[TopicAssignment, ...]
 ) -> Paper:
     """One paper from all its listings: the newest title and abstract, the note's word over the digest's."""
     latest = listings[-1].entry
-    meta = _NO_METADATA
+    meta = NO_METADATA
     for listing in listings:  # oldest first: a later digest corrects an earlier one
         meta = listing.entry.meta.over(meta)
     noted = note.meta.code if note else ()

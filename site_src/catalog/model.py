@@ -132,6 +132,10 @@ class Metadata:
         )
 
 
+NO_METADATA = Metadata()
+"""A paper's metadata when nothing is known: one record, shared (it is frozen)."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One paper as one digest lists it."""
