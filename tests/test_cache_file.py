@@ -22,7 +22,7 @@ import pytest
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import BuildCache, cache_folder
 from site_src.catalog import merge
-from site_src.catalog.model import TopicAssignment, text_hash
+from site_src.catalog.model import TopicAssignment, identity, text_hash
 from site_src.catalog.topics import Classifier
 from site_src.cli import main
 from site_src.errors import BuildError
@@ -457,10 +457,10 @@ def test_a_process_that_builds_again_encodes_each_result_once(tmp_path: Path, mo
     assert encoded == ["digest"], "the digest saved again; no other, nor the titles' slugs (the same)"
 
 
-def test_entries_read_back_carry_the_hash_and_code_links_of_their_own_text(tmp_path: Path) -> None:
-    # A parsed digest is remembered with each entry's text hash and code links, which a build then
-    # uses without looking at the text again (topics, related papers, search and feed keys): they
-    # must be those of the entry they are read back with, not of another.
+def test_entries_read_back_carry_the_hash_identity_and_code_links_of_their_own_text(tmp_path: Path) -> None:
+    # A parsed digest is remembered with each entry's text hash, title identity and code links,
+    # which a build then uses without looking at the text again (merging papers, topics, related
+    # papers, search and feed keys): they must be those of the entry they are read back with.
     shutil.copytree(ROOT / "content", tmp_path / "content")  # the shipped digests: abstracts with code links
     options = _options(tmp_path)
     build(options)
@@ -469,8 +469,8 @@ def test_entries_read_back_carry_the_hash_and_code_links_of_their_own_text(tmp_p
     entries = [entry for digest, _ in cache.peek_all("digest").values() if digest for entry in digest.entries]
     assert len(entries) > 100 and any(entry.__dict__["abstract_code"] for entry in entries)
     for entry in entries:
-        read = (entry.__dict__["text_hash"], entry.__dict__["abstract_code"])
-        assert read == (text_hash(entry.title, entry.abstract), code_links(entry.abstract))
+        read = (entry.__dict__["text_hash"], entry.__dict__["identity"], entry.__dict__["abstract_code"])
+        assert read == (text_hash(entry.title, entry.abstract), identity(entry.title), code_links(entry.abstract))
 
 
 def test_a_build_in_a_new_process_slugifies_only_titles_the_last_one_did_not_have(

@@ -170,6 +170,7 @@ def _entry(entry: Entry) -> dict[str, object]:
         "note": entry.note,
         "topics": list(entry.topics),
         "text_hash": entry.text_hash,
+        "identity": entry.identity,
         "abstract_code": list(entry.abstract_code),
     }
 
@@ -184,7 +185,8 @@ def _read_entry(value: object) -> Entry:
         note=text(fields["note"]),
         topics=texts(fields["topics"]),
     )
-    known(entry, text_hash=_text_hash(fields["text_hash"]), abstract_code=texts(fields["abstract_code"]))
+    hashed, code = _text_hash(fields["text_hash"]), texts(fields["abstract_code"])
+    known(entry, text_hash=hashed, identity=text(fields["identity"]), abstract_code=code)
     return entry
 
 

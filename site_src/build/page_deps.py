@@ -86,7 +86,7 @@ def page_deps(
         note, key = paper.note, paper.key  # the curator's texts, told apart by their lengths
         own = f"{len(key)}:{key}|{listed}|{len(note)}:{note}|{vars(paper.meta)!r}|{chosen}|"
         shown[slug] = _hash(own, 8)
-        made_from = f"{own}{related}|{citation_keys.get(slug, '')}"
+        made_from = f"{shown[slug]}|{related}|{citation_keys.get(slug, '')}"  # its own record hashed once
         papers[slug] = f"{_hash(made_from, 12)} {_hash(paper.title, 4)}"
     digests = {d.date.isoformat(): fingerprint(d.title, *d.slugs) for d in catalog.digests}
     records = {

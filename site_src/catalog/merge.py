@@ -21,7 +21,6 @@ from site_src.catalog.model import (
     Topic,
     TopicAssignment,
     add_arxiv_titles,
-    identity,
     known,
     paper_keys,
 )
@@ -145,7 +144,7 @@ def _warn_retitled(key: str, listings: Sequence[_Listing], problems: Problems) -
     listing, not from these.)"""
     latest = listings[-1]
     for earlier in listings[:-1]:
-        if identity(earlier.entry.title) != identity(latest.entry.title):
+        if earlier.entry.identity != latest.entry.identity:
             problems.warn(
                 latest.entry.source,
                 f"arXiv {key.removeprefix('arxiv:')} is listed as "

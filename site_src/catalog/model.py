@@ -50,7 +50,7 @@ def add_arxiv_titles(by_title: dict[str, str], entries: Iterable[Entry]) -> None
     it was listed with, added to `by_title` (where not there already)."""
     for entry in entries:
         if entry.meta.arxiv:
-            by_title.setdefault(identity(entry.title), entry.meta.arxiv)
+            by_title.setdefault(entry.identity, entry.meta.arxiv)
 
 
 def paper_keys(by_title: Mapping[str, str]) -> Callable[[Entry], str]:
@@ -60,8 +60,8 @@ def paper_keys(by_title: Mapping[str, str]) -> Callable[[Entry], str]:
     by normalised title."""
 
     def key(entry: Entry) -> str:
-        arxiv = entry.meta.arxiv or by_title.get(identity(entry.title))
-        return f"arxiv:{arxiv}" if arxiv else f"title:{identity(entry.title)}"
+        arxiv = entry.meta.arxiv or by_title.get(entry.identity)
+        return f"arxiv:{arxiv}" if arxiv else f"title:{entry.identity}"
 
     return key
 
@@ -156,6 +156,12 @@ class Entry:
         """`text_hash` of the title and abstract: remembered with the parsed digest (`build.memos`),
         so that a build hashes only the texts of the digests it parses."""
         return text_hash(self.title, self.abstract)
+
+    @cached_property
+    def identity(self) -> str:
+        """The title's `identity`: remembered with the parsed digest, as `text_hash` is (normalising
+        every title took a day's build at 10k papers 0.03 s)."""
+        return identity(self.title)
 
     @cached_property
     def abstract_code(self) -> tuple[str, ...]:
