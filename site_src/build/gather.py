@@ -148,16 +148,15 @@ def make_catalog(parsed: Parsed, problems: Problems, cache: BuildCache) -> Catal
 
     def classify_all(entries: Sequence[Entry]) -> list[tuple[TopicAssignment, ...]]:
         files = {path: topics_key(parsed.taxonomy, key) for path, key in parsed.digest_keys.items()}
-        same_taxonomy = {
-            key: last for key, last in cache.peek_all(TOPICS_MEMO).items() if key[:32] == parsed.taxonomy[:32]
-        }
+        taxonomy = topics_key(parsed.taxonomy, "")  # what every key under this taxonomy begins with
+        same_taxonomy = {key: last for key, last in cache.peek_all(TOPICS_MEMO).items() if key.startswith(taxonomy)}
         known: Assigned = {hashed: topics for last in same_taxonomy.values() for hashed, topics in last.items()}
         missing = list({e.text_hash: e for e in entries if e.text_hash not in known}.values())
         classified = fork_map(lambda i: classifier.assign(missing[i].title, missing[i].abstract), range(len(missing)))
         known.update(zip((entry.text_hash for entry in missing), classified, strict=True))
         new: dict[str, Assigned] = {}
         for entry in entries:  # (an entry of no digest file read is in one only a cache edited by hand holds)
-            key = files.get(entry.source.path, topics_key(parsed.taxonomy, ""))
+            key = files.get(entry.source.path, taxonomy)
             new.setdefault(key, {})[entry.text_hash] = known[entry.text_hash]
         for key in {*files.values(), *new}:
             _remember_topics(cache, key, same_taxonomy.get(key, {}), new.get(key, {}))
