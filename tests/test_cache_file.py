@@ -21,7 +21,7 @@ import pytest
 
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import BuildCache, cache_folder
-from site_src.catalog import merge
+from site_src.catalog import epoch, merge
 from site_src.catalog.model import TopicAssignment, identity, text_hash
 from site_src.catalog.topics import Classifier
 from site_src.cli import main
@@ -30,10 +30,12 @@ from site_src.inputs.reader import display_path
 from site_src.inputs.settings import ROOT, BuildOptions
 from site_src.markup import code_links
 from site_src.pages.urls import SLUG_MAX, slug_for
+from site_src.search import lunrindex
+from site_src.search.files import FIELDS
 from site_src.serve.server import PREVIEW_DIR
 
 from .golden import GOLDEN, files_of
-from .helpers import ABSTRACT, text_digest
+from .helpers import ABSTRACT, SHIPPED_CONTENT, text_digest
 
 CACHE_NAME = "build.json"
 MEMO_NAME = "memos.jsonl"
@@ -528,6 +530,76 @@ def test_a_text_is_classified_once_whichever_digest_lists_it_and_whichever_proce
     classified.clear()
     build(options, cache=load_cache(options))
     assert classified == []
+
+
+def _site_with_an_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> BuildOptions:
+    """The shipped site, built, its papers before June the epoch: the search index of June's papers,
+    the month's, is made again at every new digest of June."""
+    monkeypatch.setattr(epoch, "EPOCH_MIN", 10)
+    shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
+    options = BuildOptions(content_dir=tmp_path / "content", out_dir=tmp_path / "public")
+    build(options)
+    return options
+
+
+def _a_day_of_june(options: BuildOptions) -> None:
+    listed = [("A Brand New Paper on Replay", ABSTRACT), ("Another New Paper on Sparse Attention", ABSTRACT)]
+    (options.content_dir / "digests/2025-06-28.txt").write_text(text_digest("Jun 28", listed), encoding="utf-8")
+
+
+def test_the_month_s_papers_words_are_found_once_and_then_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Finding and stemming the words of the month's papers again was most of the search's time in a
+    # day's build: a new process finds those of the new digest's papers only, and indexes them alike.
+    options = _site_with_an_epoch(tmp_path, monkeypatch)
+    analysed: list[str] = []
+    find = lunrindex.words_and_compounds
+
+    def counted(text: str) -> tuple[list[str], list[str]]:
+        analysed.append(text)
+        return find(text)
+
+    monkeypatch.setattr(lunrindex, "words_and_compounds", counted)
+    _a_day_of_june(options)
+    build(options, cache=load_cache(options))
+    titles = {"A Brand New Paper on Replay", "Another New Paper on Sparse Attention"}
+    assert len(analysed) == 2 * len(FIELDS) and titles < set(analysed)
+    clean = replace(options, out_dir=tmp_path / "clean")
+    build(clean)
+    assert files_of(options.out_dir) == files_of(clean.out_dir)
+
+
+def test_month_words_edited_by_hand_give_a_cold_build_of_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Terms read from the cache go into the search index as they are: anything but terms is refused.
+    options = _site_with_an_epoch(tmp_path, monkeypatch)
+    expected = files_of(options.out_dir)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    (words,) = saved["memos"]["searchwords"].values()
+    first = next(iter(words.values()))
+    first[0] = '<img src=x onerror="alert(1)">'
+    _write_saved(file, saved)
+    _assert_rebuilt_cold_without(file, options, expected)
+
+
+def test_month_words_of_other_fields_are_found_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Terms for fewer fields than the index has (a cache of other code, or edited) were a crash.
+    options = _site_with_an_epoch(tmp_path, monkeypatch)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    (words,) = saved["memos"]["searchwords"].values()
+    for key in words:
+        words[key] = words[key][:2]
+    _write_saved(file, saved)
+    _a_day_of_june(options)
+    report = build(options)
+    clean = replace(options, out_dir=tmp_path / "clean")
+    build(clean)
+    assert report.warnings == ()
+    assert files_of(options.out_dir) == files_of(clean.out_dir)
 
 
 def test_an_entry_remembered_from_no_digest_file_read_gives_the_site_of_a_clean_build(tmp_path: Path) -> None:

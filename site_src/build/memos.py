@@ -36,7 +36,7 @@ from site_src.catalog.model import (
 )
 from site_src.errors import Problem, Source
 from site_src.pages.urls import SLUG_MAX
-from site_src.search.kept import EpochPieces, Statistics
+from site_src.search.kept import Analysis, EpochPieces, Statistics
 
 _T = TypeVar("_T")
 
@@ -496,6 +496,19 @@ def _read_epoch_pieces(value: object) -> EpochPieces:
     return EpochPieces(statistics, pieces)
 
 
+_TERMS = re.compile(r"[a-z0-9 -]*")
+"""What an `Analysis` holds: terms, stop words' places (`STOP`) and the spaces between them."""
+
+
+def _read_analyses(value: object) -> dict[str, Analysis]:
+    """The month's papers' words as terms (`SearchFiles.month_words`), each checked to be terms: the
+    search index would hold anything else as a term."""
+    analyses = {key: texts(analysis) for key, analysis in mapping(value).items()}
+    if not all(_TERMS.fullmatch(text) for analysis in analyses.values() for text in analysis):
+        raise CacheFormatError("search terms of other characters than a-z, 0-9 and hyphens")
+    return analyses
+
+
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -572,6 +585,7 @@ CODECS: dict[str, Codec[Any]] = {
     "topics": Codec(_assignments_by_text, _read_assignments_by_text),
     "related": Codec(_related_state, _read_related_state),
     "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
+    "searchwords": Codec(dict, _read_analyses),
     "slugs": Codec(dict, _read_plain_slugs),
     "pagedeps": Codec(_page_deps, _read_page_deps),
     "papertexts": Codec(_paper_texts, _read_paper_texts),

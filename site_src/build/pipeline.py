@@ -52,7 +52,7 @@ from site_src.pages.maker import PageMaker, PageSpec
 from site_src.pages.render import NavItem, Renderer, SiteView
 from site_src.pages.urls import SiteUrls, atom_feed_path, json_feed_path, output_file
 from site_src.search.files import SearchFiles, keepable, lunr_asset, search_page
-from site_src.search.kept import EpochPieces
+from site_src.search.kept import Analysis, EpochPieces
 
 
 @dataclass(frozen=True)
@@ -122,28 +122,34 @@ Staged = list[StagedFile]
 """Files made elsewhere (the search files)."""
 SEARCH_EPOCH_MEMO = "searchepoch"
 """The memo of the epoch's search index pieces (`EpochPieces`), by `SearchInputs.epoch_key`."""
+SEARCH_WORDS_MEMO, MONTH_WORDS = "searchwords", "month"
+"""The memo of the month's papers' words as terms (`SearchFiles.month_words`), under one key: the
+last build's are what the next one can use."""
 
 
 class Searched(NamedTuple):
-    """What the search side process did: the files staged, the epoch's pieces if it made them, and
-    what the files and those pieces are made from (`SearchInputs.key` and `.epoch_key`)."""
+    """What the search side process did: the files staged, the epoch's pieces if it made them,
+    what the files and those pieces are made from (`SearchInputs.key` and `.epoch_key`), and the
+    month's papers' words if it indexed them."""
 
     staged: Staged
     made: EpochPieces | None
     key: str
     epoch_key: str | None
     """None when there is no epoch."""
+    words: dict[str, Analysis] | None = None
 
 
 class LastSearch(NamedTuple):
     """What the last build left of the search files: what it made them from, those still as it wrote
-    them (with their records) out of how many, and the epoch's pieces remembered, by what they were
-    made from."""
+    them (with their records) out of how many, the epoch's pieces remembered, by what they were
+    made from, and the month's papers' words it found."""
 
     key: str
     unchanged: dict[str, FileRecord]
     files: int
     pieces: dict[str, EpochPieces]
+    words: dict[str, Analysis]
 
 
 def search_keys(catalog: Catalog, urls: SiteUrls, epoch: Collection[str] | None) -> tuple[str, str | None]:
@@ -177,11 +183,11 @@ def search_staged(
         return unchanged
     pieces = None if keys[1] is None else last.pieces.get(keys[1])
     kept = pieces if pieces is not None and keepable(pieces, last.unchanged) else None
-    files = SearchFiles(catalog, urls, epoch, kept)
+    files = SearchFiles(catalog, urls, epoch, kept, last.words)
     staged = [StagedFile(f.path, *stage_bytes(folder, f.path, f.data, last.unchanged.get(f.path))) for f in files]
     if kept is not None and files.epoch_pieces is kept:
         staged += [StagedFile(path, last.unchanged[path], False) for _, _, path in kept.pieces]
-    return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None, *keys)
+    return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None, *keys, files.month_words)
 
 
 def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None) -> SideWork[Searched]:
@@ -191,9 +197,8 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collectio
     files it finds unchanged) or not started (a small site)."""
     made_from, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
-    last = LastSearch(
-        "" if staging.cold else made_from, unchanged, len(previous), staging.cache.peek_all(SEARCH_EPOCH_MEMO)
-    )
+    pieces, words = staging.cache.peek_all(SEARCH_EPOCH_MEMO), staging.cache.peek(SEARCH_WORDS_MEMO, MONTH_WORDS)
+    last = LastSearch("" if staging.cold else made_from, unchanged, len(previous), pieces, words or {})
     small = len(catalog.papers) < SIDE_PROCESS_FROM
     if small or not side_work_forks():
         keys = search_keys(catalog, urls, epoch)
@@ -502,9 +507,13 @@ class BuildRun:
         """The search files, from the side process (once)."""
         if self.searched is not None:
             return
-        self.searched, made, self.search_key, self.epoch_key = self.search.result()
+        self.searched, made, self.search_key, self.epoch_key, words = self.search.result()
         for staged in self.searched:
             self.staging.record(*staged)
+        if words is not None:
+            self.cache.update(SEARCH_WORDS_MEMO, MONTH_WORDS, lambda _: words)
+        elif (last_words := self.cache.peek(SEARCH_WORDS_MEMO, MONTH_WORDS)) is not None:
+            self.cache.memo(SEARCH_WORDS_MEMO, MONTH_WORDS, lambda: last_words)  # files kept: so are the words
         if self.epoch_key is None:
             return
         if made is not None:

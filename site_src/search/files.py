@@ -31,7 +31,7 @@ asks alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from site_src.build.output import OutputFile
@@ -45,7 +45,7 @@ from site_src.pages.assets import ASSETS_FOLDER, fingerprinted
 from site_src.pages.kinds import SearchPage
 from site_src.pages.maker import Page
 from site_src.pages.urls import SiteUrls, topic_path
-from site_src.search.kept import EpochPieces
+from site_src.search.kept import Analysis, EpochPieces
 from site_src.search.lunrindex import LUNR_VERSION, Document, Field, build, split, statistics_of
 
 FIELDS = (Field("title", 10), Field("abstract", 1), Field("topics", 3), Field("authors", 3))
@@ -177,10 +177,16 @@ class SearchFiles:
     epoch's papers (the lowest numbers), and the month's papers in pieces of their own (groups
     named `-month`). A digest of the same month then leaves the epoch's pieces as they were: given
     them (`kept`), their files are neither made nor listed here, only named in the manifest.
-    Without an epoch, or with no paper after it, one index."""
+    Without an epoch, or with no paper after it, one index. The month's papers' words are read
+    from `analysed` where it has them (`lunrindex.build`), and are then `month_words`."""
 
     def __init__(
-        self, catalog: Catalog, urls: SiteUrls, epoch: Collection[str] | None = None, kept: EpochPieces | None = None
+        self,
+        catalog: Catalog,
+        urls: SiteUrls,
+        epoch: Collection[str] | None = None,
+        kept: EpochPieces | None = None,
+        analysed: Mapping[str, Analysis] | None = None,
     ) -> None:
         self.catalog, self.urls = catalog, urls
         self.papers = search_order(catalog)
@@ -190,6 +196,10 @@ class SearchFiles:
             raise ValueError("the epoch's papers must be the first in search order")
         self.epoch_pieces: EpochPieces | None = kept if self.split_at else None
         """The epoch's pieces, once the files are made (None without an epoch)."""
+        self.analysed = analysed or {}
+        """The month's papers' words, as the last build found them (`lunrindex.build`)."""
+        self.month_words: dict[str, Analysis] | None = None
+        """The month's papers' words, once the files are made (None without an epoch)."""
 
     def __iter__(self) -> Iterator[OutputFile]:
         papers, split_at = self.papers, self.split_at
@@ -209,7 +219,9 @@ class SearchFiles:
                 for group, first, path in self.epoch_pieces.pieces:
                     groups[group]["pieces"].append({"first": first, "url": self.urls.link(path)})
             epoch_terms = statistics.frequency.keys() if statistics else ()  # compounds the epoch writes joined
-            index = build(documents(self.catalog, papers[split_at:], split_at), FIELDS, True, epoch_terms)
+            analysed = self.analysed if split_at else None
+            index = build(documents(self.catalog, papers[split_at:], split_at), FIELDS, True, epoch_terms, analysed)
+            self.month_words = index.analyses if split_at else None
             for piece in split(index, GROUPS, MONTH_PIECE_POSTINGS if split_at else PIECE_POSTINGS, statistics):
                 name = f"{piece.group}{suffixes[-1]}"
                 file, link = _asset(f"search/{name}{piece.number}.json", piece.data, self.urls)

@@ -1,6 +1,6 @@
 """What a build keeps of the search index for the next one: the epoch's pieces and the statistics
-they were weighed by. Plain data, without numpy: the build cache decodes it before anything heavy
-is imported (see `build/memos.py`)."""
+they were weighed by, and the month's papers' words. Plain data, without numpy: the build cache
+decodes it before anything heavy is imported (see `build/memos.py`)."""
 
 from __future__ import annotations
 
@@ -25,3 +25,11 @@ class EpochPieces:
     statistics: Statistics
     pieces: tuple[tuple[str, str, str], ...]
     """Each piece's group, first term and file, in order."""
+
+
+Analysis = tuple[str, ...]
+"""A document's texts as terms, two per field: the term of each of its words, and of each of its
+hyphenated compounds joined, space-separated (`STOP` for a stop word): what indexing it needs of
+the texts, read from them once (`lunrindex.build` with `analysed`)."""
+STOP = "-"
+"""A stop word's place in an `Analysis` (no term has a hyphen)."""

@@ -12,18 +12,19 @@ index's statistics (`split`): the month's papers by those of the papers before i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 
 from site_src.search.analysis import term_of, words, words_and_compounds
-from site_src.search.kept import Statistics
+from site_src.search.kept import STOP, Analysis, Statistics
 
 LUNR_VERSION = "2.3.9"
 """The lunr.js release the serialized format is for (the one lunr.py 0.8 targets)."""
@@ -45,6 +46,11 @@ class Document:
 
     ref: str
     texts: tuple[str, ...]
+
+
+def analysis_key(document: Document) -> str:
+    """What a document's `Analysis` is made from: its texts (not its ref)."""
+    return hashlib.blake2b("\0".join(document.texts).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,16 @@ class LunrIndex:
     """Each term's number: the order in which documents first used it, as lunr numbers them."""
     by_field: list[_FieldIndex] = field(default_factory=list)
     """One per field."""
+    analyses: dict[str, Analysis] = field(default_factory=dict)
+    """Each document's words as terms, by `analysis_key` (only when built with `analysed`)."""
+
+
+class _TermTexts(dict[str, str]):
+    """Each word's term as an `Analysis` writes it, found when first asked for."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = term_of(word) or STOP
+        return term
 
 
 class _TermNumbers:
@@ -138,6 +154,7 @@ class _TermNumbers:
         self.written = written
         self.known: dict[str, int] = {}
         self.terms: dict[str, str | None] = {}
+        self.term_texts = _TermTexts()
 
     def term(self, word: str) -> str | None:
         """A word's term (remembered: lunr's pipeline is the slow part)."""
@@ -161,6 +178,34 @@ class _TermNumbers:
                     numbers[place] = known[word]
         return cast(list[int], numbers)  # every None was just replaced
 
+    def analysis(self, texts: Sequence[str]) -> Analysis:
+        """A document's `Analysis`: its texts' words and compounds, each as its term."""
+        parts, term = [], self.term_texts.__getitem__
+        for text in texts:
+            found, compounds = words_and_compounds(text)
+            parts += [" ".join(map(term, found)), " ".join(map(term, compounds))]
+        return tuple(parts)
+
+    def of_analysed(self, terms: str, compounds: str) -> list[int]:
+        """`of`, for a text analysed before: the term number of every term, then of its compounds'
+        terms that are `written`."""
+        known = self.known
+        found = terms.split()
+        if compounds:
+            found += [term for term in compounds.split() if term in self.written]
+        numbers: list[int | None] = list(map(known.get, found))
+        if None in numbers:
+            for place, term in enumerate(found):
+                if numbers[place] is None:
+                    numbers[place] = known[term] = self.term_ids.setdefault(term, len(self.term_ids))
+        return cast(list[int], numbers)
+
+
+def _known(analysed: Mapping[str, Analysis], key: str, fields: int) -> Analysis | None:
+    """A document's remembered analysis, if it has one of these fields (a cache holds what it was given)."""
+    found = analysed.get(key)
+    return found if found is not None and len(found) == 2 * fields else None
+
 
 def written_terms(documents: Iterable[Document], numbers: _TermNumbers | None = None) -> set[str]:
     """The terms of the documents' own words (`_TermNumbers`: a compound is indexed joined only
@@ -174,22 +219,45 @@ def written_terms(documents: Iterable[Document], numbers: _TermNumbers | None = 
 
 
 def build(
-    documents: Sequence[Document], fields: Sequence[Field], positions: bool = False, also_written: Collection[str] = ()
+    documents: Sequence[Document],
+    fields: Sequence[Field],
+    positions: bool = False,
+    also_written: Collection[str] = (),
+    analysed: Mapping[str, Analysis] | None = None,
 ) -> LunrIndex:
     """Index documents in the order given, as lunr's builder does: each word's term number is found
     in document order (which numbers the terms as lunr does); postings and vectors are then sorted
     out of the flat lists of numbers, a field at a time. Compounds are indexed joined where their
     term is written as a word in these documents or is among `also_written` (the epoch's terms, for
-    the month's part of the index)."""
+    the month's part of the index).
+
+    Given `analysed` (the last build's `analyses`, by `analysis_key`), the documents' words are
+    read from there, and only the others' are found and stemmed; the index then holds every
+    document's `analyses`, for the next build. The month's papers are indexed so every day, and
+    reading and stemming their words again was most of the search's time in a day's build; the
+    epoch's are not (kept, they would hold every word of the archive in memory at once)."""
     index = LunrIndex(tuple(fields), positions)
     numbers = _TermNumbers(index.term_ids, ())
-    numbers.written = written_terms(documents, numbers) | set(also_written)
+    if analysed is None:
+        numbers.written = written_terms(documents, numbers) | set(also_written)
+        numbered: Iterator[Iterator[list[int]]] = (map(numbers.of, document.texts) for document in documents)
+    else:
+        keys = [analysis_key(document) for document in documents]
+        index.analyses = {
+            key: _known(analysed, key, len(fields)) or numbers.analysis(d.texts)
+            for key, d in zip(keys, documents, strict=True)
+        }
+        written = set(also_written)
+        for analysis in index.analyses.values():
+            written.update(*(terms.split() for terms in analysis[::2]))
+        written.discard(STOP)
+        numbers.written, numbers.known = written, {STOP: -1}
+        numbered = (map(numbers.of_analysed, a[::2], a[1::2]) for a in map(index.analyses.__getitem__, keys))
     all_numbers = [array("i") for _ in fields]
     all_lengths = [array("i") for _ in fields]
-    for document in documents:
+    for document, of_texts in zip(documents, numbered, strict=True):
         index.refs.append(document.ref)
-        for found, lengths, text in zip(all_numbers, all_lengths, document.texts, strict=True):
-            of_text = numbers.of(text)
+        for found, lengths, of_text in zip(all_numbers, all_lengths, of_texts, strict=True):
             found.extend(of_text)
             lengths.append(len(of_text))
     for f in range(len(fields)):
