@@ -6,6 +6,7 @@ import datetime
 import itertools
 import posixpath
 import re
+from urllib.parse import quote_plus, urlencode
 
 import pytest
 import yaml
@@ -19,6 +20,8 @@ from site_src.pages.urls import (
     assign_slugs,
     checked_output_path,
     paper_path,
+    query_quoted,
+    query_string,
     short_hash,
     slug_for,
 )
@@ -103,3 +106,11 @@ def test_every_output_path_is_refused_or_normalised_by_one_rule(parts: list[str]
     except UnsafePathError:
         checked = None
     assert checked == _normal_or_none(path)
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=40)), max_size=4))
+def test_query_strings_are_urllib_s(pairs: list[tuple[str, str]]) -> None:
+    # A paper's COinS and its search links are escaped by a table rather than by urllib (in less than
+    # half the time): a reference manager reads the same query string either way.
+    assert [query_quoted(value) for _, value in pairs] == [quote_plus(value) for _, value in pairs]
+    assert query_string(pairs) == urlencode(pairs)

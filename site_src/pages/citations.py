@@ -16,13 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urlencode
 
 from slugify import slugify
 
 from site_src.build.output import OutputFile
 from site_src.catalog.model import Catalog, Paper
-from site_src.pages.urls import SiteUrls, bibtex_file, digest_path, paper_path, topic_path
+from site_src.pages.urls import SiteUrls, bibtex_file, digest_path, paper_path, query_string, topic_path
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -255,7 +254,7 @@ def coins(paper: Paper, page_url: str) -> str:
             ("rft_id", f"info:doi/{doi(paper)}"),
         ]
     fields.append(("rft_id", page_url))
-    return urlencode(fields)
+    return query_string(fields)
 
 
 @dataclass(frozen=True)

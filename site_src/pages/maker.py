@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
-from urllib.parse import quote_plus
 
 from site_src.catalog.model import Catalog, Digest, Paper, Topic
 from site_src.catalog.topic_stats import CHART_DIGESTS, cooccurring, papers_per_digest
@@ -54,6 +53,7 @@ from site_src.pages.urls import (
     digest_path,
     json_feed_path,
     paper_path,
+    query_quoted,
     topic_page_path,
     topic_path,
 )
@@ -96,14 +96,15 @@ class Page:
         return join_front_matter(self.data, self.body, yaml_fields)
 
 
+@lru_cache(maxsize=4096)
 def long_date(date: datetime.date) -> str:
-    """How pages name a day: 26 June 2025."""
+    """How pages name a day: 26 June 2025 (remembered, as `render.short_date`)."""
     return f"{date.day} {date:%B %Y}"
 
 
 def lookup_links(title: str) -> tuple[Link, ...]:
     """Search pages that find the paper by its title."""
-    query, exact = quote_plus(title), quote_plus(f'"{title}"')
+    query, exact = query_quoted(title), query_quoted(f'"{title}"')
     return (
         Link("arXiv", f"https://arxiv.org/search/?query={query}&searchtype=title"),
         Link("Hugging Face", f"https://huggingface.co/papers?q={query}"),

@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import functools
 import traceback
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,8 +31,9 @@ from site_src.pages.maker import Outline, Page, long_date
 from site_src.pages.urls import SiteUrls, bibtex_file, markdown_file, output_file
 
 
+@functools.lru_cache(maxsize=4096)
 def short_date(date: datetime.date) -> str:
-    """How compact lists name a day: 26 Jun 2025."""
+    """How compact lists name a day: 26 Jun 2025 (remembered: a cold build at 10k papers shows a day 27,000 times)."""
     return f"{date.day} {date:%b %Y}"
 
 
@@ -77,9 +79,22 @@ SYNTAX: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trai
 """How templates are written: a block tag's line and leading whitespace are not output."""
 
 
+class _Environment(Environment):
+    """Jinja's environment, whose templates see its globals as a plain mapping.
+
+    Every render of a page runs its templates' imports (`{% from "macros.html" import ... %}`),
+    and each import compares the template's globals with the imported one's: as Jinja's chained
+    mappings, through Python's generic set code, 0.3 s of a cold build's 22 CPU seconds at 10k
+    papers; as a dict, in C. No template is loaded before the globals are set (`make_environment`),
+    so none misses one."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(templates_dir: Path) -> Environment:
     """The one Jinja environment: escaping everything unless told otherwise, failing on typos."""
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=StrictUndefined,

@@ -79,6 +79,36 @@ def assign_slugs(claims: Iterable[SlugClaim], plain: Callable[[str], str] = slug
     return slugs
 
 
+class _QueryEscapes(dict[int, str]):
+    """Each character as `query_quoted` writes it, by code point, found when first met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char == " ":
+            written = "+"
+        elif char.isascii() and (char.isalnum() or char in "_.~-"):
+            written = char
+        else:
+            written = "".join(f"%{byte:02X}" for byte in char.encode())
+        self[code] = written
+        return written
+
+
+_QUERY_ESCAPES = _QueryEscapes()
+
+
+def query_quoted(text: str) -> str:
+    """`urllib.parse.quote_plus(text)`: UTF-8, percent-escaped but for letters, digits and `_.~-`,
+    spaces as "+". urllib escapes a byte at a time in Python: the COinS and search links of every
+    paper took 0.5 of a cold build's 22 CPU seconds at 10k papers; a table does it in C."""
+    return text.translate(_QUERY_ESCAPES)
+
+
+def query_string(pairs: Iterable[tuple[str, str]]) -> str:
+    """`urllib.parse.urlencode(pairs)`, for text (`query_quoted`)."""
+    return "&".join(f"{query_quoted(name)}={query_quoted(value)}" for name, value in pairs)
+
+
 def paper_path(slug: str) -> str:
     """Where a paper's page lives."""
     return f"papers/{slug}/"

@@ -326,7 +326,8 @@ class Piece:
 
 
 def _json(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A JSON string: most are terms and refs, letters and digits, which need only the quotes."""
+    return f'"{value}"' if value.isascii() and value.isalnum() else json.dumps(value, ensure_ascii=False)
 
 
 class _Writer:
