@@ -551,8 +551,12 @@ def test_the_month_s_papers_words_are_found_once_and_then_read_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Finding and stemming the words of the month's papers again was most of the search's time in a
-    # day's build: a new process finds those of the new digest's papers only, and indexes them alike.
+    # day's build: a new process finds those of the new digest's papers only, and indexes them alike,
+    # even after a build that kept the search files whole (an edit to a page: it must keep the words).
     options = _site_with_an_epoch(tmp_path, monkeypatch)
+    about = options.content_dir / "pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(options, cache=load_cache(options))
     analysed: list[str] = []
     find = lunrindex.words_and_compounds
 
@@ -570,17 +574,19 @@ def test_the_month_s_papers_words_are_found_once_and_then_read_from_the_cache(
     assert files_of(options.out_dir) == files_of(clean.out_dir)
 
 
+@pytest.mark.parametrize("terms", ['<img src=x onerror="alert(1)">', "pre-training a-b -", "two  spaces"])
 def test_month_words_edited_by_hand_give_a_cold_build_of_the_same_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terms: str
 ) -> None:
-    # Terms read from the cache go into the search index as they are: anything but terms is refused.
+    # Terms read from the cache go into the search index as they are: anything but terms (words of
+    # a-z and 0-9, or a stop word's "-", one space apart) is refused.
     options = _site_with_an_epoch(tmp_path, monkeypatch)
     expected = files_of(options.out_dir)
     file = cache_folder(options.out_dir) / MEMO_NAME
     saved = _read_saved(file)
     (words,) = saved["memos"]["searchwords"].values()
     first = next(iter(words.values()))
-    first[0] = '<img src=x onerror="alert(1)">'
+    first[0] = terms
     _write_saved(file, saved)
     _assert_rebuilt_cold_without(file, options, expected)
 

@@ -118,3 +118,37 @@ def test_the_months_papers_are_weighed_by_the_epochs_statistics(sample_documents
     weighed = next(split(month_index, whole, 10**9, statistics_of(epoch_index))).data
     assert expected and _weights(weighed, twin.ref) == expected
     assert _weights(next(split(month_index, whole, 10**9)).data, twin.ref) != expected
+
+
+TRICKY = [
+    (
+        "A-n It-is Pre-Training",
+        "a-n it-is: the-and pre-training, pretraining; a--b -- c++ c# state-of-the-art",
+        "",
+        "and",
+    ),
+    ("Same Text", "Twice, word for word: the two documents share one analysis.", "Topics", "Ann Lee"),
+    ("Same Text", "Twice, word for word: the two documents share one analysis.", "Topics", "Ann Lee"),
+    ("Naïve β-VAE", "Łukasz's GPT-4o fine-tuning (self-attention) vs. cross-attention", "Vision", "Zoë Ng and Søren Å"),
+]
+"""Texts whose words the two ways of indexing could read differently: compounds whose term is a
+stop word, compounds written joined elsewhere, identical documents, an empty field, accents."""
+
+
+@pytest.mark.parametrize("also_written", [(), ("crossattent", "finetun", "selfattent", "the", "-", "")])
+def test_words_read_back_index_as_words_read_from_the_text(
+    sample_documents: list[Any], also_written: tuple[str, ...]
+) -> None:
+    # The month's papers' words are remembered as terms: indexed from those, every piece must be
+    # the one indexing their texts gives, and so it must be from the terms of a build that had
+    # other documents (the day before's, without the new digest's).
+    tricky = [Document(ref_of(9_000 + n), texts) for n, texts in enumerate(TRICKY)]
+    docs = sorted([*sample_documents[:50], *tricky], key=lambda d: d.ref)
+    groups = {"titles": ("title", "topics", "authors"), "abstracts": ("abstract",)}
+    read = [p.data for p in split(build(docs, FIELDS, True, also_written), groups, 400)]
+    found = build(docs, FIELDS, True, also_written, analysed={})
+    assert [p.data for p in split(found, groups, 400)] == read
+    day_before = build(docs[5:], FIELDS, True, (), analysed={}).analyses
+    remembered = build(docs, FIELDS, True, also_written, analysed=day_before)
+    assert [p.data for p in split(remembered, groups, 400)] == read
+    assert remembered.analyses == found.analyses

@@ -496,8 +496,8 @@ def _read_epoch_pieces(value: object) -> EpochPieces:
     return EpochPieces(statistics, pieces)
 
 
-_TERMS = re.compile(r"[a-z0-9 -]*")
-"""What an `Analysis` holds: terms, stop words' places (`STOP`) and the spaces between them."""
+_TERMS = re.compile(r"(?:(?:[a-z0-9]+|-)(?: (?:[a-z0-9]+|-))*)?")
+"""What an `Analysis` holds: terms (letters and digits) and stop words' places (`STOP`), one space apart."""
 
 
 def _read_analyses(value: object) -> dict[str, Analysis]:
@@ -505,7 +505,7 @@ def _read_analyses(value: object) -> dict[str, Analysis]:
     search index would hold anything else as a term."""
     analyses = {key: texts(analysis) for key, analysis in mapping(value).items()}
     if not all(_TERMS.fullmatch(text) for analysis in analyses.values() for text in analysis):
-        raise CacheFormatError("search terms of other characters than a-z, 0-9 and hyphens")
+        raise CacheFormatError("search terms that are not words of a-z and 0-9, one space apart")
     return analyses
 
 

@@ -199,7 +199,7 @@ class SearchFiles:
         self.analysed = analysed or {}
         """The month's papers' words, as the last build found them (`lunrindex.build`)."""
         self.month_words: dict[str, Analysis] | None = None
-        """The month's papers' words, once the files are made (None without an epoch)."""
+        """The month's papers' words, once the files are made (None for one index of every paper)."""
 
     def __iter__(self) -> Iterator[OutputFile]:
         papers, split_at = self.papers, self.split_at
