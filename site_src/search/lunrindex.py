@@ -153,14 +153,13 @@ class _TermNumbers:
         self.term_ids = term_ids
         self.written = written
         self.known: dict[str, int] = {}
-        self.terms: dict[str, str | None] = {}
         self.term_texts = _TermTexts()
+        """Each word's term, remembered: lunr's pipeline is the slow part."""
 
     def term(self, word: str) -> str | None:
-        """A word's term (remembered: lunr's pipeline is the slow part)."""
-        if word not in self.terms:
-            self.terms[word] = term_of(word)
-        return self.terms[word]
+        """A word's term (None for a stop word)."""
+        term = self.term_texts[word]
+        return None if term == STOP else term
 
     def of(self, text: str) -> list[int]:
         """The term number of every word of a text, in order, then of its compounds written joined."""
