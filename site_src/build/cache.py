@@ -104,9 +104,9 @@ def _output_path(value: object) -> str:
     return path
 
 
-_MEMO_LINE = re.compile(rb'\n\["([a-z]+)","([A-Za-z0-9_.-]*)",(.*)\](?=\n|\Z)')
-"""A memo's line, after the newline that begins it: `["namespace","key",value]`, its value's JSON
-found without parsing the rest (JSON holds no raw newline, so a line is one memo)."""
+_MEMO_HEAD = re.compile(rb'\["([a-z]+)","([A-Za-z0-9_.-]*)",')
+"""The start of a memo's line, `["namespace","key",`; its value's JSON and a "]" make the rest of the
+line (JSON holds no raw newline, so a line is one memo)."""
 
 
 def _memo_line(full_key: str, value_json: Json) -> bytes:
@@ -118,25 +118,27 @@ def _memo_line(full_key: str, value_json: Json) -> bytes:
 def _read_memos(data: bytes, start: int) -> tuple[dict[str, Any], dict[str, Json]]:
     """Every remembered result from `start` (where the first line ends) on, decoded by its namespace's
     codec (unknown namespaces are an error), and the JSON each was read from (a view of `data`), to be
-    written again as it is if the result is kept. Matched in the file's bytes and kept as views of
+    written again as it is if the result is kept. Found in the file's bytes and kept as views of
     them, neither split into lines nor kept as copies (a value is copied only while `json.loads`
-    reads it): at 10k papers each was 38 MB of fresh memory, and the split cost a day's build 0.1 s."""
+    reads it): at 10k papers each was 38 MB of fresh memory, and the split cost a day's build 0.1 s.
+    Each line's end is found by `bytes.find`: a regular expression that matched whole lines spent
+    0.04 s of a day's build walking the 40 MB."""
     memos: dict[str, Any] = {}
     read_from: dict[str, Json] = {}
     view = memoryview(data)
-    end = start
-    for found in _MEMO_LINE.finditer(data, start):
-        if found.start() != end:
-            break
-        end = found.end()
-        namespace, key, value_json = found.group(1).decode(), found.group(2).decode(), found.group(3)
+    while start < len(data):
+        end = data.find(b"\n", start + 1)
+        end = len(data) if end < 0 else end
+        head = _MEMO_HEAD.match(data, start + 1, end)
+        if data[start] != ord("\n") or head is None or data[end - 1] != ord("]"):
+            raise CacheFormatError("a memo line is not [namespace, key, value]")
+        namespace, key = head.group(1).decode(), head.group(2).decode()
         if namespace not in CODECS:
             raise CacheFormatError(f"unknown memo namespace {namespace!r}")
         full_key = f"{namespace}:{key}"
-        memos[full_key] = CODECS[namespace].decode(json.loads(value_json))
-        read_from[full_key] = view[found.start(3) : found.end(3)]
-    if end != len(data):
-        raise CacheFormatError("a memo line is not [namespace, key, value]")
+        memos[full_key] = CODECS[namespace].decode(json.loads(data[head.end() : end - 1]))
+        read_from[full_key] = view[head.end() : end - 1]
+        start = end
     return memos, read_from
 
 
