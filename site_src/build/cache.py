@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from site_src.build.keys import CACHE_FORMAT, InputKeys, code_key
 from site_src.build.memos import (
@@ -113,6 +113,10 @@ def _memo_line(full_key: str, value_json: Json) -> bytes:
     """The line that remembers one result (keys are hashes or plain words: nothing to escape)."""
     namespace, key = full_key.split(":", 1)
     return b'["' + namespace.encode() + b'","' + key.encode() + b'",' + value_json + b"]"
+
+
+MemoPart = Literal["all", "settled", "rest"]
+"""Which of a build's memos `BuildCache.memo_lines` writes."""
 
 
 def _read_memos(data: bytes, start: int) -> tuple[dict[str, Any], dict[str, Json]]:
@@ -234,6 +238,7 @@ class BuildCache:
     on the way to the build's first use of them): `file_unchanged` trusts it rather than ask the
     file system about each file again. None: it asks. Each build sets it, and clears it when done."""
     _used: set[str] = field(default_factory=set)
+    _settled: frozenset[str] = frozenset()
 
     @classmethod
     def empty(cls) -> BuildCache:
@@ -302,7 +307,7 @@ class BuildCache:
             return False
         return True
 
-    def memo_lines(self, remember: bool = True) -> Generator[bytes, None, None]:
+    def memo_lines(self, remember: bool = True, part: MemoPart = "all") -> Generator[bytes, None, None]:
         """The memos this build used, keeping no other (the cache never grows without bound): a line
         naming the format and the code, then a line of JSON each (every line after the first begins
         with its newline). A result read from the file is written back as it was read, without
@@ -310,13 +315,28 @@ class BuildCache:
         few per cent). Made apart from `to_bytes` because it needs only the stages that use memos,
         and line by line so that it is written as it is made (at 50k papers, 180 MB). Each result's
         JSON is kept for the next save (`_value_json`) unless `remember` is False (a side process
-        that writes the memos and ends)."""
-        yield _dumped({}, self.code)
+        that writes the memos and ends).
+
+        `part`: "settled", the first line and the memos `settle` gave, written while the build goes
+        on; "rest", the lines of the others, to append to those once it ends."""
+        if part != "rest":
+            yield _dumped({}, self.code)
+        keys = {"all": self._used, "settled": self._settled, "rest": self._used - self._settled}[part]
         with collector_paused():
-            for full_key in sorted(self._used):
+            for full_key in sorted(keys):
                 value_json = self._value_json(full_key) if remember else self.memo_json.get(full_key)
                 value_json = value_json or self._encoded(full_key)
                 yield b"\n" + _memo_line(full_key, value_json)
+
+    def settle(self) -> None:
+        """The memos used so far are final: no later stage of the build may change them, and they can be
+        written while it goes on (`memo_lines`)."""
+        self._settled = frozenset(self._used)
+
+    def unsettle(self) -> None:
+        """The build ended (written or failed): the next one, of a preview that keeps this cache, may
+        change any memo."""
+        self._settled = frozenset()
 
     def forget_unused(self) -> None:
         """Once the memos are saved: the results this build did not use forgotten, and the next
@@ -377,6 +397,7 @@ class BuildCache:
         """Remember `compute(last)` in place of `last`, the result remembered for the same namespace and
         key (None if there is none): for results that the next build derives from this one's."""
         full_key = _memo_key(namespace, key)
+        assert full_key not in self._settled, f"{full_key} changed after it was settled (and maybe written)"
         self.memos[full_key] = compute(self.memos[full_key] if self._known(full_key) else None)
         self.memo_json.pop(full_key, None)
         self._used.add(full_key)

@@ -590,10 +590,11 @@ def new_memo_file(folder: Path) -> Path:
     return Path(temporary)
 
 
-def write_parts(path: Path, parts: Generator[bytes, None, None]) -> None:
-    """Write a file part by part, as they are made; the generator is closed even if writing fails
-    (it may hold something open meanwhile, as `BuildCache.memo_lines` pauses the cycle collector)."""
-    with open(path, "wb") as stream, contextlib.closing(parts):
+def write_parts(path: Path, parts: Generator[bytes, None, None], append: bool = False) -> None:
+    """Write a file (or append to it) part by part, as they are made; the generator is closed even if
+    writing fails (it may hold something open meanwhile, as `BuildCache.memo_lines` pauses the cycle
+    collector)."""
+    with open(path, "ab" if append else "wb") as stream, contextlib.closing(parts):
         for part in parts:
             stream.write(part)
 

@@ -10,6 +10,7 @@ parse → catalog → templates ─┬─ related ──────────
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Collection, Mapping
 from contextlib import ExitStack
@@ -19,7 +20,7 @@ from typing import NamedTuple
 
 from site_src.build import output
 from site_src.build.builder import BuildReport, Timings
-from site_src.build.cache import BuildCache, FileRecord, cache_folder
+from site_src.build.cache import BuildCache, FileRecord, MemoPart, cache_folder
 from site_src.build.gather import Parsed, make_catalog, parse_inputs
 from site_src.build.keys import SearchInputs, fingerprint
 from site_src.build.memos import LastBuild
@@ -282,10 +283,12 @@ def _pages(
     return results, lengths
 
 
-def _write_memos(cache: BuildCache, path: Path, parent: int) -> None:
-    """The memos written for the cache (run in a side process, which keeps no encoded result: it ends;
-    or in the `parent` process, which keeps them for its next build, as the preview does)."""
-    output.write_parts(path, cache.memo_lines(remember=os.getpid() == parent))
+def _write_memos(cache: BuildCache, path: Path, parent: int, part: MemoPart) -> None:
+    """A part of the memos written for the cache, the rest appended to those settled (`BuildCache.memo_lines`);
+    run in a side process, which keeps no encoded result: it ends; or in the `parent` process, which
+    keeps them for its next build, as the preview does."""
+    lines = cache.memo_lines(remember=os.getpid() == parent, part=part)
+    output.write_parts(path, lines, append=part == "rest")
 
 
 def last_related(cache: BuildCache) -> Mapping[str, tuple[Related, ...]]:
@@ -330,10 +333,14 @@ class BuildRun:
     mirrored: output.Mirrored | None
     """... and what that found, once the pages are made (None if it did not happen or failed)."""
     searched: Staged | None = None
+    settled_memos: SideWork[None] | None = None
+    """The memos no later stage changes, being written while the pages are made (`_write_settled`)..."""
     memos: SideWork[None] | None = None
-    """The memos, being written (`encode_memos`)..."""
+    """... and the others, appended once they are made (`encode_memos`)..."""
     memo_file: Path | None = None
     """... into this file, until the cache is saved."""
+    memo_error: Exception | None = None
+    """Why the settled memos could not be written, if they could not."""
 
     def __init__(self, options: BuildOptions, write: bool, cache: BuildCache, timings: Timings, inputs: Hashed) -> None:
         self.options, self.write, self.cache, self.timings, self.inputs = options, write, cache, timings, inputs
@@ -417,6 +424,7 @@ class BuildRun:
         specs = maker.specs()
         unchanged = self._unchanged_pages(maker, specs)
         kept = self._kept_texts(maker)
+        self._write_settled()
         site = Site(settings, self.catalog, maker, specs, self.urls, self.assets, kept)
         self.results, lengths = _pages(
             site, self.renderer, self.options, self.staging, self.timings, self.problems, unchanged
@@ -489,19 +497,36 @@ class BuildRun:
         )
         self.cache.update(PAPER_TEXTS_MEMO, "last", lambda _: texts)
 
-    def encode_memos(self) -> None:
-        """The memos this build used, encoded and written for the cache by a side process while this
-        one publishes the site (no later stage uses a memo): at 10k papers, 0.2 s of the main
-        process's time after a day's digest, and more after a cold build. In-process where forking
-        is not safe: the memos are too large to pickle. In-process too for a large site
-        (`MEMORY_FIRST_FROM`): encoding every memo of a cold build, the side process copied what
-        it read of the main process's memory, and at 50k papers the two held 1.48 GB, more than
-        the page workers."""
+    def _write_settled(self) -> None:
+        """The memos made so far, which no later stage changes (all but the papers' texts and the
+        search's), written by a side process while the pages are made: written once the pages were,
+        encoding them was 0.3 s at the end of a cold build at 10k papers, with a core idle."""
         if self.write:
             self.memo_file = output.new_memo_file(cache_folder(self.options.out_dir))
-            here = len(self.catalog.papers) < SIDE_PROCESS_FROM or memory_first(self.catalog)
-            work = SideWork(_write_memos, self.cache, self.memo_file, os.getpid(), cheap=here, fork_only=True)
-            self.memos = self.side_work.enter_context(work)
+            self.cache.settle()
+            self.settled_memos = self.side_work.enter_context(self._memo_writer("settled"))
+
+    def _memo_writer(self, part: MemoPart) -> SideWork[None]:
+        """A side process that writes the memos (`_write_memos`). In-process where forking is not safe:
+        the memos are too large to pickle. In-process too for a large site (`MEMORY_FIRST_FROM`):
+        encoding every memo of a cold build, the side process copied what it read of the main
+        process's memory, and at 50k papers the two held 1.48 GB, more than the page workers."""
+        here = len(self.catalog.papers) < SIDE_PROCESS_FROM or memory_first(self.catalog)
+        pid = os.getpid()
+        return SideWork(_write_memos, self.cache, self.memo_file, pid, part, cheap=here, fork_only=True)
+
+    def encode_memos(self) -> None:
+        """The other memos this build used, appended to those `_write_settled` wrote by a side process
+        while this one publishes the site (no later stage uses a memo): at 10k papers, 0.2 s of the
+        main process's time after a day's digest."""
+        if self.write:
+            assert self.settled_memos is not None, "the pages stage comes first"
+            try:
+                self.settled_memos.result()  # long done, unless it runs here
+            except Exception as error:  # noqa: BLE001 - raised where the others' would be: the site is published first
+                self.memo_error = error
+                return
+            self.memos = self.side_work.enter_context(self._memo_writer("rest"))
 
     def collect_search(self) -> None:
         """The search files, from the side process (once)."""
@@ -529,7 +554,7 @@ class BuildRun:
         """The staged site swapped in, and what it was made from remembered (nothing for a check)."""
         if not self.write:
             return
-        assert self.searched is not None and self.memos is not None, "the memos and search stages come first"
+        assert self.searched is not None, "the search stage comes first"
         assert self.memo_file is not None
         self.staging.publish(None if self.mirrored is None else self.mirrored.files(self.cache.files.keys()))
         self.cache.pages = {output_file(r.path): r.key for r in self.results}
@@ -545,6 +570,9 @@ class BuildRun:
         self.cache.last = (self.inputs.key, LastBuild(*counts, self._warnings())) if same else None
         folder, cache = cache_folder(self.options.out_dir), self.cache.to_bytes()
         try:
+            if self.memo_error is not None:
+                raise self.memo_error
+            assert self.memos is not None, "the memos stage comes first"
             self.memos.result()
         except BaseException:
             output.save_cache(folder, cache, None)  # the new site's records, beside the last memos (still right)
@@ -566,9 +594,12 @@ class BuildRun:
             self.side_work.close()
         finally:
             self.cache.altered = None  # the next build (of the preview, which keeps the cache) checks anew
+            self.cache.unsettle()
             self.staging.discard()
             if self.memo_file is not None:
                 self.memo_file.unlink(missing_ok=True)  # put in place unless the build failed
+                with contextlib.suppress(OSError):  # a first build failed: its cache folder goes too
+                    self.memo_file.parent.rmdir()
 
     def report(self, seconds: float) -> BuildReport:
         """What the build did, for the summary line."""
