@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from site_src.build import parallel, pipeline
+from site_src.build import gather, parallel, pipeline
 from site_src.build import workers as pagework
 from site_src.build.builder import build
 from site_src.build.cache import MEMO_FILE, cache_folder
@@ -189,3 +191,38 @@ def test_side_work_raises_what_its_task_raised(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
     with parallel.SideWork(_fails, 4) as side, pytest.raises(ValueError, match="no square of 4 today"):
         side.result()
+
+
+def test_digests_parsed_half_in_a_side_process_give_the_same_site_and_problems(
+    in_workers: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build parses half its digests in a side process (from `PARSE_APART_FROM` of them): the
+    site and the problems, in order, are those of a build that parses them all in one process (here
+    a paper listed twice in a digest of each half)."""
+    content = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    for day in ("Jan 20", "Jan 21", "Jul 22", "Jul 23"):  # two before the samples' three, two after
+        papers = [(f"A Paper of {day} on Replay", ABSTRACT), (f"Another of {day}", ABSTRACT)]
+        repeated = papers[:1] if day in ("Jan 20", "Jul 23") else []
+        name = datetime.datetime.strptime(f"2025 {day}", "%Y %b %d").date().isoformat()
+        (content / f"digests/{name}.txt").write_text(text_digest(day, [*papers, *repeated]), encoding="utf-8")
+    parse = gather.parse_digest
+
+    def parse_digest(*arguments: Any) -> Any:
+        (tmp_path / f"parsed-in-{os.getpid()}").touch()  # a side process's own set is not this one's
+        return parse(*arguments)
+
+    monkeypatch.setattr(gather, "parse_digest", parse_digest)
+    monkeypatch.setattr(gather, "PARSE_APART_FROM", 2)
+    halved = build(BuildOptions(content_dir=content, out_dir=tmp_path / "halved"))
+    assert len(list(tmp_path.glob("parsed-in-*"))) == 2
+    monkeypatch.setattr(gather, "PARSE_APART_FROM", 1000)
+    whole = build(BuildOptions(content_dir=content, out_dir=tmp_path / "whole"))
+    assert files_of(tmp_path / "halved") == files_of(tmp_path / "whole")
+    twice = [str(w) for w in halved.warnings if "listed twice" in w.message]
+    assert [w.source.path.rsplit("/", 1)[-1] for w in halved.warnings if "listed twice" in w.message] == [
+        "2025-01-20.txt",
+        "2025-07-23.txt",
+    ]
+    assert [str(w) for w in whole.warnings if "listed twice" in w.message] == twice
+    assert [str(w) for w in halved.warnings] == [str(w) for w in whole.warnings]
