@@ -122,6 +122,42 @@ def _with_path_outside(saved: dict[str, object]) -> None:
     groups["search"][1].append("../../outside.txt")
 
 
+def _with_file_outside(saved: dict[str, object]) -> None:
+    files = saved["files"]
+    assert isinstance(files, dict)
+    files["../outside.txt"] = files.pop("index.html")
+
+
+def _with_file_size_a_flag(saved: dict[str, object]) -> None:
+    files = saved["files"]
+    assert isinstance(files, dict)
+    files["index.html"][1] = True
+
+
+def _with_page_at_an_absolute_path(saved: dict[str, object]) -> None:
+    pages = saved["pages"]
+    assert isinstance(pages, dict)
+    pages["/tmp/index.html"] = pages.pop("index.html")
+
+
+def _with_page_under_an_empty_name(saved: dict[str, object]) -> None:
+    pages = saved["pages"]
+    assert isinstance(pages, dict)
+    pages["topics//index.html"] = pages.pop("index.html")
+
+
+def _with_page_under_a_dot_name(saved: dict[str, object]) -> None:
+    pages = saved["pages"]
+    assert isinstance(pages, dict)
+    pages["topics/../../index.html"] = pages.pop("index.html")
+
+
+def _with_page_key_a_number(saved: dict[str, object]) -> None:
+    pages = saved["pages"]
+    assert isinstance(pages, dict)
+    pages["index.html"] = 5
+
+
 def _with_lost_last_build(saved: dict[str, object]) -> None:
     saved["last"] = ["0" * 64, {"counts": [1, 2, 3], "warnings": []}]
 
@@ -275,6 +311,12 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (CACHE_NAME, _with_format),
         (CACHE_NAME, _with_text_size),
         (CACHE_NAME, _with_path_outside),
+        (CACHE_NAME, _with_file_outside),
+        (CACHE_NAME, _with_file_size_a_flag),
+        (CACHE_NAME, _with_page_at_an_absolute_path),
+        (CACHE_NAME, _with_page_under_an_empty_name),
+        (CACHE_NAME, _with_page_under_a_dot_name),
+        (CACHE_NAME, _with_page_key_a_number),
         (CACHE_NAME, _with_lost_last_build),
         (MEMO_NAME, _with_format),
         (MEMO_NAME, _with_foreign_memo),

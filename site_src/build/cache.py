@@ -19,9 +19,10 @@ result is read back and checked). A file that cannot be read back whole is ignor
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
@@ -32,7 +33,6 @@ from site_src.build.memos import (
     CacheFormatError,
     LastBuild,
     array,
-    integer,
     last_build_json,
     mapping,
     read_last_build,
@@ -152,24 +152,62 @@ def _first_line_end(data: bytes) -> int:
     return len(data) if end < 0 else end
 
 
+_PATH_BYTES = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./\n"
+
+
+def _output_paths(paths: list[Any]) -> list[str]:
+    """`_output_path` of each path. Checked all at once when they are all plain: names of letters,
+    digits, "_", "-" and ".", none empty or beginning with ".", one "/" between them and none at
+    the end (nearly every output path; one by one, the cache's 44,000 at 10k papers took 0.05 s of
+    every build, and a regular expression over them all as long). Else each is checked by itself."""
+    try:
+        joined = "\n".join(paths)
+        names = joined.encode("ascii").replace(b"\n", b"/")  # where a path ends, another begins
+    except (TypeError, UnicodeEncodeError):
+        return [_output_path(path) for path in paths]
+    if (
+        not paths
+        or names.translate(None, _PATH_BYTES)
+        or joined.count("\n") != len(paths) - 1
+        or names.startswith((b"/", b"."))
+        or names.endswith(b"/")
+        or b"//" in names
+        or b"/." in names
+    ):
+        return [_output_path(path) for path in paths]
+    return paths
+
+
+def _types(values: Iterable[object]) -> set[type]:
+    return set(map(type, values))
+
+
 def _read_files(saved: object) -> dict[str, FileRecord]:
-    files = {}
-    for path, value in mapping(saved).items():
-        sha, size, mtime_ns = array(value, 3)
-        files[_output_path(path)] = FileRecord(text(sha), integer(size), integer(mtime_ns))
-    return files
+    """What the last build wrote, each file's record checked (in C: one by one, a tenth of a day's
+    build's reading of the cache)."""
+    files = mapping(saved)
+    records = list(files.values())
+    if _types(records) - {list} or set(map(len, records)) - {3}:
+        raise CacheFormatError("expected an array of 3 items for each file")
+    shas, sizes, mtimes = (list(map(operator.itemgetter(field), records)) for field in range(3))
+    if _types(shas) - {str} or _types(sizes) - {int} or _types(mtimes) - {int}:
+        raise CacheFormatError("expected a file's hash, size and modification time")
+    return dict(zip(_output_paths(list(files)), map(FileRecord, shas, sizes, mtimes), strict=True))
 
 
 def _read_groups(saved: object) -> dict[str, tuple[str, tuple[str, ...]]]:
     groups = {}
     for name, value in mapping(saved).items():
         key, paths = array(value, 2)
-        groups[name] = (text(key), tuple(map(_output_path, array(paths))))
+        groups[name] = (text(key), tuple(_output_paths(array(paths))))
     return groups
 
 
 def _read_pages(saved: object) -> dict[str, str]:
-    return {_output_path(path): text(key) for path, key in mapping(saved).items()}
+    pages = mapping(saved)
+    if _types(pages.values()) - {str}:
+        raise CacheFormatError("expected a string for each page")
+    return dict(zip(_output_paths(list(pages)), pages.values(), strict=True))
 
 
 def _saved(data: bytes, code: str) -> dict[str, Any] | None:
@@ -352,7 +390,7 @@ class BuildCache:
         saved = {
             "pages": self.pages,
             "groups": {name: [key, list(paths)] for name, (key, paths) in self.groups.items()},
-            "files": {path: [r.sha, r.size, r.mtime_ns] for path, r in self.files.items()},
+            "files": self.files,  # each record a tuple, written as an array
             "last": last,
             "page_deps": self.page_deps,
         }
