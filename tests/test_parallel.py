@@ -214,6 +214,7 @@ def test_digests_parsed_half_in_a_side_process_give_the_same_site_and_problems(
 
     monkeypatch.setattr(gather, "parse_digest", parse_digest)
     monkeypatch.setattr(gather, "PARSE_APART_FROM", 2)
+    monkeypatch.setattr(parallel, "side_work_forks", lambda: True)  # as in a build: threads of other tests aside
     halved = build(BuildOptions(content_dir=content, out_dir=tmp_path / "halved"))
     assert len(list(tmp_path.glob("parsed-in-*"))) == 2
     monkeypatch.setattr(gather, "PARSE_APART_FROM", 1000)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.metadata
 import json
+import os
+import re
 import sys
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
@@ -45,15 +46,34 @@ def code_key() -> str:
     """The generator's own source, Python's version and the libraries': any change to them invalidates
     every cached result (and makes the next build more than a no-op)."""
     sources = sorted((ROOT / "site_src").rglob("*.py"))
-    versions = [sys.version, *(_version(name) for name in LIBRARIES)]
+    installed = installed_versions()
+    versions = [sys.version, *(f"{name} {installed.get(_normalised(name), 'absent')}" for name in LIBRARIES)]
     return fingerprint(str(CACHE_FORMAT), *versions, *(p.read_bytes() for p in sources))
 
 
-def _version(library: str) -> str:
-    try:
-        return f"{library} {importlib.metadata.version(library)}"
-    except importlib.metadata.PackageNotFoundError:
-        return f"{library} absent"
+_INSTALLED = re.compile(r"(?P<name>[^-]+)-(?P<version>[^-]+)\.(?:dist|egg)-info")
+"""A distribution's metadata folder: its name (normalised, or with "_" for "-") and version."""
+
+
+def installed_versions() -> dict[str, str]:
+    """Each distribution installed where Python imports from, by its normalised name: its version, as
+    its metadata folder names it (as `importlib.metadata` finds them, but without importing it and
+    the email parser it brings, 0.02 s of every build, a no-op's too). The first on the path wins."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = [entry.name for entry in os.scandir(folder or ".")]
+        except OSError:  # not a folder (a zip file), or gone
+            continue
+        for name in sorted(names):
+            if matched := _INSTALLED.fullmatch(name):
+                found.setdefault(_normalised(matched["name"]), matched["version"])
+    return found
+
+
+def _normalised(name: str) -> str:
+    """A distribution's name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def parse_context(year: int | None, topic_slugs: Collection[str]) -> str:
