@@ -11,6 +11,7 @@ import json
 import pickle
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from site_src.build import keys
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import BuildCache, cache_folder
 from site_src.catalog import epoch, merge
@@ -817,3 +819,33 @@ def test_paper_texts_remembered_out_of_place_give_the_site_of_a_clean_build(
     clean = replace(options, out_dir=tmp_path / "clean")
     build(clean)
     assert files_of(options.out_dir) == files_of(clean.out_dir)
+
+
+def test_the_libraries_versions_are_those_python_imports(tmp_path: Path) -> None:
+    import importlib.metadata
+
+    installed = keys.installed_versions()
+    for name in keys.LIBRARIES:
+        try:
+            expected: str | None = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            expected = None
+        assert installed.get(name.lower().replace("_", "-")) == expected, name
+
+
+def test_a_library_upgraded_gives_a_cold_build_of_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a library makes ends up in the site (Jinja's whitespace, a stemmer's terms): a build after
+    # an upgrade must not keep anything the old version made. Here a newer Jinja comes first on the path.
+    options = _options(tmp_path)
+    build(options)
+    expected = files_of(options.out_dir)
+    assert build(options).rendered == 0
+    newer = tmp_path / "newer"
+    (newer / "jinja2-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [str(newer), *sys.path])
+    _not_a_no_op(options)
+    report = build(options)
+    assert report.rendered == report.pages
+    assert files_of(options.out_dir) == expected
