@@ -23,6 +23,7 @@ import pytest
 from site_src.build import keys
 from site_src.build.builder import BuildReport, build, load_cache
 from site_src.build.cache import BuildCache, cache_folder
+from site_src.build.gather import load_catalog
 from site_src.catalog import epoch, merge
 from site_src.catalog.model import TopicAssignment, identity, text_hash
 from site_src.catalog.topics import Classifier
@@ -32,6 +33,7 @@ from site_src.inputs.reader import display_path
 from site_src.inputs.settings import ROOT, BuildOptions
 from site_src.markup import code_links
 from site_src.pages.urls import SLUG_MAX, slug_for
+from site_src.search import files as search_files
 from site_src.search import lunrindex
 from site_src.search.files import FIELDS
 from site_src.serve.server import PREVIEW_DIR
@@ -436,7 +438,7 @@ def test_a_cache_kept_between_builds_remembers_only_what_the_last_build_used(tmp
     assert len([key for key in read_back.memos if key.startswith("digest:")]) == len(digests)
 
 
-NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps", "papertexts"}
+NAMESPACES = {"digest", "note", "topics", "related", "slugs", "pagedeps", "papertexts", "searchstore"}
 """What a build of the test site remembers."""
 
 
@@ -849,3 +851,49 @@ def test_a_library_upgraded_gives_a_cold_build_of_the_same_site(
     report = build(options)
     assert report.rendered == report.pages
     assert files_of(options.out_dir) == expected
+
+
+def test_a_new_digest_makes_only_the_search_store_chunks_of_papers_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store (what a result shows of each paper) was made whole at every build: a new digest's
+    # papers take the last numbers, and a paper listed again shows one date more. The other chunks
+    # are kept; the site is the one a clean build makes.
+    shutil.copytree(SHIPPED_CONTENT, tmp_path / "content")
+    options = BuildOptions(content_dir=tmp_path / "content", out_dir=tmp_path / "public")
+    build(options)
+    made: list[list[str]] = []
+    make = search_files._store_chunk
+
+    def counted(catalog: object, papers: list[Any]) -> bytes:
+        made.append([p.title for p in papers])
+        return make(catalog, papers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search_files, "_store_chunk", counted)
+    first_paper = search_files.search_order(load_catalog(options))[0]
+    listed = [("A Brand New Paper on Replay", ABSTRACT), (first_paper.title, first_paper.abstract)]
+    (options.content_dir / "digests/2025-06-28.txt").write_text(text_digest("Jun 28", listed), encoding="utf-8")
+    build(options, cache=load_cache(options))
+    chunks = (len(search_files.search_order(load_catalog(options))) + 19) // 20
+    assert [first_paper.title in titles for titles in made] == [True, False]  # its own, and the last
+    assert "A Brand New Paper on Replay" in made[-1] and len(made) < chunks
+    clean = replace(options, out_dir=tmp_path / "clean")
+    build(clean)
+    assert files_of(options.out_dir) == files_of(clean.out_dir)
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [("0" * 32, "assets/search/topic-music.0123456789.json"), ("0" * 31, "assets/search/papers0.0123456789.json")],
+)
+def test_search_store_chunks_remembered_out_of_place_give_a_cold_build_of_the_same_site(
+    tmp_path: Path, key: str, path: str
+) -> None:
+    options = _options(tmp_path)
+    build(options)
+    expected = files_of(options.out_dir)
+    file = cache_folder(options.out_dir) / MEMO_NAME
+    saved = _read_saved(file)
+    saved["memos"]["searchstore"]["last"][key] = path
+    _write_saved(file, saved)
+    _assert_rebuilt_cold_without(file, options, expected)

@@ -509,6 +509,19 @@ def _read_analyses(value: object) -> dict[str, Analysis]:
     return analyses
 
 
+_STORE_CHUNK = re.compile(r"assets/search/papers([0-9]+)\.[0-9a-f]{10}\.json")
+_CHUNK_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def _read_store_chunks(value: object) -> dict[str, str]:
+    """The search store chunks' paths by what they were made from (`SearchFiles.chunk_paths`), each a
+    chunk's path: a build only keeps one that the last build wrote and is still as it was."""
+    chunks = {text(key): text(path) for key, path in mapping(value).items()}
+    if not all(_CHUNK_KEY.fullmatch(key) and _STORE_CHUNK.fullmatch(path) for key, path in chunks.items()):
+        raise CacheFormatError("a search store chunk that is not a chunk's path under a hash")
+    return chunks
+
+
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -586,6 +599,7 @@ CODECS: dict[str, Codec[Any]] = {
     "related": Codec(_related_state, _read_related_state),
     "searchepoch": Codec(_epoch_pieces, _read_epoch_pieces),
     "searchwords": Codec(dict, _read_analyses),
+    "searchstore": Codec(dict, _read_store_chunks),
     "slugs": Codec(dict, _read_plain_slugs),
     "pagedeps": Codec(_page_deps, _read_page_deps),
     "papertexts": Codec(_paper_texts, _read_paper_texts),

@@ -15,8 +15,9 @@ import os
 from collections.abc import Callable, Collection, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from site_src.build import output
 from site_src.build.builder import BuildReport, Timings
@@ -119,6 +120,8 @@ def memory_first(catalog: Catalog) -> bool:
     return len(catalog.papers) >= MEMORY_FIRST_FROM
 
 
+_T = TypeVar("_T")
+
 Staged = list[StagedFile]
 """Files made elsewhere (the search files)."""
 SEARCH_EPOCH_MEMO = "searchepoch"
@@ -126,6 +129,8 @@ SEARCH_EPOCH_MEMO = "searchepoch"
 SEARCH_WORDS_MEMO, MONTH_WORDS = "searchwords", "month"
 """The memo of the month's papers' words as terms (`SearchFiles.month_words`), under one key: the
 last build's are what the next one can use."""
+SEARCH_STORE_MEMO, LAST_STORE = "searchstore", "last"
+"""The memo of the search store chunks' paths, by what each was made from (`SearchFiles.chunk_paths`)."""
 
 
 class Searched(NamedTuple):
@@ -139,18 +144,27 @@ class Searched(NamedTuple):
     epoch_key: str | None
     """None when there is no epoch."""
     words: dict[str, Analysis] | None = None
+    chunks: dict[str, str] | None = None
+    """Every store chunk's path by what it is made from, if it made the store."""
 
 
 class LastSearch(NamedTuple):
     """What the last build left of the search files: what it made them from, those still as it wrote
     them (with their records) out of how many, the epoch's pieces remembered, by what they were
-    made from, and the month's papers' words it found."""
+    made from, the month's papers' words it found and its store chunks' paths, by what they were
+    made from."""
 
     key: str
     unchanged: dict[str, FileRecord]
     files: int
     pieces: dict[str, EpochPieces]
     words: dict[str, Analysis]
+    chunks: dict[str, str]
+
+
+def _made(value: _T, *_: object) -> _T:
+    """A result made already, for `BuildCache.memo` and `update` to remember."""
+    return value
 
 
 def search_keys(catalog: Catalog, urls: SiteUrls, epoch: Collection[str] | None) -> tuple[str, str | None]:
@@ -184,11 +198,14 @@ def search_staged(
         return unchanged
     pieces = None if keys[1] is None else last.pieces.get(keys[1])
     kept = pieces if pieces is not None and keepable(pieces, last.unchanged) else None
-    files = SearchFiles(catalog, urls, epoch, kept, last.words)
+    chunks = {key: path for key, path in last.chunks.items() if path in last.unchanged}
+    files = SearchFiles(catalog, urls, epoch, kept, last.words, chunks)
     staged = [StagedFile(f.path, *stage_bytes(folder, f.path, f.data, last.unchanged.get(f.path))) for f in files]
     if kept is not None and files.epoch_pieces is kept:
         staged += [StagedFile(path, last.unchanged[path], False) for _, _, path in kept.pieces]
-    return Searched(staged, files.epoch_pieces if files.epoch_pieces is not kept else None, *keys, files.month_words)
+    staged += [StagedFile(path, last.unchanged[path], False) for path in files.kept_chunks]
+    made = files.epoch_pieces if files.epoch_pieces is not kept else None
+    return Searched(staged, made, *keys, files.month_words, files.chunk_paths)
 
 
 def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collection[str] | None) -> SideWork[Searched]:
@@ -199,7 +216,8 @@ def _search(catalog: Catalog, urls: SiteUrls, staging: Staging, epoch: Collectio
     made_from, previous = staging.cache.groups.get("search", ("", ()))
     unchanged = {path: record for path in previous if (record := staging.previous(path))}
     pieces, words = staging.cache.peek_all(SEARCH_EPOCH_MEMO), staging.cache.peek(SEARCH_WORDS_MEMO, MONTH_WORDS)
-    last = LastSearch("" if staging.cold else made_from, unchanged, len(previous), pieces, words or {})
+    chunks = staging.cache.peek(SEARCH_STORE_MEMO, LAST_STORE) or {}
+    last = LastSearch("" if staging.cold else made_from, unchanged, len(previous), pieces, words or {}, chunks)
     small = len(catalog.papers) < SIDE_PROCESS_FROM
     if small or not side_work_forks():
         keys = search_keys(catalog, urls, epoch)
@@ -532,13 +550,14 @@ class BuildRun:
         """The search files, from the side process (once)."""
         if self.searched is not None:
             return
-        self.searched, made, self.search_key, self.epoch_key, words = self.search.result()
+        self.searched, made, self.search_key, self.epoch_key, words, chunks = self.search.result()
         for staged in self.searched:
             self.staging.record(*staged)
-        if words is not None:
-            self.cache.update(SEARCH_WORDS_MEMO, MONTH_WORDS, lambda _: words)
-        elif (last_words := self.cache.peek(SEARCH_WORDS_MEMO, MONTH_WORDS)) is not None:
-            self.cache.memo(SEARCH_WORDS_MEMO, MONTH_WORDS, lambda: last_words)  # files kept: so are the words
+        for namespace, key, value in [(SEARCH_WORDS_MEMO, MONTH_WORDS, words), (SEARCH_STORE_MEMO, LAST_STORE, chunks)]:
+            if value is not None:
+                self.cache.update(namespace, key, partial(_made, value))
+            elif (last := self.cache.peek(namespace, key)) is not None:
+                self.cache.memo(namespace, key, partial(_made, last))  # files kept whole: so is what they were made of
         if self.epoch_key is None:
             return
         if made is not None:

@@ -31,6 +31,7 @@ asks alone.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -153,6 +154,18 @@ def _store_chunk(catalog: Catalog, papers: Sequence[Paper]) -> bytes:
     return dump_json([_record(p) for p in papers])
 
 
+def store_chunk_key(number: int, papers: Sequence[Paper]) -> str:
+    """What a store chunk is made from: its number and everything `_record` reads of its papers (the
+    title and abstract as their `text_hash`)."""
+    records = (
+        f"{p.slug}\0{p.text_hash}\0{[a.date.toordinal() for a in p.appearances]}\0{p.topic_slugs}\0{p.meta.authors}"
+        for p in papers
+    )
+    return hashlib.blake2b(
+        "\n".join([str(number), *records]).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
+
+
 def _record(paper: Paper) -> dict[str, Any]:
     """What a result shows of one paper (keys left out when empty, to keep the store small). Every
     author: a result shows the first three, and any other the query found (search-results.js
@@ -187,8 +200,15 @@ class SearchFiles:
         epoch: Collection[str] | None = None,
         kept: EpochPieces | None = None,
         analysed: Mapping[str, Analysis] | None = None,
+        chunks: Mapping[str, str] | None = None,
     ) -> None:
         self.catalog, self.urls = catalog, urls
+        self.chunks = chunks or {}
+        """The store chunks of the last build still as it wrote them: their paths, by `store_chunk_key`."""
+        self.kept_chunks: list[str] = []
+        """The paths of those this build keeps, once the files are made: they are not among the files."""
+        self.chunk_paths: dict[str, str] = {}
+        """Every store chunk's path, by key, once the files are made (for the next build's `chunks`)."""
         self.papers = search_order(catalog)
         self.split_at = len(epoch) if epoch is not None and len(epoch) < len(self.papers) else 0
         """How many papers the epoch's pieces hold (0: one index of every paper)."""
@@ -246,11 +266,17 @@ class SearchFiles:
         catalog, urls, papers = self.catalog, self.urls, self.papers
         hashes = []  # the chunks' addresses differ only in number and hash: the manifest lists hashes
         for number, start in enumerate(range(0, len(papers), CHUNK_PAPERS)):
-            chunk = fingerprinted(
-                f"search/papers{number}.json", _store_chunk(catalog, papers[start : start + CHUNK_PAPERS])
-            )
-            yield OutputFile(chunk.path, chunk.data)
-            hashes.append(chunk.path.rsplit(".", 2)[1])
+            listed = papers[start : start + CHUNK_PAPERS]
+            key = store_chunk_key(number, listed)
+            path = self.chunks.get(key)
+            if path is None:  # made; else kept: a new digest leaves all but the last few as they were
+                chunk = fingerprinted(f"search/papers{number}.json", _store_chunk(catalog, listed))
+                yield OutputFile(chunk.path, chunk.data)
+                path = chunk.path
+            else:
+                self.kept_chunks.append(path)
+            self.chunk_paths[key] = path
+            hashes.append(path.rsplit(".", 2)[1])
         members: dict[str, list[int]] = {t.slug: [] for t in catalog.topics}
         months: dict[str, list[int]] = {}
         having: dict[str, list[int]] = {name: [] for name in HAS}
