@@ -126,34 +126,34 @@ def _with_path_outside(saved: dict[str, object]) -> None:
     groups["search"][1].append("../../outside.txt")
 
 
-def _with_file_outside(saved: dict[str, object]) -> None:
-    files = saved["files"]
-    assert isinstance(files, dict)
-    files["../outside.txt"] = files.pop("index.html")
+def _moved(field: str, path: str) -> Callable[[dict[str, object]], None]:
+    """A damage: the home page's record among `field` ("files" or "pages") put under `path`."""
+
+    def damage(saved: dict[str, object]) -> None:
+        records = saved[field]
+        assert isinstance(records, dict)
+        records[path] = records.pop("index.html")
+
+    damage.__name__ = f"_with_{field}_at_{path}"
+    return damage
+
+
+def _store_chunk(key: str, path: str) -> Callable[[dict[str, object]], None]:
+    """A damage: a search store chunk remembered at `path` by `key`."""
+
+    def damage(saved: dict[str, object]) -> None:
+        memos = saved["memos"]
+        assert isinstance(memos, dict)
+        memos["searchstore"]["last"][key] = path
+
+    damage.__name__ = f"_with_store_chunk_{key[:4]}_at_{path}"
+    return damage
 
 
 def _with_file_size_a_flag(saved: dict[str, object]) -> None:
     files = saved["files"]
     assert isinstance(files, dict)
     files["index.html"][1] = True
-
-
-def _with_page_at_an_absolute_path(saved: dict[str, object]) -> None:
-    pages = saved["pages"]
-    assert isinstance(pages, dict)
-    pages["/tmp/index.html"] = pages.pop("index.html")
-
-
-def _with_page_under_an_empty_name(saved: dict[str, object]) -> None:
-    pages = saved["pages"]
-    assert isinstance(pages, dict)
-    pages["topics//index.html"] = pages.pop("index.html")
-
-
-def _with_page_under_a_dot_name(saved: dict[str, object]) -> None:
-    pages = saved["pages"]
-    assert isinstance(pages, dict)
-    pages["topics/../../index.html"] = pages.pop("index.html")
 
 
 def _with_page_key_a_number(saved: dict[str, object]) -> None:
@@ -315,11 +315,11 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (CACHE_NAME, _with_format),
         (CACHE_NAME, _with_text_size),
         (CACHE_NAME, _with_path_outside),
-        (CACHE_NAME, _with_file_outside),
+        (CACHE_NAME, _moved("files", "../outside.txt")),
         (CACHE_NAME, _with_file_size_a_flag),
-        (CACHE_NAME, _with_page_at_an_absolute_path),
-        (CACHE_NAME, _with_page_under_an_empty_name),
-        (CACHE_NAME, _with_page_under_a_dot_name),
+        (CACHE_NAME, _moved("pages", "/tmp/index.html")),  # absolute
+        (CACHE_NAME, _moved("pages", "topics//index.html")),  # under an empty name
+        (CACHE_NAME, _moved("pages", "topics/../../index.html")),  # under a dot name
         (CACHE_NAME, _with_page_key_a_number),
         (CACHE_NAME, _with_lost_last_build),
         (MEMO_NAME, _with_format),
@@ -343,6 +343,8 @@ def _write_saved(file: Path, saved: dict[str, Any]) -> None:
         (MEMO_NAME, _with_slug_out_of_the_folder),
         (MEMO_NAME, _with_slug_too_long),
         (MEMO_NAME, _with_paper_texts_cut_short),
+        (MEMO_NAME, _store_chunk("0" * 32, "assets/search/topic-music.0123456789.json")),  # not a chunk
+        (MEMO_NAME, _store_chunk("0" * 31, "assets/search/papers0.0123456789.json")),  # not a key
     ],
 )
 def test_a_cache_edited_by_hand_gives_a_cold_build_of_the_same_site(
@@ -880,20 +882,3 @@ def test_a_new_digest_makes_only_the_search_store_chunks_of_papers_it_changes(
     clean = replace(options, out_dir=tmp_path / "clean")
     build(clean)
     assert files_of(options.out_dir) == files_of(clean.out_dir)
-
-
-@pytest.mark.parametrize(
-    ("key", "path"),
-    [("0" * 32, "assets/search/topic-music.0123456789.json"), ("0" * 31, "assets/search/papers0.0123456789.json")],
-)
-def test_search_store_chunks_remembered_out_of_place_give_a_cold_build_of_the_same_site(
-    tmp_path: Path, key: str, path: str
-) -> None:
-    options = _options(tmp_path)
-    build(options)
-    expected = files_of(options.out_dir)
-    file = cache_folder(options.out_dir) / MEMO_NAME
-    saved = _read_saved(file)
-    saved["memos"]["searchstore"]["last"][key] = path
-    _write_saved(file, saved)
-    _assert_rebuilt_cold_without(file, options, expected)
