@@ -51,3 +51,16 @@ def test_timed_builds_run_without_the_check_even_when_the_shell_sets_it(script: 
     Lighthouse site's)."""
     found = _probe(script, **{CHECK_ENV: "1", "PYTHONDONTWRITEBYTECODE": "1"})
     assert found == ("None None None" if script == "run" else "None")
+
+
+def test_the_benchmark_stops_if_the_code_changes_under_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build after an edit to site_src/ finds the caches of the run unusable and builds cold: a 50k
+    # run timed a "no-op" at 94.5 s that way. The run must refuse such numbers, not print them.
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import run  # type: ignore[import-not-found]
+
+    started = run.code_key()
+    run.same_code(started)  # unchanged: goes on
+    monkeypatch.setattr(run, "code_key", lambda: "another")
+    with pytest.raises(SystemExit, match="code changed during the run"):
+        run.same_code(started)
