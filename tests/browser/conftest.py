@@ -15,11 +15,16 @@ from tests.helpers import serve_folder
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks the browser tests and runs them last: their served sites and Playwright's driver keep
+    threads running until the session ends, and every build in a process with threads running does
+    its side work in-process or in a spawned interpreter (`parallel.side_work_forks`), never forked
+    as a curator's build does it: run first, they kept the other tests from testing that."""
     for item in items:
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.browser)
             if CHROMIUM is None:
                 item.add_marker(pytest.mark.skip(reason="chromium not installed (apt-get install chromium)"))
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)  # stable: each group keeps its order
 
 
 @pytest.fixture(scope="session")
