@@ -115,7 +115,7 @@ def _memo_line(full_key: str, value_json: Json) -> bytes:
     return b'["' + namespace.encode() + b'","' + key.encode() + b'",' + value_json + b"]"
 
 
-MemoPart = Literal["all", "settled", "rest"]
+MemoPart = Literal["settled", "rest"]
 """Which of a build's memos `BuildCache.memo_lines` writes."""
 
 
@@ -345,7 +345,7 @@ class BuildCache:
             return False
         return True
 
-    def memo_lines(self, remember: bool = True, part: MemoPart = "all") -> Generator[bytes, None, None]:
+    def memo_lines(self, part: MemoPart, remember: bool = True) -> Generator[bytes, None, None]:
         """The memos this build used, keeping no other (the cache never grows without bound): a line
         naming the format and the code, then a line of JSON each (every line after the first begins
         with its newline). A result read from the file is written back as it was read, without
@@ -357,9 +357,9 @@ class BuildCache:
 
         `part`: "settled", the first line and the memos `settle` gave, written while the build goes
         on; "rest", the lines of the others, to append to those once it ends."""
-        if part != "rest":
+        if part == "settled":
             yield _dumped({}, self.code)
-        keys = {"all": self._used, "settled": self._settled, "rest": self._used - self._settled}[part]
+        keys = self._settled if part == "settled" else self._used - self._settled
         with collector_paused():
             for full_key in sorted(keys):
                 value_json = self._value_json(full_key) if remember else self.memo_json.get(full_key)

@@ -305,7 +305,7 @@ def _write_memos(cache: BuildCache, path: Path, parent: int, part: MemoPart) -> 
     """A part of the memos written for the cache, the rest appended to those settled (`BuildCache.memo_lines`);
     run in a side process, which keeps no encoded result: it ends; or in the `parent` process, which
     keeps them for its next build, as the preview does."""
-    lines = cache.memo_lines(remember=os.getpid() == parent, part=part)
+    lines = cache.memo_lines(part, remember=os.getpid() == parent)
     output.write_parts(path, lines, append=part == "rest")
 
 
